@@ -1,0 +1,1 @@
+"""Background automation: scheduler, batch queue, tuner, auto-fix, alerts, status. Threads only."""

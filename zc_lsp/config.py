@@ -1,0 +1,260 @@
+"""Typed, layered settings: default.yaml < user file < workspace file < editor settings.
+
+Every layer is checked against the defaults. A bad value is reported with its file, key and line
+and what is allowed, and that one value falls back to the layer below: defaults keep working.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULTS_PATH = Path(__file__).with_name("default.yaml")
+WORKSPACE_FILE = ".zombiecoder.yaml"
+
+# Sections whose keys are names chosen by the user (free-form, merged deeply, not type-checked).
+FREEFORM = {
+    "providers.ollama.models",
+    "providers.openai.models",
+    "providers.anthropic.models",
+    "router.chains",
+    "router.budgets",
+    "router.prices",
+    "prompts",
+    "memory.retention",
+    "background.jobs",
+    "background.templates",
+}
+ALLOWED = {
+    "log_level": ("debug", "info", "warning", "error"),
+    "docstring.style": ("google", "numpy", "sphinx"),
+    "autofix.mode": ("off", "suggest", "apply"),
+    "speech.engine": ("auto", "gtts", "espeak"),
+}
+PROVIDER_NAMES = ("ollama", "openai", "anthropic", "offline")
+EDITOR_ONLY = {"server", "trace"}  # extension-side settings sent along with ours; not the server's
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One problem in one config layer, phrased for the user."""
+
+    source: str  # file path, or "editor settings"
+    key: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: `{self.key}` {self.message}"
+
+
+def user_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "zombiecoder" / "config.yaml"
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+
+
+def _line_map(text: str) -> dict[str, int]:
+    """Map dotted key paths to 1-based line numbers, from the YAML node tree."""
+    lines: dict[str, int] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+                lines[key] = key_node.start_mark.line + 1
+                walk(value_node, key)
+
+    try:
+        walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
+    except yaml.YAMLError:
+        pass  # the caller reports the parse error itself; lines are a nicety
+    return lines
+
+
+def _type_ok(default: Any, value: Any) -> bool:
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def _type_name(default: Any) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text",
+            list: "a list", dict: "a mapping"}.get(type(default), type(default).__name__)
+
+
+def _check(
+    layer: Any,
+    defaults: dict[str, Any],
+    source: str,
+    lines: dict[str, int],
+    prefix: str = "",
+    snake: bool = False,
+) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    """Keep the valid part of one layer; report the rest."""
+    issues: list[ConfigIssue] = []
+    clean: dict[str, Any] = {}
+    if not isinstance(layer, dict):
+        issues.append(ConfigIssue(source, prefix or "(top level)", lines.get(prefix), "must be a mapping"))
+        return clean, issues
+    for raw_key, value in layer.items():
+        key = _snake(str(raw_key)) if snake else str(raw_key)
+        path = f"{prefix}.{key}" if prefix else key
+        if snake and not prefix and key in EDITOR_ONLY:
+            continue
+        line = lines.get(f"{prefix}.{raw_key}" if prefix else str(raw_key))
+        if key not in defaults:
+            allowed = ", ".join(sorted(defaults)) or "(none)"
+            issues.append(ConfigIssue(source, path, line, f"is not a setting; allowed here: {allowed}"))
+            continue
+        default = defaults[key]
+        if path in FREEFORM or (isinstance(default, dict) and not default):
+            if not isinstance(value, dict):
+                issues.append(ConfigIssue(source, path, line, "must be a mapping"))
+            else:
+                clean[key] = value
+            continue
+        if isinstance(default, dict):
+            sub, sub_issues = _check(value, default, source, lines, path, snake)
+            clean[key] = sub
+            issues.extend(sub_issues)
+            continue
+        if not _type_ok(default, value):
+            issues.append(ConfigIssue(source, path, line, f"must be {_type_name(default)}, got {value!r}"))
+            continue
+        if path in ALLOWED and value not in ALLOWED[path]:
+            issues.append(ConfigIssue(source, path, line, f"must be one of {', '.join(ALLOWED[path])}, got {value!r}"))
+            continue
+        if path in ("router.chain",) and any(p not in PROVIDER_NAMES for p in value):
+            issues.append(ConfigIssue(source, path, line, f"may only name {', '.join(PROVIDER_NAMES)}"))
+            continue
+        if isinstance(default, float) and isinstance(value, int):
+            value = float(value)
+        clean[key] = value
+    return clean, issues
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+class Section:
+    """Attribute access to a settings mapping: `settings.diagnostics.debounce_ms`."""
+
+    def __init__(self, data: dict[str, Any], path: str = "") -> None:
+        self._data = data
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise AttributeError(f"no setting {self._path + '.' if self._path else ''}{name}") from None
+        if isinstance(value, dict):
+            return Section(value, f"{self._path}.{name}" if self._path else name)
+        return value
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        node: Any = self._data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def to_dict(self) -> dict[str, Any]:
+        return copy.deepcopy(self._data)
+
+    def __repr__(self) -> str:
+        return f"Section({self._path or 'root'})"
+
+
+class Settings(Section):
+    """The merged settings, plus the issues found while loading them."""
+
+    def __init__(self, data: dict[str, Any], issues: list[ConfigIssue] | None = None,
+                 sources: list[str] | None = None) -> None:
+        super().__init__(data)
+        self.issues = issues or []
+        self.sources = sources or []
+
+    @property
+    def valid(self) -> bool:
+        return not self.issues
+
+
+def load_defaults() -> dict[str, Any]:
+    with DEFAULTS_PATH.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    assert isinstance(data, dict)
+    return data
+
+
+def _read_layer(path: Path, defaults: dict[str, Any]) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [ConfigIssue(str(path), "(file)", None, f"cannot be read: {exc}")]
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        return {}, [ConfigIssue(str(path), "(syntax)", line, f"is not valid YAML: {problem}; the file is ignored")]
+    if data is None:
+        return {}, []
+    return _check(data, defaults, str(path), _line_map(text))
+
+
+def load_settings(
+    workspace_root: Path | None = None,
+    editor: dict[str, Any] | None = None,
+    user_file: Path | None = None,
+) -> Settings:
+    """Merge every layer. Never raises for bad user input: problems go into `Settings.issues`."""
+    defaults = load_defaults()
+    merged = copy.deepcopy(defaults)
+    issues: list[ConfigIssue] = []
+    sources = [str(DEFAULTS_PATH)]
+    files = [user_file or user_config_path()]
+    if workspace_root is not None:
+        files.append(Path(workspace_root) / WORKSPACE_FILE)
+    for path in files:
+        layer, layer_issues = _read_layer(path, defaults)
+        issues.extend(layer_issues)
+        if layer or layer_issues:
+            sources.append(str(path))
+        merged = _merge(merged, layer)
+    if editor:
+        layer, layer_issues = _check(editor, defaults, "editor settings (zombiecoder.*)", {}, snake=True)
+        issues.extend(layer_issues)
+        merged = _merge(merged, layer)
+        sources.append("editor settings")
+    return Settings(merged, issues, sources)
