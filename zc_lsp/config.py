@@ -7,6 +7,7 @@ and what is allowed, and that one value falls back to the layer below: defaults 
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+log = logging.getLogger(__name__)
 DEFAULTS_PATH = Path(__file__).with_name("default.yaml")
 WORKSPACE_FILE = ".zombiecoder.yaml"
 
@@ -77,8 +79,8 @@ def _line_map(text: str) -> dict[str, int]:
 
     try:
         walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
-    except yaml.YAMLError:
-        pass  # the caller reports the parse error itself; lines are a nicety
+    except yaml.YAMLError as exc:  # the caller reports the parse error itself; lines are a nicety
+        log.debug("no line numbers for config: %s", exc)
     return lines
 
 
@@ -95,8 +97,14 @@ def _type_ok(default: Any, value: Any) -> bool:
 
 
 def _type_name(default: Any) -> str:
-    return {bool: "true or false", int: "a whole number", float: "a number", str: "text",
-            list: "a list", dict: "a mapping"}.get(type(default), type(default).__name__)
+    return {
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(default), type(default).__name__)
 
 
 def _check(
@@ -196,8 +204,9 @@ class Section:
 class Settings(Section):
     """The merged settings, plus the issues found while loading them."""
 
-    def __init__(self, data: dict[str, Any], issues: list[ConfigIssue] | None = None,
-                 sources: list[str] | None = None) -> None:
+    def __init__(
+        self, data: dict[str, Any], issues: list[ConfigIssue] | None = None, sources: list[str] | None = None
+    ) -> None:
         super().__init__(data)
         self.issues = issues or []
         self.sources = sources or []

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
-    from zc_lsp.config import Settings
     from zc_lsp.router.router import ModelRouter
+
+    from zc_lsp.config import Settings
 
 Severity = Literal["error", "warning", "info", "hint"]
 AGENT_NAMES = ("programming", "best_practices", "verifier", "conversational", "ops")
@@ -191,8 +192,7 @@ class AgentContext:
             )
         if self.trusted is None and not self.user_requested:
             return False, (
-                "Automatic test runs need a trusted workspace; run the tests yourself "
-                "or set `trust.trusted: true`."
+                "Automatic test runs need a trusted workspace; run the tests yourself or set `trust.trusted: true`."
             )
         return True, ""
 

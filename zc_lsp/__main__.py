@@ -1,0 +1,42 @@
+"""`zc-lsp`: the language server on stdio (default) or TCP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from zc_lsp import __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="zc-lsp", description="ZombieCoder language server (stdio by default).")
+    parser.add_argument("--stdio", action="store_true", help="serve on stdin/stdout (the default)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP instead, e.g. 127.0.0.1:2087")
+    parser.add_argument("--log-level", default="WARNING", help="stderr log level (DEBUG, INFO, WARNING, ERROR)")
+    parser.add_argument("--log-file", help="also log to this file")
+    parser.add_argument("--version", action="version", version=f"zc-lsp {__version__}")
+    args = parser.parse_args(argv)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if args.log_file:
+        handlers.append(logging.FileHandler(args.log_file))
+    logging.basicConfig(
+        level=args.log_level.upper(), handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # pygls logs every message body at INFO: keep that out of the editor's stderr channel.
+    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+    from zc_lsp.app import create_server, run_stdio
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            parser.error("--tcp takes HOST:PORT")
+        server.start_tcp(host or "127.0.0.1", int(port))
+        return 0
+    return run_stdio(server)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The factory: builds the server and registers the handler modules. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
+
+from pygls.io_ import StdinAsyncReader, StdoutWriter
+
+from zc_lsp.server import ZcLanguageServer
+from zc_lsp.transport import GarbledStream, serve_frames
+
+log = logging.getLogger(__name__)
+
+
+def handler_modules() -> list[ModuleType]:
+    from zc_lsp.handlers import (
+        code_actions,
+        commands,
+        configuration,
+        diagnostics,
+        documents,
+        lifecycle,
+        model_actions,
+        progress_cancel,
+        status,
+    )
+
+    # Order matters only for shared state: diagnostics and progress before the users of them.
+    return [
+        diagnostics,
+        progress_cancel,
+        status,
+        configuration,
+        lifecycle,
+        documents,
+        model_actions,
+        code_actions,
+        commands,
+    ]
+
+
+def create_server(
+    modules: Iterable[ModuleType] | None = None, server_cls: type[ZcLanguageServer] = ZcLanguageServer
+) -> ZcLanguageServer:
+    ls = server_cls()
+    for module in modules if modules is not None else handler_modules():
+        module.register(ls)
+    return ls
+
+
+def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> int:
+    """Serve on stdio with strict framing; returns the exit code (the caller exits)."""
+    ls._stop_event = threading.Event()
+    reader = StdinAsyncReader(stdin or sys.stdin.buffer, ls.thread_pool)
+    ls.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+    async def main() -> int:
+        try:
+            return await serve_frames(reader, ls.protocol, ls._stop_event.is_set)
+        except GarbledStream as exc:
+            log.error("garbled message from the client, exiting: %s", exc)
+            return 1
+        finally:
+            ls.cancel_all()
+            if ls.services is not None:
+                try:
+                    await asyncio.wait_for(ls.services.aclose(), timeout=3)
+                except Exception:
+                    log.exception("services did not close cleanly")
+
+    try:
+        code = asyncio.run(main())
+    except BrokenPipeError:
+        log.error("the client's pipe is closed")
+        code = 1
+    logging.shutdown()
+    sys.stdout.flush()
+    # The stdin reader thread may be blocked on a pipe that never closes: do not wait for it.
+    os._exit(code)

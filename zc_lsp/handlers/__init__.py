@@ -1,0 +1,1 @@
+"""LSP handlers: thin; each module exposes `register(server)`."""

@@ -1,0 +1,289 @@
+"""Code actions: listed cheaply on the loop (no parsing, no agent calls), computed in resolve.
+
+Listing reads only the diagnostics the client sends and a few lines around the cursor; the
+edits that cost something (ruff fix, format, docstring, test skeleton, model edits) are
+computed in `codeAction/resolve` by the agents.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from lsprotocol import types
+
+from zc_lsp.agents.base import AgentRequest, Span
+from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, workspace_edit
+
+log = logging.getLogger(__name__)
+
+FIX_ALL = "source.fixAll.zombiecoder"
+FORMAT = "source.format.zombiecoder"
+KINDS = [
+    types.CodeActionKind.QuickFix,
+    types.CodeActionKind.Refactor,
+    types.CodeActionKind.RefactorRewrite,
+    types.CodeActionKind.Source,
+    types.CodeActionKind.SourceFixAll,
+    FIX_ALL,
+    FORMAT,
+]
+DEF_RE = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
+SCAN_LIMIT = 400  # lines scanned upward for the enclosing def: bounded, so listing stays cheap
+
+
+def enclosing_def(lines: list[str], line: int) -> tuple[int, str, str, int] | None:
+    """(def line, kind, name, indent) of the def/class around `line`, by indentation; cheap and good enough."""
+    if not 0 <= line < len(lines):
+        return None
+    current = lines[line]
+    cur_indent = len(current) - len(current.lstrip()) if current.strip() else 10_000
+    for n in range(line, max(-1, line - SCAN_LIMIT), -1):
+        text = lines[n]
+        m = DEF_RE.match(text)
+        if m and (n == line or len(m.group(1)) < cur_indent):
+            return n, m.group(2), m.group(3), len(m.group(1))
+        if (
+            text.strip()
+            and not text.startswith((" ", "\t"))
+            and n != line
+            and not text.lstrip().startswith(("@", "#", ")"))
+        ):
+            return None  # reached module level without a def
+    return None
+
+
+def has_docstring(lines: list[str], def_line: int) -> bool:
+    for n in range(def_line, min(len(lines), def_line + 30)):
+        if lines[n].rstrip().endswith(":") and not lines[n].lstrip().startswith("#"):
+            for m in range(n + 1, min(len(lines), n + 4)):
+                stripped = lines[m].strip()
+                if stripped:
+                    return stripped.startswith(('"""', "'''", 'r"""', "r'''"))
+            return False
+    return False
+
+
+def _wanted(only: list[str] | None, kind: str) -> bool:
+    return not only or any(kind == o or kind.startswith(o + ".") for o in only)
+
+
+def _action(title: str, kind: str, **kw: Any) -> types.CodeAction:
+    return types.CodeAction(title=f"ZombieCoder: {title}", kind=kind, **kw)
+
+
+def _command(title: str, command: str, *args: Any) -> types.Command:
+    return types.Command(title=title, command=command, arguments=list(args))
+
+
+def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    doc = ls.workspace.get_text_document(uri)
+    only = list(params.context.only) if params.context.only else None
+    actions: list[types.CodeAction] = []
+    encoding = ls.features["diagnostics"]._encoding()
+    zc_diags = [d for d in params.context.diagnostics if (d.source or "").startswith("zombiecoder")]
+    # Quick fixes straight from the engines' own fix edits: cheap, so no resolve round-trip.
+    if _wanted(only, types.CodeActionKind.QuickFix):
+        for diag in zc_diags:
+            fix = fix_edits(diag)
+            code = str(diag.code) if diag.code is not None else ""
+            if fix is not None:
+                title, edits = fix
+                lines = Lines(doc.source, encoding)
+                edit = types.WorkspaceEdit(
+                    document_changes=[
+                        types.TextDocumentEdit(
+                            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version),
+                            edits=[types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in edits],
+                        )
+                    ]
+                )
+                actions.append(
+                    _action(
+                        f"{title} ({code})",
+                        types.CodeActionKind.QuickFix,
+                        diagnostics=[diag],
+                        edit=edit,
+                        is_preferred=True,
+                    )
+                )
+            if code == "test-failure":
+                test_id = (diag.data or {}).get("test") if isinstance(diag.data, dict) else None
+                if test_id:
+                    actions.append(
+                        _action(
+                            f"Re-run {test_id}",
+                            types.CodeActionKind.QuickFix,
+                            diagnostics=[diag],
+                            command=_command("Re-run test", "zc.runTests", uri, test_id),
+                        )
+                    )
+                continue
+            actions.append(
+                _action(
+                    f"Explain {code}",
+                    types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    command=_command("Explain finding", "zc.explainFinding", uri, code, diag.message),
+                )
+            )
+    lines = doc.lines
+    line = params.range.start.line
+    found = enclosing_def([ln.rstrip("\r\n") for ln in lines], line) if lines else None
+    data = {"uri": uri, "version": doc.version, "line": line}
+    if found is not None:
+        def_line, kind, name, _indent = found
+        data["def_line"] = def_line
+        if _wanted(only, types.CodeActionKind.Refactor) and not has_docstring(lines, def_line):
+            actions.append(
+                _action(
+                    f"Add docstring to `{name}`",
+                    types.CodeActionKind.RefactorRewrite,
+                    data={**data, "action": "docstring"},
+                )
+            )
+        if kind == "def" and name.startswith("test"):
+            if _wanted(only, types.CodeActionKind.Source):
+                actions.append(
+                    _action(
+                        f"Run test `{name}`",
+                        types.CodeActionKind.Source,
+                        command=_command("Run this test", "zc.runTests", uri, name),
+                    )
+                )
+        elif kind == "def" and _wanted(only, types.CodeActionKind.Refactor):
+            actions.append(
+                _action(
+                    f"Generate test skeleton for `{name}`",
+                    types.CodeActionKind.Refactor,
+                    data={**data, "action": "test_skeleton"},
+                )
+            )
+        if _wanted(only, types.CodeActionKind.Refactor):
+            actions.append(
+                _action(
+                    f"Explain `{name}`",
+                    types.CodeActionKind.Refactor,
+                    command=_command("Explain", "zc.explain", uri, _range_json(params.range)),
+                )
+            )
+    elif params.range.start != params.range.end and _wanted(only, types.CodeActionKind.Refactor):
+        actions.append(
+            _action(
+                "Explain selection",
+                types.CodeActionKind.Refactor,
+                command=_command("Explain", "zc.explain", uri, _range_json(params.range)),
+            )
+        )
+    ls.features["model_actions"](actions, params, data, only)
+    if _wanted(only, FIX_ALL) or _wanted(only, types.CodeActionKind.SourceFixAll):
+        actions.append(_action("Fix all auto-fixable findings (ruff)", FIX_ALL, data={**data, "action": "fix_all"}))
+    if _wanted(only, FORMAT):
+        actions.append(_action("Format document (ruff)", FORMAT, data={**data, "action": "format"}))
+    if _wanted(only, types.CodeActionKind.Source):
+        actions.append(
+            _action(
+                "Run tests for this file",
+                types.CodeActionKind.Source,
+                command=_command("Run tests", "zc.runTests", uri),
+            )
+        )
+    return actions
+
+
+def _range_json(rng: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": rng.start.line, "character": rng.start.character},
+        "end": {"line": rng.end.line, "character": rng.end.character},
+    }
+
+
+RESOLVERS = {
+    "fix_all": ("programming", "fix_all"),
+    "format": ("programming", "format"),
+    "test_skeleton": ("programming", "test_skeleton"),
+    "docstring": ("conversational", "docstring"),
+}
+
+
+async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
+    data = action.data if isinstance(action.data, dict) else {}
+    services = ls.services
+    if services is None:
+        return action
+    kind = data.get("action")
+    if kind in ls.features["model_resolvers"]:
+        return await ls.features["model_resolvers"][kind](action, data)
+    if kind not in RESOLVERS or "uri" not in data:
+        return action
+    agent, agent_action = RESOLVERS[kind]
+    doc = ls.workspace.get_text_document(data["uri"])
+    snap = snapshot(doc)
+    line = int(data.get("def_line", data.get("line", 0)))
+    result = await services.agents.run(agent, AgentRequest(agent_action, doc=snap, span=Span(line, 0, line, 0)))
+    if not result.ok:
+        ls.show(f"ZombieCoder: {result.error}", types.MessageType.Warning)
+        return action
+    if not result.edits:
+        ls.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
+        return action
+    outside = guard_edits(services.workspace_root, result.edits)
+    if outside:
+        ls.show(f"ZombieCoder refused an edit outside the workspace: {outside}", types.MessageType.Error)
+        return action
+    action.edit = to_workspace_edit(ls, result.edits)
+    audit(services, "edit_offered", agent=agent, action=agent_action, files=[str(e.path) for e in result.edits])
+    return action
+
+
+def guard_edits(root: Any, edits: list[Any]) -> str | None:
+    """Rule 7: edits never leave the workspace. Returns the first offending path, if any."""
+    base = root.resolve()
+    for fe in edits:
+        target = fe.path.resolve()
+        if target != base and base not in target.parents:
+            return str(fe.path)
+    return None
+
+
+def to_workspace_edit(ls: Any, edits: list[Any]) -> types.WorkspaceEdit:
+    versions: dict[str, int | None] = {}
+    texts: dict[str, str] = {}
+    from zc_lsp.handlers.convert import path_to_uri
+
+    for fe in edits:
+        uri = path_to_uri(fe.path)
+        if fe.create:
+            versions[uri] = None
+            continue
+        doc = ls.workspace.get_text_document(uri)
+        versions[uri] = doc.version
+        texts[uri] = doc.source
+    return workspace_edit(edits, versions, ls.features["diagnostics"]._encoding(), texts)
+
+
+def audit(services: Any, kind: str, **fields: Any) -> None:
+    memory = services.memory
+    if memory is None or getattr(memory, "degraded", None):
+        return
+    try:
+        memory.audit.append(kind, **fields)
+    except Exception:
+        log.exception("audit write failed")
+
+
+def register(ls: Any) -> None:
+    ls.features.setdefault("model_actions", lambda actions, params, data, only: None)
+    ls.features.setdefault("model_resolvers", {})
+
+    @ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
+    )
+    def code_action(ls_: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return list_actions(ls, params)
+
+    @ls.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls_: Any, action: types.CodeAction) -> types.CodeAction:
+        return await resolve_action(ls, action)

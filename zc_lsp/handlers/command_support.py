@@ -1,0 +1,218 @@
+"""`workspace/executeCommand`: thin wrappers that parse arguments, call an agent, show the result.
+
+Arguments come positionally or as one object; anything malformed is an InvalidParams error
+naming the argument. Long commands report `$/progress` and stop on `$/cancelRequest`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from zc_lsp.agents.base import AgentRequest, AgentResult, DocSnapshot, Span
+from zc_lsp.handlers.code_actions import audit
+from zc_lsp.handlers.convert import Lines, diagnostic, path_to_uri, snapshot, uri_to_path
+from zc_lsp.handlers.progress import Progress
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(raw: tuple[Any, ...], names: list[str], required: int = 0) -> dict[str, Any]:
+    """Positional JSON values or one object with those names -> dict."""
+    if len(raw) == 1 and isinstance(raw[0], dict) and set(raw[0]) & set(names):
+        values = dict(raw[0])
+    else:
+        if len(raw) > len(names):
+            raise JsonRpcInvalidParams(f"expected at most {len(names)} arguments ({', '.join(names)}), got {len(raw)}")
+        values = dict(zip(names, raw, strict=False))
+    missing = [n for n in names[:required] if values.get(n) in (None, "")]
+    if missing:
+        raise JsonRpcInvalidParams(f"missing argument(s): {', '.join(missing)}")
+    return values
+
+
+def parse_span(value: Any, lines: Lines | None = None) -> Span:
+    """An LSP Range object, a [line] / [l1, c1, l2, c2] list, or a line number."""
+    try:
+        if isinstance(value, dict) and "start" in value:
+            rng = types.Range(
+                start=types.Position(line=int(value["start"]["line"]), character=int(value["start"]["character"])),
+                end=types.Position(line=int(value["end"]["line"]), character=int(value["end"]["character"])),
+            )
+            return (
+                lines.span(rng) if lines else Span(rng.start.line, rng.start.character, rng.end.line, rng.end.character)
+            )
+        if isinstance(value, int):
+            return Span(value, 0, value, 0)
+        if isinstance(value, list) and len(value) == 4:
+            a, b, c, d = (int(v) for v in value)
+            return Span(a, b, c, d)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise JsonRpcInvalidParams(f"bad range {value!r}: {exc}") from exc
+    raise JsonRpcInvalidParams(f"bad range {value!r}: expected an LSP Range, a line number or [l1, c1, l2, c2]")
+
+
+def doc_for(ls: Any, uri: Any) -> DocSnapshot:
+    """The open document, else the file on disk (read off the loop by the caller if large)."""
+    if not isinstance(uri, str) or not uri:
+        raise JsonRpcInvalidParams(f"expected a document URI, got {uri!r}")
+    if uri in ls.workspace.text_documents:
+        return snapshot(ls.workspace.get_text_document(uri))
+    path = uri_to_path(uri)
+    if path is None or not path.is_file():
+        raise JsonRpcInvalidParams(f"no such file: {uri}")
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    return DocSnapshot(uri=uri, path=path, text=text, version=None)
+
+
+def track(ls: Any) -> None:
+    """Let $/cancelRequest for this executeCommand reach the task doing the work."""
+    msg_id = ls.protocol.msg_id
+    task = asyncio.current_task()
+    if msg_id is not None and task is not None:
+        ls.zc_protocol.command_tasks[msg_id] = task
+
+
+def untrack(ls: Any) -> None:
+    msg_id = ls.protocol.msg_id
+    if msg_id is not None:
+        ls.zc_protocol.command_tasks.pop(msg_id, None)
+
+
+def reply(ls: Any, result: AgentResult, **extra: Any) -> dict[str, Any]:
+    """The common reply shape; failures are also shown, so the user is never left guessing."""
+    if not result.ok:
+        ls.show(f"ZombieCoder ({result.agent}): {result.error}", types.MessageType.Warning)
+    return {
+        "ok": result.ok,
+        "agent": result.agent,
+        "summary": result.summary,
+        "error": result.error,
+        "provider": result.provider,
+        "model": result.model,
+        "cached": result.cached,
+        "provenance": result.provenance,
+        **result.data,
+        **extra,
+    }
+
+
+async def save_report(ls: Any, agent: str, title: str, markdown: str, show: bool) -> str | None:
+    """Keep the report in the task DB and as a file, tell the client (`zc/report`), maybe open it."""
+    services = ls.services
+    memory = services.memory
+    report_id: int | None = None
+    folder = Path(memory.path) / "reports" if memory is not None else None
+    if memory is not None and not getattr(memory, "degraded", None):
+        try:
+            report_id = await asyncio.to_thread(memory.tasks.add_report, agent, title, markdown)
+        except Exception:
+            log.exception("could not store the report")
+    path: Path | None = None
+    if folder is not None:
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:60] or "report"
+        path = folder / f"{report_id or 0:05d}-{slug}.md"
+        try:
+            await asyncio.to_thread(_write_text, path, markdown)
+        except OSError:
+            log.exception("could not write the report file")
+            path = None
+    ls.protocol.notify(
+        "zc/report",
+        {"id": report_id, "title": title, "agent": agent, "markdown": markdown, "path": str(path) if path else None},
+    )
+    if show and path is not None and _client_shows_documents(ls):
+        ls.spawn(
+            ls.window_show_document_async(types.ShowDocumentParams(uri=path_to_uri(path), take_focus=True)),
+            name="show report",
+        )
+    return str(path) if path else None
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _client_shows_documents(ls: Any) -> bool:
+    try:
+        window = ls.client_capabilities.window
+        return bool(window and window.show_document and window.show_document.support)
+    except Exception:
+        return False
+
+
+def publish_findings(ls: Any, source: str, result: AgentResult, default_uri: str | None = None) -> int:
+    """Group findings per file (data["path"]) and publish them under one diagnostics source."""
+    diagnostics = ls.features["diagnostics"]
+    encoding = diagnostics._encoding()
+    per_uri: dict[str, list[Any]] = {}
+    for finding in result.findings:
+        path = finding.data.get("path")
+        uri = path_to_uri(Path(path)) if path else default_uri
+        if uri:
+            per_uri.setdefault(uri, []).append(finding)
+    # Clear this source where it no longer applies (a test that now passes).
+    for uri, sources in list(diagnostics.sources.items()):
+        if source in sources and uri not in per_uri:
+            diagnostics.set_source(uri, source, [], None)
+    for uri, findings in per_uri.items():
+        text = ls.workspace.text_documents[uri].source if uri in ls.workspace.text_documents else _read_or_empty(uri)
+        lines = Lines(text, encoding)
+        diagnostics.set_source(uri, source, [diagnostic(f, lines) for f in findings], None)
+    return sum(len(v) for v in per_uri.values())
+
+
+def _read_or_empty(uri: str) -> str:
+    path = uri_to_path(uri)
+    try:
+        return path.read_text(encoding="utf-8", errors="replace") if path else ""
+    except OSError:
+        return ""
+
+
+def run_tests_in_background(ls: Any, uri: str) -> None:
+    async def run() -> None:
+        await run_tests(ls, {"uri": uri}, user_requested=False)
+
+    ls.spawn(run(), name=f"tests on save {uri}")
+
+
+async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) -> dict[str, Any]:
+    services = ls.services
+    uri = args.get("uri")
+    request_args: dict[str, Any] = {}
+    if uri:
+        path = uri_to_path(str(uri))
+        if path is None:
+            raise JsonRpcInvalidParams(f"not a file URI: {uri}")
+        request_args["path"] = str(path)
+    target = args.get("test")
+    if isinstance(target, str) and target:
+        request_args["test_id" if "::" in target else "function"] = target
+    async with Progress(ls, "Running tests") as progress:
+        result = await services.agents.run(
+            "verifier",
+            AgentRequest("run_tests", args=request_args),
+            progress=progress.report,
+            cancel=progress.cancel,
+            user_requested=user_requested,
+        )
+    if result.ok or result.findings:
+        publish_findings(ls, "tests", result)
+    await asyncio.to_thread(
+        audit,
+        services,
+        "test_run",
+        args=request_args,
+        ok=result.ok,
+        summary={k: result.data.get(k) for k in ("passed", "failed", "errors", "skipped")},
+    )
+    return reply(ls, result)

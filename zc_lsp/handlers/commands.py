@@ -1,0 +1,254 @@
+"""The command table: each command parses its arguments and hands off to an agent or service."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+
+from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.handlers.command_support import (
+    doc_for,
+    parse_args,
+    parse_span,
+    publish_findings,
+    reply,
+    run_tests,
+    save_report,
+    track,
+    untrack,
+)
+from zc_lsp.handlers.convert import Lines, path_to_uri
+from zc_lsp.handlers.diagnostics import skip_reason
+from zc_lsp.handlers.progress import Progress
+
+log = logging.getLogger(__name__)
+Handler = Callable[..., Awaitable[Any]]
+SKIP_DIRS = {
+    ".git",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".ruff_cache",
+    "build",
+    "dist",
+    ".zombiecoder",
+}
+
+
+def workspace_python_files(root: Path, limit: int = 5000) -> list[Path]:
+    files: list[Path] = []
+    for path in sorted(root.rglob("*.py")):
+        if any(part in SKIP_DIRS for part in path.relative_to(root).parts):
+            continue
+        files.append(path)
+        if len(files) >= limit:
+            break
+    return files
+
+
+def register(ls: Any) -> None:
+    commands: dict[str, Handler] = {}
+    ls.features["commands"] = commands
+
+    def command(name: str) -> Callable[[Handler], Handler]:
+        def decorate(fn: Handler) -> Handler:
+            @functools.wraps(fn)
+            async def wrapper(ls_: Any, *args: Any) -> Any:
+                if ls.services is None:
+                    raise JsonRpcInternalError("the server is not initialized yet")
+                track(ls)
+                try:
+                    return await fn(*args)
+                except JsonRpcException:
+                    raise
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # one failing command must not take the server down
+                    log.exception("command %s failed", name)
+                    ls.show(f"ZombieCoder: {name} failed: {exc}", types.MessageType.Error)
+                    raise JsonRpcInternalError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
+                finally:
+                    untrack(ls)
+
+            commands[name] = wrapper
+            ls.command(name)(wrapper)
+            return fn
+
+        return decorate
+
+    def run(agent: str, request: AgentRequest, **kw: Any) -> Awaitable[AgentResult]:
+        return ls.services.agents.run(agent, request, **kw)
+
+    @command("zc.review")
+    async def review(*raw: Any) -> dict[str, Any]:
+        args = parse_args(raw, ["uri", "options"])
+        options = args.get("options") if isinstance(args.get("options"), dict) else {}
+        if options.get("workspace") or not args.get("uri"):
+            return await review_workspace(bool(options.get("model")))
+        doc = await asyncio.to_thread(doc_for, ls, args["uri"])
+        reason = skip_reason(doc, int(ls.services.settings.diagnostics.max_file_bytes))
+        if reason:
+            ls.show(reason, types.MessageType.Warning)
+            return {"ok": False, "error": reason, "findings": 0, "files": 0}
+        result = await run(
+            "best_practices",
+            AgentRequest("review", doc=doc, args={"bandit": True, "model": bool(options.get("model"))}),
+        )
+        if result.ok:
+            diags = ls.features["diagnostics"]
+            from zc_lsp.handlers.convert import diagnostic
+
+            lines = Lines(doc.text, diags._encoding())
+            diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in result.findings], doc.version)
+        return reply(ls, result, findings=len(result.findings), files=1)
+
+    async def review_workspace(model: bool) -> dict[str, Any]:
+        root = ls.services.workspace_root
+        files = await asyncio.to_thread(workspace_python_files, root)
+        total = 0
+        reviewed = 0
+        async with Progress(ls, "Reviewing workspace") as progress:
+            for n, path in enumerate(files):
+                progress.cancel.check(f"{n} of {len(files)} files reviewed")
+                progress.report(f"{path.relative_to(root)} ({n + 1}/{len(files)})", int(100 * n / max(1, len(files))))
+                doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
+                if skip_reason(doc, int(ls.services.settings.diagnostics.max_file_bytes)):
+                    continue
+                result = await run(
+                    "best_practices",
+                    AgentRequest("review", doc=doc, args={"bandit": True, "model": model}),
+                    cancel=progress.cancel,
+                )
+                if result.ok:
+                    reviewed += 1
+                    total += len(result.findings)
+                    diags = ls.features["diagnostics"]
+                    from zc_lsp.handlers.convert import diagnostic
+
+                    lines = Lines(doc.text, diags._encoding())
+                    diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in result.findings], doc.version)
+        return {"ok": True, "findings": total, "files": reviewed, "provenance": "offline/ruff+bandit+secrets"}
+
+    @command("zc.runTests")
+    async def run_tests_cmd(*raw: Any) -> dict[str, Any]:
+        return await run_tests(ls, parse_args(raw, ["uri", "test"]))
+
+    @command("zc.explain")
+    async def explain(*raw: Any) -> dict[str, Any]:
+        args = parse_args(raw, ["uri", "range", "options"], required=1)
+        doc = await asyncio.to_thread(doc_for, ls, args["uri"])
+        span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
+        options = args.get("options") if isinstance(args.get("options"), dict) else {}
+        async with Progress(ls, "Explaining") as progress:
+            result = await run(
+                "conversational",
+                AgentRequest("explain", doc=doc, span=span),
+                progress=progress.report,
+                cancel=progress.cancel,
+                on_token=progress.stream,
+            )
+        path = None
+        if result.ok:
+            title = f"Explanation of {Path(doc.path or doc.uri).name}:{span.start_line + 1}"
+            markdown = f"{result.summary}\n\n---\n_Answered by {result.provenance or 'offline'}_\n"
+            path = await save_report(ls, "conversational", title, markdown, show=options.get("show", True) is not False)
+        return reply(ls, result, markdown=result.summary, report_path=path)
+
+    @command("zc.explainFinding")
+    async def explain_finding(*raw: Any) -> dict[str, Any]:
+        args = parse_args(raw, ["uri", "code", "message"], required=2)
+        result = await run(
+            "best_practices",
+            AgentRequest(
+                "explain_finding", args={"code": str(args["code"]), "message": str(args.get("message") or "")}
+            ),
+        )
+        path = None
+        if result.ok:
+            path = await save_report(ls, "best_practices", f"Finding {args['code']}", result.summary, show=True)
+        return reply(ls, result, markdown=result.summary, report_path=path)
+
+    @command("zc.chat")
+    async def chat(*raw: Any) -> dict[str, Any]:
+        args = parse_args(raw, ["message", "uri", "range"], required=1)
+        if not isinstance(args["message"], str):
+            raise JsonRpcInvalidParams("message must be text")
+        doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
+        span = parse_span(args["range"]) if doc is not None and args.get("range") is not None else None
+        async with Progress(ls, "Chat") as progress:
+            result = await run(
+                "conversational",
+                AgentRequest("chat", doc=doc, span=span, args={"message": args["message"]}),
+                progress=progress.report,
+                cancel=progress.cancel,
+                on_token=progress.stream,
+            )
+        return reply(ls, result, markdown=result.summary)
+
+    @command("zc.status")
+    async def status(*raw: Any) -> dict[str, Any]:
+        snap: dict[str, Any] = await asyncio.to_thread(ls.services.status.snapshot)
+        return snap
+
+    @command("zc.doctor")
+    async def doctor(*raw: Any) -> dict[str, Any]:
+        async with Progress(ls, "Doctor") as progress:
+            result = await run("ops", AgentRequest("doctor"), progress=progress.report, cancel=progress.cancel)
+        return reply(ls, result)
+
+    for name, agent, action, arg_names in (
+        ("zc.generateTests", "verifier", "generate_tests", ["uri", "range"]),
+        ("zc.generate", "programming", "generate", ["uri", "range", "instruction"]),
+        ("zc.speak", "conversational", "speak", ["text", "uri", "range"]),
+    ):
+        register_agent_command(ls, command, name, agent, action, arg_names)
+
+    from zc_lsp.handlers.service_commands import register_service_commands
+
+    register_service_commands(ls, command)
+
+
+def register_agent_command(ls: Any, command: Any, name: str, agent: str, action: str, arg_names: list[str]) -> None:
+    """Commands that map one-to-one onto an agent action over (uri, range, ...)."""
+
+    async def handler(*raw: Any) -> dict[str, Any]:
+        args = parse_args(raw, arg_names)
+        doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
+        span = parse_span(args["range"], Lines(doc.text)) if doc is not None and args.get("range") is not None else None
+        extra = {k: v for k, v in args.items() if k not in ("uri", "range")}
+        async with Progress(ls, name) as progress:
+            result = await ls.services.agents.run(
+                agent,
+                AgentRequest(action, doc=doc, span=span, args=extra),
+                progress=progress.report,
+                cancel=progress.cancel,
+                on_token=progress.stream,
+            )
+        if result.findings:
+            publish_findings(ls, action, result, doc.uri if doc else None)
+        if result.ok and result.edits:
+            from zc_lsp.handlers.code_actions import guard_edits, to_workspace_edit
+
+            outside = guard_edits(ls.services.workspace_root, result.edits)
+            if outside:
+                return reply(
+                    ls, AgentResult.failure(agent, action, f"refused an edit outside the workspace: {outside}")
+                )
+            edit = to_workspace_edit(ls, result.edits)
+            applied = await ls.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")
+            )
+            return reply(ls, result, applied=bool(applied and applied.applied))
+        return reply(ls, result)
+
+    command(name)(handler)

@@ -1,0 +1,140 @@
+"""Conversions between the agents' plain types and lsprotocol types.
+
+Agents count Python characters; clients count UTF-16 code units by default. Lines that are pure
+ASCII (nearly all code) take a fast path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+
+from zc_lsp.agents.base import DocSnapshot, FileEdit, Finding, Span, TextEdit
+
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+class Lines:
+    """Column conversion for one text in one position encoding."""
+
+    def __init__(self, text: str, encoding: str = "utf-16") -> None:
+        self.lines = text.split("\n")
+        self.encoding = encoding
+
+    def _line(self, n: int) -> str:
+        return self.lines[n] if 0 <= n < len(self.lines) else ""
+
+    def to_client(self, line: int, char: int) -> types.Position:
+        text = self._line(line)
+        if self.encoding == "utf-32" or text.isascii():
+            return types.Position(line=max(line, 0), character=max(char, 0))
+        prefix = text[: max(char, 0)]
+        units = len(prefix.encode("utf-16-le")) // 2 if self.encoding == "utf-16" else len(prefix.encode())
+        return types.Position(line=max(line, 0), character=units)
+
+    def from_client(self, pos: types.Position) -> tuple[int, int]:
+        text = self._line(pos.line)
+        if self.encoding == "utf-32" or text.isascii():
+            return pos.line, pos.character
+        codec = "utf-16-le" if self.encoding == "utf-16" else "utf-8"
+        width = 2 if self.encoding == "utf-16" else 1
+        raw = text.encode(codec)[: pos.character * width]
+        return pos.line, len(raw.decode(codec, errors="ignore"))
+
+    def range(self, span: Span) -> types.Range:
+        return types.Range(
+            start=self.to_client(span.start_line, span.start_char), end=self.to_client(span.end_line, span.end_char)
+        )
+
+    def span(self, rng: types.Range) -> Span:
+        sl, sc = self.from_client(rng.start)
+        el, ec = self.from_client(rng.end)
+        return Span(sl, sc, el, ec)
+
+
+def uri_to_path(uri: str) -> Path | None:
+    path = to_fs_path(uri)
+    return Path(path) if path and uri.startswith("file:") else None
+
+
+def path_to_uri(path: Path) -> str:
+    uri = from_fs_path(str(path))
+    assert uri is not None
+    return uri
+
+
+def snapshot(doc: Any) -> DocSnapshot:
+    """An immutable copy of a pygls TextDocument: agents work on this, never the live document."""
+    return DocSnapshot(
+        uri=doc.uri,
+        path=uri_to_path(doc.uri),
+        text=doc.source,
+        version=doc.version,
+        language_id=doc.language_id or "python",
+    )
+
+
+def diagnostic(finding: Finding, lines: Lines) -> types.Diagnostic:
+    data: dict[str, Any] = {"engine": finding.engine, **finding.data}
+    if finding.fix:
+        data["fix"] = [
+            {"s": [e.span.start_line, e.span.start_char, e.span.end_line, e.span.end_char], "t": e.new_text}
+            for e in finding.fix
+        ]
+        data["fix_title"] = finding.fix_title or f"Fix {finding.code}"
+    return types.Diagnostic(
+        range=lines.range(finding.span),
+        message=finding.message,
+        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
+        code=finding.code,
+        code_description=types.CodeDescription(href=finding.url) if finding.url else None,
+        source=finding.source,
+        data=data,
+    )
+
+
+def fix_edits(diag: types.Diagnostic) -> tuple[str, list[TextEdit]] | None:
+    """The quick fix stored in a diagnostic's data by `diagnostic()`, if any (clients echo data back)."""
+    data = diag.data if isinstance(diag.data, dict) else None
+    if not data or not isinstance(data.get("fix"), list):
+        return None
+    edits = []
+    for item in data["fix"]:
+        try:
+            sl, sc, el, ec = (int(v) for v in item["s"])
+            edits.append(TextEdit(Span(sl, sc, el, ec), str(item["t"])))
+        except (KeyError, TypeError, ValueError):
+            return None
+    return str(data.get("fix_title") or "Apply fix"), edits
+
+
+def workspace_edit(
+    edits: list[FileEdit], versions: dict[str, int | None], encoding: str, texts: dict[str, str]
+) -> types.WorkspaceEdit:
+    """FileEdits -> a WorkspaceEdit with document changes (file creation included)."""
+    changes: list[Any] = []
+    for fe in edits:
+        uri = path_to_uri(fe.path)
+        if fe.create:
+            changes.append(
+                types.CreateFile(uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=True))
+            )
+        lines = Lines(texts.get(uri, ""), encoding)
+        text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+            types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in fe.edits
+        ]
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=versions.get(uri)),
+                edits=text_edits,
+            )
+        )
+    return types.WorkspaceEdit(document_changes=changes)

@@ -1,0 +1,133 @@
+"""Diagnostics: debounced per document, published only while the document version still matches.
+
+Several sources feed one document (the review engines, test failures, model review); each keeps
+its own list and the union is published, so a test run does not wipe the lint results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from lsprotocol import types
+
+from zc_lsp.agents.base import AgentRequest, DocSnapshot
+from zc_lsp.handlers.convert import Lines, diagnostic, snapshot
+
+log = logging.getLogger(__name__)
+
+
+def skip_reason(doc: DocSnapshot, max_bytes: int) -> str | None:
+    """Why a document is not reviewed (huge, binary, not Python), or None."""
+    if len(doc.text) > max_bytes or len(doc.text.encode("utf-8", errors="replace")) > max_bytes:
+        return (
+            f"{doc.uri} is larger than {max_bytes // 1_000_000} MB; ZombieCoder skips it (diagnostics.max_file_bytes)."
+        )
+    if "\x00" in doc.text:
+        return f"{doc.uri} looks binary (it contains NUL bytes); ZombieCoder skips it."
+    if "\ufffd" in doc.text[:4096] and doc.text.count("\ufffd") > 3:
+        return f"{doc.uri} is not valid UTF-8; ZombieCoder skips it."
+    return None
+
+
+class DiagnosticsFeature:
+    def __init__(self, ls: Any) -> None:
+        self.ls = ls
+        self.pending: dict[str, asyncio.Task[Any]] = {}
+        self.sources: dict[str, dict[str, list[types.Diagnostic]]] = {}
+        self.skipped: set[str] = set()
+        self.last_latency_ms: float | None = None
+
+    # -- entry points from document notifications -------------------------------------------
+    def schedule(self, uri: str, delay_ms: int, bandit: bool) -> None:
+        """Debounce: cancel the pending review for this document and start a new one."""
+        old = self.pending.pop(uri, None)
+        if old is not None and not old.done():
+            old.cancel()
+        self.pending[uri] = self.ls.spawn(self._review(uri, delay_ms / 1000, bandit), name=f"review {uri}")
+
+    def forget(self, uri: str) -> None:
+        task = self.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        self.sources.pop(uri, None)
+        self.skipped.discard(uri)
+        self.publish(uri, None)
+
+    # -- sources ----------------------------------------------------------------------------
+    def set_source(self, uri: str, source: str, diags: list[types.Diagnostic], version: int | None) -> None:
+        self.sources.setdefault(uri, {})[source] = diags
+        self.publish(uri, version)
+
+    def publish(self, uri: str, version: int | None) -> None:
+        merged = [d for diags in self.sources.get(uri, {}).values() for d in diags]
+        self.ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=merged, version=version)
+        )
+
+    def all_for(self, uri: str) -> list[types.Diagnostic]:
+        return [d for diags in self.sources.get(uri, {}).values() for d in diags]
+
+    # -- the review task ----------------------------------------------------------------------
+    async def _review(self, uri: str, delay_s: float, bandit: bool) -> None:
+        if delay_s > 0:
+            await asyncio.sleep(delay_s)
+        services = self.ls.services
+        if services is None:
+            return
+        doc = self.ls.workspace.get_text_document(uri)
+        snap = snapshot(doc)
+        if not snap.uri.endswith(".py") and snap.language_id != "python":
+            return
+        reason = skip_reason(snap, int(services.settings.diagnostics.max_file_bytes))
+        if reason:
+            if uri not in self.skipped:
+                self.skipped.add(uri)
+                self.ls.show(reason, types.MessageType.Warning)
+            self.set_source(uri, "review", [], snap.version)
+            return
+        self.skipped.discard(uri)
+        started = time.perf_counter()
+        # Fast engines first so the user sees ruff's findings at once; bandit follows when asked.
+        passes = [False, True] if bandit else [False]
+        for with_bandit in passes:
+            result = await services.agents.run(
+                "best_practices",
+                AgentRequest("review", doc=snap, args={"bandit": with_bandit}),
+                user_requested=False,
+            )
+            current = self.ls.workspace.get_text_document(uri)
+            if current.version != snap.version:
+                return  # stale: a newer change has its own review coming
+            if not result.ok:
+                log.warning("review of %s failed: %s", uri, result.error)
+                self.ls.log_to_client(f"ZombieCoder review of {uri} failed: {result.error}")
+                return
+            lines = Lines(snap.text, self._encoding())
+            diags = [diagnostic(f, lines) for f in result.findings]
+            self.set_source(uri, "review", diags, snap.version)
+            if not with_bandit:
+                self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        tuner = getattr(services.background, "tuner", None)
+        if tuner is not None and self.last_latency_ms is not None:
+            tuner.record_request_latency("diagnostics", self.last_latency_ms)
+
+    def _encoding(self) -> str:
+        try:
+            return str(self.ls.workspace.position_encoding or "utf-16")
+        except Exception:
+            return "utf-16"
+
+    def debounce_ms(self) -> int:
+        """The tuner may lengthen the debounce under load; the config value is the floor."""
+        services = self.ls.services
+        base = int(services.settings.diagnostics.debounce_ms) if services else 300
+        tuner = getattr(getattr(services, "background", None), "tuner", None)
+        tuned = getattr(tuner, "debounce_ms", None)
+        return max(base, int(tuned)) if tuned else base
+
+
+def register(ls: Any) -> None:
+    ls.features["diagnostics"] = DiagnosticsFeature(ls)

@@ -1,0 +1,50 @@
+"""Document notifications: run in order on the loop, update state, schedule reviews. Nothing slow here."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from lsprotocol import types
+
+
+def register(ls: Any) -> None:
+    changed: dict[str, float] = {}
+    ls.features["changed_files"] = changed  # for the idle review sweep
+
+    def diagnostics() -> Any:
+        return ls.features["diagnostics"]
+
+    def settings() -> Any:
+        return ls.services.settings if ls.services else None
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls_: Any, params: types.DidOpenTextDocumentParams) -> None:
+        cfg = settings()
+        if cfg is None or not cfg.diagnostics.on_open:
+            return
+        diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls_: Any, params: types.DidChangeTextDocumentParams) -> None:
+        changed[params.text_document.uri] = time.time()
+        ls.features["activity"]["last_edit"] = time.monotonic()
+        cfg = settings()
+        if cfg is None or not cfg.diagnostics.on_change:
+            return
+        diagnostics().schedule(params.text_document.uri, diagnostics().debounce_ms(), False)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(ls_: Any, params: types.DidSaveTextDocumentParams) -> None:
+        cfg = settings()
+        if cfg is None or not cfg.diagnostics.on_save:
+            return
+        diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
+        if cfg.tests.run_on_save and ls.services.trusted is True:
+            from zc_lsp.handlers.command_support import run_tests_in_background
+
+            run_tests_in_background(ls, params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls_: Any, params: types.DidCloseTextDocumentParams) -> None:
+        diagnostics().forget(params.text_document.uri)

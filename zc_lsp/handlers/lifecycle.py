@@ -1,0 +1,151 @@
+"""initialize / initialized / shutdown: build services, start background work, stop it all cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+from lsprotocol import types
+
+from zc_lsp.config import load_settings
+from zc_lsp.handlers.convert import uri_to_path
+
+log = logging.getLogger(__name__)
+
+
+def workspace_root(params: types.InitializeParams) -> Path:
+    candidates: list[str | None] = []
+    if params.workspace_folders:
+        candidates.append(params.workspace_folders[0].uri)
+    candidates.append(params.root_uri)
+    for uri in candidates:
+        if uri:
+            path = uri_to_path(uri)
+            if path is not None:
+                return path
+    if params.root_path:
+        return Path(params.root_path)
+    return Path.cwd()
+
+
+def editor_trust(options: dict[str, Any]) -> bool | None:
+    trust = options.get("trust")
+    if isinstance(trust, dict) and isinstance(trust.get("trusted"), bool):
+        return bool(trust["trusted"])
+    value = options.get("trusted")
+    return value if isinstance(value, bool) else None
+
+
+def report_config_issues(ls: Any, settings: Any) -> None:
+    if not settings.issues:
+        return
+    lines = "\n".join(f"- {issue}" for issue in settings.issues)
+    log.warning("configuration problems:\n%s", lines)
+    first = str(settings.issues[0])
+    more = f" (and {len(settings.issues) - 1} more, see the output log)" if len(settings.issues) > 1 else ""
+    ls.show(f"ZombieCoder config: {first}{more}. Defaults are used for these.", types.MessageType.Warning)
+    ls.log_to_client("ZombieCoder configuration problems:\n" + lines, types.MessageType.Warning)
+
+
+async def watch_client_process(ls: Any, pid: int) -> None:
+    """LSP: when the editor process dies, the server must exit (within seconds)."""
+    while True:
+        await asyncio.sleep(1.0)
+        if not psutil.pid_exists(pid):
+            log.error("editor process %s is gone; exiting", pid)
+            await ls.features["exit_now"](1)
+            return
+
+
+async def measure_loop_lag(ls: Any) -> None:
+    """How late the loop wakes up: the honest measure of 'never block the editor'."""
+    interval = 0.5
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(interval)
+        lag_ms = max(0.0, (time.perf_counter() - start - interval) * 1000)
+        ls.features["activity"]["loop_lag_ms"] = round(lag_ms, 2)
+        tuner = getattr(getattr(ls.services, "background", None), "tuner", None)
+        if tuner is not None:
+            tuner.record_loop_lag(lag_ms)
+
+
+def register(ls: Any) -> None:
+    ls.features["activity"] = {"last_edit": time.monotonic(), "loop_lag_ms": 0.0}
+
+    async def exit_now(code: int) -> None:
+        ls.cancel_all()
+        if ls.services is not None:
+            await asyncio.wait_for(ls.services.aclose(), timeout=3)
+        logging.shutdown()
+        os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
+
+    ls.features["exit_now"] = exit_now
+
+    @ls.feature(types.INITIALIZE)
+    async def initialize(ls_: Any, params: types.InitializeParams) -> None:
+        from zc_lsp.services import build_services
+
+        options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
+        ls.initialization_options = options
+        root = workspace_root(params)
+        settings = load_settings(root, options)
+        logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
+        # Opening SQLite files and building clients is blocking work: off the loop.
+        ls.services = await asyncio.to_thread(build_services, root, settings, editor_trust(options))
+        ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
+        if params.process_id:
+            ls.spawn(watch_client_process(ls, params.process_id), name="client process watch")
+
+    @ls.feature(types.INITIALIZED)
+    async def initialized(ls_: Any, params: types.InitializedParams) -> None:
+        services = ls.services
+        if services is None:
+            return
+        ls.features["loop"] = asyncio.get_running_loop()
+        report_config_issues(ls, services.settings)
+        for problem in services.problems:
+            ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
+        ls.spawn(measure_loop_lag(ls), name="loop lag")
+        ls.features["status_pusher"].start()
+        await ls.features["configuration"].pull()
+        if services.settings.background.enabled:
+            await asyncio.to_thread(start_background, ls)
+
+    @ls.feature(types.SHUTDOWN)
+    async def shutdown(ls_: Any, params: Any = None) -> None:
+        ls.cancel_all()
+        if ls.services is not None:
+            await ls.services.aclose()
+
+
+def start_background(ls: Any) -> None:
+    """Start the scheduler, queue, tuner and alerts threads (when that part is installed)."""
+    services = ls.services
+    try:
+        from zc_lsp.background import Background
+    except ImportError as exc:
+        log.warning("background automation not available: %s", exc)
+        return
+    loop = ls.features["loop"]
+
+    def notify_user(message: str) -> None:
+        loop.call_soon_threadsafe(ls.show, message, types.MessageType.Error)
+
+    def changed_files() -> list[str]:
+        idle_for = time.monotonic() - ls.features["activity"]["last_edit"]
+        files = list(ls.features["changed_files"])
+        return files if idle_for > 0 else []
+
+    try:
+        services.background = Background(services, notify_user=notify_user, changed_files=changed_files)
+        services.background.start()
+    except Exception as exc:
+        log.exception("background automation failed to start")
+        services.problems.append(f"Background automation could not start: {exc}")
+        services.background = None
