@@ -1,0 +1,187 @@
+"""The core server over stdio: diagnostics, code actions, commands, progress, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import psutil
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .conftest import open_doc, wait_for_diagnostics
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(pos: types.Position) -> int:
+        return offsets[min(pos.line, len(lines))] + pos.character
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+async def execute(client: LanguageClient, command: str, *args):
+    return await asyncio.wait_for(
+        client.workspace_execute_command_async(types.ExecuteCommandParams(command=command, arguments=list(args))), 60
+    )
+
+
+async def test_initialize_advertises_actions_and_commands(client: LanguageClient):
+    caps = client.protocol.server_capabilities
+    assert caps.code_action_provider.resolve_provider is True
+    commands = set(caps.execute_command_provider.commands)
+    assert {"zc.review", "zc.runTests", "zc.explain", "zc.status", "zc.doctor"} <= commands
+
+
+async def test_diagnostics_on_open_and_after_change(client: LanguageClient, workspace: Path):
+    uri = open_doc(client, workspace / "calc.py")
+    diags = await wait_for_diagnostics(client, uri, lambda d: any(x.code == "F401" for x in d))
+    codes = {d.code for d in diags}
+    assert "F401" in codes  # unused import os
+    assert any(str(c).startswith("S60") or str(c).startswith("B60") for c in codes)  # shell=True
+    f401 = next(d for d in diags if d.code == "F401")
+    assert f401.range.start.line == 0 and f401.source == "zombiecoder"
+    assert f401.code_description and f401.code_description.href.startswith("https://")
+
+    # Remove the import: the F401 finding must go away after the debounced review.
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=1, character=0)),
+                    text="",
+                )
+            ],
+        )
+    )
+    diags = await wait_for_diagnostics(client, uri, lambda d: d and not any(x.code == "F401" for x in d))
+    assert any(str(d.code).startswith(("S60", "B60")) for d in diags)
+
+
+async def test_quick_fix_edit_removes_the_finding(client: LanguageClient, workspace: Path):
+    path = workspace / "calc.py"
+    uri = open_doc(client, path)
+    diags = await wait_for_diagnostics(client, uri, lambda d: any(x.code == "F401" for x in d))
+    f401 = next(d for d in diags if d.code == "F401")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=f401.range,
+            context=types.CodeActionContext(diagnostics=[f401]),
+        )
+    )
+    fixes = [a for a in actions if isinstance(a, types.CodeAction) and a.kind == types.CodeActionKind.QuickFix and a.edit]
+    assert fixes, [a.title for a in actions]
+    edit = fixes[0].edit.document_changes[0]
+    new_text = apply_text_edits(path.read_text(), list(edit.edits))
+    assert "import os" not in new_text and "import subprocess" in new_text
+    titles = [a.title for a in actions]
+    assert any("Explain F401" in t for t in titles)
+
+
+async def test_fix_all_and_docstring_resolve(client: LanguageClient, workspace: Path):
+    path = workspace / "calc.py"
+    uri = open_doc(client, path)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=8, character=4), end=types.Position(line=8, character=4)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    by_title = {a.title: a for a in actions}
+    doc_action = next(a for t, a in by_title.items() if "Add docstring to `divide`" in t)
+    assert doc_action.edit is None  # listing is cheap: the edit comes in resolve
+    resolved = await client.code_action_resolve_async(doc_action)
+    assert resolved.edit is not None
+    new_text = apply_text_edits(path.read_text(), list(resolved.edit.document_changes[0].edits))
+    assert '"""' in new_text and "ZeroDivisionError" in new_text
+    compile(new_text, "calc.py", "exec")
+
+    fix_all = next(a for t, a in by_title.items() if "Fix all" in t)
+    resolved = await client.code_action_resolve_async(fix_all)
+    assert resolved.edit is not None
+    fixed = apply_text_edits(path.read_text(), list(resolved.edit.document_changes[0].edits))
+    assert "import os" not in fixed
+
+
+async def test_run_tests_command_maps_failures_and_reports_progress(client: LanguageClient, workspace: Path):
+    test_uri = (workspace / "tests" / "test_calc.py").as_uri()
+    result = await execute(client, "zc.runTests", test_uri)
+    assert result["ok"] is True
+    assert result["passed"] == 2 and result["failed"] == 1
+    failure = result["failures"][0]
+    assert failure["test"].endswith("test_divide_wrong") and failure["line"] == 12
+    diags = await wait_for_diagnostics(client, test_uri, lambda d: any(x.code == "test-failure" for x in d))
+    assert any(d.range.start.line == 11 for d in diags)  # 0-based
+    assert client.progress_reports, "no $/progress during the test run"
+    kinds = [type(v).__name__ for reports in client.progress_reports.values() for v in reports]
+    assert "WorkDoneProgressBegin" in kinds and "WorkDoneProgressEnd" in kinds
+
+
+async def test_explain_status_and_doctor(client: LanguageClient, workspace: Path):
+    uri = open_doc(client, workspace / "calc.py")
+    explained = await execute(
+        client, "zc.explain", uri, {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 0}}
+    )
+    assert explained["ok"] and "divide" in explained["markdown"] and "ZeroDivisionError" in explained["markdown"]
+    assert explained["provider"] == "offline"
+
+    status = await execute(client, "zc.status")
+    names = {a["name"] for a in status["agents"]}
+    assert names == {"programming", "best_practices", "verifier", "conversational", "ops"}
+    assert status["version"] and status["uptime_s"] >= 0 and status["process"]["rss_mb"] > 0
+    assert status["memory"]["path"]
+
+    doctor = await execute(client, "zc.doctor")
+    checks = {c["name"]: c for c in doctor["checks"]}
+    assert any("ruff" in name.lower() for name in checks)
+    assert all({"ok", "detail", "hint"} <= set(c) for c in checks.values())
+
+
+async def test_long_test_run_is_cancelled_and_loop_stays_responsive(client: LanguageClient, workspace: Path):
+    (workspace / "tests" / "test_calc.py").write_text(
+        "import time\n\n\ndef test_sleeps():\n    time.sleep(30)\n"
+    )
+    uri = open_doc(client, workspace / "calc.py")
+    request = client.protocol.send_request_async(
+        types.WORKSPACE_EXECUTE_COMMAND,
+        types.ExecuteCommandParams(command="zc.runTests", arguments=[(workspace / "tests" / "test_calc.py").as_uri()]),
+        msg_id="long-run",
+    )
+    server = psutil.Process(client._server.pid)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while not any("pytest" in " ".join(p.cmdline()) for p in server.children(recursive=True)):
+        assert loop.time() < deadline, "pytest never started"
+        await asyncio.sleep(0.1)
+    started = loop.time()
+    await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert loop.time() - started < 0.5  # answered while the test run goes on
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="long-run"))
+    with pytest.raises(Exception, match="(?i)cancel"):
+        await asyncio.wait_for(request, 10)
+    deadline = loop.time() + 10
+    while any("pytest" in " ".join(p.cmdline()) for p in server.children(recursive=True)):
+        assert loop.time() < deadline, "pytest still running after cancellation"
+        await asyncio.sleep(0.1)
+    # The server is still alive and answers.
+    status = await execute(client, "zc.status")
+    verifier = next(a for a in status["agents"] if a["name"] == "verifier")
+    assert verifier["state"] != "busy"

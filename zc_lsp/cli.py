@@ -1,0 +1,263 @@
+"""`zc`: the agents from a terminal (review, test, explain, status, doctor, memory, chat, ...).
+
+It builds the same services the language server builds and calls agents through the same
+AgentRunner, so the terminal and the editor give the same answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from zc_lsp import __version__
+
+
+def find_root(start: Path) -> Path:
+    start = start.resolve()
+    base = start if start.is_dir() else start.parent
+    for candidate in [base, *base.parents]:
+        if any((candidate / marker).exists() for marker in (".git", "pyproject.toml", ".zombiecoder.yaml", "setup.cfg")):
+            return candidate
+    return base
+
+
+def make_services(root: Path, trusted: bool | None = None) -> Any:
+    from zc_lsp.config import load_settings
+    from zc_lsp.services import build_services
+
+    settings = load_settings(root)
+    for issue in settings.issues:
+        print(f"config: {issue}", file=sys.stderr)
+    services = build_services(root, settings, trusted)
+    for problem in services.problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    return services
+
+
+def _progress_bar(done: int, total: int, label: str) -> None:
+    if not sys.stderr.isatty() or total < 2:
+        return
+    width = 30
+    filled = int(width * done / total)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def collect_files(paths: list[str]) -> list[Path]:
+    from zc_lsp.handlers.commands import workspace_python_files
+
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(workspace_python_files(path.resolve()))
+        elif path.is_file():
+            files.append(path.resolve())
+        else:
+            print(f"error: no such file or folder: {raw}", file=sys.stderr)
+    return files
+
+
+async def cmd_review(args: argparse.Namespace) -> int:
+    from zc_lsp.agents.base import AgentRequest, DocSnapshot
+
+    files = collect_files(args.paths)
+    if not files:
+        print("error: nothing to review", file=sys.stderr)
+        return 2
+    services = make_services(Path(args.workspace) if args.workspace else find_root(files[0]))
+    results: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    max_bytes = int(services.settings.diagnostics.max_file_bytes)
+    try:
+        for n, path in enumerate(files, 1):
+            _progress_bar(n - 1, len(files), path.name)
+            raw = path.read_bytes()
+            if len(raw) > max_bytes or b"\x00" in raw:
+                skipped.append(f"{path}: skipped ({'larger than the limit' if len(raw) > max_bytes else 'binary'})")
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                skipped.append(f"{path}: skipped (not UTF-8)")
+                continue
+            doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
+            result = await services.agents.run("best_practices", AgentRequest("review", doc=doc, args={"bandit": True, "model": args.model}))
+            if not result.ok:
+                skipped.append(f"{path}: {result.error}")
+                continue
+            for f in result.findings:
+                results.append({"path": str(path), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
+                                "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
+                                "url": f.url, "fixable": bool(f.fix)})
+        _progress_bar(len(files), len(files), "done")
+    finally:
+        await services.aclose()
+    cwd = Path.cwd()
+    if args.format == "json":
+        print(json.dumps({"findings": results, "files": len(files), "skipped": skipped}, indent=2))
+    else:
+        for r in results:
+            shown = Path(r["path"])
+            shown_str = str(shown.relative_to(cwd)) if shown.is_relative_to(cwd) else str(shown)
+            print(f"{shown_str}:{r['line']}:{r['column']}: {r['code']} {r['message']} [{r['engine']}]")
+        for s in skipped:
+            print(s, file=sys.stderr)
+        fixable = sum(1 for r in results if r["fixable"])
+        print(f"Found {len(results)} finding(s) in {len(files)} file(s)" + (f" ({fixable} fixable)." if fixable else "."), file=sys.stderr)
+    return 1 if results else 0
+
+
+async def cmd_test(args: argparse.Namespace) -> int:
+    from zc_lsp.agents.base import AgentRequest
+
+    target = Path(args.path).resolve()
+    root = Path(args.workspace).resolve() if args.workspace else find_root(target)
+    services = make_services(root, trusted=True)  # the user asked for it from their own shell
+    request_args: dict[str, Any] = {} if target == root else {"path": str(target)}
+    if args.k:
+        request_args["function"] = args.k
+
+    def progress(message: str, pct: int | None = None) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{message[:70]:<70}")
+            sys.stderr.flush()
+
+    try:
+        result = await services.agents.run("verifier", AgentRequest("run_tests", args=request_args), progress=progress)
+    finally:
+        await services.aclose()
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    if args.format == "json":
+        print(json.dumps({"ok": result.ok, "error": result.error, **result.data}, indent=2, default=str))
+    else:
+        print(result.summary or result.error)
+    if not result.ok:
+        return 2
+    return 1 if result.data.get("failed") or result.data.get("errors") else 0
+
+
+async def cmd_explain(args: argparse.Namespace) -> int:
+    from zc_lsp.agents.base import AgentRequest, DocSnapshot, Span
+
+    file_part, _, line_part = args.target.rpartition(":")
+    if not file_part or not line_part.isdigit():
+        print("error: expected FILE:LINE, e.g. calc.py:12", file=sys.stderr)
+        return 2
+    path = Path(file_part).resolve()
+    if not path.is_file():
+        print(f"error: no such file: {file_part}", file=sys.stderr)
+        return 2
+    line = max(0, int(line_part) - 1)
+    services = make_services(find_root(path))
+    doc = DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(encoding="utf-8", errors="replace"))
+    try:
+        result = await services.agents.run(
+            "conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)),
+            on_token=(lambda t: (sys.stdout.write(t), sys.stdout.flush())) if args.stream else None,
+        )
+    finally:
+        await services.aclose()
+    if not args.stream:
+        print(result.summary if result.ok else f"error: {result.error}")
+    print(f"\n-- answered by {result.provenance or 'offline'}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+async def cmd_status(args: argparse.Namespace) -> int:
+    services = make_services(Path(args.workspace).resolve() if args.workspace else find_root(Path.cwd()))
+    try:
+        if args.watch:
+            from zc_lsp.cli_status import watch
+
+            await asyncio.to_thread(watch, services.status.snapshot)
+            return 0
+        print(json.dumps(services.status.snapshot(), indent=2, default=str))
+    finally:
+        await services.aclose()
+    return 0
+
+
+async def cmd_doctor(args: argparse.Namespace) -> int:
+    from zc_lsp.agents.base import AgentRequest
+
+    services = make_services(Path(args.workspace).resolve() if args.workspace else find_root(Path.cwd()))
+    try:
+        result = await services.agents.run("ops", AgentRequest("doctor"))
+    finally:
+        await services.aclose()
+    if args.format == "json":
+        print(json.dumps(result.data, indent=2, default=str))
+    else:
+        for check in result.data.get("checks", []):
+            mark = "ok  " if check["ok"] else "FAIL"
+            print(f"[{mark}] {check['name']}: {check['detail']}")
+            if not check["ok"] and check.get("hint"):
+                print(f"       fix: {check['hint']}")
+    return 0 if result.data.get("ok") else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zc", description="ZombieCoder: five AI agents from your terminal.")
+    parser.add_argument("--version", action="version", version=f"zc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("review", help="review files and folders (Best Practices agent)")
+    p.add_argument("paths", nargs="+", help="files or folders")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--model", action="store_true", help="also ask a model for a review")
+    p.add_argument("--workspace", help="workspace root (default: found from the first path)")
+    p.set_defaults(run=cmd_review)
+
+    p = sub.add_parser("test", help="run the project's tests (Verifier agent)")
+    p.add_argument("path", nargs="?", default=".", help="a test file, a source file or the project folder")
+    p.add_argument("-k", help="only tests whose name contains this")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--workspace", help="workspace root")
+    p.set_defaults(run=cmd_test)
+
+    p = sub.add_parser("explain", help="explain the code at FILE:LINE (Conversational agent)")
+    p.add_argument("target", metavar="FILE:LINE")
+    p.add_argument("--stream", action="store_true", help="print a model's answer as it arrives")
+    p.set_defaults(run=cmd_explain)
+
+    p = sub.add_parser("status", help="show the status snapshot (Ops agent)")
+    p.add_argument("--watch", action="store_true", help="refresh live in the terminal")
+    p.add_argument("--workspace", help="workspace root")
+    p.set_defaults(run=cmd_status)
+
+    p = sub.add_parser("doctor", help="check the installation and the providers")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--workspace", help="workspace root")
+    p.set_defaults(run=cmd_doctor)
+
+    for module in ("zc_lsp.cli_memory", "zc_lsp.cli_frontends"):
+        try:
+            register = __import__(module, fromlist=["register"]).register
+        except ImportError:
+            continue
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.run(args)
+        code = asyncio.run(result) if asyncio.iscoroutine(result) else result
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
