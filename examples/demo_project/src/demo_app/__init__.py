@@ -1,0 +1,1 @@
+"""demo_app: a small package with deliberate problems, for trying ZombieCoder."""

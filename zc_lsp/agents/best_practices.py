@@ -1,0 +1,210 @@
+"""Best Practices agent, offline engine: ruff (security rules included), bandit and secret detection.
+
+Actions: `review` (findings for one document snapshot) and `explain_finding` (the rule's own
+documentation). Model reviews come with the router; until then only what works is listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections import OrderedDict
+
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, Finding
+from zc_lsp.agents.engines.bandit_engine import bandit_rule_doc, bandit_scan, drop_ruff_duplicates
+from zc_lsp.agents.engines.documents import (
+    doc_name,
+    refusal,
+    remember,
+    ruff_options,
+    stdin_filename,
+)
+from zc_lsp.agents.engines.proc import ToolError
+from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
+from zc_lsp.agents.engines.secret_docs import explain_secret
+from zc_lsp.agents.engines.secrets_engine import scan_secrets
+
+log = logging.getLogger(__name__)
+_MEMORY_SEEN_CAP = 256
+
+
+class BestPracticesAgent:
+    """Reviews code the way a careful colleague would, without a model: lint, security, secrets."""
+
+    name = "best_practices"
+
+    def __init__(self) -> None:
+        # uri -> hash of the last recorded result: a review on every keystroke must not flood memory.
+        self._recorded: OrderedDict[str, str] = OrderedDict()
+
+    def actions(self) -> list[str]:
+        return ["review", "explain_finding"]
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        if request.action == "review":
+            return await self._review(request, ctx)
+        if request.action == "explain_finding":
+            return await self._explain(request, ctx)
+        return AgentResult.failure(
+            self.name,
+            request.action,
+            f"Best Practices has no action `{request.action}`; it offers {', '.join(self.actions())}.",
+        )
+
+    async def _review(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        doc = request.doc
+        reason = refusal(doc, ctx)
+        if reason is not None or doc is None:
+            return AgentResult.failure(self.name, "review", reason or "No document was given.")
+        use_bandit = bool(request.args.get("bandit", False))
+        use_secrets = bool(request.args.get("secrets", ctx.settings.diagnostics.secrets))
+        opts = ruff_options(ctx)
+        filename = stdin_filename(doc, ctx.workspace_root)
+        findings: list[Finding] = []
+        counts: dict[str, int] = {}
+        errors: list[str] = []
+
+        ctx.cancel.check("before ruff")
+        ctx.progress("ruff: linting", 5)
+        ruff_findings: list[Finding] = []
+        try:
+            ruff_findings = await ruff_check(doc.text, filename, opts)
+            counts["ruff"] = len(ruff_findings)
+            findings += ruff_findings
+        except ToolError as exc:
+            errors.append(str(exc))
+
+        if use_bandit:
+            ctx.cancel.check("ruff done")
+            ctx.progress("bandit: security scan", 40)
+            try:
+                found = await bandit_scan(doc.text, filename.name, opts.timeout_s)
+                found = drop_ruff_duplicates(found, ruff_findings, opts.ignore)
+                counts["bandit"] = len(found)
+                findings += found
+            except ToolError as exc:
+                errors.append(str(exc))
+
+        if use_secrets:
+            ctx.cancel.check("linting done")
+            ctx.progress("secrets: scanning", 75)
+            found = await asyncio.to_thread(scan_secrets, doc.text, filename.name)
+            counts["secrets"] = len(found)
+            findings += found
+
+        findings.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))
+        ctx.progress("review done", 100)
+        engines = "+".join(counts) or "none"
+        summary = _summary(doc_name(doc), counts, findings, errors)
+        await self._record(ctx, doc.uri, doc_name(doc), counts, findings)
+        return AgentResult(
+            ok=bool(counts),
+            agent=self.name,
+            action="review",
+            summary=summary,
+            data={"counts": counts, "errors": errors, "syntax_error": _has_syntax_error(findings)},
+            findings=findings,
+            provider="offline",
+            model=engines,
+            error="; ".join(errors) if not counts else None,
+        )
+
+    async def _record(
+        self, ctx: AgentContext, uri: str, name: str, counts: dict[str, int], findings: list[Finding]
+    ) -> None:
+        codes = sorted({f.code for f in findings})
+        digest = hashlib.sha1(repr((counts, codes)).encode(), usedforsecurity=False).hexdigest()
+        if self._recorded.get(uri) == digest:
+            return
+        self._recorded[uri] = digest
+        self._recorded.move_to_end(uri)
+        while len(self._recorded) > _MEMORY_SEEN_CAP:
+            self._recorded.popitem(last=False)
+        total = sum(counts.values())
+        content = f"review of {name}: {total} findings ({', '.join(codes[:20]) or 'clean'})"
+        await remember(ctx, "review", content, {"counts": counts, "codes": codes}, uri)
+
+    async def _explain(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        code = str(request.args.get("code") or "").strip()
+        message = str(request.args.get("message") or "").strip()
+        if not code:
+            return AgentResult.failure(self.name, "explain_finding", "No finding code was given.")
+        ctx.progress(f"looking up {code}", None)
+        engine, body = await _rule_documentation(code, message)
+        if body is None:
+            return AgentResult.failure(
+                self.name,
+                "explain_finding",
+                f"`{code}` is not a rule ruff, bandit or ZombieCoder's secret scanner knows.",
+            )
+        heading = f"# `{code}`" + (f": {message}" if message else "")
+        markdown = f"{heading}\n\n{body.strip()}\n"
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action="explain_finding",
+            summary=markdown,
+            data={"code": code, "markdown": markdown, "engine": engine},
+            provider="offline",
+            model=engine,
+        )
+
+
+async def _rule_documentation(code: str, message: str) -> tuple[str, str | None]:
+    """(engine, markdown) from the tool that owns the rule; the docs are the tools' own."""
+    if code.startswith("ZC-SECRET-"):
+        return "secrets", explain_secret(code.removeprefix("ZC-SECRET-"))
+    if code == SYNTAX_CODE:
+        return "ruff", _syntax_help(message)
+    if re.fullmatch(r"B\d{3}", code):
+        bandit_doc = await asyncio.to_thread(bandit_rule_doc, code)
+        twin = await ruff_rule_doc("S" + code[1:])
+        if bandit_doc is None and twin is None:
+            return "bandit", None
+        parts = [bandit_doc or f"bandit test {code}."]
+        if twin:
+            parts.append(
+                f"## How to fix\n\nruff checks the same thing as `S{code[1:]}`; its documentation:\n\n"
+                + _demote_headings(twin)
+            )
+        return "bandit", "\n\n".join(parts)
+    return "ruff", await ruff_rule_doc(code)
+
+
+def _demote_headings(markdown: str) -> str:
+    """Nest another document's headings under ours (`#` -> `###`)."""
+    return re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", markdown, flags=re.M)
+
+
+def _syntax_help(message: str) -> str:
+    return (
+        "## What it means\n\nPython cannot parse this file"
+        + (f": {message.removeprefix('Syntax error: ')}" if message else "")
+        + ".\n\n## Why it matters\n\nNothing in the file can run or be imported, and every other "
+        "check stops at the first error, so other findings may be hiding behind it.\n\n"
+        "## How to fix\n\nLook at the marked position and just before it: an unclosed bracket or "
+        "string, a missing `:` after `def`/`if`/`for`, or inconsistent indentation are the usual "
+        "causes. Fix the first syntax error first; later ones are often consequences of it."
+    )
+
+
+def _has_syntax_error(findings: list[Finding]) -> bool:
+    return any(f.code == SYNTAX_CODE for f in findings)
+
+
+def _summary(name: str, counts: dict[str, int], findings: list[Finding], errors: list[str]) -> str:
+    total = sum(counts.values())
+    lines = [f"**Review of {name}**: {total} finding{'s' if total != 1 else ''}", ""]
+    if counts:
+        lines += ["| engine | findings |", "|---|---|"]
+        lines += [f"| {engine} | {n} |" for engine, n in counts.items()]
+    fixable = sum(1 for f in findings if f.fix)
+    if fixable:
+        lines += ["", f"{fixable} can be fixed automatically (quick fix or *Fix all*)."]
+    if _has_syntax_error(findings):
+        lines += ["", "The file has a syntax error; findings after it may be missing."]
+    for error in errors:
+        lines += ["", f"Could not run: {error}"]
+    return "\n".join(lines)

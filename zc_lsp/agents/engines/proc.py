@@ -1,0 +1,86 @@
+"""One way to run a tool: async subprocess, time limit, and no orphan left on cancel or timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class ToolError(Exception):
+    """A tool could not run or timed out; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class ProcResult:
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def _kill(proc: asyncio.subprocess.Process) -> None:
+    """Kill the child's whole process group (it was started in its own session)."""
+    if proc.returncode is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return  # already gone
+    except OSError as exc:  # not a group leader after all: kill the child itself
+        log.debug("killpg(%s) failed (%s); killing the process", proc.pid, exc)
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+
+
+async def _reap(proc: asyncio.subprocess.Process) -> None:
+    """Wait for a killed child so it is not left as a zombie; never hang on it."""
+    try:
+        await asyncio.wait_for(proc.wait(), timeout=5)
+    except TimeoutError:
+        log.warning("process %s did not exit 5 s after SIGKILL", proc.pid)
+
+
+async def run_process(
+    args: list[str],
+    *,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    timeout_s: float = 60.0,
+    env: dict[str, str] | None = None,
+) -> ProcResult:
+    """Run `args` to completion off the loop.
+
+    On timeout the process group is killed and ToolError raised; on cancellation it is killed
+    and reaped before CancelledError propagates, so callers can trust that no child survives.
+    """
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *args,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=str(cwd) if cwd else None,
+            env=env,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise ToolError(f"cannot start {Path(args[0]).name}: {exc}") from exc
+    try:
+        stdout, stderr = await asyncio.wait_for(proc.communicate(stdin), timeout=timeout_s)
+    except TimeoutError:
+        _kill(proc)
+        await _reap(proc)
+        raise ToolError(f"{Path(args[0]).name} took longer than {timeout_s:g} s and was stopped") from None
+    except asyncio.CancelledError:
+        _kill(proc)
+        # Shielded so a second cancel cannot leave the killed child unreaped.
+        await asyncio.shield(_reap(proc))
+        raise
+    assert proc.returncode is not None
+    return ProcResult(proc.returncode, stdout, stderr)

@@ -1,0 +1,169 @@
+"""ruff as an engine: lint (with its own fix edits), fix-all, format, and rule docs.
+
+The text is fed on stdin with `--stdin-filename` so unsaved buffers are checked, and ruff runs
+with cwd = workspace root so the workspace's own ruff config (per-file ignores, line length,
+target version) applies. Our `--select`/`--ignore` come from settings: security rules are part of
+what the product promises even when a project's config selects fewer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from zc_lsp.agents.base import Finding, Severity, Span, TextEdit
+from zc_lsp.agents.engines.proc import ToolError, run_process
+
+log = logging.getLogger(__name__)
+SYNTAX_CODE = "invalid-syntax"
+_ERROR_CODES = re.compile(r"^(E9\d\d|F63\d|F7\d\d|F82[123]|PLE\d+)$")
+_WARNING_PREFIXES = ("S", "F", "B", "E7", "PLW", "ASYNC")
+
+
+@cache
+def ruff_command() -> tuple[str, ...]:
+    """The ruff binary shipped with the `ruff` wheel, else `python -m ruff`."""
+    try:
+        from ruff import find_ruff_bin
+
+        return (str(find_ruff_bin()),)
+    except (ImportError, FileNotFoundError) as exc:
+        log.debug("ruff binary not found (%s); using python -m ruff", exc)
+        return (sys.executable, "-m", "ruff")
+
+
+def severity_for(code: str) -> Severity:
+    """Syntax and runtime-breaking rules are errors; security and likely bugs warnings; style info."""
+    if code == SYNTAX_CODE or _ERROR_CODES.match(code):
+        return "error"
+    if code.startswith(_WARNING_PREFIXES):
+        return "warning"
+    return "info"
+
+
+def _span(loc: dict[str, int], end: dict[str, int]) -> Span:
+    # ruff: 1-based rows, 1-based columns counted in characters -> our 0-based spans.
+    return Span(loc["row"] - 1, loc["column"] - 1, end["row"] - 1, end["column"] - 1)
+
+
+def finding_from_ruff(item: dict[str, Any]) -> Finding:
+    """Convert one entry of `ruff check --output-format json` into a Finding."""
+    code = item.get("code") or SYNTAX_CODE
+    fix = item.get("fix") or None
+    edits: list[TextEdit] | None = None
+    title: str | None = None
+    applicability = None
+    if fix and fix.get("applicability") in ("safe", "unsafe") and fix.get("edits"):
+        applicability = fix["applicability"]
+        edits = [TextEdit(_span(e["location"], e["end_location"]), e.get("content") or "") for e in fix["edits"]]
+        title = fix.get("message") or f"Fix {code}"
+        if applicability == "unsafe":
+            title += " (unsafe fix: may change behaviour)"
+    message = item.get("message", "")
+    if code == SYNTAX_CODE:
+        message = f"Syntax error: {message}"
+    return Finding(
+        span=_span(item["location"], item["end_location"]),
+        severity=severity_for(code),
+        code=code,
+        message=message,
+        url=item.get("url"),
+        fix=edits,
+        fix_title=title,
+        engine="ruff",
+        data={"name": item.get("name"), "applicability": applicability},
+    )
+
+
+@dataclass(frozen=True)
+class RuffOptions:
+    """What every ruff run needs: where, which rules, how long."""
+
+    root: Path
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    timeout_s: float = 60.0
+
+
+def _rule_args(opts: RuffOptions) -> list[str]:
+    args: list[str] = []
+    if opts.select:
+        args += ["--select", ",".join(opts.select)]
+    if opts.ignore:
+        args += ["--ignore", ",".join(opts.ignore)]
+    return args
+
+
+def _parse_json(raw: bytes, what: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(raw.decode("utf-8") or "[]")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ToolError(f"ruff {what} printed output that is not JSON: {exc}") from exc
+    if not isinstance(data, list):
+        raise ToolError(f"ruff {what} printed unexpected JSON")
+    return data
+
+
+def _check_rc(rc: int, stderr: bytes, what: str) -> None:
+    # ruff: 0 clean, 1 findings, 2 = it could not run (bad config, bad arguments).
+    if rc not in (0, 1):
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolError(f"ruff {what} failed: {' '.join(detail[:3]) or f'exit code {rc}'}")
+
+
+async def ruff_check(text: str, filename: Path, opts: RuffOptions) -> list[Finding]:
+    """Lint unsaved text; syntax errors come back as `invalid-syntax` findings."""
+    args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *_rule_args(opts)]
+    args += ["--stdin-filename", str(filename), "-"]
+    res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
+    _check_rc(res.returncode, res.stderr, "check")
+    return [finding_from_ruff(item) for item in _parse_json(res.stdout, "check")]
+
+
+async def ruff_fix(text: str, filename: Path, opts: RuffOptions) -> tuple[str, list[Finding]]:
+    """Apply ruff's safe fixes; returns the fixed text and the findings that remain."""
+    args = [
+        *ruff_command(),
+        "check",
+        "--fix",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        "--no-cache",
+    ]
+    args += [*_rule_args(opts), "--stdin-filename", str(filename), "-"]
+    res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
+    _check_rc(res.returncode, res.stderr, "check --fix")
+    # With --fix on stdin, ruff prints the fixed source on stdout and the remaining findings
+    # (our JSON) on stderr.
+    remaining = [finding_from_ruff(i) for i in _parse_json(res.stderr, "check --fix")]
+    return res.stdout.decode("utf-8"), remaining
+
+
+async def ruff_format(text: str, filename: Path, opts: RuffOptions) -> str:
+    """Format unsaved text with the workspace's formatter settings."""
+    args = [*ruff_command(), "format", "--no-cache", "--stdin-filename", str(filename), "-"]
+    res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
+    if res.returncode != 0:
+        detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolError(f"ruff format failed: {' '.join(detail[:3]) or res.returncode}")
+    return res.stdout.decode("utf-8")
+
+
+_RULE_CODE = re.compile(r"^[A-Z]{1,6}\d{1,4}$")
+
+
+async def ruff_rule_doc(code: str, timeout_s: float = 20.0) -> str | None:
+    """The rule's own documentation (`ruff rule CODE`), or None when ruff has no such rule."""
+    if not _RULE_CODE.match(code):
+        return None
+    res = await run_process([*ruff_command(), "rule", code], timeout_s=timeout_s)
+    if res.returncode != 0:
+        return None
+    return res.stdout.decode("utf-8", "replace").strip() or None

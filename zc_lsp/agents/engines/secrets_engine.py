@@ -1,0 +1,191 @@
+"""Secret detection: detect-secrets' plugins plus our own patterns for the keys people leak most.
+
+Findings name the kind of secret and where it is, never the secret itself: a message ends up in
+editor logs, memory and possibly a model prompt. Blocking work: call `scan_secrets` in a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import tempfile
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from zc_lsp.agents.base import Finding, Span
+
+log = logging.getLogger(__name__)
+
+# detect-secrets keeps its plugin settings in a process-wide global; scans must not interleave.
+_DETECT_SECRETS_LOCK = threading.Lock()
+_NOT_SECRETS = {"Public IP (ipv4)"}
+
+# detect-secrets type -> our code suffix. Unlisted types are slugged ("Stripe Access Key" -> STRIPE-ACCESS-KEY).
+_DS_TYPES = {
+    "AWS Access Key": "AWS",
+    "GitHub Token": "GITHUB",
+    "Slack Token": "SLACK",
+    "OpenAI Token": "OPENAI",
+    "JSON Web Token": "JWT",
+    "Private Key": "PRIVATE-KEY",
+    "Secret Keyword": "KEYWORD",
+    "Base64 High Entropy String": "HIGH-ENTROPY",
+    "Hex High Entropy String": "HIGH-ENTROPY",
+}
+LABELS = {
+    "AWS": "AWS access key",
+    "GITHUB": "GitHub token",
+    "SLACK": "Slack token",
+    "OPENAI": "OpenAI API key",
+    "ANTHROPIC": "Anthropic API key",
+    "JWT": "JSON Web Token",
+    "PRIVATE-KEY": "private key",
+    "KEYWORD": "password or secret in a secret-named variable",
+    "HIGH-ENTROPY": "high-entropy secret-like value",
+}
+_GENERIC = {"KEYWORD", "HIGH-ENTROPY"}
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("AWS", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("AWS", re.compile(r"(?i)aws_?secret_?access_?key\W{0,4}[:=]\s*[\"']?([A-Za-z0-9/+=]{40})\b")),
+    (
+        "GITHUB",
+        re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b"),
+    ),
+    ("SLACK", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    (
+        "SLACK",
+        re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9_]+/B[A-Za-z0-9_]+/[A-Za-z0-9_]+"),
+    ),
+    ("ANTHROPIC", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
+    ("OPENAI", re.compile(r"\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")),
+    ("JWT", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{10,}")),
+]
+_PEM_BEGIN = re.compile(r"-----BEGIN ((?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----")
+_PEM_END = re.compile(r"-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----")
+_SECRET_NAME = re.compile(
+    r"(?i)\b([A-Za-z_][A-Za-z0-9_]*(?:secret|token|passw(?:or)?d|pwd|api_?key|access_?key|"
+    r"private_?key|auth|credential|signing_?key)[A-Za-z0-9_]*)[\"']?\s*(?::\s*[A-Za-z_][\w\[\], |]*)?"
+    r"\s*[:=]\s*[rbuRBU]?([\"'])([^\"'\s]{12,})\2"
+)
+ALLOWLIST_PRAGMA = "pragma: allowlist secret"  # detect-secrets' marker; we honour it too
+MIN_ENTROPY = 3.5  # bits per character; random tokens score ~4-6, words and paths ~2.5-3.3
+
+
+def shannon_entropy(value: str) -> float:
+    counts = Counter(value)
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+@dataclass(frozen=True)
+class _Hit:
+    kind: str
+    span: Span
+    detector: str
+
+
+def _pattern_hits(lines: list[str]) -> list[_Hit]:
+    hits: list[_Hit] = []
+    pem_start: tuple[int, int] | None = None
+    for no, line in enumerate(lines):
+        if ALLOWLIST_PRAGMA in line:
+            continue
+        if pem_start is None and (m := _PEM_BEGIN.search(line)):
+            pem_start = (no, m.start())
+        if pem_start is not None and (m := _PEM_END.search(line)):
+            hits.append(_Hit("PRIVATE-KEY", Span(pem_start[0], pem_start[1], no, m.end()), "pattern"))
+            pem_start = None
+        for kind, pattern in _PATTERNS:
+            for m in pattern.finditer(line):
+                group = 1 if pattern.groups else 0
+                hits.append(_Hit(kind, Span(no, m.start(group), no, m.end(group)), "pattern"))
+        for m in _SECRET_NAME.finditer(line):
+            value = m.group(3)
+            if shannon_entropy(value) >= MIN_ENTROPY and not value.startswith(("http", "/", "$", "{")):
+                hits.append(_Hit("HIGH-ENTROPY", Span(no, m.start(3), no, m.end(3)), "pattern"))
+    if pem_start is not None:  # BEGIN without END (truncated paste): flag the header line
+        hits.append(
+            _Hit(
+                "PRIVATE-KEY",
+                Span(pem_start[0], pem_start[1], pem_start[0], len(lines[pem_start[0]])),
+                "pattern",
+            )
+        )
+    return hits
+
+
+def _detect_secrets_hits(text: str, lines: list[str], filename: str) -> list[_Hit]:
+    """detect-secrets over a temp copy: its file-level filters need a real file."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+    from detect_secrets.core.scan import scan_file
+    from detect_secrets.settings import transient_settings
+
+    plugins = [
+        {"name": cls.__name__}
+        for type_name, cls in get_mapping_from_secret_type_to_class().items()
+        if type_name not in _NOT_SECRETS
+    ]
+    hits: list[_Hit] = []
+    with tempfile.TemporaryDirectory(prefix="zc-secrets-") as tmp:
+        path = Path(tmp) / (Path(filename).name or "snapshot.py")
+        path.write_text(text, encoding="utf-8")
+        with _DETECT_SECRETS_LOCK, transient_settings({"plugins_used": plugins}):
+            found = list(scan_file(str(path)))
+    for secret in found:
+        no = secret.line_number - 1
+        if not 0 <= no < len(lines):
+            continue
+        line = lines[no]
+        value = secret.secret_value or ""
+        col = line.find(value) if value else -1
+        span = Span(no, col, no, col + len(value)) if col >= 0 else Span(no, 0, no, len(line))
+        kind = _DS_TYPES.get(secret.type) or re.sub(r"[^A-Z0-9]+", "-", secret.type.upper()).strip("-")
+        hits.append(_Hit(kind, span, "detect-secrets"))
+    return hits
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return (a.start_line, a.start_char) < (b.end_line, b.end_char) and (
+        b.start_line,
+        b.start_char,
+    ) < (
+        a.end_line,
+        a.end_char,
+    )
+
+
+def scan_secrets(text: str, filename: str = "snapshot.py", use_detect_secrets: bool = True) -> list[Finding]:
+    """Every hard-coded secret in `text`, one finding per place, the most specific type winning."""
+    lines = text.splitlines()
+    hits = _pattern_hits(lines)
+    if use_detect_secrets:
+        try:
+            hits += _detect_secrets_hits(text, lines, filename)
+        except Exception:  # a broken plugin must not hide what our own patterns found
+            log.exception("detect-secrets failed; using built-in patterns only")
+    hits.sort(key=lambda h: (h.kind in _GENERIC, h.detector != "pattern", h.span.start_line))
+    kept: list[_Hit] = []
+    for hit in hits:
+        if not any(_overlaps(hit.span, k.span) for k in kept):
+            kept.append(hit)
+    kept.sort(key=lambda h: (h.span.start_line, h.span.start_char))
+    return [_finding(h) for h in kept]
+
+
+def _finding(hit: _Hit) -> Finding:
+    label = LABELS.get(hit.kind, hit.kind.replace("-", " ").lower())
+    return Finding(
+        span=hit.span,
+        severity="error",
+        code=f"ZC-SECRET-{hit.kind}",
+        message=(
+            f"Hard-coded {label}: move it out of the source (environment variable or secret "
+            "store) and rotate it, since anyone with this file has it."
+        ),
+        engine="secrets",
+        data={"type": hit.kind, "detector": hit.detector},
+    )

@@ -1,0 +1,241 @@
+"""Programming agent, offline engine: ruff fix-all, ruff format, and pytest skeletons.
+
+Model-powered actions (implement, refactor, fix with AI) come with the router; `actions()` lists
+only what works now.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import logging
+import re
+from pathlib import Path
+
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, FileEdit, Span, TextEdit
+from zc_lsp.agents.engines.documents import (
+    diff_edits,
+    doc_name,
+    end_position,
+    refusal,
+    remember,
+    ruff_options,
+    stdin_filename,
+)
+from zc_lsp.agents.engines.proc import ToolError
+from zc_lsp.agents.engines.ruff_engine import ruff_check, ruff_fix, ruff_format
+from zc_lsp.agents.engines.skeleton import (
+    SkeletonError,
+    Target,
+    find_target,
+    imports_for,
+    render_tests,
+    test_file_for,
+)
+
+log = logging.getLogger(__name__)
+_STDLIB_IMPORTS = ("import asyncio",)
+
+
+class ProgrammingAgent:
+    """Changes code: only deterministic, tool-backed edits while no model is configured."""
+
+    name = "programming"
+
+    def actions(self) -> list[str]:
+        return ["fix_all", "format", "test_skeleton"]
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        handlers = {
+            "fix_all": self._fix_all,
+            "format": self._format,
+            "test_skeleton": self._test_skeleton,
+        }
+        handler = handlers.get(request.action)
+        if handler is None:
+            return AgentResult.failure(
+                self.name,
+                request.action,
+                f"Programming has no action `{request.action}`; it offers {', '.join(self.actions())}.",
+            )
+        doc = request.doc
+        reason = refusal(doc, ctx)
+        if reason is None and doc is not None and doc.path is None:
+            reason = f"{doc_name(doc)} has no file path yet; save it first."
+        if reason is not None:
+            return AgentResult.failure(self.name, request.action, reason)
+        try:
+            return await handler(request, ctx)
+        except ToolError as exc:
+            return AgentResult.failure(self.name, request.action, str(exc))
+
+    async def _fix_all(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        doc = request.doc
+        assert doc is not None and doc.path is not None
+        opts = ruff_options(ctx)
+        filename = stdin_filename(doc, ctx.workspace_root)
+        ctx.cancel.check()
+        ctx.progress("ruff: applying safe fixes", 10)
+        fixed, remaining = await ruff_fix(doc.text, filename, opts)
+        if fixed == doc.text:
+            left = f"; {len(remaining)} finding(s) remain that have no safe fix" if remaining else ""
+            return self._ok("fix_all", f"Nothing to fix in {doc_name(doc)}{left}.", remaining=len(remaining))
+        ctx.cancel.check("fixes computed")
+        ctx.progress("ruff: counting what was fixed", 60)
+        before = await ruff_check(doc.text, filename, opts)
+        count = max(len(before) - len(remaining), 1)
+        edits = await asyncio.to_thread(diff_edits, doc.text, fixed)
+        summary = f"Fixed {count} finding{'s' if count != 1 else ''} in {doc_name(doc)} with ruff's safe fixes" + (
+            f"; {len(remaining)} remain." if remaining else "."
+        )
+        await remember(ctx, "edit", summary, {"action": "fix_all", "fixed": count}, doc.uri)
+        return self._ok(
+            "fix_all",
+            summary,
+            edits=[FileEdit(doc.path, edits)],
+            fixed=count,
+            remaining=len(remaining),
+        )
+
+    async def _format(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        doc = request.doc
+        assert doc is not None and doc.path is not None
+        ctx.cancel.check()
+        ctx.progress("ruff: formatting", 10)
+        formatted = await ruff_format(doc.text, stdin_filename(doc, ctx.workspace_root), ruff_options(ctx))
+        if formatted == doc.text:
+            return self._ok("format", f"{doc_name(doc)} is already formatted.", changed=False)
+        edits = await asyncio.to_thread(diff_edits, doc.text, formatted)
+        summary = f"Formatted {doc_name(doc)} with ruff ({len(edits)} change{'s' if len(edits) != 1 else ''})."
+        await remember(ctx, "edit", summary, {"action": "format"}, doc.uri)
+        return self._ok("format", summary, edits=[FileEdit(doc.path, edits)], changed=True)
+
+    async def _test_skeleton(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        doc = request.doc
+        assert doc is not None and doc.path is not None
+        if request.span is None:
+            return AgentResult.failure(
+                self.name, "test_skeleton", "No position was given: put the cursor in a function."
+            )
+        ctx.progress("reading the function", 10)
+        try:
+            target, _ = await asyncio.to_thread(
+                find_target, doc.text, request.span.start_line, doc.path, ctx.workspace_root
+            )
+        except SkeletonError as exc:
+            return AgentResult.failure(self.name, "test_skeleton", f"No test skeleton: {exc}.")
+        ctx.cancel.check("function found")
+        test_path = test_file_for(target, ctx.workspace_root)
+        existing = await asyncio.to_thread(_read_or_none, test_path)
+        if existing is not None and re.search(
+            rf"^\s*(async\s+)?def\s+{re.escape(target.test_name)}\s*\(", existing, re.M
+        ):
+            return AgentResult.failure(
+                self.name,
+                "test_skeleton",
+                f"{test_path.relative_to(ctx.workspace_root)} already has {target.test_name}.",
+            )
+        tests = render_tests(target)
+        if existing is None:
+            file_edit = FileEdit(test_path, [TextEdit(Span(0, 0, 0, 0), _new_test_file(target, tests))], create=True)
+        else:
+            file_edit = FileEdit(test_path, _append_edits(existing, target, tests))
+        rel = test_path.relative_to(ctx.workspace_root)
+        verb = "Created" if existing is None else "Extended"
+        n_raises = len(target.raises)
+        summary = (
+            f"{verb} `{rel}` with `{target.test_name}`"
+            + (f" and {n_raises} `pytest.raises` test{'s' if n_raises != 1 else ''}" if n_raises else "")
+            + ". Fill in the values marked TODO, then run the tests."
+        )
+        await remember(ctx, "edit", summary, {"action": "test_skeleton", "test": target.test_name}, doc.uri)
+        return self._ok(
+            "test_skeleton",
+            summary,
+            edits=[file_edit],
+            test_file=str(test_path),
+            test_name=target.test_name,
+            raises=target.raises,
+            created=existing is None,
+        )
+
+    def _ok(self, action: str, summary: str, edits: list[FileEdit] | None = None, **data: object) -> AgentResult:
+        model = "ast-skeleton" if action == "test_skeleton" else "ruff"
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=action,
+            summary=summary,
+            data=dict(data),
+            edits=edits or [],
+            provider="offline",
+            model=model,
+        )
+
+
+def _read_or_none(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _import_block(lines: list[str]) -> str:
+    """Imports grouped the way isort/ruff want them: stdlib, third party, the project."""
+    stdlib = [line for line in lines if line in _STDLIB_IMPORTS]
+    third = [line for line in lines if line == "import pytest"]
+    local = [line for line in lines if line not in stdlib and line not in third]
+    return "\n\n".join("\n".join(group) for group in (stdlib, third, local) if group) + "\n"
+
+
+def _new_test_file(target: Target, tests: str) -> str:
+    header = f'"""Tests for `{target.module}` (skeleton by ZombieCoder: fill in the TODO values)."""\n\n'
+    return header + _import_block(imports_for(target)) + "\n\n" + tests
+
+
+def _missing_imports(existing: str, target: Target) -> tuple[list[str], int]:
+    """Import lines the test file still needs, and the line to insert them at."""
+    try:
+        tree = ast.parse(existing)
+    except SyntaxError:
+        return imports_for(target), 0
+    have_modules: set[str] = set()
+    have_names: dict[str, set[str]] = {}
+    insert_at = 0
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            have_modules.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            have_names.setdefault(node.module or "", set()).update(a.asname or a.name for a in node.names)
+        elif isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant):
+            if insert_at == 0 and node is tree.body[0]:
+                insert_at = node.end_lineno or 0  # after the module docstring
+            continue
+        else:
+            continue
+        insert_at = node.end_lineno or insert_at
+    missing: list[str] = []
+    for line in imports_for(target):
+        if line.startswith("import "):
+            if line.removeprefix("import ") not in have_modules:
+                missing.append(line)
+            continue
+        module, names = line.removeprefix("from ").split(" import ")
+        needed = [n for n in names.split(", ") if n not in have_names.get(module, set())]
+        if needed:
+            missing.append(f"from {module} import {', '.join(needed)}")
+    return missing, insert_at
+
+
+def _append_edits(existing: str, target: Target, tests: str) -> list[TextEdit]:
+    missing, insert_at = _missing_imports(existing, target)
+    end_line, end_char = end_position(existing)
+    if not existing.strip():
+        return [TextEdit(Span(0, 0, end_line, end_char), _import_block(imports_for(target)) + "\n\n" + tests)]
+    tail = existing[len(existing.rstrip("\n")) :]
+    sep = "\n" * max(3 - len(tail), 0) if existing.endswith("\n") else "\n\n\n"
+    edits = []
+    if missing:
+        edits.append(TextEdit(Span(insert_at, 0, insert_at, 0), "\n".join(missing) + "\n"))
+    edits.append(TextEdit(Span(end_line, end_char, end_line, end_char), sep + tests))
+    return edits
