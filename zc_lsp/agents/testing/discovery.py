@@ -1,0 +1,115 @@
+"""Which interpreter runs a workspace's tests, and which test files cover a given module.
+
+Discovery is textual (file names and import lines), never by importing workspace code: the
+server must not execute a project's code just to find its tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Folders that never hold the project's own tests and can be huge.
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".nox", ".eggs", "build", "dist",
+    "site-packages", ".zombiecoder", ".idea", ".vscode",
+})
+MAX_SCAN_FILES = 5000
+MAX_SCAN_BYTES = 1_000_000
+
+
+def workspace_python(root: Path) -> str:
+    """The workspace's own interpreter if it has a `.venv`, so its dependencies are importable."""
+    for candidate in (root / ".venv" / "bin" / "python", root / ".venv" / "Scripts" / "python.exe"):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return sys.executable
+
+
+def is_test_file(path: Path) -> bool:
+    """pytest's default naming: `test_*.py` or `*_test.py`."""
+    name = path.name
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def iter_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> Iterator[Path]:
+    """Walk the workspace's .py files, pruning vendored and cache folders; stops at `limit`."""
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        for filename in sorted(filenames):
+            if filename.endswith(".py"):
+                yield Path(dirpath) / filename
+                count += 1
+                if count >= limit:
+                    log.info("stopped scanning %s after %d python files", root, limit)
+                    return
+
+
+def module_name(path: Path, root: Path) -> str:
+    """Dotted module name of a file relative to the workspace (a leading `src.` is dropped)."""
+    rel = path.resolve().relative_to(root.resolve()).with_suffix("")
+    parts = list(rel.parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if len(parts) > 1 and parts[0] in ("src", "lib"):
+        parts.pop(0)
+    return ".".join(parts)
+
+
+def _import_patterns(dotted: str) -> list[re.Pattern[str]]:
+    stem = dotted.rsplit(".", 1)[-1]
+    patterns = [
+        re.compile(rf"^\s*from\s+{re.escape(dotted)}(\.\w+)*\s+import\b", re.M),
+        re.compile(rf"^\s*import\s+[^\n]*\b{re.escape(dotted)}\b", re.M),
+    ]
+    if "." in dotted:
+        parent = dotted.rsplit(".", 1)[0]
+        patterns.append(re.compile(rf"^\s*from\s+{re.escape(parent)}\s+import\s+[^\n]*\b{re.escape(stem)}\b", re.M))
+    return patterns
+
+
+def _read_small(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_SCAN_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        log.debug("cannot read %s: %s", path, exc)
+        return None
+
+
+def find_tests_for(path: Path, root: Path) -> list[Path]:
+    """Test files for a non-test module: `test_<name>.py` / `<name>_test.py`, or any test importing it."""
+    path = path.resolve()
+    root = root.resolve()
+    stem = path.stem if path.name != "__init__.py" else path.parent.name
+    names = {f"test_{stem}.py", f"{stem}_test.py"}
+    dotted = module_name(path, root)
+    patterns = _import_patterns(dotted) if dotted else []
+    found: list[Path] = []
+    for candidate in iter_python_files(root):
+        if not is_test_file(candidate) or candidate.resolve() == path:
+            continue
+        if candidate.name in names:
+            found.append(candidate)
+            continue
+        text = _read_small(candidate)
+        if text and any(p.search(text) for p in patterns):
+            found.append(candidate)
+    return found
