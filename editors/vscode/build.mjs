@@ -1,0 +1,31 @@
+// One esbuild bundle (vscode external) for the extension; `--test-only` builds the pure modules
+// the unit tests load (out/*.js) without bundling the extension.
+import * as esbuild from "esbuild";
+
+const testOnly = process.argv.includes("--test-only");
+const production = process.argv.includes("--production");
+
+await esbuild.build({
+  entryPoints: ["src/settings.ts"],
+  outfile: "out/settings.js",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node18",
+  logLevel: "warning",
+});
+
+if (!testOnly) {
+  await esbuild.build({
+    entryPoints: ["src/extension.ts"],
+    outfile: "dist/extension.js",
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node18",
+    external: ["vscode"],
+    sourcemap: production ? false : "linked",
+    minify: production,
+    logLevel: "warning",
+  });
+}

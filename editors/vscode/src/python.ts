@@ -1,0 +1,143 @@
+/**
+ * Which Python runs the server, and whether it has the `zc_lsp` package.
+ *
+ * Order: `zombiecoder.server.python`, then the Python extension's selected interpreter (optional:
+ * used only when ms-python.python is installed), then `python3`. The check runs
+ * `<python> -c "import zc_lsp"` once per start so a missing package gets one actionable message
+ * instead of a language client that crashes five times.
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+
+export interface Interpreter {
+  command: string;
+  /** where the choice came from, shown in messages and the output channel */
+  source: "setting" | "python extension" | "default";
+}
+
+export type ServerCheck =
+  | { ok: true; version: string }
+  | { ok: false; reason: "no-python" | "no-package"; detail: string };
+
+function expandVariables(value: string, folder: vscode.WorkspaceFolder | undefined): string {
+  const root = folder?.uri.fsPath ?? "";
+  return value
+    .replace(/\$\{workspaceFolder\}/g, root)
+    .replace(/\$\{userHome\}/g, process.env.HOME ?? process.env.USERPROFILE ?? "")
+    .replace(/^~(?=$|[\\/])/, process.env.HOME ?? "");
+}
+
+/** The Python extension's interpreter for this folder, or undefined if it is absent or unset. */
+async function pythonExtensionInterpreter(resource: vscode.Uri | undefined, log: (msg: string) => void): Promise<string | undefined> {
+  const ext = vscode.extensions.getExtension("ms-python.python");
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    const envs = api?.environments;
+    if (envs?.getActiveEnvironmentPath && envs?.resolveEnvironment) {
+      const active = envs.getActiveEnvironmentPath(resource);
+      const resolved = await envs.resolveEnvironment(active);
+      const exe: string | undefined = resolved?.executable?.uri?.fsPath;
+      if (exe) return exe;
+    }
+    const details = api?.settings?.getExecutionDetails?.(resource);
+    const cmd: string[] | undefined = details?.execCommand;
+    if (cmd && cmd.length === 1) return cmd[0];
+  } catch (err) {
+    log(`Python extension did not give an interpreter: ${String(err)}`);
+  }
+  return undefined;
+}
+
+export async function resolveInterpreter(log: (msg: string) => void): Promise<Interpreter> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const configured = vscode.workspace.getConfiguration("zombiecoder", folder?.uri).get<string>("server.python", "").trim();
+  if (configured) return { command: expandVariables(configured, folder), source: "setting" };
+  const fromExt = await pythonExtensionInterpreter(folder?.uri, log);
+  if (fromExt) return { command: fromExt, source: "python extension" };
+  return { command: process.platform === "win32" ? "python" : "python3", source: "default" };
+}
+
+/** Run `<python> -c "import zc_lsp"`; the reason tells which message to show. */
+export function checkServer(python: string, cwd: string | undefined, env: NodeJS.ProcessEnv): Promise<ServerCheck> {
+  const probe = "import zc_lsp, sys; print(getattr(zc_lsp, '__version__', '?'))";
+  return new Promise((resolve) => {
+    execFile(python, ["-c", probe], { cwd, env, timeout: 30000 }, (error, stdout, stderr) => {
+      if (!error) {
+        resolve({ ok: true, version: stdout.trim() });
+        return;
+      }
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "EACCES") {
+        resolve({ ok: false, reason: "no-python", detail: `${python}: ${code === "ENOENT" ? "not found" : "not executable"}` });
+        return;
+      }
+      const last = stderr.trim().split(/\r?\n/).pop() ?? String(error);
+      resolve({ ok: false, reason: "no-package", detail: last });
+    });
+  });
+}
+
+/** A workspace that is this project's own checkout installs from source (developing the server). */
+export function localSourceDir(): string | undefined {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const pyproject = path.join(folder.uri.fsPath, "pyproject.toml");
+    try {
+      if (/^name\s*=\s*"zombiecoder"/m.test(fs.readFileSync(pyproject, "utf8"))) return folder.uri.fsPath;
+    } catch {
+      continue; // no pyproject.toml in this folder: not a checkout of the server
+    }
+  }
+  return undefined;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, "\\$1")}"`;
+}
+
+/** The install command line shown in the terminal; editable install when developing the server. */
+export function installCommand(python: string): string {
+  const local = localSourceDir();
+  const target = local ? `-e ${shellQuote(local)}` : "zombiecoder";
+  return `${shellQuote(python)} -m pip install ${target}`;
+}
+
+/**
+ * Tell the user, once, what is missing and offer the fix. Returns true when they asked to retry
+ * (the caller restarts the server after the install terminal is opened).
+ */
+export async function offerFix(python: Interpreter, check: Extract<ServerCheck, { ok: false }>): Promise<"installed" | "settings" | undefined> {
+  if (check.reason === "no-python") {
+    const choice = await vscode.window.showErrorMessage(
+      `ZombieCoder: no Python interpreter at "${python.command}" (from ${python.source}). Set zombiecoder.server.python to a Python 3.11+ interpreter.`,
+      "Open Settings",
+    );
+    if (choice === "Open Settings") {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "zombiecoder.server.python");
+      return "settings";
+    }
+    return undefined;
+  }
+  const choice = await vscode.window.showErrorMessage(
+    `ZombieCoder: the language server is not installed for ${python.command} (${check.detail}).`,
+    "Install ZombieCoder",
+    "Choose Interpreter",
+  );
+  if (choice === "Install ZombieCoder") {
+    const term = vscode.window.createTerminal({ name: "ZombieCoder install" });
+    term.show();
+    term.sendText(installCommand(python.command));
+    const done = await vscode.window.showInformationMessage(
+      "ZombieCoder: restart the server when the install has finished.",
+      "Restart Server",
+    );
+    return done ? "installed" : undefined;
+  }
+  if (choice === "Choose Interpreter") {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "zombiecoder.server.python");
+    return "settings";
+  }
+  return undefined;
+}

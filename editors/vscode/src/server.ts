@@ -1,0 +1,247 @@
+/**
+ * The language client for `<python> -m zc_lsp` (stdio): start, restart, crash policy, settings.
+ *
+ * Crash policy mirrors vscode-languageclient's default (restart up to 4 times in 3 minutes) but is
+ * our own so the panel can say "restarting" and then "stopped" with the server's last error line.
+ */
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  DidChangeConfigurationNotification,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+} from "vscode-languageclient/node";
+import { checkServer, type Interpreter, offerFix, resolveInterpreter } from "./python";
+import { API_KEYS, type JsonObject, SETTINGS, ADVANCED_KEY, serverEnvironment, toServerSettings } from "./settings";
+
+export type ConnectionState = "starting" | "running" | "restarting" | "stopped";
+export interface Connection {
+  state: ConnectionState;
+  error?: string;
+}
+
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+/** Output channel that remembers the last lines, so "stopped" can show the server's last error. */
+function rememberingChannel(inner: vscode.OutputChannel, keep: string[]): vscode.OutputChannel {
+  const remember = (text: string) => {
+    for (const line of text.split(/\r?\n/)) {
+      if (line.trim()) keep.push(line.trim());
+    }
+    keep.splice(0, Math.max(0, keep.length - 20));
+  };
+  return {
+    name: inner.name,
+    append: (v: string) => { remember(v); inner.append(v); },
+    appendLine: (v: string) => { remember(v); inner.appendLine(v); },
+    replace: (v: string) => inner.replace(v),
+    clear: () => inner.clear(),
+    show: (preserveFocus?: boolean) => inner.show(preserveFocus),
+    hide: () => inner.hide(),
+    dispose: () => inner.dispose(),
+  } as vscode.OutputChannel;
+}
+
+/** The settings the user set (any scope), keyed without the `zombiecoder.` prefix. */
+export function explicitSettings(scope?: vscode.Uri): Record<string, unknown> {
+  const cfg = vscode.workspace.getConfiguration("zombiecoder", scope);
+  const out: Record<string, unknown> = {};
+  for (const key of [...SETTINGS.map((s) => s.key), ADVANCED_KEY]) {
+    const i = cfg.inspect(key);
+    const value = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+export function currentServerSettings(): JsonObject {
+  return toServerSettings(explicitSettings(vscode.workspace.workspaceFolders?.[0]?.uri), vscode.workspace.isTrusted);
+}
+
+export class ZcServer implements vscode.Disposable {
+  client: LanguageClient | undefined;
+  connection: Connection = { state: "stopped" };
+  interpreter: Interpreter | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<Connection>();
+  readonly onDidChangeConnection = this.stateEmitter.event;
+  private readonly readyEmitter = new vscode.EventEmitter<LanguageClient>();
+  /** Fires whenever the client is running again (first start and after each crash restart). */
+  readonly onDidStart = this.readyEmitter.event;
+  /** Called with each new client before it starts: the place to register notification handlers once. */
+  onClientCreated: ((client: LanguageClient) => void) | undefined;
+  private readonly lastLines: string[] = [];
+  private readonly channel: vscode.OutputChannel;
+  private crashes: number[] = [];
+  private disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    output: vscode.OutputChannel,
+  ) {
+    this.channel = rememberingChannel(output, this.lastLines);
+  }
+
+  log(msg: string): void {
+    this.channel.appendLine(`[client] ${msg}`);
+  }
+
+  private setConnection(state: ConnectionState, error?: string): void {
+    this.connection = { state, error };
+    this.stateEmitter.fire(this.connection);
+  }
+
+  private lastError(): string | undefined {
+    const errors = this.lastLines.filter((l) => /error|exception|traceback|failed/i.test(l) && !l.startsWith("[client]"));
+    return errors[errors.length - 1] ?? this.lastLines.filter((l) => !l.startsWith("[client]")).pop();
+  }
+
+  async start(): Promise<boolean> {
+    this.setConnection("starting");
+    this.interpreter = await resolveInterpreter((m) => this.log(m));
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const secrets: Record<string, string | undefined> = {};
+    for (const k of API_KEYS) secrets[k.secret] = await this.context.secrets.get(k.secret);
+    const env = serverEnvironment(process.env, secrets);
+    this.log(`python: ${this.interpreter.command} (from ${this.interpreter.source})`);
+    const check = await checkServer(this.interpreter.command, folder?.uri.fsPath, env);
+    if (!check.ok) {
+      this.log(`cannot start the server: ${check.detail}`);
+      this.setConnection("stopped", check.detail);
+      void offerFix(this.interpreter, check).then((r) => {
+        if (r === "installed") void this.restart();
+      });
+      return false;
+    }
+    this.log(`zc_lsp ${check.version}`);
+    const serverOptions: ServerOptions = {
+      // transport left unset on purpose: TransportKind.stdio would append `--stdio` to the args
+      command: this.interpreter.command,
+      args: ["-m", "zc_lsp"],
+      options: { cwd: folder?.uri.fsPath, env },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: "file", language: "python" },
+        { scheme: "untitled", language: "python" },
+      ],
+      outputChannel: this.channel,
+      initializationOptions: currentServerSettings(),
+      middleware: {
+        workspace: {
+          // answer workspace/configuration for our section with the mapped settings object
+          configuration: async (params, token, next) => {
+            const answers = await next(params, token);
+            if (!Array.isArray(answers)) return answers;
+            return params.items.map((item, i) => (item.section === "zombiecoder" ? currentServerSettings() : answers[i]));
+          },
+        },
+      },
+      errorHandler: {
+        error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+        closed: () => this.onClosed(),
+      },
+    };
+    const client = new LanguageClient("zombiecoder", "ZombieCoder", serverOptions, clientOptions);
+    this.client = client;
+    this.onClientCreated?.(client);
+    this.disposables.push(
+      client.onDidChangeState((e) => {
+        if (e.newState === State.Running) {
+          this.setConnection("running");
+          this.readyEmitter.fire(client);
+        } else if (e.newState === State.Starting && this.connection.state !== "restarting") {
+          this.setConnection("starting");
+        } else if (e.newState === State.Stopped && this.connection.state === "running") {
+          this.setConnection("stopped", this.lastError());
+        }
+      }),
+    );
+    try {
+      await client.start();
+      return true;
+    } catch (err) {
+      const detail = this.lastError() ?? String(err);
+      this.log(`the server did not start: ${String(err)}`);
+      this.setConnection("stopped", detail);
+      void vscode.window.showErrorMessage(`ZombieCoder: the server did not start: ${detail}`, "Show Output").then((c) => {
+        if (c) this.channel.show(true);
+      });
+      return false;
+    }
+  }
+
+  private onClosed(): { action: CloseAction; message?: string; handled?: boolean } {
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < RESTART_WINDOW_MS);
+    this.crashes.push(now);
+    const error = this.lastError();
+    if (this.crashes.length <= MAX_RESTARTS) {
+      this.log(`server exited; restarting (${this.crashes.length}/${MAX_RESTARTS})`);
+      this.setConnection("restarting", error);
+      return { action: CloseAction.Restart, handled: true };
+    }
+    this.log("server crashed too often; not restarting");
+    this.setConnection("stopped", error ?? "the server exited repeatedly");
+    void vscode.window.showErrorMessage(
+      `ZombieCoder: the server stopped after ${MAX_RESTARTS} restarts in 3 minutes${error ? `: ${error}` : ""}.`,
+      "Show Output",
+      "Restart Server",
+    ).then((c) => {
+      if (c === "Show Output") this.channel.show(true);
+      if (c === "Restart Server") void this.restart();
+    });
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const d of this.disposables) d.dispose();
+    this.disposables = [];
+    if (client) {
+      try {
+        await client.stop(5000);
+      } catch (err) {
+        this.log(`stop: ${String(err)}`);
+      }
+    }
+    this.setConnection("stopped");
+  }
+
+  async restart(): Promise<boolean> {
+    this.crashes = [];
+    await this.stop();
+    return this.start();
+  }
+
+  /** Push current settings (and trust) to a running server. */
+  async sendConfiguration(): Promise<void> {
+    if (!this.client || this.connection.state !== "running") return;
+    await this.client.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { zombiecoder: currentServerSettings() },
+    });
+  }
+
+  /** `workspace/executeCommand` on the server; starts nothing, says clearly when it is not running. */
+  async execute<T = unknown>(command: string, args: unknown[] = []): Promise<T> {
+    if (!this.client || this.connection.state !== "running") {
+      throw new Error(`the ZombieCoder server is ${this.connection.state}${this.connection.error ? ` (${this.connection.error})` : ""}`);
+    }
+    return (await this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as T;
+  }
+
+  showOutput(): void {
+    this.channel.show(true);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.stateEmitter.dispose();
+    this.readyEmitter.dispose();
+  }
+}
