@@ -89,6 +89,9 @@ class AgentMemory(SqliteStore):
     # -- encoding ----------------------------------------------------------------------------
     def _encode(self, kind: str, content: str, metadata: Mapping[str, Any] | None,
                 uri: str | None, now: float) -> tuple[Any, ...]:
+        if not isinstance(kind, str) or not isinstance(content, str):
+            raise TypeError(f"memory kind and content must be text, got {type(kind).__name__} "
+                            f"and {type(content).__name__}")
         meta = json.dumps(dict(metadata or {}), sort_keys=True, default=str)
         if self.cipher is None:
             return (kind, content, meta, uri, 0, now)
@@ -178,7 +181,7 @@ class AgentMemory(SqliteStore):
         """Delete every item, then rewrite the file so the deleted content is not left on disk."""
         with self.write() as conn:
             n = conn.execute("DELETE FROM memories").rowcount
-            conn.execute("INSERT INTO memories_fts(memories_fts) VALUES ('delete-all')")
+            conn.execute("DELETE FROM memories_fts")  # the trigger emptied it; this catches strays
         self.vacuum()
         return n
 

@@ -17,9 +17,10 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+if TYPE_CHECKING:  # imported lazily: cryptography costs import time nobody without encryption needs
+    from cryptography.fernet import Fernet
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def _is_fernet_key(value: str) -> bool:
 
 def derive_key(passphrase: str, salt: bytes) -> bytes:
     """A Fernet key from a passphrase (scrypt, n=2**14: ~50 ms, once per workspace open)."""
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # noqa: PLC0415
+
     kdf = Scrypt(salt=salt, length=32, n=2**14, r=8, p=1)
     return base64.urlsafe_b64encode(kdf.derive(passphrase.encode("utf-8")))
 
@@ -70,6 +73,8 @@ class Cipher:
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")
 
     def decrypt(self, token: str) -> str:
+        from cryptography.fernet import InvalidToken  # noqa: PLC0415
+
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except InvalidToken as exc:
@@ -86,6 +91,8 @@ def load_cipher(folder: Path, workspace_id: str, env: Mapping[str, str] | None =
     First use writes keycheck.json; later uses check the key against it. Raises EncryptionKeyError with a
     user-facing message when no key is configured or the key does not match.
     """
+    from cryptography.fernet import Fernet, InvalidToken  # noqa: PLC0415
+
     env = os.environ if env is None else env
     secret = env.get(KEY_ENV) or _keyring_secret(workspace_id)
     if not secret:
