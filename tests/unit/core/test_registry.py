@@ -1,0 +1,53 @@
+"""AgentRunner: a crash in one agent is a plain failure; the others keep working; stats count it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.config import load_settings
+from zc_lsp.services import build_services
+
+
+class Boom:
+    name = "programming"
+
+    def actions(self) -> list[str]:
+        return ["explode"]
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        raise RuntimeError("kaboom")
+
+
+class Fine:
+    name = "ops"
+
+    def actions(self) -> list[str]:
+        return ["ping"]
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        assert ctx.memory is not None
+        ctx.memory.remember("note", "pong")
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary="pong")
+
+
+async def test_crash_in_one_agent_is_reported_and_others_work(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    services = build_services(tmp_path, load_settings(tmp_path), with_router=False, agents={"programming": Boom(), "ops": Fine()})
+    try:
+        crashed = await services.agents.run("programming", AgentRequest("explode"))
+        assert not crashed.ok and "kaboom" in (crashed.error or "")
+        fine = await services.agents.run("ops", AgentRequest("ping"))
+        assert fine.ok and fine.summary == "pong"
+        unknown = await services.agents.run("ops", AgentRequest("dance"))
+        assert not unknown.ok and "ping" in (unknown.error or "")
+        stats = {s["name"]: s for s in services.agents.status()}
+        assert stats["programming"]["tasks_failed"] == 1 and stats["programming"]["state"] == "error"
+        assert stats["ops"]["tasks_done"] == 1
+        # The ops agent's memory holds its note; the programming agent's store does not.
+        assert [i.content for i in services.memory.agent("ops").recent(5)] == ["pong"]
+        assert services.memory.agent("programming").recent(5) == []
+        tasks = services.memory.tasks.list_tasks()
+        assert {t["state"] for t in tasks} >= {"done", "failed"}
+    finally:
+        await services.aclose()
