@@ -193,49 +193,64 @@ def _new_test_file(target: Target, tests: str) -> str:
     return header + _import_block(imports_for(target)) + "\n\n" + tests
 
 
-def _missing_imports(existing: str, target: Target) -> tuple[list[str], int]:
-    """Import lines the test file still needs, and the line to insert them at."""
+def _import_edits(existing: str, target: Target) -> list[TextEdit]:
+    """Edits adding the imports the test file still lacks.
+
+    Names from the module under test join its existing one-line `from ... import` when there is
+    one, so the file does not end up importing the same module twice.
+    """
     try:
         tree = ast.parse(existing)
     except SyntaxError:
-        return imports_for(target), 0
+        return [TextEdit(Span(0, 0, 0, 0), "\n".join(imports_for(target)) + "\n")]
     have_modules: set[str] = set()
-    have_names: dict[str, set[str]] = {}
+    from_nodes: dict[str, ast.ImportFrom] = {}
     insert_at = 0
-    for node in tree.body:
+    for index, node in enumerate(tree.body):
         if isinstance(node, ast.Import):
-            have_modules.update(a.name for a in node.names)
+            have_modules.update(a.asname or a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            have_names.setdefault(node.module or "", set()).update(a.asname or a.name for a in node.names)
-        elif isinstance(node, ast.Expr) and isinstance(getattr(node, "value", None), ast.Constant):
-            if insert_at == 0 and node is tree.body[0]:
-                insert_at = node.end_lineno or 0  # after the module docstring
+            from_nodes.setdefault(node.module or "", node)
+        elif index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            insert_at = node.end_lineno or 0  # after the module docstring
             continue
         else:
             continue
         insert_at = node.end_lineno or insert_at
     missing: list[str] = []
+    edits: list[TextEdit] = []
     for line in imports_for(target):
         if line.startswith("import "):
             if line.removeprefix("import ") not in have_modules:
                 missing.append(line)
             continue
         module, names = line.removeprefix("from ").split(" import ")
-        needed = [n for n in names.split(", ") if n not in have_names.get(module, set())]
-        if needed:
+        node = from_nodes.get(module)
+        have = {a.asname or a.name for a in node.names} if node else set()
+        needed = [n for n in names.split(", ") if n not in have]
+        if not needed:
+            continue
+        if node is not None and node.lineno == node.end_lineno:
+            merged = sorted({*(ast.unparse(a) for a in node.names), *needed})
+            row = node.lineno - 1
+            edits.append(
+                TextEdit(
+                    Span(row, node.col_offset, row, node.end_col_offset or 0),
+                    f"from {module} import {', '.join(merged)}",
+                )
+            )
+        else:
             missing.append(f"from {module} import {', '.join(needed)}")
-    return missing, insert_at
+    if missing:
+        edits.append(TextEdit(Span(insert_at, 0, insert_at, 0), "\n".join(missing) + "\n"))
+    return edits
 
 
 def _append_edits(existing: str, target: Target, tests: str) -> list[TextEdit]:
-    missing, insert_at = _missing_imports(existing, target)
     end_line, end_char = end_position(existing)
     if not existing.strip():
-        return [TextEdit(Span(0, 0, end_line, end_char), _import_block(imports_for(target)) + "\n\n" + tests)]
+        block = _import_block(imports_for(target))
+        return [TextEdit(Span(0, 0, end_line, end_char), block + "\n\n" + tests)]
     tail = existing[len(existing.rstrip("\n")) :]
     sep = "\n" * max(3 - len(tail), 0) if existing.endswith("\n") else "\n\n\n"
-    edits = []
-    if missing:
-        edits.append(TextEdit(Span(insert_at, 0, insert_at, 0), "\n".join(missing) + "\n"))
-    edits.append(TextEdit(Span(end_line, end_char, end_line, end_char), sep + tests))
-    return edits
+    return [*_import_edits(existing, target), TextEdit(Span(end_line, end_char, end_line, end_char), sep + tests)]

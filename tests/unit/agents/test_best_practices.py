@@ -227,3 +227,12 @@ async def test_explain_unknown_code_says_so(tmp_path, make_ctx):
 async def test_unknown_action_is_refused(tmp_path, make_ctx):
     result = await BestPracticesAgent().handle(AgentRequest("dance"), make_ctx(tmp_path))
     assert not result.ok and "review" in (result.error or "")
+
+
+async def test_broken_workspace_ruff_config_is_reported_and_secrets_still_run(tmp_path, make_ctx, snapshot):
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff]\nline-length = 'wide'\n")
+    doc = snapshot(tmp_path / "a.py", f'TOKEN = "{DEMO_TOKEN}"\nimport os\n')
+    result = await review(make_ctx(tmp_path), doc)
+    assert result.ok and result.data["counts"] == {"secrets": 1}
+    assert "pyproject.toml" in result.data["errors"][0]
+    assert "Could not run: ruff check failed" in result.summary

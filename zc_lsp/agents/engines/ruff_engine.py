@@ -113,8 +113,9 @@ def _parse_json(raw: bytes, what: str) -> list[dict[str, Any]]:
 def _check_rc(rc: int, stderr: bytes, what: str) -> None:
     # ruff: 0 clean, 1 findings, 2 = it could not run (bad config, bad arguments).
     if rc not in (0, 1):
-        detail = stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolError(f"ruff {what} failed: {' '.join(detail[:3]) or f'exit code {rc}'}")
+        detail = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+        text = " ".join(line for line in detail[:4] if line)
+        raise ToolError(f"ruff {what} failed: {text or f'exit code {rc}'}")
 
 
 async def ruff_check(text: str, filename: Path, opts: RuffOptions) -> list[Finding]:

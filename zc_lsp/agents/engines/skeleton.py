@@ -191,7 +191,9 @@ def imports_for(target: Target) -> list[str]:
         builtin = getattr(builtins, root, None)
         if not (isinstance(builtin, type) and issubclass(builtin, BaseException)) and root not in names:
             names.append(root)
-    lines = ["import pytest", f"from {target.module} import {', '.join(names)}"]
+    lines = [f"from {target.module} import {', '.join(names)}"]
+    if target.raises:  # only the pytest.raises tests need pytest itself
+        lines.insert(0, "import pytest")
     if isinstance(target.func, ast.AsyncFunctionDef):
         lines.insert(0, "import asyncio")
     return lines
