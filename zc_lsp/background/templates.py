@@ -1,0 +1,169 @@
+"""Batch job templates: named recipes ("review every .py file") that expand into agent calls.
+
+Built-ins cover the common batch work; `background.templates` in config adds or overrides them
+(`name: {agent, action, args, each_file, needs_path}`). A bad template is reported with its
+file and key, and only that template is left out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from zc_lsp.agents.base import AGENT_NAMES, AgentRequest, DocSnapshot, Span
+from zc_lsp.config import ConfigIssue
+
+if TYPE_CHECKING:
+    from zc_lsp.background.batch import JobContext
+
+log = logging.getLogger(__name__)
+
+SKIP_DIRS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "build",
+             "dist", "site-packages", ".tox", ".mypy_cache", ".ruff_cache", ".zombiecoder"}
+MAX_FILES = 5000
+
+BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
+    "review_workspace": {"agent": "best_practices", "action": "review", "each_file": "**/*.py"},
+    "review_file": {"agent": "best_practices", "action": "review", "needs_path": True},
+    "generate_tests_module": {"agent": "verifier", "action": "generate_tests", "needs_path": True},
+    "docstrings_file": {"agent": "conversational", "action": "docstrings", "needs_path": True},
+    "run_tests": {"agent": "verifier", "action": "run_tests"},
+}
+
+ResultListener = Callable[[str, Path | None, Any], None]
+
+
+@dataclass(frozen=True)
+class JobTemplate:
+    name: str
+    agent: str
+    action: str
+    args: dict[str, Any] = field(default_factory=dict)
+    each_file: str | None = None  # glob under the workspace: one agent call per matching file
+    needs_path: bool = False
+
+
+def parse_templates(
+    configured: dict[str, Any], locate: Callable[[str], tuple[str, int | None]]
+) -> tuple[dict[str, JobTemplate], list[ConfigIssue]]:
+    """Built-ins overlaid with configured templates; each bad one becomes a ConfigIssue."""
+    out = {name: JobTemplate(name=name, **spec) for name, spec in BUILTIN_TEMPLATES.items()}
+    issues: list[ConfigIssue] = []
+    for name, spec in (configured or {}).items():
+        key = f"background.templates.{name}"
+        source, line = locate(key)
+        problem = _template_problem(spec)
+        if problem:
+            issues.append(ConfigIssue(source, key, line, f"{problem}; this template is disabled"))
+            out.pop(str(name), None)
+            continue
+        out[str(name)] = JobTemplate(
+            name=str(name), agent=spec["agent"], action=spec["action"],
+            args=dict(spec.get("args") or {}), each_file=spec.get("each_file"),
+            needs_path=bool(spec.get("needs_path", False)),
+        )
+    return out, issues
+
+
+def _template_problem(spec: Any) -> str:
+    if not isinstance(spec, dict):
+        return "must be a mapping {agent, action, args, each_file, needs_path}"
+    unknown = set(spec) - {"agent", "action", "args", "each_file", "needs_path"}
+    if unknown:
+        return f"has unknown keys {', '.join(sorted(map(str, unknown)))}"
+    if spec.get("agent") not in AGENT_NAMES:
+        return f"needs `agent`, one of {', '.join(AGENT_NAMES)}"
+    if not isinstance(spec.get("action"), str) or not spec["action"]:
+        return "needs `action`, the agent's action name"
+    if not isinstance(spec.get("args", {}), dict):
+        return "`args` must be a mapping"
+    if spec.get("each_file") is not None and not isinstance(spec["each_file"], str):
+        return "`each_file` must be a glob such as '**/*.py'"
+    return ""
+
+
+class TemplateRunner:
+    """Runs a template's agent calls through the AgentRunner, in the worker's own loop."""
+
+    def __init__(self, services: Any, templates: dict[str, JobTemplate]) -> None:
+        self.services = services
+        self._templates = templates
+
+    def get(self, name: str) -> JobTemplate | None:
+        return self._templates.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._templates)
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [{"name": t.name, "agent": t.agent, "action": t.action, "each_file": t.each_file,
+                 "needs_path": t.needs_path} for t in self._templates.values()]
+
+    def resolve_path(self, value: str) -> Path:
+        """A workspace file from a path or file:// URI; files outside the workspace are refused."""
+        if value.startswith("file:"):
+            value = unquote(urlparse(value).path)
+        root = Path(self.services.workspace_root).resolve()
+        path = Path(value)
+        path = (path if path.is_absolute() else root / path).resolve()
+        if not path.is_relative_to(root):
+            raise ValueError(f"{value} is outside the workspace {root}")
+        return path
+
+    def snapshot(self, path: Path) -> DocSnapshot:
+        return DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(encoding="utf-8", errors="replace"))
+
+    def files(self, pattern: str) -> list[Path]:
+        root = Path(self.services.workspace_root)
+        limit = int(self.services.settings.get("diagnostics.max_file_bytes", 5_000_000))
+        found: list[Path] = []
+        for path in sorted(root.glob(pattern)):
+            rel = path.relative_to(root).parts
+            if any(part in SKIP_DIRS or part.startswith(".") for part in rel[:-1]):
+                continue
+            if path.is_file() and path.stat().st_size <= limit:
+                found.append(path)
+            if len(found) >= MAX_FILES:
+                log.warning("template glob %s matched more than %d files; the rest are skipped",
+                            pattern, MAX_FILES)
+                break
+        return found
+
+    async def run(self, template: JobTemplate, ctx: JobContext, on_result: ResultListener) -> Any:
+        args = {**template.args, **ctx.args}
+        runner = self.services.agents
+        if template.each_file:
+            files = self.files(template.each_file)
+            findings, failed, provenance = 0, [], set()
+            for index, path in enumerate(files):
+                ctx.cancel.check(f"{index} of {len(files)} files done")
+                ctx.progress(f"{path.name} ({index + 1}/{len(files)})",
+                             int(100 * index / max(1, len(files))))
+                result = await runner.run(
+                    template.agent, AgentRequest(template.action, doc=self.snapshot(path), args=args),
+                    cancel=ctx.cancel, user_requested=ctx.user_requested)
+                on_result(template.name, path, result)
+                findings += len(getattr(result, "findings", []) or [])
+                if not getattr(result, "ok", False):
+                    failed.append({"file": str(path), "error": getattr(result, "error", None)})
+                if getattr(result, "provenance", ""):
+                    provenance.add(result.provenance)
+            ctx.progress(f"{len(files)} files done", 100)
+            return {"files": len(files), "findings": findings, "failed": failed[:20],
+                    "failed_count": len(failed), "provenance": sorted(provenance)}
+        path_arg = args.pop("path", None) or args.pop("uri", None)
+        path = self.resolve_path(str(path_arg)) if path_arg else None
+        if template.needs_path and path is None:
+            raise ValueError(f"template {template.name} needs a 'path' argument")
+        line = args.get("line")
+        request = AgentRequest(
+            template.action, doc=self.snapshot(path) if path else None,
+            span=Span.lines(int(line)) if isinstance(line, int) else None, args=args)
+        result = await runner.run(template.agent, request, progress=ctx.progress, cancel=ctx.cancel,
+                                  user_requested=ctx.user_requested)
+        on_result(template.name, path, result)
+        return result
