@@ -39,6 +39,17 @@ class ModelReply:
         return f"{label} (cached)" if self.cached else label
 
 
+@dataclass
+class Usage:
+    """Token counts a provider reports while streaming; filled in by `Provider.stream(..., usage=)`.
+
+    Added to the contract so streamed calls are accounted like plain ones; `stream` keeps yielding str.
+    """
+
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+
 class ProviderError(Exception):
     """A provider failed. `retryable` drives retries; `hint` tells the user what to do."""
 
@@ -73,7 +84,9 @@ class Provider(Protocol):
 
     async def complete(self, request: ModelRequest, model: str) -> ModelReply: ...
 
-    def stream(self, request: ModelRequest, model: str) -> AsyncIterator[str]: ...
+    def stream(self, request: ModelRequest, model: str) -> AsyncIterator[str]:
+        """Text chunks as they arrive. Implementations also accept `usage: Usage | None = None`."""
+        ...
 
     async def list_models(self) -> list[str]: ...
 

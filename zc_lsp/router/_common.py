@@ -1,0 +1,223 @@
+"""What the three SDK-backed providers share: resolved config, local/cloud rule, error wording.
+
+Nothing here imports an SDK: `import zc_lsp.router` must stay cheap (the SDKs cost up to 0.7 s).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from zc_lsp.router.base import ProviderError
+
+DEFAULT_URLS = {
+    "ollama": "http://127.0.0.1:11434",
+    "openai": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+}
+URL_ENV = {"ollama": "OLLAMA_HOST", "openai": "OPENAI_BASE_URL", "anthropic": "ANTHROPIC_BASE_URL"}
+KEY_ENV = {"ollama": "OLLAMA_API_KEY", "openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+# Local OpenAI/Anthropic-compatible servers (llama.cpp, vLLM, LM Studio) need no key, but the SDKs insist.
+DUMMY_KEY = "sk-local-no-key-needed"
+
+
+def normalise_url(url: str) -> str:
+    """Ollama accepts bare `host:port`; give every URL a scheme so it can be parsed."""
+    url = url.strip()
+    return url if "://" in url else f"http://{url}"
+
+
+def is_loopback(url: str) -> bool:
+    """True for localhost / 127.0.0.0/8 / ::1 (and 0.0.0.0, which connects locally)."""
+    host = urlsplit(normalise_url(url)).hostname or ""
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return addr.is_loopback or addr.is_unspecified
+
+
+@dataclass
+class ProviderConfig:
+    """One provider's settings after env vars and defaults are applied."""
+
+    name: str
+    base_url: str
+    api_key_env: str
+    api_key: str | None
+    models: dict[str, str] = field(default_factory=dict)
+    enabled: bool = True
+    allow_cloud: bool = False
+    connect_timeout_s: float = 5.0
+    first_token_timeout_s: float = 30.0
+    total_timeout_s: float = 120.0
+
+    @property
+    def is_cloud(self) -> bool:
+        return not is_loopback(self.base_url)
+
+    def model_for(self, role: str) -> str:
+        return self.models.get(role) or self.models.get("default") or ""
+
+    def configured_models(self) -> list[str]:
+        return list(dict.fromkeys(m for m in self.models.values() if m))
+
+    def available(self) -> tuple[bool, str]:
+        if not self.enabled:
+            return False, f"disabled in config (providers.{self.name}.enabled: false)"
+        if not self.models:
+            return False, f"no model configured (providers.{self.name}.models)"
+        if self.is_cloud:
+            if not self.allow_cloud:
+                return False, (f"cloud provider at {self.base_url} not allowed: "
+                               "set privacy.allow_cloud: true to use it")
+            if not self.api_key:
+                return False, f"no API key: set the {self.api_key_env} environment variable"
+            return True, "cloud"
+        return True, "local"
+
+    def key_or_dummy(self) -> str:
+        return self.api_key or DUMMY_KEY
+
+
+def provider_config(name: str, settings: Any, env: Mapping[str, str]) -> ProviderConfig:
+    """Config wins over the SDK's own env vars, which win over the defaults."""
+    section: dict[str, Any] = settings.get(f"providers.{name}", {}) or {}
+    url_key = "host" if name == "ollama" else "base_url"
+    base_url = section.get(url_key) or env.get(URL_ENV[name]) or DEFAULT_URLS[name]
+    key_env = section.get("api_key_env") or KEY_ENV[name]
+    models = {str(k): str(v) for k, v in (section.get("models") or {}).items() if v}
+    return ProviderConfig(
+        name=name,
+        base_url=normalise_url(str(base_url)),
+        api_key_env=key_env,
+        api_key=env.get(key_env) or None,
+        models=models,
+        enabled=bool(section.get("enabled", True)),
+        allow_cloud=bool(settings.get("privacy.allow_cloud", False)),
+        connect_timeout_s=float(section.get("connect_timeout_s", 5)),
+        first_token_timeout_s=float(section.get("first_token_timeout_s", 30)),
+        total_timeout_s=float(section.get("total_timeout_s", 120)),
+    )
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in seen and len(seen) < 10:
+        seen.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return seen
+
+
+_RESET_NAMES = ("ReadError", "RemoteProtocolError", "WriteError", "ConnectionResetError",
+                "BrokenPipeError", "IncompleteRead", "ProtocolError")
+_TIMEOUT_NAMES = ("ReadTimeout", "WriteTimeout", "PoolTimeout", "APITimeoutError", "TimeoutException")
+
+
+def status_error(cfg: ProviderConfig, status: int, detail: str, model: str) -> ProviderError:
+    """Phrase an HTTP error status for the user; `.status` lets the router tell 404s from outages."""
+    err = _status_error(cfg, status, detail, model)
+    err.status = status  # type: ignore[attr-defined]
+    return err
+
+
+def _status_error(cfg: ProviderConfig, status: int, detail: str, model: str) -> ProviderError:
+    name = cfg.name
+    detail = (detail or "").strip()[:300]
+    if status in (401, 403):
+        if name == "ollama":
+            return ProviderError(name, f"unauthorized ({status})", hint=f"set {cfg.api_key_env} for this Ollama host")
+        return ProviderError(name, f"bad API key ({status})",
+                             hint=f"set {cfg.api_key_env} to a valid key for {cfg.base_url}")
+    if status == 404:
+        if name == "ollama":
+            return ProviderError(name, f"model {model} not found", hint=f"run `ollama pull {model}`")
+        return ProviderError(name, f"model {model} not found at {cfg.base_url}",
+                             hint=f"check providers.{name}.models or the server's model list (`zc doctor`)")
+    if status == 429:
+        return ProviderError(name, "rate limited (429)", retryable=True, hint="wait, or lower usage")
+    if status == 529 or status >= 500:
+        return ProviderError(name, f"server error {status}: {detail}", retryable=True,
+                             hint=f"the server at {cfg.base_url} is failing; the chain moves on")
+    return ProviderError(name, f"request rejected ({status}): {detail}",
+                         hint="check the model name and request size")
+
+
+def classify(cfg: ProviderConfig, exc: BaseException, model: str) -> ProviderError:
+    """Turn any SDK/httpx/socket exception into a ProviderError with a plain message and hint."""
+    if isinstance(exc, ProviderError):
+        return exc
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int) and status >= 400:
+        detail = getattr(exc, "error", None) or getattr(exc, "message", None) or str(exc)
+        return status_error(cfg, status, str(detail), model)
+    chain = _chain(exc)
+    names = {type(e).__name__ for e in chain}
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "ConnectError" in names or (
+        type(exc) is ConnectionError  # ollama wraps httpx.ConnectError in a bare ConnectionError
+    ):
+        hint = "start it with `ollama serve`" if cfg.name == "ollama" else "is the server running?"
+        return ProviderError(cfg.name, f"cannot connect to {cfg.base_url}", hint=hint)
+    if names & {"ConnectTimeout"}:
+        return ProviderError(cfg.name, f"connect timeout to {cfg.base_url} after {cfg.connect_timeout_s:g}s",
+                             hint=f"raise providers.{cfg.name}.connect_timeout_s or check the network")
+    if names & set(_TIMEOUT_NAMES):
+        return ProviderError(cfg.name, f"read timeout after {cfg.first_token_timeout_s:g}s",
+                             hint=f"raise providers.{cfg.name}.first_token_timeout_s")
+    if names & set(_RESET_NAMES) or any(isinstance(e, ConnectionResetError) for e in chain):
+        return ProviderError(cfg.name, "connection dropped mid-reply", retryable=True,
+                             hint="the server closed the connection; retried with backoff")
+    if "APIConnectionError" in names:
+        return ProviderError(cfg.name, f"connection problem with {cfg.base_url}: {exc}", retryable=True)
+    return ProviderError(cfg.name, f"unexpected error: {type(exc).__name__}: {exc}",
+                         hint="see the server log for details")
+
+
+class SdkProvider:
+    """Shared lifecycle of the SDK-backed providers: one lazily built client, reused, closed once."""
+
+    name = "base"
+
+    def __init__(self, cfg: ProviderConfig) -> None:
+        self.cfg = cfg
+        self._client: Any = None
+
+    @property
+    def is_cloud(self) -> bool:
+        return self.cfg.is_cloud
+
+    def available(self) -> tuple[bool, str]:
+        return self.cfg.available()
+
+    def client(self) -> Any:
+        if self._client is None:
+            self._client = self._make_client()  # the SDK is imported here, on first use
+        return self._client
+
+    def _make_client(self) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must build its SDK client")
+
+    def _timeout_kwargs(self) -> dict[str, float]:
+        """Connect timeout from config; read = first-token timeout (also the gap allowed between chunks)."""
+        cfg = self.cfg
+        return {"connect": cfg.connect_timeout_s, "read": cfg.first_token_timeout_s,
+                "write": cfg.connect_timeout_s, "pool": cfg.connect_timeout_s}
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            close = getattr(client, "close", None) or getattr(client, "aclose", None)
+            if close is not None:
+                await close()
+
+
+def messages(system: str, prompt: str) -> list[dict[str, str]]:
+    out = [{"role": "system", "content": system}] if system else []
+    out.append({"role": "user", "content": prompt})
+    return out

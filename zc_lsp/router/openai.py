@@ -1,0 +1,65 @@
+"""OpenAI and every OpenAI-compatible server (vLLM, LM Studio, LiteLLM, llama.cpp) via `openai.AsyncOpenAI`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from zc_lsp.router._common import SdkProvider, classify, messages
+from zc_lsp.router.base import ModelReply, ModelRequest, Usage
+
+
+class OpenAIProvider(SdkProvider):
+    name = "openai"
+
+    def _make_client(self) -> Any:
+        import openai
+
+        return openai.AsyncOpenAI(
+            api_key=self.cfg.key_or_dummy(),
+            base_url=self.cfg.base_url,
+            timeout=openai.Timeout(self.cfg.total_timeout_s, **self._timeout_kwargs()),
+            max_retries=0,  # the router retries, with its own backoff and breaker
+        )
+
+    def _params(self, request: ModelRequest, model: str) -> dict[str, Any]:
+        return {"model": model, "messages": messages(request.system, request.prompt),
+                "max_tokens": request.max_tokens, "temperature": request.temperature}
+
+    async def complete(self, request: ModelRequest, model: str) -> ModelReply:
+        start = time.perf_counter()
+        try:
+            resp = await self.client().chat.completions.create(**self._params(request, model))
+        except Exception as exc:
+            raise classify(self.cfg, exc, model) from exc
+        text = (resp.choices[0].message.content or "") if resp.choices else ""
+        usage = resp.usage
+        return ModelReply(text=text, provider=self.name, model=model,
+                          tokens_in=getattr(usage, "prompt_tokens", 0) or 0,
+                          tokens_out=getattr(usage, "completion_tokens", 0) or 0,
+                          latency_ms=(time.perf_counter() - start) * 1000)
+
+    async def stream(self, request: ModelRequest, model: str, *, usage: Usage | None = None) -> AsyncIterator[str]:
+        try:
+            stream = await self.client().chat.completions.create(
+                **self._params(request, model), stream=True, stream_options={"include_usage": True})
+        except Exception as exc:
+            raise classify(self.cfg, exc, model) from exc
+        try:
+            async for chunk in stream:
+                if chunk.usage is not None and usage is not None:
+                    usage.tokens_in = chunk.usage.prompt_tokens or 0
+                    usage.tokens_out = chunk.usage.completion_tokens or 0
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+        except Exception as exc:
+            raise classify(self.cfg, exc, model) from exc
+        finally:
+            await stream.close()  # closes the HTTP response at once, also on cancel
+
+    async def list_models(self) -> list[str]:
+        try:
+            return sorted([m.id async for m in self.client().models.list()])
+        except Exception as exc:
+            raise classify(self.cfg, exc, "") from exc

@@ -1,0 +1,384 @@
+"""ModelRouter: local first, then cloud, then the caller's offline engine.
+
+Per role it walks the configured chain; per provider it checks availability (privacy rules),
+the daily budget and the circuit breaker, redacts the prompt, looks in the cache, then calls the
+provider with connect / first-token / total timeouts and retries retryable errors with backoff.
+Everything a user needs to know ("who answered, and why not the others") ends up in the reply's
+`attempts`, in `status()` and in the audit log (hashes only, never prompt text).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import importlib
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from zc_lsp.router._common import provider_config
+from zc_lsp.router.base import ModelReply, ModelRequest, NoModelAvailable, Provider, ProviderError, Usage
+from zc_lsp.router.cache import CachedReply, ReplyStore, cache_key, prompt_sha256
+from zc_lsp.router.health import CircuitBreaker, ProviderStats, price_of
+from zc_lsp.router.redact import Redaction, no_redaction, redact
+from zc_lsp.router.sanitize import strip_invisible
+
+if TYPE_CHECKING:
+    from zc_lsp.agents.base import CancelToken
+
+log = logging.getLogger(__name__)
+
+MODEL_PROVIDERS = {
+    "ollama": ("zc_lsp.router.ollama", "OllamaProvider"),
+    "openai": ("zc_lsp.router.openai", "OpenAIProvider"),
+    "anthropic": ("zc_lsp.router.anthropic", "AnthropicProvider"),
+}
+DEFAULT_CHAIN = ["ollama", "openai", "anthropic", "offline"]
+_BIG_PROMPT = 50_000  # characters; redact bigger prompts in a worker thread
+_CANCEL_POLL_S = 0.02
+
+
+class _CallState:
+    """What one provider call has done so far (for the retry decision and the stats)."""
+
+    def __init__(self) -> None:
+        self.emitted = False
+        self.first_token_ms: float | None = None
+
+
+class ModelRouter:
+    """See docs/router.md. One instance per workspace, shared by every agent."""
+
+    def __init__(self, settings: Any, memory: Any = None, env: Mapping[str, str] = os.environ, *,
+                 providers: Mapping[str, Provider] | None = None) -> None:
+        self.settings = settings
+        self.memory = memory
+        self._env = env
+        self._r: dict[str, Any] = settings.get("router", {}) or {}
+        self._providers: dict[str, Provider] = dict(providers) if providers is not None else {
+            name: self._build(name) for name in MODEL_PROVIDERS
+        }
+        failures, reset_s = int(self._r.get("breaker_failures", 3)), float(self._r.get("breaker_reset_s", 30))
+        self._breakers = {n: CircuitBreaker(failures, reset_s) for n in self._providers}
+        self._stats = {n: ProviderStats() for n in self._providers}
+        self._probe: dict[str, dict[str, float | None]] = {}
+        retention = settings.get("memory.retention.cache", {}) or {}
+        self._store = ReplyStore(memory, max_items=int(retention.get("max_items", 10000)),
+                                 max_age_days=float(retention.get("max_age_days", 30)))
+        self._spend_loaded = False
+        self.last_provenance: str | None = None
+
+    def _build(self, name: str) -> Provider:
+        module, cls = MODEL_PROVIDERS[name]
+        return getattr(importlib.import_module(module), cls)(provider_config(name, self.settings, self._env))
+
+    # ---- configuration -------------------------------------------------------------------
+    def chain_for(self, role: str) -> list[str]:
+        chains = self._r.get("chains") or {}
+        return list(chains.get(role) or self._r.get("chain") or DEFAULT_CHAIN)
+
+    def _models_for(self, name: str, role: str, provider: Provider) -> list[str]:
+        cfg = getattr(provider, "cfg", None)
+        role_model = cfg.model_for(role) if cfg else ""
+        order = [role_model] if role_model else []
+        if self._r.get("prefer_fastest", True) and cfg is not None:
+            healthy = {m: lat for m, lat in self._probe.get(name, {}).items()
+                       if lat is not None and m in cfg.configured_models()}
+            if healthy:
+                order.insert(0, min(healthy, key=lambda m: healthy[m]))
+        return list(dict.fromkeys(order))
+
+    def _budget_block(self, name: str) -> str:
+        budget = (self._r.get("budgets") or {}).get(name)
+        if budget is None:
+            return ""
+        spent = self._stats[name].spent_today()
+        if spent >= float(budget):
+            return (f"daily budget of ${float(budget):.2f} reached (${spent:.2f} spent today); "
+                    f"raise router.budgets.{name} to continue")
+        return ""
+
+    # ---- the call ------------------------------------------------------------------------
+    async def complete(self, request: ModelRequest, *, on_token: Callable[[str], None] | None = None,
+                       cancel: CancelToken | None = None) -> ModelReply:
+        """Answer from the first provider that can; NoModelAvailable when only `offline` is left."""
+        if cancel is None:
+            return await self._complete(request, on_token)
+        from zc_lsp.agents.base import Cancelled  # shared types module; cheap, no agent code
+
+        if cancel.cancelled:
+            raise Cancelled("model call not started")
+        task = asyncio.ensure_future(self._complete(request, on_token))
+        watcher = asyncio.create_task(_watch(cancel, task))
+        try:
+            return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if cancel.cancelled and (current is None or current.cancelling() == 0):
+                raise Cancelled("model call cancelled") from None
+            raise
+        finally:
+            watcher.cancel()
+
+    async def _complete(self, request: ModelRequest, on_token: Callable[[str], None] | None) -> ModelReply:
+        await self._load_spend()
+        prompt, system = strip_invisible(request.prompt), strip_invisible(request.system)
+        redact_local = bool(self.settings.get("privacy.redact_local", True))
+        redactions: dict[bool, Redaction] = {}
+        attempts: list[str] = []
+        for name in self.chain_for(request.role):
+            if name == "offline":
+                break
+            provider = self._providers.get(name)
+            if provider is None:
+                attempts.append(f"{name}: not a known provider")
+                continue
+            ok, why = provider.available()
+            block = why if not ok else self._budget_block(name)
+            if block:
+                attempts.append(f"{name}: {block}")
+                continue
+            allowed, why = self._breakers[name].allow()
+            if not allowed:
+                attempts.append(f"{name}: {why}")
+                continue
+            do_redact = provider.is_cloud or redact_local
+            if do_redact not in redactions:
+                redactions[do_redact] = await _redact(prompt, system, do_redact)
+            red = redactions[do_redact]
+            models = self._models_for(name, request.role, provider)
+            for i, model in enumerate(models):
+                try:
+                    reply = await self._call(name, provider, model, request, red, on_token, attempts)
+                except ProviderError as exc:
+                    attempts.append(f"{name}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+                    if getattr(exc, "status", None) == 404 and i + 1 < len(models):
+                        continue  # another configured model of the same provider may exist
+                    break
+                reply.attempts = list(attempts)
+                self.last_provenance = f"{reply.provider}/{reply.model}"
+                return reply
+        raise NoModelAvailable(attempts)
+
+    async def _call(self, name: str, provider: Provider, model: str, request: ModelRequest,
+                    red: Redaction, on_token: Callable[[str], None] | None, attempts: list[str]) -> ModelReply:
+        """One provider+model: cache, then the call with retries; feeds breaker, stats and audit."""
+        params = {"max_tokens": request.max_tokens, "temperature": request.temperature}
+        r_prompt, r_system = red.texts
+        key = cache_key(name, model, r_prompt, r_system, params)
+        use_cache = request.cache and bool(self._r.get("cache", True))
+        if use_cache and (hit := await self._store.get(key)) is not None:
+            return await self._cached_reply(name, request, red, hit, on_token)
+        req = dataclasses.replace(request, prompt=r_prompt, system=r_system)
+        retries, backoff = int(self._r.get("retries", 2)), float(self._r.get("backoff_s", 0.5))
+        breaker, stats = self._breakers[name], self._stats[name]
+        start = time.perf_counter()
+        for attempt in range(retries + 1):
+            state = _CallState()
+            try:
+                raw, usage = await self._invoke(provider, model, req, red, on_token, state)
+            except ProviderError as exc:
+                if exc.retryable and attempt < retries and not state.emitted:
+                    attempts.append(f"{name}: {exc.message} (retrying)")
+                    await asyncio.sleep(backoff * (2 ** attempt))
+                    continue
+                if getattr(exc, "status", None) not in (400, 404, 413, 422):
+                    breaker.failure()  # request-specific errors say nothing about provider health
+                else:
+                    breaker.release()
+                stats.record_error(exc.message)
+                await self._audit(name, model, request.role, red, 0, 0, start, f"error: {exc.message}")
+                raise
+            except asyncio.CancelledError:
+                breaker.release()
+                raise
+            breaker.success()
+            latency = (time.perf_counter() - start) * 1000
+            cost = price_of(self._r.get("prices") or {}, name, model, usage.tokens_in, usage.tokens_out)
+            stats.record_success(model, latency, usage.tokens_in, usage.tokens_out, cost)
+            await self._store.add_spend(name, cost)
+            if use_cache and raw:
+                await self._store.put(key, CachedReply(name, model, raw, usage.tokens_in, usage.tokens_out))
+            await self._audit(name, model, request.role, red, usage.tokens_in, usage.tokens_out, start, "ok")
+            return ModelReply(text=red.restore(raw), provider=name, model=model, tokens_in=usage.tokens_in,
+                              tokens_out=usage.tokens_out, latency_ms=latency,
+                              first_token_ms=state.first_token_ms)
+        raise AssertionError("unreachable: the retry loop returns or raises")
+
+    async def _invoke(self, provider: Provider, model: str, req: ModelRequest, red: Redaction,
+                      on_token: Callable[[str], None] | None, state: _CallState) -> tuple[str, Usage]:
+        """The provider call under the first-token and total deadlines. Returns the raw (redacted) text."""
+        cfg = getattr(provider, "cfg", None)
+        first_s = float(getattr(cfg, "first_token_timeout_s", 30.0))
+        total_s = float(getattr(cfg, "total_timeout_s", 120.0))
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        usage = Usage()
+        if not (req.stream or on_token is not None):
+            try:
+                async with asyncio.timeout(total_s):
+                    reply = await provider.complete(req, model)
+            except TimeoutError:
+                raise ProviderError(provider.name, f"no reply within {total_s:g}s",
+                                    hint=f"raise providers.{provider.name}.total_timeout_s") from None
+            return reply.text, Usage(reply.tokens_in, reply.tokens_out)
+        parts: list[str] = []
+        restorer = red.restorer()
+        stream = provider.stream(req, model, usage=usage)  # type: ignore[call-arg]
+        try:
+            async with asyncio.timeout(min(first_s, total_s)) as deadline:
+                async for chunk in stream:
+                    if state.first_token_ms is None:
+                        state.first_token_ms = (loop.time() - start) * 1000
+                        deadline.reschedule(start + total_s)
+                    parts.append(chunk)
+                    out = restorer.feed(chunk)
+                    if out and on_token is not None:
+                        state.emitted = True
+                        on_token(out)
+        except TimeoutError:
+            what = (f"no first token within {first_s:g}s" if state.first_token_ms is None
+                    else f"reply took longer than {total_s:g}s")
+            key = "first_token_timeout_s" if state.first_token_ms is None else "total_timeout_s"
+            raise ProviderError(provider.name, what, hint=f"raise providers.{provider.name}.{key}") from None
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+        tail = restorer.flush()
+        if tail and on_token is not None:
+            on_token(tail)
+        raw = "".join(parts)
+        if not usage.tokens_out:
+            usage.tokens_out = max(1, len(raw) // 4) if raw else 0  # estimate when the server sent none
+        return raw, usage
+
+    async def _cached_reply(self, name: str, request: ModelRequest, red: Redaction, hit: CachedReply,
+                            on_token: Callable[[str], None] | None) -> ModelReply:
+        self._stats[name].cache_hits += 1
+        text = red.restore(hit.text)
+        if on_token is not None and text:
+            on_token(text)
+        await self._audit(name, hit.model, request.role, red, 0, 0, time.perf_counter(), "cached")
+        return ModelReply(text=text, provider=name, model=hit.model, tokens_in=hit.tokens_in,
+                          tokens_out=hit.tokens_out, cached=True)
+
+    async def _audit(self, name: str, model: str, role: str, red: Redaction, tokens_in: int,
+                     tokens_out: int, start: float, outcome: str) -> None:
+        audit = getattr(self.memory, "audit", None)
+        if audit is None:
+            return
+        sha = prompt_sha256(*red.texts) if self.settings.get("privacy.audit_prompts", True) else ""
+        fields = {"provider": name, "model": model, "role": role, "prompt_sha256": sha,
+                  "tokens_in": tokens_in, "tokens_out": tokens_out,
+                  "latency_ms": round((time.perf_counter() - start) * 1000, 1), "outcome": outcome,
+                  "secrets_redacted": red.count}
+        try:
+            await asyncio.to_thread(audit.append, "model_call", **fields)
+        except Exception as exc:  # a broken audit log must not break the answer; it is reported
+            log.warning("audit log write failed: %s", exc)
+
+    async def _load_spend(self) -> None:
+        if self._spend_loaded:
+            return
+        self._spend_loaded = True
+        today = date.today().isoformat()
+        for name, usd in (await self._store.spend_today()).items():
+            if name in self._stats:
+                stats = self._stats[name]
+                stats.spend_by_day[today] = max(stats.spend_by_day.get(today, 0.0), usd)
+
+    # ---- ops -----------------------------------------------------------------------------
+    async def probe(self) -> list[dict[str, Any]]:
+        """Time a one-token request per configured model; the fastest healthy one is preferred."""
+        results: list[dict[str, Any]] = []
+        ping = ModelRequest(role="ops", prompt="ping", max_tokens=1, temperature=0.0, cache=False)
+        for name, provider in self._providers.items():
+            ok, why = provider.available()
+            cfg = getattr(provider, "cfg", None)
+            models = cfg.configured_models() if cfg else []
+            if not ok:
+                results.extend({"provider": name, "model": m, "ok": False, "latency_ms": None,
+                                "error": why} for m in models)
+                continue
+            timeout = min(15.0, float(getattr(cfg, "total_timeout_s", 15.0)))
+            seen = self._probe.setdefault(name, {})
+            for model in models:
+                start = time.perf_counter()
+                try:
+                    async with asyncio.timeout(timeout):
+                        await provider.complete(ping, model)
+                except (ProviderError, TimeoutError) as exc:
+                    msg = exc.message if isinstance(exc, ProviderError) else f"no reply within {timeout:g}s"
+                    seen[model] = None
+                    results.append({"provider": name, "model": model, "ok": False, "latency_ms": None,
+                                    "error": msg})
+                    continue
+                latency = round((time.perf_counter() - start) * 1000, 1)
+                seen[model] = latency
+                results.append({"provider": name, "model": model, "ok": True, "latency_ms": latency,
+                                "error": ""})
+        return results
+
+    async def list_models(self) -> dict[str, list[str] | str]:
+        """What each provider reports, or why it could not be asked (for `zc doctor`)."""
+
+        async def one(name: str, provider: Provider) -> list[str] | str:
+            ok, why = provider.available()
+            if not ok:
+                return why
+            try:
+                return await provider.list_models()
+            except ProviderError as exc:
+                return f"{exc.message}" + (f" ({exc.hint})" if exc.hint else "")
+
+        names = list(self._providers)
+        found = await asyncio.gather(*(one(n, self._providers[n]) for n in names))
+        return dict(zip(names, found, strict=True))
+
+    def status(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        budgets = self._r.get("budgets") or {}
+        for name, provider in self._providers.items():
+            ok, why = provider.available()
+            block = self._budget_block(name) if ok else ""
+            stats, breaker = self._stats[name], self._breakers[name]
+            cfg = getattr(provider, "cfg", None)
+            out.append({
+                "name": name, "enabled": ok and not block, "reason": block or ("" if ok else why),
+                "healthy": ok and not block and breaker.state == "closed",
+                "breaker": breaker.state, "latency_p50_ms": stats.latency_p50_ms,
+                "latency_series": [list(p) for p in stats.series], "calls": stats.calls,
+                "errors": stats.errors, "cache_hits": stats.cache_hits, "tokens_in": stats.tokens_in,
+                "tokens_out": stats.tokens_out, "cost_usd": round(stats.cost_usd, 6),
+                "spent_today_usd": round(stats.spent_today(), 6), "budget_usd": budgets.get(name),
+                "model": stats.last_model or (cfg.model_for("default") if cfg else ""),
+                "is_cloud": provider.is_cloud, "last_error": stats.last_error,
+                "probe": dict(self._probe.get(name, {})),
+            })
+        return out
+
+    async def aclose(self) -> None:
+        for name, provider in self._providers.items():
+            try:
+                await provider.aclose()
+            except Exception as exc:  # closing is best effort at shutdown, but never silent
+                log.warning("closing provider %s failed: %s", name, exc)
+
+
+async def _redact(prompt: str, system: str, enabled: bool) -> Redaction:
+    if not enabled:
+        return no_redaction(prompt, system)
+    if len(prompt) + len(system) > _BIG_PROMPT:
+        return await asyncio.to_thread(redact, prompt, system)
+    return redact(prompt, system)
+
+
+async def _watch(cancel: CancelToken, task: asyncio.Future[Any]) -> None:
+    """CancelToken is thread-based; poll it and cancel the call task, which closes the HTTP stream."""
+    while not task.done():
+        if cancel.cancelled:
+            task.cancel()
+            return
+        await asyncio.sleep(_CANCEL_POLL_S)
