@@ -51,6 +51,15 @@ def explain_sqlite_error(path: Path, exc: BaseException) -> str:
     return f"memory file {path} {why}: {text}"
 
 
+_ENVIRONMENTAL = ("locked", "busy", "full", "readonly", "read-only", "disk i/o", "unable to open",
+                  "malformed", "not a database")
+
+
+def is_environmental(exc: BaseException) -> bool:
+    """True for failures of the file or the machine (locks, disk, corruption), not of our SQL."""
+    return isinstance(exc, sqlite3.DatabaseError) and any(m in str(exc).lower() for m in _ENVIRONMENTAL)
+
+
 class SqliteStore:
     """A schema-versioned SQLite file. Subclasses set `MIGRATIONS` (index i upgrades v i -> v i+1).
 
@@ -149,9 +158,11 @@ class SqliteStore:
             raise MemoryUnavailable(explain_sqlite_error(self.path, exc)) from exc
         try:
             yield conn
-        except BaseException:
+        except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if is_environmental(exc):
+                raise MemoryUnavailable(explain_sqlite_error(self.path, exc)) from exc
             raise
         try:
             conn.execute("COMMIT")
@@ -167,8 +178,10 @@ class SqliteStore:
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         try:
             return list(self.db().query(sql, params))
-        except sqlite3.OperationalError as exc:
-            raise MemoryUnavailable(explain_sqlite_error(self.path, exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            if is_environmental(exc):
+                raise MemoryUnavailable(explain_sqlite_error(self.path, exc)) from exc
+            raise
 
     # -- opening and migrations --------------------------------------------------------------
     def _open(self) -> None:
