@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Awaitable
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, Finding
 from zc_lsp.agents.engines.bandit_engine import bandit_rule_doc, bandit_scan, drop_ruff_duplicates
@@ -66,32 +67,35 @@ class BestPracticesAgent:
         counts: dict[str, int] = {}
         errors: list[str] = []
 
-        ctx.cancel.check("before ruff")
-        ctx.progress("ruff: linting", 5)
-        ruff_findings: list[Finding] = []
-        try:
-            ruff_findings = await ruff_check(doc.text, filename, opts)
-            counts["ruff"] = len(ruff_findings)
-            findings += ruff_findings
-        except ToolError as exc:
-            errors.append(str(exc))
+        ctx.cancel.check("before the engines started")
+        running = ["ruff"] + (["bandit"] if use_bandit else []) + (["secrets"] if use_secrets else [])
+        ctx.progress(f"running {', '.join(running)}", 5)
 
-        if use_bandit:
-            ctx.cancel.check("ruff done")
-            ctx.progress("bandit: security scan", 40)
+        async def engine(name: str, coro: Awaitable[list[Finding]]) -> list[Finding] | None:
             try:
-                found = await bandit_scan(doc.text, filename.name, opts.timeout_s)
-                found = drop_ruff_duplicates(found, ruff_findings, opts.ignore)
-                counts["bandit"] = len(found)
-                findings += found
+                return await coro
             except ToolError as exc:
                 errors.append(str(exc))
+                return None
+            finally:
+                ctx.progress(f"{name} done", None)
 
+        # The engines are independent: ruff and bandit are subprocesses, secrets a thread, so they
+        # overlap and the review takes as long as the slowest one. Cancelling this task cancels
+        # all three (and kills the subprocesses).
+        jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
+        if use_bandit:
+            jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s)))
         if use_secrets:
-            ctx.cancel.check("linting done")
-            ctx.progress("secrets: scanning", 75)
-            found = await asyncio.to_thread(scan_secrets, doc.text, filename.name)
-            counts["secrets"] = len(found)
+            jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name)))
+        results = dict(zip(running, await asyncio.gather(*jobs), strict=True))
+        ruff_findings = results["ruff"]
+        for name, found in results.items():
+            if found is None:
+                continue
+            if name == "bandit":
+                found = drop_ruff_duplicates(found, ruff_findings or [], opts.ignore)
+            counts[name] = len(found)
             findings += found
 
         findings.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))

@@ -236,3 +236,14 @@ async def test_broken_workspace_ruff_config_is_reported_and_secrets_still_run(tm
     assert result.ok and result.data["counts"] == {"secrets": 1}
     assert "pyproject.toml" in result.data["errors"][0]
     assert "Could not run: ruff check failed" in result.summary
+
+
+async def test_tool_past_its_time_limit_is_killed_and_reported(tmp_path):
+    import sys
+
+    from zc_lsp.agents.engines.proc import ToolError, run_process
+
+    me = psutil.Process()
+    with pytest.raises(ToolError, match="longer than 0.3 s"):
+        await run_process([sys.executable, "-c", "import time; time.sleep(30)"], timeout_s=0.3)
+    assert me.children(recursive=True) == []
