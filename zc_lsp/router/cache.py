@@ -85,7 +85,7 @@ class ReplyStore:
             return None
         try:
             return await asyncio.to_thread(self._run, fn, *args)
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, RuntimeError) as exc:  # RuntimeError: MemoryUnavailable
             self._disabled_reason = f"cache persistence off after error: {exc}"
             log.warning("model cache: %s", self._disabled_reason)
             return None
