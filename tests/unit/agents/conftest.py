@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from zc_lsp.agents.base import AgentContext, DocSnapshot, TextEdit
+from zc_lsp.agents.engines.lines import split_keepends
 from zc_lsp.config import Settings, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -16,7 +17,7 @@ DEMO_PROJECT = REPO_ROOT / "examples" / "demo_project"
 
 
 def _offset(text: str, line: int, char: int) -> int:
-    lines = text.splitlines(keepends=True)
+    lines = split_keepends(text)
     if line >= len(lines):
         return len(text)
     return sum(len(x) for x in lines[:line]) + min(char, len(lines[line]))

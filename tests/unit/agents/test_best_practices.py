@@ -247,3 +247,13 @@ async def test_tool_past_its_time_limit_is_killed_and_reported(tmp_path):
     with pytest.raises(ToolError, match="longer than 0.3 s"):
         await run_process([sys.executable, "-c", "import time; time.sleep(30)"], timeout_s=0.3)
     assert me.children(recursive=True) == []
+
+
+async def test_spans_stay_right_after_form_feeds_and_crlf(tmp_path, make_ctx, snapshot, apply_edits):
+    # A ^L page break is not a line end for editors or ruff, though str.splitlines() says it is.
+    text = f'x = 1\x0c\r\nimport os\r\nTOKEN = "{DEMO_TOKEN}"\r\n'
+    result = await review(make_ctx(tmp_path), snapshot(tmp_path / "ff.py", text), bandit=True)
+    found = by_code(result)
+    assert found["F401"].span == Span(1, 7, 1, 9)
+    assert found["ZC-SECRET-GITHUB"].span == Span(2, 9, 2, 9 + len(DEMO_TOKEN))
+    assert "import os" not in apply_edits(text, found["F401"].fix)

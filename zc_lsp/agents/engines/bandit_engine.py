@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import Finding, Severity, Span
+from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError, run_process
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ async def bandit_scan(text: str, filename: str, timeout_s: float = 60.0) -> list
         raise ToolError(f"bandit printed output that is not JSON: {exc}") from exc
     for err in data.get("errors") or []:
         log.info("bandit could not check %s: %s", filename, err.get("reason"))
-    lines = text.splitlines()
+    lines = split_lines(text)
     return [finding_from_bandit(item, lines) for item in data.get("results") or []]
 
 

@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, DocSnapshot, Span, TextEdit
+from zc_lsp.agents.engines.lines import end_position, split_keepends
 from zc_lsp.agents.engines.ruff_engine import RuffOptions
+
+__all__ = ["diff_edits", "end_position", "refusal", "remember", "ruff_options", "stdin_filename"]
 
 log = logging.getLogger(__name__)
 PY_SUFFIXES = (".py", ".pyi")
@@ -55,11 +58,6 @@ def ruff_options(ctx: AgentContext) -> RuffOptions:
     )
 
 
-def end_position(text: str) -> tuple[int, int]:
-    lines = text.split("\n")
-    return len(lines) - 1, len(lines[-1])
-
-
 def whole_document_edit(old: str, new: str) -> TextEdit:
     end_line, end_char = end_position(old)
     return TextEdit(Span(0, 0, end_line, end_char), new)
@@ -67,8 +65,8 @@ def whole_document_edit(old: str, new: str) -> TextEdit:
 
 def diff_edits(old: str, new: str) -> list[TextEdit]:
     """Line-level edits turning `old` into `new`: small edits keep the editor's cursor and undo sane."""
-    a = old.splitlines(keepends=True)
-    b = new.splitlines(keepends=True)
+    a = split_keepends(old)
+    b = split_keepends(new)
     end = end_position(old)
 
     def pos(i: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zc_lsp.agents.base import Finding, Span
+from zc_lsp.agents.engines.lines import split_lines
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 def scan_secrets(text: str, filename: str = "snapshot.py", use_detect_secrets: bool = True) -> list[Finding]:
     """Every hard-coded secret in `text`, one finding per place, the most specific type winning."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     candidates = candidate_lines(lines)
     hits = _pattern_hits(lines, candidates)
     if use_detect_secrets:

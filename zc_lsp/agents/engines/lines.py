@@ -1,0 +1,42 @@
+"""Line splitting that agrees with LSP, ruff and Python's tokenizer.
+
+`str.splitlines()` also breaks at form feeds, vertical tabs and Unicode separators, which the
+editor and ruff treat as ordinary characters; a file with a `^L` page break would shift every
+span after it. Only `\\r\\n`, `\\n` and `\\r` end a line here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LINE_END = re.compile(r"(?<=\r\n)|(?<=\n)|(?<=\r)(?!\n)")
+_EOL = ("\r\n", "\n", "\r")
+
+
+def split_keepends(text: str) -> list[str]:
+    """Lines with their endings; "" gives []."""
+    parts = _LINE_END.split(text)
+    return parts[:-1] if parts and parts[-1] == "" else parts
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their endings, like str.splitlines() but only at real line ends."""
+    out = []
+    for line in split_keepends(text):
+        for eol in _EOL:
+            if line.endswith(eol):
+                line = line[: -len(eol)]
+                break
+        out.append(line)
+    return out
+
+
+def end_position(text: str) -> tuple[int, int]:
+    """(line, character) just past the last character."""
+    lines = split_keepends(text)
+    if not lines:
+        return 0, 0
+    last = lines[-1]
+    if last.endswith(_EOL):
+        return len(lines), 0
+    return len(lines) - 1, len(last)
