@@ -19,10 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentRequest, AgentResult, DocSnapshot, FileEdit, Finding, TextEdit
+from zc_lsp.agents.base import (
+    AgentRequest,
+    AgentResult,
+    DocSnapshot,
+    FileEdit,
+    Finding,
+    Span,
+    TextEdit,
+)
 from zc_lsp.background.classify import SAFE_KINDS, classify, classify_exception, import_edit
 from zc_lsp.background.store import TaskStore
-from zc_lsp.background.textedits import write_file_edits
+from zc_lsp.background.textedits import apply_text_edits, write_file_edits
 
 log = logging.getLogger(__name__)
 
@@ -158,17 +166,33 @@ class AutoFixer:
             for s in safe:
                 self._event(s.detection, "skipped", "apply needs a trusted workspace")
             return
-        imports = [s for s in safe if s.edits]
-        if imports and doc.path is not None:
-            edits = [e for s in imports for e in s.edits]
-            self._finish(imports, self._try_apply([FileEdit(doc.path, edits)]), "stdlib import")
+        # one pass over a running text, so ruff's edits and the import line never collide
+        text, lint_ok = doc.text, False
         lint = [s for s in safe if s.action == "fix_all"]
         if lint:
             result = _run_sync(self.services.agents.run(
                 "programming", AgentRequest("fix_all", doc), user_requested=False))
-            ok = bool(result.ok and result.edits) and self._try_apply(list(result.edits))
-            self._finish(lint, ok, result.provenance or "programming/fix_all",
-                         "" if ok else (result.error or "no edit produced"))
+            edits = [e for fe in result.edits if fe.path == doc.path for e in fe.edits]
+            if result.ok and edits:
+                text, lint_ok = apply_text_edits(text, edits), True
+            else:
+                self._finish(lint, False, "programming/fix_all", result.error or "no edit produced")
+        imports = [s for s in safe if s.detection.kind == "missing_import"]
+        for module in sorted({s.detection.detail for s in imports if s.detection.detail}):
+            edit = import_edit(text, module)
+            if edit is not None:
+                text = apply_text_edits(text, [edit])
+        if text == doc.text or doc.path is None:
+            return
+        done = imports + (lint if lint_ok else [])
+        if self.apply_edits is write_file_edits and _disk_text(doc.path) != doc.text:
+            self._finish(done, False, "", "the file changed on disk after it was checked")
+            return
+        lines = doc.text.split("\n")
+        whole = TextEdit(Span(0, 0, len(lines) - 1, len(lines[-1])), text)
+        ok = self._try_apply([FileEdit(doc.path, [whole])])
+        self._finish(done, ok, "ruff fix_all + stdlib import" if lint_ok and imports else
+                     "ruff fix_all" if lint_ok else "stdlib import")
 
     def _try_apply(self, edits: list[FileEdit]) -> bool:
         try:
@@ -210,7 +234,7 @@ class AutoFixer:
         if audit is None or d is None:
             return
         try:
-            audit.append("autofix", event=event, kind=d.kind, path=str(d.path) if d.path else None,
+            audit.append("autofix", event=event, error_kind=d.kind, path=str(d.path) if d.path else None,
                          line=d.line, code=d.code, how=how, mode=self.mode)
         except Exception:
             log.exception("could not write the auto-fix audit entry")
@@ -236,6 +260,13 @@ def _safe(kind: str, detail: str | None) -> bool:
     if kind == "missing_import":
         return bool(detail) and detail in sys.stdlib_module_names
     return kind in SAFE_KINDS
+
+
+def _disk_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 def _run_sync(coro: Any) -> Any:

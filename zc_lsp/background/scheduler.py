@@ -164,8 +164,9 @@ class Scheduler:
         if job is None:
             return {"ok": False, "error": f"no scheduled job {job_id!r}"}
         if paused:
-            if job.paused_by is None or by == "user":
-                job.paused_by = by
+            if job.paused_by not in (None, by) and by != "user":
+                return {"ok": False, "error": f"{job_id} is already paused by {job.paused_by}"}
+            job.paused_by = by
             if self._sched.get_job(job_id) is not None:
                 self._sched.pause_job(job_id)
         else:

@@ -29,8 +29,8 @@ MAX_FILES = 5000
 BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
     "review_workspace": {"agent": "best_practices", "action": "review", "each_file": "**/*.py"},
     "review_file": {"agent": "best_practices", "action": "review", "needs_path": True},
-    "generate_tests_module": {"agent": "verifier", "action": "generate_tests", "needs_path": True},
-    "docstrings_file": {"agent": "conversational", "action": "docstrings", "needs_path": True},
+    "generate_tests_module": {"agent": "programming", "action": "test_skeleton", "needs_path": True},
+    "docstrings_file": {"agent": "conversational", "action": "docstring", "needs_path": True},
     "run_tests": {"agent": "verifier", "action": "run_tests"},
 }
 

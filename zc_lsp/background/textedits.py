@@ -28,7 +28,7 @@ def apply_text_edits(text: str, edits: list[TextEdit]) -> str:
 
 
 def write_file_edits(file_edits: list[FileEdit]) -> bool:
-    """Write edits straight to disk: used when no editor is there to apply them."""
+    """Write edits straight to disk: used when no editor is there to apply them (the CLI)."""
     for fe in file_edits:
         if fe.create and fe.path.exists():
             log.warning("refusing to create %s: it exists", fe.path)
