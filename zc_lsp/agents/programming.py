@@ -22,6 +22,7 @@ from zc_lsp.agents.engines.documents import (
     ruff_options,
     stdin_filename,
 )
+from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError
 from zc_lsp.agents.engines.ruff_engine import ruff_check, ruff_fix, ruff_format
 from zc_lsp.agents.engines.skeleton import (
@@ -219,23 +220,25 @@ def _import_edits(existing: str, target: Target) -> list[TextEdit]:
         insert_at = node.end_lineno or insert_at
     missing: list[str] = []
     edits: list[TextEdit] = []
+    lines: list[str] = []
     for line in imports_for(target):
         if line.startswith("import "):
             if line.removeprefix("import ") not in have_modules:
                 missing.append(line)
             continue
         module, names = line.removeprefix("from ").split(" import ")
-        node = from_nodes.get(module)
-        have = {a.asname or a.name for a in node.names} if node else set()
+        found = from_nodes.get(module)
+        have = {a.asname or a.name for a in found.names} if found else set()
         needed = [n for n in names.split(", ") if n not in have]
         if not needed:
             continue
-        if node is not None and node.lineno == node.end_lineno:
-            merged = sorted({*(ast.unparse(a) for a in node.names), *needed})
-            row = node.lineno - 1
+        if found is not None and found.lineno == found.end_lineno:
+            merged = sorted({*(ast.unparse(a) for a in found.names), *needed})
+            row = found.lineno - 1
+            lines = lines or split_lines(existing)
             edits.append(
                 TextEdit(
-                    Span(row, node.col_offset, row, node.end_col_offset or 0),
+                    Span(row, _chars(lines[row], found.col_offset), row, _chars(lines[row], found.end_col_offset)),
                     f"from {module} import {', '.join(merged)}",
                 )
             )
@@ -244,6 +247,11 @@ def _import_edits(existing: str, target: Target) -> list[TextEdit]:
     if missing:
         edits.append(TextEdit(Span(insert_at, 0, insert_at, 0), "\n".join(missing) + "\n"))
     return edits
+
+
+def _chars(line: str, byte_col: int | None) -> int:
+    """ast columns are UTF-8 byte offsets; edits count characters."""
+    return len(line.encode("utf-8")[: byte_col or 0].decode("utf-8", "ignore"))
 
 
 def _append_edits(existing: str, target: Target, tests: str) -> list[TextEdit]:

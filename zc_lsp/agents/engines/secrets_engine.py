@@ -145,8 +145,8 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
     if not origin:
         return []
     plugins = [
-        {"name": cls.__name__}
-        for type_name, cls in get_mapping_from_secret_type_to_class().items()
+        {"name": plugin.__name__}
+        for type_name, plugin in get_mapping_from_secret_type_to_class().items()
         if type_name not in _NOT_SECRETS
     ]
     hits: list[_Hit] = []

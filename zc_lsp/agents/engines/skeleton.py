@@ -70,13 +70,13 @@ def _exception_names(func: ast.AST, tree: ast.Module) -> list[str]:
     names: list[str] = []
     todo = list(ast.iter_child_nodes(func))
     while todo:
-        node = todo.pop(0)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+        child = todo.pop(0)
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
             continue
-        todo.extend(ast.iter_child_nodes(node))
-        if not isinstance(node, ast.Raise) or node.exc is None:
+        todo.extend(ast.iter_child_nodes(child))
+        if not isinstance(child, ast.Raise) or child.exc is None:
             continue
-        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        exc = child.exc.func if isinstance(child.exc, ast.Call) else child.exc
         name = ast.unparse(exc)
         root = name.split(".")[0]
         builtin = isinstance(getattr(builtins, root, None), type) and issubclass(getattr(builtins, root), BaseException)
