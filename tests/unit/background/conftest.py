@@ -91,4 +91,5 @@ def services_factory(tmp_path: Path, workspace: Path):
 
     yield build
     for services in made:
-        services.memory.close()
+        if services.memory is not None:
+            services.memory.close()
