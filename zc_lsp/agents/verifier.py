@@ -10,6 +10,8 @@ import asyncio
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from zc_lsp.agents.base import (
     AgentContext,
@@ -132,6 +134,8 @@ class VerifierAgent:
         root = ctx.workspace_root.resolve()
         args = request.args
         raw_path = args.get("path") or (request.doc.path if request.doc else None)
+        if isinstance(raw_path, str) and raw_path.startswith("file://"):
+            raw_path = url2pathname(urlsplit(raw_path).path)
         path = Path(raw_path) if raw_path else None
         if path is not None and not path.is_absolute():
             path = root / path

@@ -133,6 +133,12 @@ async def test_run_tests_for_a_code_file_finds_its_tests_and_filters_by_function
     assert (result.data["passed"], result.data["failed"]) == (1, 0)
 
 
+async def test_run_tests_accepts_a_file_uri(project: Path) -> None:
+    result, _ = await run(project, path=(project / "tests/test_calc.py").as_uri(), function="add")
+    assert result.ok, result.error
+    assert (result.data["passed"], result.data["failed"]) == (1, 1)
+
+
 async def test_run_single_test_id(project: Path) -> None:
     result, _ = await run(project, test_id="tests/test_calc.py::test_add_wrong")
     assert result.ok

@@ -1,0 +1,88 @@
+"""The Ops agent: the status snapshot and `doctor`, for people and for the status panel.
+
+With services injected it reports what the status hub assembles; without them (unit tests, a
+bare CLI) it still answers with a minimal snapshot of this process, so `zc status` never fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import psutil
+
+from zc_lsp import __version__
+from zc_lsp.agents.base import AGENT_NAMES, AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.doctor import render, run_doctor
+
+
+def minimal_snapshot(ctx: AgentContext) -> dict[str, Any]:
+    process = psutil.Process()
+    with process.oneshot():
+        uptime = time.time() - process.create_time()
+        info = {"cpu_percent": round(process.cpu_percent(interval=None), 1),
+                "rss_mb": round(process.memory_info().rss / 1_048_576, 1)}
+    return {
+        "version": __version__,
+        "uptime_s": round(uptime, 1),
+        "workspace": str(ctx.workspace_root),
+        "trusted": ctx.trusted,
+        "agents": [{"name": name, "tasks_done": 0, "tasks_failed": 0, "state": "idle", "last_error": None}
+                   for name in AGENT_NAMES],
+        "providers": [],
+        "memory": {"path": None, "degraded": "no memory service in this context"},
+        "process": info,
+    }
+
+
+def render_status(snap: dict[str, Any]) -> str:
+    out = [f"**ZombieCoder {snap.get('version', '?')}**, up {snap.get('uptime_s', 0):.0f}s"]
+    if snap.get("workspace"):
+        out.append(f"Workspace `{snap['workspace']}` (trusted: {snap.get('trusted')})")
+    agents = snap.get("agents") or []
+    if agents:
+        out += ["", "| agent | state | done | failed |", "|---|---|---|---|"]
+        out += [f"| {a.get('name')} | {a.get('state')} | {a.get('tasks_done', 0)} | {a.get('tasks_failed', 0)} |"
+                for a in agents if isinstance(a, dict)]
+    providers = snap.get("providers") or []
+    if isinstance(providers, list) and providers:
+        out += ["", "**Providers:** " + ", ".join(
+            f"{p.get('name')} ({'healthy' if p.get('healthy') else 'down' if p.get('enabled') else 'off'})"
+            for p in providers if isinstance(p, dict))]
+    else:
+        out += ["", "**Providers:** none available; the offline engines answer"]
+    memory = snap.get("memory") or {}
+    if isinstance(memory, dict):
+        degraded = f" (degraded: {memory['degraded']})" if memory.get("degraded") else ""
+        out.append(f"**Memory:** `{memory.get('path')}`{degraded}")
+    process = snap.get("process") or {}
+    if isinstance(process, dict):
+        out.append(f"**Process:** {process.get('cpu_percent')}% CPU, {process.get('rss_mb')} MB RSS")
+    return "\n".join(out)
+
+
+class OpsAgent:
+    name = "ops"
+
+    def actions(self) -> list[str]:
+        return ["status", "doctor"]
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        if request.action == "status":
+            return await self.status(request, ctx)
+        if request.action == "doctor":
+            return await self.doctor(request, ctx)
+        return AgentResult.failure(self.name, request.action, f"The ops agent cannot do {request.action!r}.")
+
+    async def status(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        hub = getattr(ctx.services, "status", None) if ctx.services is not None else None
+        snap = await asyncio.to_thread(hub.snapshot) if hub is not None else minimal_snapshot(ctx)
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary=render_status(snap),
+                           data=snap, provider="offline", model="status")
+
+    async def doctor(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        ctx.progress("running checks", None)
+        report = await run_doctor(ctx)
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary=render(report),
+                           data=report, provider="offline", model="doctor")
