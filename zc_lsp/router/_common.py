@@ -5,6 +5,7 @@ Nothing here imports an SDK: `import zc_lsp.router` must stay cheap (the SDKs co
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -199,6 +200,13 @@ class SdkProvider:
         if self._client is None:
             self._client = self._make_client()  # the SDK is imported here, on first use
         return self._client
+
+    async def ready(self) -> None:
+        """Build the client (importing the SDK, up to ~1 s) in a thread, outside the call's deadlines."""
+        if self._client is None:
+            client = await asyncio.to_thread(self._make_client)
+            if self._client is None:
+                self._client = client
 
     def _make_client(self) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must build its SDK client")

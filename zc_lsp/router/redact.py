@@ -109,6 +109,10 @@ def _keyword_detector_values(line: str) -> set[str]:
     return found
 
 
+def _is_quoted(value: str, line: str) -> bool:
+    return any(f"{q}{value}{q}" in line for q in "\"'`")
+
+
 def find_secrets(text: str, *, use_detect_secrets: bool = True) -> set[str]:
     """Every secret value in `text` (strings to replace wherever they occur)."""
     found: set[str] = set()
@@ -126,7 +130,7 @@ def find_secrets(text: str, *, use_detect_secrets: bool = True) -> set[str]:
     if use_detect_secrets:
         for line in text.splitlines():
             if len(line) < 2000 and _KEYWORD_PREFILTER.search(line) and re.search(r"[=:>]", line):
-                found |= {v for v in _keyword_detector_values(line) if _looks_secret(v, True)}
+                found |= {v for v in _keyword_detector_values(line) if _looks_secret(v, _is_quoted(v, line))}
     return found
 
 
@@ -174,9 +178,12 @@ class StreamRestorer:
 
 
 def _partial_start(buf: str) -> int:
-    """Index where a possibly incomplete placeholder starts at the end of `buf`, else len(buf)."""
+    """Index where a possibly incomplete placeholder starts at the end of `buf`, else len(buf).
+
+    The earliest candidate wins: in "use [[" the partial placeholder starts at the first "[".
+    """
     floor = max(0, len(buf) - 32)
-    i = buf.rfind("[", floor)
+    i = buf.find("[", floor)
     while i != -1:
         tail = buf[i:]
         if len(tail) <= len(PLACEHOLDER_PREFIX):
@@ -184,7 +191,7 @@ def _partial_start(buf: str) -> int:
                 return i
         elif tail.startswith(PLACEHOLDER_PREFIX) and re.fullmatch(r"\d+\]?", tail[len(PLACEHOLDER_PREFIX):]):
             return i
-        i = buf.rfind("[", floor, i)
+        i = buf.find("[", i + 1)
     return len(buf)
 
 

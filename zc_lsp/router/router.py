@@ -211,6 +211,9 @@ class ModelRouter:
     async def _invoke(self, provider: Provider, model: str, req: ModelRequest, red: Redaction,
                       on_token: Callable[[str], None] | None, state: _CallState) -> tuple[str, Usage]:
         """The provider call under the first-token and total deadlines. Returns the raw (redacted) text."""
+        ready = getattr(provider, "ready", None)
+        if ready is not None:
+            await ready()  # SDK import and client build do not count against the deadlines
         cfg = getattr(provider, "cfg", None)
         first_s = float(getattr(cfg, "first_token_timeout_s", 30.0))
         total_s = float(getattr(cfg, "total_timeout_s", 120.0))
