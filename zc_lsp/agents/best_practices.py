@@ -22,7 +22,7 @@ from zc_lsp.agents.engines.documents import (
     ruff_options,
     stdin_filename,
 )
-from zc_lsp.agents.engines.proc import ToolError
+from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
@@ -88,7 +88,7 @@ class BestPracticesAgent:
             jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s)))
         if use_secrets:
             jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name)))
-        results = dict(zip(running, await asyncio.gather(*jobs), strict=True))
+        results = dict(zip(running, await with_cancel_token(asyncio.gather(*jobs), ctx.cancel, "review"), strict=True))
         ruff_findings = results["ruff"]
         for name, found in results.items():
             if found is None:

@@ -23,7 +23,7 @@ from zc_lsp.agents.engines.documents import (
     stdin_filename,
 )
 from zc_lsp.agents.engines.lines import split_lines
-from zc_lsp.agents.engines.proc import ToolError
+from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import ruff_check, ruff_fix, ruff_format
 from zc_lsp.agents.engines.skeleton import (
     SkeletonError,
@@ -77,13 +77,13 @@ class ProgrammingAgent:
         filename = stdin_filename(doc, ctx.workspace_root)
         ctx.cancel.check()
         ctx.progress("ruff: applying safe fixes", 10)
-        fixed, remaining = await ruff_fix(doc.text, filename, opts)
+        fixed, remaining = await with_cancel_token(ruff_fix(doc.text, filename, opts), ctx.cancel, "fix")
         if fixed == doc.text:
             left = f"; {len(remaining)} finding(s) remain that have no safe fix" if remaining else ""
             return self._ok("fix_all", f"Nothing to fix in {doc_name(doc)}{left}.", remaining=len(remaining))
         ctx.cancel.check("fixes computed")
         ctx.progress("ruff: counting what was fixed", 60)
-        before = await ruff_check(doc.text, filename, opts)
+        before = await with_cancel_token(ruff_check(doc.text, filename, opts), ctx.cancel, "counting")
         count = max(len(before) - len(remaining), 1)
         edits = await asyncio.to_thread(diff_edits, doc.text, fixed)
         summary = f"Fixed {count} finding{'s' if count != 1 else ''} in {doc_name(doc)} with ruff's safe fixes" + (
@@ -103,7 +103,8 @@ class ProgrammingAgent:
         assert doc is not None and doc.path is not None
         ctx.cancel.check()
         ctx.progress("ruff: formatting", 10)
-        formatted = await ruff_format(doc.text, stdin_filename(doc, ctx.workspace_root), ruff_options(ctx))
+        fmt = ruff_format(doc.text, stdin_filename(doc, ctx.workspace_root), ruff_options(ctx))
+        formatted = await with_cancel_token(fmt, ctx.cancel, "format")
         if formatted == doc.text:
             return self._ok("format", f"{doc_name(doc)} is already formatted.", changed=False)
         edits = await asyncio.to_thread(diff_edits, doc.text, formatted)

@@ -257,3 +257,19 @@ async def test_spans_stay_right_after_form_feeds_and_crlf(tmp_path, make_ctx, sn
     assert found["F401"].span == Span(1, 7, 1, 9)
     assert found["ZC-SECRET-GITHUB"].span == Span(2, 9, 2, 9 + len(DEMO_TOKEN))
     assert "import os" not in apply_edits(text, found["F401"].fix)
+
+
+async def test_cancel_token_from_another_thread_kills_running_ruff(tmp_path, make_ctx, agent_settings, snapshot):
+    text = "".join(f"def f{i}(a, b):\n    x = a + b\n    return eval(x)\n" for i in range(100_000))
+    ctx = make_ctx(tmp_path, agent_settings(tmp_path, diagnostics={"max_file_bytes": 50_000_000}))
+    me = psutil.Process()
+    task = asyncio.create_task(review(ctx, snapshot(tmp_path / "big.py", text), secrets=False))
+    for _ in range(1000):
+        await asyncio.sleep(0.005)
+        if me.children(recursive=True):
+            break
+    assert me.children(recursive=True), "ruff never started"
+    await asyncio.to_thread(ctx.cancel.cancel)  # as the batch queue would, from its own thread
+    with pytest.raises(Cancelled):
+        await asyncio.wait_for(task, timeout=5)
+    assert me.children(recursive=True) == []

@@ -7,10 +7,16 @@ import contextlib
 import logging
 import os
 import signal
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from zc_lsp.agents.base import Cancelled, CancelToken
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+_TOKEN_POLL_S = 0.05  # how soon a token cancelled from another thread stops a running tool
 
 
 class ToolError(Exception):
@@ -84,3 +90,29 @@ async def run_process(
         raise
     assert proc.returncode is not None
     return ProcResult(proc.returncode, stdout, stderr)
+
+
+async def with_cancel_token(aw: Awaitable[T], token: CancelToken | None, progress: str = "") -> T:
+    """Await `aw`, stopping it (and any subprocess it runs) once `token` is cancelled.
+
+    Editors cancel by cancelling the asyncio task; the batch queue and background jobs cancel
+    through the token from another thread. Both must stop a running ruff or bandit.
+    """
+    task = asyncio.ensure_future(aw)
+    if token is None:
+        return await task
+    try:
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=_TOKEN_POLL_S)
+            if done:
+                return task.result()
+            if token.cancelled:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                raise Cancelled(progress)
+    except asyncio.CancelledError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        raise
