@@ -190,7 +190,7 @@ class VerifierAgent:
             return AgentResult.failure(self.name, action, error, data={**_empty_summary("no report"), **extra})
         data = {**summary.as_dict(), **extra}
         findings = await asyncio.to_thread(failure_findings, summary)
-        text = f"Tests for {scope}: " + render_summary(data, root)
+        text = f"Test run ({scope}): " + render_summary(data, root)
         await self._remember(ctx, text, {k: data[k] for k in ("passed", "failed", "errors", "skipped")})
         return AgentResult(ok=True, agent=self.name, action=action, summary=text, data=data,
                            findings=findings, provider="offline", model="pytest")
