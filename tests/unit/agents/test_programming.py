@@ -181,3 +181,9 @@ async def test_unsaved_untitled_document_is_refused(tmp_path, make_ctx):
     doc = DocSnapshot(uri="untitled:Untitled-1", path=None, text="import os\n")
     result = await run(make_ctx(tmp_path), "fix_all", doc)
     assert not result.ok and "save it first" in (result.error or "")
+
+
+async def test_skeleton_for_nested_function_explains_why_not(tmp_path, make_ctx, snapshot):
+    source = "def outer():\n    def inner(x):\n        return x\n    return inner\n"
+    result = await run(make_ctx(tmp_path), "test_skeleton", snapshot(tmp_path / "m.py", source), Span(2, 0, 2, 0))
+    assert not result.ok and "`inner` is defined inside a function" in (result.error or "")

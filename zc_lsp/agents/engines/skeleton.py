@@ -100,7 +100,10 @@ def find_target(source: str, line: int, path: Path, root: Path) -> tuple[Target,
                 first = min([child.lineno, *(d.lineno for d in child.decorator_list)]) - 1
                 if first <= line <= (child.end_lineno or child.lineno) - 1:
                     if nested:
-                        raise SkeletonError(f"`{child.name}` is nested in another function; test the outer one")
+                        raise SkeletonError(
+                            f"`{child.name}` is defined inside a function or a nested class, so a test "
+                            "cannot import it; put the cursor in the enclosing function or class"
+                        )
                     best = (child, cls)
                     visit(child, None, True)
             elif isinstance(child, ast.ClassDef):
