@@ -23,17 +23,50 @@ ENGINE = "ast-summary"
 MAX_SYMBOLS = 2
 MAX_FILE_BYTES = 1_000_000
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_STOP = frozenset({
-    "the", "this", "that", "what", "does", "how", "why", "explain", "please", "function", "class",
-    "method", "code", "file", "with", "and", "for", "from", "into", "about", "can", "you", "mean",
-    "work", "works", "doing", "tell", "show", "where", "which", "who", "when", "there", "here",
-})
+_STOP = frozenset(
+    {
+        "the",
+        "this",
+        "that",
+        "what",
+        "does",
+        "how",
+        "why",
+        "explain",
+        "please",
+        "function",
+        "class",
+        "method",
+        "code",
+        "file",
+        "with",
+        "and",
+        "for",
+        "from",
+        "into",
+        "about",
+        "can",
+        "you",
+        "mean",
+        "work",
+        "works",
+        "doing",
+        "tell",
+        "show",
+        "where",
+        "which",
+        "who",
+        "when",
+        "there",
+        "here",
+    }
+)
 
 OFFLINE_NOTE = (
     "**No language model is configured or reachable**, so this is ZombieCoder's offline answer.\n\n"
     "Offline I can:\n"
-    "- **explain** code from its structure (`zc.explain`, or \"Explain\" on a selection),\n"
-    "- **add docstrings** in google, numpy or sphinx style (\"Add docstring\"),\n"
+    '- **explain** code from its structure (`zc.explain`, or "Explain" on a selection),\n'
+    '- **add docstrings** in google, numpy or sphinx style ("Add docstring"),\n'
     "- **review** files with ruff, bandit and secret detection (`zc.review`),\n"
     "- **run tests** and put failures at the failing line (`zc.runTests`),\n"
     "- **fix and format** with ruff, and generate test skeletons.\n\n"
@@ -61,7 +94,9 @@ def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
     return text.count("\n", 0, match.start()) if match else None
 
 
-def find_symbols(message: str, root: Path, doc_text: str | None, doc_path: Path | None) -> list[tuple[str, Path | None, str, int]]:
+def find_symbols(
+    message: str, root: Path, doc_text: str | None, doc_path: Path | None
+) -> list[tuple[str, Path | None, str, int]]:
     """(name, file, text, 0-based line) of definitions the message names: the open document first."""
     names = [n for n in candidate_symbols(message) if "." not in n]
     if not names:
@@ -119,9 +154,15 @@ class ConversationalAgent:
         ctx.progress("reading the code", None)
         markdown, symbol = await asyncio.to_thread(explain_source, doc.text, request.span, doc.path)
         where = doc.path.name if doc.path else doc.uri
-        return AgentResult(ok=True, agent=self.name, action=request.action, summary=markdown,
-                           data={"markdown": markdown, "symbol": symbol, "file": where},
-                           provider="offline", model=ENGINE)
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=request.action,
+            summary=markdown,
+            data={"markdown": markdown, "symbol": symbol, "file": where},
+            provider="offline",
+            model=ENGINE,
+        )
 
     async def docstring(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
@@ -131,15 +172,23 @@ class ConversationalAgent:
             return AgentResult.failure(self.name, request.action, "Save the document to a file first.")
         style = str(request.args.get("style") or ctx.settings.docstring.style)
         if style not in STYLES:
-            return AgentResult.failure(self.name, request.action, f"Docstring style must be one of {', '.join(STYLES)}.")
+            return AgentResult.failure(
+                self.name, request.action, f"Docstring style must be one of {', '.join(STYLES)}."
+            )
         try:
             edit, symbol = await asyncio.to_thread(docstring_edit, doc.text, request.span, style)
         except DocstringError as exc:
             return AgentResult.failure(self.name, request.action, str(exc).capitalize() + ".")
-        return AgentResult(ok=True, agent=self.name, action=request.action,
-                           summary=f"Added a {style}-style docstring to `{symbol}`.",
-                           data={"symbol": symbol, "style": style}, edits=[FileEdit(doc.path, [edit])],
-                           provider="offline", model="docstring-template")
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=request.action,
+            summary=f"Added a {style}-style docstring to `{symbol}`.",
+            data={"symbol": symbol, "style": style},
+            edits=[FileEdit(doc.path, [edit])],
+            provider="offline",
+            model="docstring-template",
+        )
 
     async def chat(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         message = str(request.args.get("message") or "").strip()
@@ -154,8 +203,9 @@ class ConversationalAgent:
             explained.append({"symbol": symbol, "file": str(doc.path) if doc.path else doc.uri})
         else:
             ctx.progress("looking for the code you named", None)
-            hits = await asyncio.to_thread(find_symbols, message, ctx.workspace_root,
-                                           doc.text if doc else None, doc.path if doc else None)
+            hits = await asyncio.to_thread(
+                find_symbols, message, ctx.workspace_root, doc.text if doc else None, doc.path if doc else None
+            )
             for name, path, text, line in hits:
                 ctx.cancel.check("chat: explaining symbols")
                 markdown, _ = await asyncio.to_thread(explain_source, text, Span.lines(line), path)
@@ -164,8 +214,15 @@ class ConversationalAgent:
                 explained.append({"symbol": name, "file": str(path) if path else None, "line": line})
         answer = "\n\n".join(parts)
         await self._remember(ctx, message, answer, explained)
-        return AgentResult(ok=True, agent=self.name, action=request.action, summary=answer,
-                           data={"markdown": answer, "explained": explained}, provider="offline", model=ENGINE)
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=request.action,
+            summary=answer,
+            data={"markdown": answer, "explained": explained},
+            provider="offline",
+            model=ENGINE,
+        )
 
     @staticmethod
     def _relative(path: Path | None, root: Path) -> str:
@@ -180,7 +237,11 @@ class ConversationalAgent:
         if ctx.memory is None:
             return
         try:
-            await asyncio.to_thread(ctx.memory.remember, "chat", f"Q: {message}\n\nA: {answer}",
-                                    {"provider": "offline", "explained": explained})
+            await asyncio.to_thread(
+                ctx.memory.remember,
+                "chat",
+                f"Q: {message}\n\nA: {answer}",
+                {"provider": "offline", "explained": explained},
+            )
         except Exception:
             log.exception("could not record the chat in memory")

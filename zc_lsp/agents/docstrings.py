@@ -73,10 +73,17 @@ def _sections(node: ast.FunctionDef | ast.AsyncFunctionDef, params: list[Param],
     nodes = own_nodes(node)
     is_gen = any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes)
     ret = node.returns
-    ret_type = ret.value if isinstance(ret, ast.Constant) and isinstance(ret.value, str) else (
-        short(ret) if ret is not None else None)  # "-> 'Account'" documents as Account
-    has_value = any(isinstance(n, ast.Return) and n.value is not None
-                    and not (isinstance(n.value, ast.Constant) and n.value.value is None) for n in nodes)
+    ret_type = (
+        ret.value
+        if isinstance(ret, ast.Constant) and isinstance(ret.value, str)
+        else (short(ret) if ret is not None else None)
+    )  # "-> 'Account'" documents as Account
+    has_value = any(
+        isinstance(n, ast.Return)
+        and n.value is not None
+        and not (isinstance(n.value, ast.Constant) and n.value.value is None)
+        for n in nodes
+    )
     returns = (ret_type not in ("None", "NoReturn")) and (ret_type is not None or has_value or is_gen)
     ret_word = "Yields" if is_gen else "Returns"
     ret_text = "The values produced." if is_gen else "The result."
@@ -88,13 +95,13 @@ def _sections(node: ast.FunctionDef | ast.AsyncFunctionDef, params: list[Param],
 
     def desc(p: Param) -> str:
         base = {"*args": "Extra positional arguments.", "**kwargs": "Extra keyword arguments."}.get(
-            p.kind, f"The {words(p.name) or p.name}.")
+            p.kind, f"The {words(p.name) or p.name}."
+        )
         return base + (f" Defaults to {p.default}." if p.default is not None else "")
 
     if style == "google":
         if params:
-            out += ["Args:"] + [
-                f"{INDENT_UNIT}{label(p)}{_google_type(p)}: {desc(p)}" for p in params]
+            out += ["Args:"] + [f"{INDENT_UNIT}{label(p)}{_google_type(p)}: {desc(p)}" for p in params]
         if returns:
             out += ["", f"{ret_word}:", f"{INDENT_UNIT}{ret_type + ': ' if ret_type else ''}{ret_text}"]
         if excs:
@@ -124,8 +131,9 @@ def _sections(node: ast.FunctionDef | ast.AsyncFunctionDef, params: list[Param],
     return out[1:] if out and out[0] == "" else out
 
 
-def build_docstring(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, parents: list,
-                    style: str, indent: str) -> str:
+def build_docstring(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, parents: list, style: str, indent: str
+) -> str:
     """The docstring statement, each line indented by `indent`, without a trailing newline."""
     if style not in STYLES:
         raise DocstringError(f"unknown docstring style {style!r}; use one of {', '.join(STYLES)}")

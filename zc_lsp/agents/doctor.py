@@ -43,8 +43,11 @@ async def _version(cmd: list[str], env: Mapping[str, str] | None = None) -> tupl
     """(exit code 0, first line of output) of `cmd --version`-style probes."""
     try:
         proc = await asyncio.create_subprocess_exec(
-            *cmd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            stdin=asyncio.subprocess.DEVNULL, env=dict(env) if env is not None else None,
+            *cmd,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            stdin=asyncio.subprocess.DEVNULL,
+            env=dict(env) if env is not None else None,
         )
     except OSError as exc:
         return False, f"cannot start {cmd[0]}: {exc}"
@@ -78,15 +81,20 @@ async def check_pytest(root: Path, env: Mapping[str, str]) -> Check:
     probe_env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # plugins make `--version` take seconds
     ok, detail = await _version([python, "-m", "pytest", "--version"], probe_env)
     hint = f"install pytest into the interpreter that runs the tests: `{python} -m pip install pytest`"
-    return Check("pytest", ok, f"{detail} ({python})" if ok else f"{python} -m pytest: {detail or 'failed'}",
-                 "" if ok else hint)
+    return Check(
+        "pytest", ok, f"{detail} ({python})" if ok else f"{python} -m pytest: {detail or 'failed'}", "" if ok else hint
+    )
 
 
 def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> Check:
     shown = ".".join(map(str, version))
     ok = version[:2] >= MIN_PYTHON
-    return Check("python", ok, f"Python {shown} ({sys.executable})",
-                 "" if ok else f"ZombieCoder needs Python {'.'.join(map(str, MIN_PYTHON))} or newer")
+    return Check(
+        "python",
+        ok,
+        f"Python {shown} ({sys.executable})",
+        "" if ok else f"ZombieCoder needs Python {'.'.join(map(str, MIN_PYTHON))} or newer",
+    )
 
 
 def _probe_write(folder: Path) -> None:
@@ -110,8 +118,12 @@ async def check_data_dir(ctx: AgentContext) -> Check:
         folder = await asyncio.to_thread(data_dir, ctx)
         await asyncio.to_thread(_probe_write, folder)
     except (OSError, ValueError) as exc:
-        return Check("data dir", False, f"not writable: {exc}",
-                     "set `memory.path` to a writable folder, or free disk space / fix permissions")
+        return Check(
+            "data dir",
+            False,
+            f"not writable: {exc}",
+            "set `memory.path` to a writable folder, or free disk space / fix permissions",
+        )
     return Check("data dir", True, f"{folder} is writable")
 
 
@@ -121,8 +133,12 @@ def check_config(ctx: AgentContext) -> Check:
         sources = getattr(ctx.settings, "sources", [])
         return Check("config", True, f"valid ({len(sources)} layer(s))")
     listed = "; ".join(str(issue) for issue in issues[:10])
-    return Check("config", False, f"{len(issues)} problem(s): {listed}",
-                 "fix these keys in the files named; their defaults are used until then")
+    return Check(
+        "config",
+        False,
+        f"{len(issues)} problem(s): {listed}",
+        "fix these keys in the files named; their defaults are used until then",
+    )
 
 
 def _ollama_address(ctx: AgentContext, env: Mapping[str, str]) -> tuple[str, int]:
@@ -139,16 +155,20 @@ def _ollama_address(ctx: AgentContext, env: Mapping[str, str]) -> tuple[str, int
 
 
 async def check_providers(ctx: AgentContext, env: Mapping[str, str]) -> Check:
-    hint = ("start Ollama (`ollama serve`), or set OPENAI_API_KEY / ANTHROPIC_API_KEY and "
-            "`privacy.allow_cloud: true`; the offline engines work meanwhile")
+    hint = (
+        "start Ollama (`ollama serve`), or set OPENAI_API_KEY / ANTHROPIC_API_KEY and "
+        "`privacy.allow_cloud: true`; the offline engines work meanwhile"
+    )
     router = getattr(ctx.services, "router", None) if ctx.services is not None else None
     if router is not None:
         try:
             models = await asyncio.wait_for(router.list_models(), 15)
         except Exception as exc:  # any provider failure is the finding itself, not a crash of doctor
             return Check("providers", False, f"could not ask the providers: {type(exc).__name__}: {exc}", hint, False)
-        parts = [f"{name}: {len(found)} model(s)" if isinstance(found, list) else f"{name}: {found}"
-                 for name, found in models.items()]
+        parts = [
+            f"{name}: {len(found)} model(s)" if isinstance(found, list) else f"{name}: {found}"
+            for name, found in models.items()
+        ]
         ok = any(isinstance(found, list) and found for found in models.values())
         return Check("providers", ok, "; ".join(parts) or "none configured", "" if ok else hint, False)
     host, port = _ollama_address(ctx, env)
@@ -172,12 +192,18 @@ def check_speech(which: Which, env: Mapping[str, str]) -> Check:
     found = [name for name, present in (("gTTS", gtts), ("espeak-ng", bool(espeak))) if present]
     ok = bool(found)
     detail = ("available: " + ", ".join(found)) if ok else "neither gTTS nor espeak-ng is available"
-    return Check("speech", ok, detail + ("" if espeak else "; espeak-ng missing (offline speech)"),
-                 "" if espeak else "`apt install espeak-ng` for offline speech (gTTS needs internet)", False)
+    return Check(
+        "speech",
+        ok,
+        detail + ("" if espeak else "; espeak-ng missing (offline speech)"),
+        "" if espeak else "`apt install espeak-ng` for offline speech (gTTS needs internet)",
+        False,
+    )
 
 
-async def run_doctor(ctx: AgentContext, *, which: Which = shutil.which,
-                     env: Mapping[str, str] | None = None) -> dict[str, Any]:
+async def run_doctor(
+    ctx: AgentContext, *, which: Which = shutil.which, env: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """{ok, checks: [{name, ok, detail, hint, required}]}; ok means every required check passed."""
     env = dict(os.environ if env is None else env)
     results = await asyncio.gather(

@@ -23,8 +23,22 @@ from zc_lsp.agents.base import Span
 log = logging.getLogger(__name__)
 Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 NO_DESCEND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-UNSAFE_STDLIB = frozenset({"antigravity", "this", "turtle", "turtledemo", "tkinter", "idlelib",
-                           "__hello__", "__phello__", "__main__", "pydoc_data", "ensurepip", "venv"})
+UNSAFE_STDLIB = frozenset(
+    {
+        "antigravity",
+        "this",
+        "turtle",
+        "turtledemo",
+        "tkinter",
+        "idlelib",
+        "__hello__",
+        "__phello__",
+        "__main__",
+        "pydoc_data",
+        "ensurepip",
+        "venv",
+    }
+)
 
 
 @dataclass
@@ -68,8 +82,12 @@ def parameters(args: ast.arguments) -> list[Param]:
     positional = [*args.posonlyargs, *args.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
     params = [
-        Param(a.arg, "positional-only" if i < len(args.posonlyargs) else "positional",
-              short(a.annotation) or None, short(d) if d is not None else None)
+        Param(
+            a.arg,
+            "positional-only" if i < len(args.posonlyargs) else "positional",
+            short(a.annotation) or None,
+            short(d) if d is not None else None,
+        )
         for i, (a, d) in enumerate(zip(positional, defaults, strict=True))
     ]
     if args.vararg:
@@ -171,8 +189,12 @@ def stdlib_imports(tree: ast.Module) -> dict[str, tuple[str, str | None]]:
                 if alias.name.split(".")[0] in sys.stdlib_module_names:
                     local = alias.asname or alias.name.split(".")[0]
                     found[local] = (alias.name if alias.asname else local, None)
-        elif (isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level
-              and stmt.module.split(".")[0] in sys.stdlib_module_names):
+        elif (
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.module
+            and not stmt.level
+            and stmt.module.split(".")[0] in sys.stdlib_module_names
+        ):
             for alias in stmt.names:
                 if alias.name != "*":
                     found[alias.asname or alias.name] = (stmt.module, alias.name)
@@ -223,21 +245,28 @@ def _doc_block(node: Def) -> str:
 def explain_function(node: ast.FunctionDef | ast.AsyncFunctionDef, parents: list[Def], tree: ast.Module) -> str:
     owner = next((p for p in reversed(parents) if isinstance(p, ast.ClassDef)), None)
     is_method = owner is not None and parents and parents[-1] is owner
-    what = f"method `{node.name}` of class `{owner.name}`" if is_method and owner else (
-        f"{'nested ' if parents else ''}function `{node.name}`")
+    what = (
+        f"method `{node.name}` of class `{owner.name}`"
+        if is_method and owner
+        else (f"{'nested ' if parents else ''}function `{node.name}`")
+    )
     kind = ("async " if isinstance(node, ast.AsyncFunctionDef) else "") + what
-    out = [f"### `{signature(node)}`", f"_{kind}, lines {node.lineno}-{node.end_lineno}_", "",
-           _doc_block(node), ""]
+    out = [f"### `{signature(node)}`", f"_{kind}, lines {node.lineno}-{node.end_lineno}_", "", _doc_block(node), ""]
     if node.decorator_list:
         out.append("**Decorators:** " + ", ".join(f"`@{short(d)}`" for d in node.decorator_list))
     params = parameters(node.args)
     if is_method and params and params[0].name in ("self", "cls") and params[0].kind != "keyword-only":
-        out.append(f"_The first parameter `{params[0].name}` is the {'class' if params[0].name == 'cls' else 'instance'}._")
+        out.append(
+            f"_The first parameter `{params[0].name}` is the {'class' if params[0].name == 'cls' else 'instance'}._"
+        )
         params = params[1:]
     if params:
         out += ["", "**Parameters**", "", "| name | kind | annotation | default |", "|---|---|---|---|"]
-        out += [f"| `{p.name}` | {p.kind} | {f'`{p.annotation}`' if p.annotation else '-'} | "
-                f"{f'`{p.default}`' if p.default else '-'} |" for p in params]
+        out += [
+            f"| `{p.name}` | {p.kind} | {f'`{p.annotation}`' if p.annotation else '-'} | "
+            f"{f'`{p.default}`' if p.default else '-'} |"
+            for p in params
+        ]
     else:
         out.append("**Parameters:** none")
     nodes = own_nodes(node)
@@ -253,8 +282,10 @@ def explain_function(node: ast.FunctionDef | ast.AsyncFunctionDef, parents: list
     awaits = sum(isinstance(n, ast.Await) for n in nodes)
     score, branches, loops = complexity(node)
     flow = f"{branches} branch{'es' if branches != 1 else ''}, {loops} loop{'s' if loops != 1 else ''}"
-    out.append(f"**Control flow:** {flow}{f', {awaits} await(s)' if awaits else ''}; cyclomatic complexity "
-               f"{score} ({rating(score)})")
+    out.append(
+        f"**Control flow:** {flow}{f', {awaits} await(s)' if awaits else ''}; cyclomatic complexity "
+        f"{score} ({rating(score)})"
+    )
     nested = [n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
     if nested:
         out.append("**Nested definitions:** " + ", ".join(f"`{signature(n)}`" for n in nested))
@@ -265,8 +296,13 @@ def explain_function(node: ast.FunctionDef | ast.AsyncFunctionDef, parents: list
 
 
 def explain_class(node: ast.ClassDef, tree: ast.Module) -> str:
-    out = [f"### `{signature(node)}`", f"_class `{node.name}`, lines {node.lineno}-{node.end_lineno}_", "",
-           _doc_block(node), ""]
+    out = [
+        f"### `{signature(node)}`",
+        f"_class `{node.name}`, lines {node.lineno}-{node.end_lineno}_",
+        "",
+        _doc_block(node),
+        "",
+    ]
     if node.decorator_list:
         out.append("**Decorators:** " + ", ".join(f"`@{short(d)}`" for d in node.decorator_list))
     out.append("**Bases:** " + (", ".join(f"`{short(b)}`" for b in node.bases) if node.bases else "none (object)"))
@@ -345,7 +381,7 @@ def explain_source(text: str, span: Span | None = None, path: Path | None = None
         lines = selected_lines(span)
         if lines is None:
             return explain_tokens(text, exc), None
-        snippet = "\n".join(text.splitlines()[lines[0] - 1: lines[1]])
+        snippet = "\n".join(text.splitlines()[lines[0] - 1 : lines[1]])
         # blank lines in front keep the line numbers those of the file
         padded = "\n" * (lines[0] - 1) + textwrap.dedent(snippet)
         try:

@@ -21,15 +21,19 @@ def minimal_snapshot(ctx: AgentContext) -> dict[str, Any]:
     process = psutil.Process()
     with process.oneshot():
         uptime = time.time() - process.create_time()
-        info = {"cpu_percent": round(process.cpu_percent(interval=None), 1),
-                "rss_mb": round(process.memory_info().rss / 1_048_576, 1)}
+        info = {
+            "cpu_percent": round(process.cpu_percent(interval=None), 1),
+            "rss_mb": round(process.memory_info().rss / 1_048_576, 1),
+        }
     return {
         "version": __version__,
         "uptime_s": round(uptime, 1),
         "workspace": str(ctx.workspace_root),
         "trusted": ctx.trusted,
-        "agents": [{"name": name, "tasks_done": 0, "tasks_failed": 0, "state": "idle", "last_error": None}
-                   for name in AGENT_NAMES],
+        "agents": [
+            {"name": name, "tasks_done": 0, "tasks_failed": 0, "state": "idle", "last_error": None}
+            for name in AGENT_NAMES
+        ],
         "providers": [],
         "memory": {"path": None, "degraded": "no memory service in this context"},
         "process": info,
@@ -43,13 +47,22 @@ def render_status(snap: dict[str, Any]) -> str:
     agents = snap.get("agents") or []
     if agents:
         out += ["", "| agent | state | done | failed |", "|---|---|---|---|"]
-        out += [f"| {a.get('name')} | {a.get('state')} | {a.get('tasks_done', 0)} | {a.get('tasks_failed', 0)} |"
-                for a in agents if isinstance(a, dict)]
+        out += [
+            f"| {a.get('name')} | {a.get('state')} | {a.get('tasks_done', 0)} | {a.get('tasks_failed', 0)} |"
+            for a in agents
+            if isinstance(a, dict)
+        ]
     providers = snap.get("providers") or []
     if isinstance(providers, list) and providers:
-        out += ["", "**Providers:** " + ", ".join(
-            f"{p.get('name')} ({'healthy' if p.get('healthy') else 'down' if p.get('enabled') else 'off'})"
-            for p in providers if isinstance(p, dict))]
+        out += [
+            "",
+            "**Providers:** "
+            + ", ".join(
+                f"{p.get('name')} ({'healthy' if p.get('healthy') else 'down' if p.get('enabled') else 'off'})"
+                for p in providers
+                if isinstance(p, dict)
+            ),
+        ]
     else:
         out += ["", "**Providers:** none available; the offline engines answer"]
     memory = snap.get("memory") or {}
@@ -78,11 +91,25 @@ class OpsAgent:
     async def status(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         hub = getattr(ctx.services, "status", None) if ctx.services is not None else None
         snap = await asyncio.to_thread(hub.snapshot) if hub is not None else minimal_snapshot(ctx)
-        return AgentResult(ok=True, agent=self.name, action=request.action, summary=render_status(snap),
-                           data=snap, provider="offline", model="status")
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=request.action,
+            summary=render_status(snap),
+            data=snap,
+            provider="offline",
+            model="status",
+        )
 
     async def doctor(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         ctx.progress("running checks", None)
         report = await run_doctor(ctx)
-        return AgentResult(ok=True, agent=self.name, action=request.action, summary=render(report),
-                           data=report, provider="offline", model="doctor")
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=request.action,
+            summary=render(report),
+            data=report,
+            provider="offline",
+            model="doctor",
+        )

@@ -32,8 +32,7 @@ NO_TESTS = "no tests collected"
 
 
 def _empty_summary(note: str) -> dict[str, Any]:
-    return {"passed": 0, "failed": 0, "errors": 0, "skipped": 0, "duration": 0.0, "failures": [],
-            "note": note}
+    return {"passed": 0, "failed": 0, "errors": 0, "skipped": 0, "duration": 0.0, "failures": [], "note": note}
 
 
 def _rel(path: str | None, root: Path) -> str:
@@ -62,15 +61,17 @@ def failure_findings(summary: JUnitSummary) -> list[Finding]:
     for failure in summary.failures:
         if not failure.file or not failure.line:
             continue
-        findings.append(Finding(
-            span=_line_span(Path(failure.file), failure.line),
-            severity="error",
-            code="test-failure",
-            message=f"{failure.test} {'errored' if failure.kind == 'error' else 'failed'}: {failure.message}",
-            source="zombiecoder",
-            engine="pytest",
-            data={"path": failure.file, "test": failure.test},
-        ))
+        findings.append(
+            Finding(
+                span=_line_span(Path(failure.file), failure.line),
+                severity="error",
+                code="test-failure",
+                message=f"{failure.test} {'errored' if failure.kind == 'error' else 'failed'}: {failure.message}",
+                source="zombiecoder",
+                engine="pytest",
+                data={"path": failure.file, "test": failure.test},
+            )
+        )
     return findings
 
 
@@ -122,8 +123,9 @@ class VerifierAgent:
             return [rel], rel
         tests = find_tests_for(path, root)
         if not tests:
-            raise LookupError(f"no test files found for {rel} (looked for test_{path.stem}.py "
-                              "and test files importing it)")
+            raise LookupError(
+                f"no test files found for {rel} (looked for test_{path.stem}.py and test files importing it)"
+            )
         return [t.resolve().relative_to(root).as_posix() for t in tests], f"tests for {rel}"
 
     async def run_tests(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
@@ -148,42 +150,67 @@ class VerifierAgent:
             return AgentResult.failure(self.name, action, str(exc))
         except LookupError as exc:
             data = _empty_summary(str(exc))
-            return AgentResult(ok=True, agent=self.name, action=action, summary=f"No tests to run: {exc}.",
-                               data=data, provider="offline", model="pytest")
+            return AgentResult(
+                ok=True,
+                agent=self.name,
+                action=action,
+                summary=f"No tests to run: {exc}.",
+                data=data,
+                provider="offline",
+                model="pytest",
+            )
         tests = ctx.settings.tests
         ctx.progress(f"running {scope}", 0)
 
         def on_progress(ran: int, total: int | None, percent: int | None) -> None:
             ctx.progress(f"{ran}/{total} tests ran" if total else f"{ran} tests ran", percent)
 
-        run = await run_pytest(root, targets, python=workspace_python(root), timeout_s=float(tests.timeout_s),
-                               max_output_bytes=int(tests.max_output_bytes),
-                               extra_args=[str(a) for a in tests.pytest_args],
-                               keyword=str(function) if function else None, progress=on_progress,
-                               cancel=ctx.cancel)
+        run = await run_pytest(
+            root,
+            targets,
+            python=workspace_python(root),
+            timeout_s=float(tests.timeout_s),
+            max_output_bytes=int(tests.max_output_bytes),
+            extra_args=[str(a) for a in tests.pytest_args],
+            keyword=str(function) if function else None,
+            progress=on_progress,
+            cancel=ctx.cancel,
+        )
         if run.cancelled:
             await self._remember(ctx, f"Cancelled test run of {scope}: {run.how_far()}", {"cancelled": True})
             raise Cancelled(run.how_far())
         return await self._result(ctx, action, root, scope, targets, run)
 
-    async def _result(self, ctx: AgentContext, action: str, root: Path, scope: str, targets: list[str],
-                      run: PytestRun) -> AgentResult:
-        extra = {"exit_code": run.exit_code, "targets": targets, "scope": scope, "output": run.output,
-                 "truncated": run.truncated, "max_output_bytes": ctx.settings.tests.max_output_bytes,
-                 "ran": run.ran, "total": run.total}
+    async def _result(
+        self, ctx: AgentContext, action: str, root: Path, scope: str, targets: list[str], run: PytestRun
+    ) -> AgentResult:
+        extra = {
+            "exit_code": run.exit_code,
+            "targets": targets,
+            "scope": scope,
+            "output": run.output,
+            "truncated": run.truncated,
+            "max_output_bytes": ctx.settings.tests.max_output_bytes,
+            "ran": run.ran,
+            "total": run.total,
+        }
         if run.timed_out:
-            error = (f"The test run ({scope}) timed out after {ctx.settings.tests.timeout_s}s and was "
-                     f"killed; {run.how_far()}.")
+            error = (
+                f"The test run ({scope}) timed out after {ctx.settings.tests.timeout_s}s and was "
+                f"killed; {run.how_far()}."
+            )
             await self._remember(ctx, error, {"timed_out": True, "ran": run.ran})
-            return AgentResult.failure(self.name, action, error,
-                                       data={**_empty_summary("timed out"), **extra, "timed_out": True})
+            return AgentResult.failure(
+                self.name, action, error, data={**_empty_summary("timed out"), **extra, "timed_out": True}
+            )
         summary = parse_junit(run.junit_xml, root) if run.junit_xml else None
         if run.exit_code == 5 or (summary is not None and summary.total == 0 and run.exit_code in (0, 5)):
             data = {**_empty_summary(NO_TESTS), **extra}
             text = f"**{NO_TESTS}** for {scope}: pytest found no tests to run."
             await self._remember(ctx, text, {"exit_code": run.exit_code})
-            return AgentResult(ok=True, agent=self.name, action=action, summary=text, data=data,
-                               provider="offline", model="pytest")
+            return AgentResult(
+                ok=True, agent=self.name, action=action, summary=text, data=data, provider="offline", model="pytest"
+            )
         if summary is None:
             tail = "\n".join(run.output.strip().splitlines()[-15:])
             error = f"pytest exited with code {run.exit_code} without a report:\n```\n{tail}\n```"
@@ -192,8 +219,16 @@ class VerifierAgent:
         findings = await asyncio.to_thread(failure_findings, summary)
         text = f"Test run ({scope}): " + render_summary(data, root)
         await self._remember(ctx, text, {k: data[k] for k in ("passed", "failed", "errors", "skipped")})
-        return AgentResult(ok=True, agent=self.name, action=action, summary=text, data=data,
-                           findings=findings, provider="offline", model="pytest")
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=action,
+            summary=text,
+            data=data,
+            findings=findings,
+            provider="offline",
+            model="pytest",
+        )
 
     async def _remember(self, ctx: AgentContext, content: str, metadata: dict[str, Any]) -> None:
         if ctx.memory is None:
@@ -211,6 +246,12 @@ class VerifierAgent:
             return AgentResult.failure(self.name, request.action, "validate_edit needs `edits`: a list of FileEdit.")
         verdict = await validate_edits(edits, ctx)
         word = "Verified" if verdict["verified"] else "Not verified"
-        return AgentResult(ok=True, agent=self.name, action=request.action,
-                           summary=f"**{word}**: {verdict['reason']}", data=verdict,
-                           provider="offline", model="pytest+ruff")
+        return AgentResult(
+            ok=True,
+            agent=self.name,
+            action=request.action,
+            summary=f"**{word}**: {verdict['reason']}",
+            data=verdict,
+            provider="offline",
+            model="pytest+ruff",
+        )

@@ -36,8 +36,7 @@ class ListMemory:
     def __init__(self) -> None:
         self.items: list[Remembered] = []
 
-    def remember(self, kind: str, content: str, metadata: dict[str, Any] | None = None,
-                 uri: str | None = None) -> int:
+    def remember(self, kind: str, content: str, metadata: dict[str, Any] | None = None, uri: str | None = None) -> int:
         self.items.append(Remembered(kind, content, metadata or {}, uri))
         return len(self.items)
 
@@ -48,11 +47,26 @@ class ListMemory:
         return [i for i in self.items if kind is None or i.kind == kind][-n:]
 
 
-def make_ctx(root: Path, settings: Settings, *, trusted: bool | None = True, user_requested: bool = True,
-             memory: ListMemory | None = None, progress: list[tuple[str, int | None]] | None = None,
-             cancel: CancelToken | None = None, services: Any = None) -> AgentContext:
-    ctx = AgentContext(workspace_root=root, settings=settings, memory=memory, trusted=trusted,
-                       user_requested=user_requested, cancel=cancel or CancelToken(), services=services)
+def make_ctx(
+    root: Path,
+    settings: Settings,
+    *,
+    trusted: bool | None = True,
+    user_requested: bool = True,
+    memory: ListMemory | None = None,
+    progress: list[tuple[str, int | None]] | None = None,
+    cancel: CancelToken | None = None,
+    services: Any = None,
+) -> AgentContext:
+    ctx = AgentContext(
+        workspace_root=root,
+        settings=settings,
+        memory=memory,
+        trusted=trusted,
+        user_requested=user_requested,
+        cancel=cancel or CancelToken(),
+        services=services,
+    )
     if progress is not None:
         ctx.progress = lambda message, pct=None: progress.append((message, pct))
     return ctx

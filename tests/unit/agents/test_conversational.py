@@ -132,7 +132,7 @@ async def test_explain_code_that_does_not_parse_says_where(tmp_path: Path) -> No
     assert "### `def ok(a)`" in result.data["markdown"] and "lines 1-2" in result.data["markdown"]
 
 
-TRICKY = textwrap.dedent('''
+TRICKY = textwrap.dedent("""
     class Account:
         @classmethod
         async def open(
@@ -154,7 +154,7 @@ TRICKY = textwrap.dedent('''
             for i in range(y):
                 yield i
         return inner
-''').lstrip("\n")
+""").lstrip("\n")
 
 
 def docstring_of(text: str, name: str) -> str | None:
@@ -174,13 +174,31 @@ async def test_docstring_on_multiline_async_classmethod(style: str, tmp_path: Pa
     assert doc is not None and doc.startswith("Open.")
     assert "cls" not in doc
     expected = {
-        "google": ["Args:", "owner (str): The owner.", "*tags (str):", "balance (float, optional): The balance. Defaults to 0.0.",
-                   "**extra: Extra keyword arguments.", "Returns:", "Account: The result.", "Raises:",
-                   "ValueError: If negative balance."],
-        "numpy": ["Parameters\n----------", "owner : str", "balance : float, optional", "Returns\n-------\nAccount",
-                  "Raises\n------\nValueError"],
-        "sphinx": [":param owner: The owner.", ":type owner: str", ":param balance: The balance. Defaults to 0.0.",
-                   ":rtype: Account", ":raises ValueError: If negative balance."],
+        "google": [
+            "Args:",
+            "owner (str): The owner.",
+            "*tags (str):",
+            "balance (float, optional): The balance. Defaults to 0.0.",
+            "**extra: Extra keyword arguments.",
+            "Returns:",
+            "Account: The result.",
+            "Raises:",
+            "ValueError: If negative balance.",
+        ],
+        "numpy": [
+            "Parameters\n----------",
+            "owner : str",
+            "balance : float, optional",
+            "Returns\n-------\nAccount",
+            "Raises\n------\nValueError",
+        ],
+        "sphinx": [
+            ":param owner: The owner.",
+            ":type owner: str",
+            ":param balance: The balance. Defaults to 0.0.",
+            ":rtype: Account",
+            ":raises ValueError: If negative balance.",
+        ],
     }[style]
     for piece in expected:
         assert piece in doc, (piece, doc)
@@ -219,12 +237,16 @@ async def test_docstring_refuses_documented_and_empty_places(tmp_path: Path) -> 
 
 
 async def test_chat_says_offline_and_explains_a_named_workspace_symbol(tmp_path: Path) -> None:
-    write(tmp_path, "pkg/config.py", """
+    write(
+        tmp_path,
+        "pkg/config.py",
+        """
         def parse_config(path: str) -> dict:
             if not path:
                 raise FileNotFoundError(path)
             return {}
-        """)
+        """,
+    )
     memory = ListMemory()
     settings = make_settings(tmp_path)
     ctx = make_ctx(tmp_path, settings, memory=memory)

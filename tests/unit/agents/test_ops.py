@@ -139,8 +139,9 @@ async def test_doctor_probes_ollama_port_and_keys(tmp_path: Path) -> None:
     check = by_name(report)["providers"]
     assert check["ok"] is False and "not reachable" in check["detail"]
     assert check["required"] is False and report["ok"] is True  # offline still works
-    report = await run_doctor(ctx_for(tmp_path), env={**env, "OLLAMA_HOST": f"127.0.0.1:{port}",
-                                                      "OPENAI_API_KEY": "sk-test"})
+    report = await run_doctor(
+        ctx_for(tmp_path), env={**env, "OLLAMA_HOST": f"127.0.0.1:{port}", "OPENAI_API_KEY": "sk-test"}
+    )
     check = by_name(report)["providers"]
     assert check["ok"] is True and "OPENAI_API_KEY" in check["detail"]
 
@@ -152,8 +153,11 @@ async def test_doctor_asks_the_router_when_there_is_one(tmp_path: Path) -> None:
     port = server.sockets[0].getsockname()[1]
     server.close()
     await server.wait_closed()  # nothing listens there now
-    settings = make_settings(tmp_path, memory={"path": str(tmp_path / "data")},
-                             providers={"ollama": {"host": f"http://127.0.0.1:{port}", "enabled": True}})
+    settings = make_settings(
+        tmp_path,
+        memory={"path": str(tmp_path / "data")},
+        providers={"ollama": {"host": f"http://127.0.0.1:{port}", "enabled": True}},
+    )
     router = ModelRouter(settings, env={})
     try:
         ctx = ctx_for(tmp_path, settings=settings, services=SimpleNamespace(router=router, memory=None))

@@ -94,8 +94,7 @@ async def run(root: Path, ctx_kw: dict | None = None, settings_kw: dict | None =
 async def test_run_tests_counts_and_maps_failures_to_the_failing_line(project: Path) -> None:
     memory = ListMemory()
     progress: list[tuple[str, int | None]] = []
-    result, _ = await run(project, {"memory": memory, "progress": progress},
-                          path=str(project / "tests/test_calc.py"))
+    result, _ = await run(project, {"memory": memory, "progress": progress}, path=str(project / "tests/test_calc.py"))
     assert result.ok, result.error
     data = result.data
     assert (data["passed"], data["failed"], data["errors"], data["skipped"]) == (1, 2, 1, 1)
@@ -186,14 +185,18 @@ def _same_group(proc: psutil.Process, pgid: int) -> bool:
 async def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
     root = tmp_path / "slow"
     pid_file = tmp_path / "child.pid"
-    write(root, "tests/test_slow.py", f"""
+    write(
+        root,
+        "tests/test_slow.py",
+        f"""
         import subprocess, sys, time
 
         def test_sleeps():
             child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
             open({str(pid_file)!r}, "w").write(str(child.pid))
             time.sleep(60)
-        """)
+        """,
+    )
     started = asyncio.get_running_loop().time()
     result, _ = await run(root, settings_kw={"tests": {"timeout_s": 2}})
     elapsed = asyncio.get_running_loop().time() - started
@@ -208,14 +211,18 @@ async def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
 
 async def test_cancel_token_kills_the_run_and_says_how_far(tmp_path: Path) -> None:
     root = tmp_path / "long"
-    write(root, "tests/test_long.py", """
+    write(
+        root,
+        "tests/test_long.py",
+        """
         import time
         import pytest
 
         @pytest.mark.parametrize("i", range(40))
         def test_step(i):
             time.sleep(0.1)
-        """)
+        """,
+    )
     cancel = CancelToken()
     progress: list[tuple[str, int | None]] = []
 
@@ -236,13 +243,17 @@ async def test_cancel_token_kills_the_run_and_says_how_far(tmp_path: Path) -> No
 async def test_asyncio_cancellation_kills_pytest(tmp_path: Path) -> None:
     root = tmp_path / "cancelled"
     pid_file = tmp_path / "pytest.pid"
-    write(root, "tests/test_wait.py", f"""
+    write(
+        root,
+        "tests/test_wait.py",
+        f"""
         import os, time
 
         def test_wait():
             open({str(pid_file)!r}, "w").write(str(os.getpid()))
             time.sleep(60)
-        """)
+        """,
+    )
     settings = make_settings(tmp_path)
     task = asyncio.create_task(run_pytest(root, [], python=sys.executable, timeout_s=60, max_output_bytes=10_000))
     for _ in range(200):
@@ -259,11 +270,15 @@ async def test_asyncio_cancellation_kills_pytest(tmp_path: Path) -> None:
 
 async def test_output_is_capped_and_says_truncated(tmp_path: Path) -> None:
     root = tmp_path / "chatty"
-    write(root, "tests/test_chatty.py", """
+    write(
+        root,
+        "tests/test_chatty.py",
+        """
         def test_prints():
             print("x" * 200_000)
             assert False
-        """)
+        """,
+    )
     result, _ = await run(root, settings_kw={"tests": {"max_output_bytes": 2000}})
     assert result.ok
     assert result.data["truncated"] is True

@@ -16,11 +16,31 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 # Folders that never hold the project's own tests and can be huge.
-SKIP_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".nox", ".eggs", "build", "dist",
-    "site-packages", ".zombiecoder", ".idea", ".vscode",
-})
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        "env",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".tox",
+        ".nox",
+        ".eggs",
+        "build",
+        "dist",
+        "site-packages",
+        ".zombiecoder",
+        ".idea",
+        ".vscode",
+    }
+)
 MAX_SCAN_FILES = 5000
 MAX_SCAN_BYTES = 1_000_000
 

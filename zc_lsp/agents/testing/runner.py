@@ -128,10 +128,22 @@ async def kill_process_group(proc: asyncio.subprocess.Process, grace_s: float = 
         await asyncio.wait_for(proc.wait(), grace_s)
 
 
-def build_command(python: str, junit_path: Path, targets: Sequence[str], extra_args: Sequence[str],
-                  keyword: str | None = None) -> list[str]:
-    cmd = [python, "-m", "pytest", f"--junitxml={junit_path}", "-q", "-p", "no:cacheprovider",
-           "-o", "console_output_style=count", "--color=no", *extra_args]
+def build_command(
+    python: str, junit_path: Path, targets: Sequence[str], extra_args: Sequence[str], keyword: str | None = None
+) -> list[str]:
+    cmd = [
+        python,
+        "-m",
+        "pytest",
+        f"--junitxml={junit_path}",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "console_output_style=count",
+        "--color=no",
+        *extra_args,
+    ]
     if keyword:
         cmd += ["-k", keyword]
     return cmd + ["--", *targets] if targets else cmd
@@ -159,8 +171,13 @@ async def run_pytest(
     tracker = _OutputTracker(max_output_bytes, progress or (lambda ran, total, pct: None))
     started = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
-        *cmd, cwd=str(root), env=run_env, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, start_new_session=True,
+        *cmd,
+        cwd=str(root),
+        env=run_env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,
     )
     log.info("pytest pid %s: %s", proc.pid, " ".join(cmd))
 
@@ -206,7 +223,16 @@ async def run_pytest(
         junit_xml = await asyncio.to_thread(junit_path.read_text, encoding="utf-8", errors="replace")
     shutil.rmtree(tmp, ignore_errors=True)
     return PytestRun(
-        command=cmd, exit_code=proc.returncode, output=tracker.text(), truncated=tracker.truncated,
-        timed_out=timed_out, cancelled=cancelled, ran=tracker.ran, total=tracker.total,
-        percent=tracker.percent, wall_s=time.monotonic() - started, junit_xml=junit_xml, pid=proc.pid,
+        command=cmd,
+        exit_code=proc.returncode,
+        output=tracker.text(),
+        truncated=tracker.truncated,
+        timed_out=timed_out,
+        cancelled=cancelled,
+        ran=tracker.ran,
+        total=tracker.total,
+        percent=tracker.percent,
+        wall_s=time.monotonic() - started,
+        junit_xml=junit_xml,
+        pid=proc.pid,
     )

@@ -87,8 +87,11 @@ def apply_file_edits(root: Path, shadow: Path, edits: Sequence[FileEdit]) -> lis
     root = root.resolve()
     for file_edit in edits:
         try:
-            rel = Path(file_edit.path).resolve().relative_to(root) if Path(file_edit.path).is_absolute() \
+            rel = (
+                Path(file_edit.path).resolve().relative_to(root)
+                if Path(file_edit.path).is_absolute()
                 else Path(file_edit.path)
+            )
         except ValueError:
             raise EditError(f"{file_edit.path} is outside the workspace") from None
         if ".." in rel.parts:
@@ -119,8 +122,9 @@ def ruff_binary() -> str | None:
     return shutil.which("ruff")
 
 
-async def ruff_problems(ruff: str, cwd: Path, files: Sequence[Path], select: Sequence[str],
-                        ignore: Sequence[str], timeout_s: float = 60.0) -> Counter[tuple[str, str, str]]:
+async def ruff_problems(
+    ruff: str, cwd: Path, files: Sequence[Path], select: Sequence[str], ignore: Sequence[str], timeout_s: float = 60.0
+) -> Counter[tuple[str, str, str]]:
     """Ruff findings as a multiset of (file, code, message): positions move, identities don't."""
     existing = [str(f) for f in files if (cwd / f).is_file()]
     if not existing:
@@ -131,8 +135,13 @@ async def ruff_problems(ruff: str, cwd: Path, files: Sequence[Path], select: Seq
     if ignore:
         cmd += ["--ignore", ",".join(ignore)]
     proc = await asyncio.create_subprocess_exec(
-        *cmd, "--", *existing, cwd=str(cwd), stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
+        *cmd,
+        "--",
+        *existing,
+        cwd=str(cwd),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
     )
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout_s)

@@ -33,10 +33,16 @@ log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int | None], None]
 
 
-def _verdict(verified: bool, reason: str, checks: list[dict[str, Any]], tests_passed: int = 0,
-             files: Sequence[Path] = ()) -> dict[str, Any]:
-    return {"verified": verified, "tests_passed": tests_passed, "reason": reason, "checks": checks,
-            "files": [p.as_posix() for p in files]}
+def _verdict(
+    verified: bool, reason: str, checks: list[dict[str, Any]], tests_passed: int = 0, files: Sequence[Path] = ()
+) -> dict[str, Any]:
+    return {
+        "verified": verified,
+        "tests_passed": tests_passed,
+        "reason": reason,
+        "checks": checks,
+        "files": [p.as_posix() for p in files],
+    }
 
 
 def _syntax_problem(shadow: Path, rel: Path) -> str | None:
@@ -60,13 +66,21 @@ def _tests_for(shadow: Path, changed: Sequence[Path]) -> list[str]:
     return list(found)
 
 
-async def _pytest(ctx: AgentContext, cwd: Path, targets: list[str], python: str,
-                  env: dict[str, str] | None = None) -> tuple[int, list[str], str | None]:
+async def _pytest(
+    ctx: AgentContext, cwd: Path, targets: list[str], python: str, env: dict[str, str] | None = None
+) -> tuple[int, list[str], str | None]:
     """Run `targets` in `cwd`: (passed, failing test ids, problem running pytest or None)."""
     tests = ctx.settings.tests
-    run = await run_pytest(cwd, targets, python=python, timeout_s=float(tests.timeout_s),
-                           max_output_bytes=int(tests.max_output_bytes),
-                           extra_args=list(tests.pytest_args), env=env, cancel=ctx.cancel)
+    run = await run_pytest(
+        cwd,
+        targets,
+        python=python,
+        timeout_s=float(tests.timeout_s),
+        max_output_bytes=int(tests.max_output_bytes),
+        extra_args=list(tests.pytest_args),
+        env=env,
+        cancel=ctx.cancel,
+    )
     if run.cancelled:
         raise Cancelled(f"validating the edit: {run.how_far()}")
     if run.timed_out:
@@ -80,8 +94,9 @@ async def _pytest(ctx: AgentContext, cwd: Path, targets: list[str], python: str,
     return summary.passed, [f.test for f in summary.failures], None
 
 
-async def validate_edits(edits: Sequence[FileEdit], ctx: AgentContext,
-                         progress: ProgressFn | None = None) -> dict[str, Any]:
+async def validate_edits(
+    edits: Sequence[FileEdit], ctx: AgentContext, progress: ProgressFn | None = None
+) -> dict[str, Any]:
     """The verdict on `edits`: {verified, tests_passed, reason, checks, files}."""
     say = progress or ctx.progress
     root = ctx.workspace_root.resolve()
@@ -130,12 +145,12 @@ async def validate_edits(edits: Sequence[FileEdit], ctx: AgentContext,
         targets = await asyncio.to_thread(_tests_for, shadow, changed)
         if not allowed:
             checks.append({"name": "tests", "ok": True, "detail": f"skipped: {why}"})
-            return _verdict(True, "parses and adds no ruff findings; tests not run (" + why + ")",
-                            checks, files=changed)
+            return _verdict(
+                True, "parses and adds no ruff findings; tests not run (" + why + ")", checks, files=changed
+            )
         if not targets:
             checks.append({"name": "tests", "ok": True, "detail": "no tests cover the changed files"})
-            return _verdict(True, "parses and adds no ruff findings; no tests cover it", checks,
-                            files=changed)
+            return _verdict(True, "parses and adds no ruff findings; no tests cover it", checks, files=changed)
         say(f"running {len(targets)} test file(s) on the edited copy", 55)
         python = workspace_python(root)
         env = dict(os.environ)
@@ -154,8 +169,13 @@ async def validate_edits(edits: Sequence[FileEdit], ctx: AgentContext,
                 detail = ", ".join(new_failures[:5])
                 checks.append({"name": "tests", "ok": False, "detail": f"fails: {detail}"})
                 return _verdict(False, f"the edit makes tests fail: {detail}", checks, passed, changed)
-            checks.append({"name": "tests", "ok": True,
-                           "detail": f"{passed} passed; {len(failing)} already failed before the edit"})
+            checks.append(
+                {
+                    "name": "tests",
+                    "ok": True,
+                    "detail": f"{passed} passed; {len(failing)} already failed before the edit",
+                }
+            )
         else:
             checks.append({"name": "tests", "ok": True, "detail": f"{passed} passed"})
         return _verdict(True, f"parses, no new ruff findings, {passed} test(s) pass", checks, passed, changed)
