@@ -18,9 +18,10 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,8 @@ class SqliteStore:
 
     def db(self) -> sqlite_utils.Database:
         """This thread's connection wrapped by sqlite-utils, for reads and introspection."""
+        import sqlite_utils  # noqa: PLC0415 - lazy: a writer-only process never pays its import
+
         wrapped = getattr(self._local, "sdb", None)
         conn = self.conn()
         if wrapped is None or wrapped.conn is not conn:

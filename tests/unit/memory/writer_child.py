@@ -18,7 +18,7 @@ def main() -> None:
     rng = random.Random(round_no)
     written = 0
     while written < limit:
-        batch = rng.choice([1, 1, 1, 4, 8])  # mostly single writes, some batched transactions
+        batch = rng.choice([1, 1, 4, 8, 16])  # single writes and batched transactions
         ids = store.remember_many(
             [("note", f"round {round_no} item {written + j} " + "z" * rng.randint(0, 300),
               {"round": round_no}, None) for j in range(batch)])
