@@ -174,12 +174,13 @@ async def _rule_documentation(code: str, message: str) -> tuple[str, str | None]
                 + _demote_headings(twin)
             )
         return "bandit", "\n\n".join(parts)
-    return "ruff", await ruff_rule_doc(code)
+    doc = await ruff_rule_doc(code)
+    return "ruff", _demote_headings(doc, 1) if doc else None
 
 
-def _demote_headings(markdown: str) -> str:
-    """Nest another document's headings under ours (`#` -> `###`)."""
-    return re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", markdown, flags=re.M)
+def _demote_headings(markdown: str, levels: int = 2) -> str:
+    """Nest another document's headings under ours (`#` -> `###` by default)."""
+    return re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + levels) + " ", markdown, flags=re.M)
 
 
 def _syntax_help(message: str) -> str:

@@ -119,7 +119,7 @@ def find_target(source: str, line: int, path: Path, root: Path) -> tuple[Target,
 def _value(arg: ast.arg, default: ast.expr | None, fixtures: list[str]) -> str:
     if default is not None:
         return ast.unparse(default)
-    ann = ast.unparse(arg.annotation) if arg.annotation else ""
+    ann = ast.unparse(arg.annotation).strip("'\"") if arg.annotation else ""  # "Path" -> Path
     base = ann.split("[")[0].split(".")[-1]
     if "None" in ann.replace("NoneType", "") and ann != "None" or base == "Optional":
         return "None"
