@@ -263,13 +263,15 @@ class BatchQueue:
     def _work(self, index: int) -> None:
         loop = asyncio.new_event_loop()
         try:
+            job: dict[str, Any] | None = None
             while not self._stop.is_set() and index < self._target:
                 generation = self._generation
-                job = self._claim()
+                job = job or self._claim()
                 if job is None:
                     self._idle(index, generation)
                     continue
-                self._execute(job, loop)
+                # finishing a job and claiming the next share one transaction (one fsync)
+                job = self._execute(job, loop, claim_next=True, index=index)
         except Exception:
             log.exception("batch worker %d crashed; the others keep going", index)
         finally:
@@ -286,23 +288,27 @@ class BatchQueue:
             self._cv.wait(timeout)
 
     def _claim(self) -> dict[str, Any] | None:
-        now = time.time()
         with self._db_lock, self.db.write() as conn:
-            rows = as_dicts(conn.execute(
-                "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,"
-                " owner = ? WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND"
-                " run_after <= ? ORDER BY priority, id LIMIT 1) AND state = 'queued' RETURNING *",
-                (now, self.owner, now)))
-            if rows:
-                self._depth = max(0, self._depth - 1)
-                self._next_wake = None
-                return rows[0]
-            later = conn.execute(
-                "SELECT MIN(run_after) FROM jobs WHERE state = 'queued'").fetchone()[0]
-            self._next_wake = float(later) if later else None
+            return self._claim_in(conn)
+
+    def _claim_in(self, conn: Any) -> dict[str, Any] | None:
+        """Claim the most urgent due job inside the caller's write transaction."""
+        now = time.time()
+        rows = as_dicts(conn.execute(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,"
+            " owner = ? WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND"
+            " run_after <= ? ORDER BY priority, id LIMIT 1) AND state = 'queued' RETURNING *",
+            (now, self.owner, now)))
+        if rows:
+            self._depth = max(0, self._depth - 1)
+            self._next_wake = None
+            return rows[0]
+        later = conn.execute("SELECT MIN(run_after) FROM jobs WHERE state = 'queued'").fetchone()[0]
+        self._next_wake = float(later) if later else None
         return None
 
-    def _execute(self, job: dict[str, Any], loop: asyncio.AbstractEventLoop) -> None:
+    def _execute(self, job: dict[str, Any], loop: asyncio.AbstractEventLoop, *,
+                 claim_next: bool = False, index: int = 0) -> dict[str, Any] | None:
         job_id = int(job["id"])
         running = _Running(cancel=CancelToken(), loop=loop)
         self._running[job_id] = running
@@ -335,7 +341,8 @@ class BatchQueue:
             payload, error = None, f"{type(exc).__name__}: {exc}"
         finally:
             self._running.pop(job_id, None)
-        self._finish(job, state, payload, error, running.progress[0])
+        claim = claim_next and not self._stop.is_set() and index < self._target
+        return self._finish(job, state, payload, error, running.progress[0], claim)
 
     def _run(self, name: str, ctx: JobContext, running: _Running,
              loop: asyncio.AbstractEventLoop) -> Any:
@@ -388,7 +395,7 @@ class BatchQueue:
         return "done", payload, None
 
     def _finish(self, job: dict[str, Any], state: str, payload: str | None,
-                error: str | None, progress: str) -> None:
+                error: str | None, progress: str, claim: bool = False) -> dict[str, Any] | None:
         now = time.time()
         with self._db_lock, self.db.write() as conn:
             if state == "retry":
@@ -408,11 +415,13 @@ class BatchQueue:
                     "UPDATE jobs SET state = ?, finished_at = ?, result = ?, error = ?,"
                     " progress = ? WHERE id = ?",
                     (state, now, payload, error, progress, job["id"]))
+            following = self._claim_in(conn) if claim else None
         if state in ("failed", "retry"):
             log.warning("batch job %s (%s) %s: %s", job["id"], job["name"], state, error)
         if state == "retry":
             self._wake()
         self._changed()
+        return following
 
     def _wake(self) -> None:
         with self._cv:
