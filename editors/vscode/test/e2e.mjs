@@ -1,0 +1,341 @@
+#!/usr/bin/env node
+// End-to-end test in real VS Code: code-server (Node 24) with our VSIX installed, driven by
+// playwright-core and Debian chromium. Steps: diagnostics in the Problems panel, a quick fix from
+// the lightbulb, "ZombieCoder: Run Tests" from the palette, the status side panel with live agent
+// and provider status. Screenshots go to --artifacts. Exit code 0 = pass; prints step timings.
+//
+// Usage: node24 e2e.mjs --vsix X.vsix --python /path/python [--artifacts dir] [--keep]
+import { spawn, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "../../..");
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => {
+    if (a.startsWith("--")) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith("--") ? all[i + 1] : true]);
+    return acc;
+  }, []),
+);
+const PYTHON = args.python || "python3";
+const VSIX = args.vsix || path.join(ROOT, "editors/vscode/zombiecoder-0.1.0.vsix");
+const ARTIFACTS = path.resolve(args.artifacts || path.join(ROOT, "artifacts/vscode"));
+const TOOLS = process.env.ZC_TOOLS_DIR || path.join(ROOT, ".tools");
+const CODE_SERVER = path.join(TOOLS, "code-server/node_modules/code-server/out/node/entry.js");
+const CHROMIUM = process.env.ZC_CHROMIUM || "/usr/bin/chromium";
+const STEP_TIMEOUT = 45_000;
+
+const CALC = `"""Tiny calculator for the VS Code end-to-end test: one unused import, one security finding."""
+import os
+import subprocess
+
+
+def add(a: int, b: int) -> int:
+    """Add two numbers."""
+    return a + b
+
+
+def run(command: str) -> int:
+    """Run a shell command built from user input; a security finding on purpose."""
+    return subprocess.call(command, shell=True)
+`;
+const TESTS = `from calc import add
+
+
+def test_add() -> None:
+    assert add(2, 3) == 5
+
+
+def test_add_negative() -> None:
+    assert add(-2, -3) == -5
+`;
+
+const timings = {};
+const t0 = Date.now();
+let mark = Date.now();
+function step(name) {
+  const now = Date.now();
+  timings[name] = (now - mark) / 1000;
+  mark = now;
+  console.log(`[e2e] ${name}: ${timings[name].toFixed(1)}s`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHttp(url, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+      last = `HTTP ${r.status}`;
+    } catch (err) {
+      last = err.message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer ${url}: ${last}`);
+}
+
+/** The tail of the extension's output channel and code-server's log, for failure reports. */
+function logTails(tmp) {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/ZombieCoder|exthost\.log|remoteexthost\.log/.test(e.name)) out.push(p);
+    }
+  };
+  try {
+    walk(path.join(tmp, "user-data", "logs"));
+  } catch (err) {
+    out.push(`(no logs: ${err.message})`);
+  }
+  return out
+    .map((p) => {
+      try {
+        return `--- ${p}\n${fs.readFileSync(p, "utf8").split("\n").slice(-60).join("\n")}`;
+      } catch {
+        return `--- ${p}`;
+      }
+    })
+    .join("\n");
+}
+
+async function palette(page, text) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await input.fill(`>${text}`);
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: text }).first();
+  await row.waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press("Enter");
+}
+
+async function openFile(page, name) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await input.fill(name);
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press("Enter");
+  await page.locator(`.tab.active[aria-label*="${name}"], .tab.active:has-text("${name}")`).first().waitFor({ timeout: STEP_TIMEOUT });
+}
+
+async function editorText(page) {
+  return page.locator(".editor-instance .view-lines").first().innerText();
+}
+
+/** The frame of our webview (nested iframes): the one that has our #root. */
+async function statusFrame(page, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$("#root.zc-root")) return frame;
+      } catch {
+        continue; // a frame navigating away; the next poll sees the new one
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the ZombieCoder status webview did not appear");
+}
+
+async function main() {
+  for (const [what, p] of [["vsix", VSIX], ["code-server", CODE_SERVER], ["chromium", CHROMIUM]]) {
+    if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p} (run scripts/install-editor-tools.sh and scripts/build-vsix.sh)`);
+  }
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "zc-vscode-e2e-"));
+  const home = path.join(tmp, "home");
+  const userData = path.join(tmp, "user-data");
+  const extensions = path.join(tmp, "extensions");
+  const ws = path.join(tmp, "project");
+  for (const d of [home, path.join(userData, "User"), path.join(userData, "Machine"), extensions, ws]) fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(path.join(ws, "calc.py"), CALC);
+  fs.writeFileSync(path.join(ws, "test_calc.py"), TESTS);
+  fs.writeFileSync(path.join(ws, ".zombiecoder.yaml"), "diagnostics:\n  debounce_ms: 50\n");
+  fs.writeFileSync(
+    path.join(userData, "User", "settings.json"),
+    JSON.stringify(
+      {
+        "zombiecoder.server.python": PYTHON,
+        "zombiecoder.trace.server": "messages",
+        "security.workspace.trust.enabled": false,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "workbench.welcomePage.walkthroughs.openOnInstall": false,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "extensions.ignoreRecommendations": true,
+        "update.mode": "none",
+        "git.enabled": false,
+        "editor.lightbulb.enabled": "on",
+        "chat.disableAIFeatures": true,
+        "workbench.colorTheme": "Default Dark Modern",
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
+      },
+      null,
+      2,
+    ),
+  );
+  // machine-scoped settings (server.python) are read from the remote "Machine" settings in code-server
+  fs.writeFileSync(path.join(userData, "Machine", "settings.json"), JSON.stringify({ "zombiecoder.server.python": PYTHON }, null, 2));
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: path.join(home, ".local/share"),
+    XDG_CONFIG_HOME: path.join(home, ".config"),
+    XDG_CACHE_HOME: path.join(home, ".cache"),
+    OLLAMA_HOST: "http://127.0.0.1:9", // nothing listens there: the offline engines answer
+    OPENAI_API_KEY: "",
+    ANTHROPIC_API_KEY: "",
+  };
+  const node = process.execPath;
+  const common = ["--user-data-dir", userData, "--extensions-dir", extensions];
+  execFileSync(node, [CODE_SERVER, ...common, "--install-extension", VSIX], { env, stdio: "pipe", timeout: 60_000 });
+  step("install_vsix");
+
+  const port = await freePort();
+  const csLog = fs.openSync(path.join(tmp, "code-server.log"), "w");
+  const cs = spawn(
+    node,
+    [CODE_SERVER, ...common, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--disable-telemetry",
+      "--disable-update-check", "--disable-workspace-trust", "--disable-getting-started-override", ws],
+    { env, stdio: ["ignore", csLog, csLog], detached: true },
+  );
+  let browser;
+  let page;
+  let ok = false;
+  try {
+    await waitHttp(`http://127.0.0.1:${port}/healthz`, 30_000);
+    step("code_server_boot");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-quic", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    await page.locator(".statusbar").waitFor({ timeout: STEP_TIMEOUT });
+    step("workbench_loaded");
+
+    // 1. Diagnostics: open the file, see the security finding in the Problems panel.
+    await openFile(page, "calc.py");
+    const statusItem = page.locator(".statusbar-item", { hasText: /ZombieCoder|offline|ollama|\$\(hubot\)/ }).first();
+    await page.keyboard.press("Control+Shift+M");
+    const problems = page.locator(".markers-panel");
+    await problems.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: /S602|shell=True/ }).first().waitFor({ timeout: 60_000 });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: /F401|unused/ }).first().waitFor({ timeout: STEP_TIMEOUT });
+    await page.screenshot({ path: path.join(ARTIFACTS, "01-problems.png") });
+    step("diagnostics_in_problems_panel");
+
+    // 2. Quick fix from the lightbulb on the unused import.
+    await page.locator(".editor-instance .view-lines").first().click();
+    await page.keyboard.press("Control+G");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+    await page.keyboard.type("2:9");
+    await page.keyboard.press("Enter");
+    // VS Code draws the lightbulb as a content widget, or in the gutter when it would cover code
+    const bulb = page.locator(".monaco-editor .lightbulb-glyph, .monaco-editor .lightBulbWidget.codicon").first();
+    let opened = "lightbulb";
+    try {
+      await bulb.waitFor({ state: "visible", timeout: 10_000 });
+      await bulb.click();
+    } catch {
+      opened = "Ctrl+.";
+      await page.keyboard.press("Control+.");
+    }
+    const fixItem = page.locator(".action-widget .monaco-list-row", { hasText: /F401/ }).first();
+    await fixItem.waitFor({ timeout: STEP_TIMEOUT });
+    await page.screenshot({ path: path.join(ARTIFACTS, "02-quick-fix-menu.png") });
+    await fixItem.click();
+    const fixDeadline = Date.now() + STEP_TIMEOUT;
+    while (/import os/.test(await editorText(page))) {
+      if (Date.now() > fixDeadline) throw new Error("the quick fix did not remove `import os`");
+      await page.waitForTimeout(200);
+    }
+    await page.keyboard.press("Control+S");
+    await page.screenshot({ path: path.join(ARTIFACTS, "03-after-quick-fix.png") });
+    console.log(`[e2e] quick fix menu opened with: ${opened}`);
+    step("quick_fix_applied");
+
+    // 3. Run Tests from the palette; the result arrives as a notification.
+    await openFile(page, "test_calc.py");
+    await palette(page, "ZombieCoder: Run Tests");
+    const toast = page.locator(".notification-toast", { hasText: /Tests: \d+ passed/ }).first();
+    await toast.waitFor({ timeout: 90_000 });
+    const toastText = (await toast.innerText()).replace(/\s+/g, " ");
+    if (!/Tests: 2 passed, 0 failed/.test(toastText)) throw new Error(`unexpected test result: ${toastText}`);
+    await page.screenshot({ path: path.join(ARTIFACTS, "04-run-tests.png") });
+    step("run_tests_from_palette");
+
+    // 4. The side panel: live agents and providers.
+    await palette(page, "ZombieCoder: Show Status");
+    const frame = await statusFrame(page, STEP_TIMEOUT);
+    await frame.locator('[data-role="agents"] [data-agent]').first().waitFor({ timeout: STEP_TIMEOUT });
+    await frame.locator('[data-role="providers"] [data-provider]').first().waitFor({ timeout: STEP_TIMEOUT });
+    await frame.locator(".zc-conn-running").waitFor({ timeout: STEP_TIMEOUT });
+    const agents = await frame.locator("[data-agent]").evaluateAll((els) => els.map((e) => e.getAttribute("data-agent")));
+    const providers = await frame.locator("[data-provider]").evaluateAll((els) => els.map((e) => e.getAttribute("data-provider")));
+    // live: the verifier's test run is counted (the snapshot came from the server after it ran)
+    const verifierDone = await frame.locator('[data-agent="verifier"] td.zc-num').first().innerText().catch(() => "?");
+    await page.screenshot({ path: path.join(ARTIFACTS, "05-status-panel.png") });
+    console.log(`[e2e] panel agents=${agents.join(",")} providers=${providers.join(",")} verifier_done=${verifierDone}`);
+    if (!agents.length || !providers.length) throw new Error("the panel shows no agents or providers");
+    const barText = await statusItem.innerText().catch(() => "");
+    console.log(`[e2e] status bar: ${barText.replace(/\s+/g, " ")}`);
+    step("status_panel_live");
+    ok = true;
+  } catch (err) {
+    if (page) await page.screenshot({ path: path.join(ARTIFACTS, "failure.png") }).catch(() => undefined);
+    console.error(`[e2e] FAILED: ${err.stack || err}`);
+    console.error(logTails(tmp));
+    try {
+      console.error(`--- code-server.log\n${fs.readFileSync(path.join(tmp, "code-server.log"), "utf8").slice(-4000)}`);
+    } catch (readErr) {
+      console.error(`(no code-server log: ${readErr.message})`);
+    }
+  } finally {
+    if (browser) await browser.close().catch((e) => console.error(`browser close: ${e.message}`));
+    try {
+      process.kill(-cs.pid, "SIGTERM");
+    } catch (killErr) {
+      console.error(`code-server already gone: ${killErr.message}`);
+    }
+    if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+    else console.log(`[e2e] kept ${tmp}`);
+  }
+  timings.total = (Date.now() - t0) / 1000;
+  console.log(`[e2e] timings ${JSON.stringify(timings)}`);
+  fs.writeFileSync(path.join(ARTIFACTS, "timings.json"), JSON.stringify(timings, null, 2));
+  console.log(ok ? "[e2e] PASS" : "[e2e] FAIL");
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.error(`[e2e] ${err.stack || err}`);
+  process.exit(1);
+});
