@@ -69,6 +69,7 @@ class ModelRouter:
         self._store = ReplyStore(memory, max_items=int(retention.get("max_items", 10000)),
                                  max_age_days=float(retention.get("max_age_days", 30)))
         self._spend_loaded = False
+        self._budget_warned: dict[str, str] = {}
         self.last_provenance: str | None = None
 
     def _build(self, name: str) -> Provider:
@@ -97,6 +98,10 @@ class ModelRouter:
             return ""
         spent = self._stats[name].spent_today()
         if spent >= float(budget):
+            day = date.today().isoformat()
+            if self._budget_warned.get(name) != day:  # once a day: the alerts rule reads status()
+                self._budget_warned[name] = day
+                log.warning("provider %s skipped: daily budget $%.2f reached", name, float(budget))
             return (f"daily budget of ${float(budget):.2f} reached (${spent:.2f} spent today); "
                     f"raise router.budgets.{name} to continue")
         return ""
