@@ -105,6 +105,9 @@ class Background:
     def start(self) -> None:
         if self.started:
             return
+        if not self.settings.get("background.enabled", True):
+            log.info("background services are off (background.enabled: false)")
+            return
         self._threads_before = set(threading.enumerate())
         self._stop.clear()
         self.alerts.load()
