@@ -71,7 +71,7 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> in
             ls.cancel_all()
             if ls.services is not None:
                 try:
-                    await asyncio.wait_for(ls.services.aclose(), timeout=3)
+                    await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=3)
                 except Exception:
                     log.exception("services did not close cleanly")
 
@@ -81,6 +81,9 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> in
         log.error("the client's pipe is closed")
         code = 1
     logging.shutdown()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except (ValueError, OSError):  # `exit` already closed it, or the client is gone
+        code = code or 0
     # The stdin reader thread may be blocked on a pipe that never closes: do not wait for it.
     os._exit(code)

@@ -70,6 +70,8 @@ class ZcProtocol(LanguageServerProtocol):
         task = self.command_tasks.pop(msg_id, None)
         if task is not None and not task.done():
             task.cancel()
+            if msg_id not in self._request_futures:
+                return  # the command task answers for itself (RequestCancelled)
         super()._handle_cancel_notification(msg_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +27,24 @@ class Services:
     router: Any = None  # zc_lsp.router.router.ModelRouter
     agents: AgentRunner = field(init=False)
     background: Any = None  # zc_lsp.background.Background, started at `initialized`
+    notify_user: Any = None  # (message) -> None from any thread; the LSP side shows it
     problems: list[str] = field(default_factory=list)  # what failed to start, said plainly
+    _closed: bool = False
 
     def trust_from(self, settings: Settings, editor_trusted: bool | None) -> None:
         configured = settings.get("trust.trusted")
         self.trusted = configured if configured is not None else editor_trusted
 
-    async def aclose(self) -> None:
+    async def aclose(self, close_memory: bool = True) -> None:
+        """Stop services. A server on its way out passes close_memory=False: closing SQLite
+        connections that another thread may still be using can crash the process, and every
+        acknowledged write is already durable."""
+        if self._closed:
+            return
+        self._closed = True
         if self.background is not None:
             try:
-                self.background.stop(timeout=2.0)
+                await asyncio.to_thread(self.background.stop, 2.0)
             except Exception:
                 log.exception("background services did not stop cleanly")
         if self.router is not None:
@@ -43,7 +52,7 @@ class Services:
                 await self.router.aclose()
             except Exception:
                 log.exception("router did not close cleanly")
-        if self.memory is not None:
+        if self.memory is not None and close_memory:
             try:
                 self.memory.close()
             except Exception:

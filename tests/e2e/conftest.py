@@ -92,7 +92,7 @@ def init_params(root: Path, trusted: bool | None = True) -> types.InitializePara
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
 async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(init_params(workspace))
+    lsp_client.init_result = await lsp_client.initialize_session(init_params(workspace))
     yield
     await lsp_client.shutdown_session()
 

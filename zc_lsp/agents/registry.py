@@ -87,24 +87,28 @@ class AgentRunner:
         return [s.as_dict() for s in self.stats.values()]
 
     def _memory_for(self, agent: str) -> Any:
+        """This agent's own store, or None when that one store is unusable (the others may be fine)."""
         memory = self.services.memory
-        if memory is None or getattr(memory, "degraded", None):
+        if memory is None:
             return None
         try:
-            return memory.agent(agent)
+            store = memory.agent(agent)
         except Exception:
             log.exception("memory store for %s unavailable", agent)
             return None
+        return None if getattr(store, "degraded", None) else store
 
-    def _record_start(self, agent: str, action: str) -> int | None:
+    def _record_start(self, agent: str, action: str) -> tuple[Any, int | None]:
+        """Open the agent's store (first use may take a while) and record the task: off the loop."""
+        store = self._memory_for(agent)
         memory = self.services.memory
-        if memory is None or getattr(memory, "degraded", None):
-            return None
+        if memory is None or getattr(memory.tasks, "degraded", None):
+            return store, None
         try:
-            return int(memory.tasks.start_task(agent, action))
+            return store, int(memory.tasks.start_task(agent, action))
         except Exception:
             log.exception("could not record task start")
-            return None
+            return store, None
 
     def _record_finish(self, task_id: int | None, state: str, result: AgentResult) -> None:
         memory = self.services.memory
@@ -140,10 +144,18 @@ class AgentRunner:
                 f"The {agent} agent cannot do {request.action!r} here; it can do: {', '.join(impl.actions())}.",
             )
         services = self.services
+        stats = self.stats[agent]
+        stats.running += 1
+        services.status.changed()
+        try:
+            store, task_id = await asyncio.to_thread(self._record_start, agent, request.action)
+        except asyncio.CancelledError:
+            stats.running -= 1
+            raise
         ctx = AgentContext(
             workspace_root=services.workspace_root,
             settings=services.settings,
-            memory=self._memory_for(agent),
+            memory=store,
             router=services.router,
             trusted=services.trusted,
             user_requested=user_requested,
@@ -153,10 +165,6 @@ class AgentRunner:
         )
         if progress is not None:
             ctx.progress = progress
-        stats = self.stats[agent]
-        stats.running += 1
-        services.status.changed()
-        task_id = await asyncio.to_thread(self._record_start, agent, request.action)
         started = time.perf_counter()
         state = "done"
         try:

@@ -281,9 +281,9 @@ def register(ls: Any) -> None:
     @ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
     )
-    def code_action(ls_: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+    def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
         return list_actions(ls, params)
 
     @ls.feature(types.CODE_ACTION_RESOLVE)
-    async def code_action_resolve(ls_: Any, action: types.CodeAction) -> types.CodeAction:
+    async def code_action_resolve(action: types.CodeAction) -> types.CodeAction:
         return await resolve_action(ls, action)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
 from zc_lsp.handlers.command_support import (
@@ -63,7 +63,7 @@ def register(ls: Any) -> None:
     def command(name: str) -> Callable[[Handler], Handler]:
         def decorate(fn: Handler) -> Handler:
             @functools.wraps(fn)
-            async def wrapper(ls_: Any, *args: Any) -> Any:
+            async def wrapper(*args: Any) -> Any:
                 if ls.services is None:
                     raise JsonRpcInternalError("the server is not initialized yet")
                 track(ls)
@@ -71,8 +71,10 @@ def register(ls: Any) -> None:
                     return await fn(*args)
                 except JsonRpcException:
                     raise
-                except asyncio.CancelledError:
-                    raise
+                except asyncio.CancelledError as exc:
+                    # pygls' generator-based executeCommand never replies to a CancelledError; an
+                    # exception it understands becomes the RequestCancelled reply the client waits for.
+                    raise JsonRpcRequestCancelled(f"{name} was cancelled") from exc
                 except Exception as exc:  # one failing command must not take the server down
                     log.exception("command %s failed", name)
                     ls.show(f"ZombieCoder: {name} failed: {exc}", types.MessageType.Error)

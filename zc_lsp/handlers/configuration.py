@@ -91,7 +91,7 @@ def register(ls: Any) -> None:
     ls.features["configuration"] = feature
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls_: Any, params: types.DidChangeConfigurationParams) -> None:
+    async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
             # Push-style clients send the settings themselves.

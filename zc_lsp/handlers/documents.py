@@ -19,14 +19,14 @@ def register(ls: Any) -> None:
         return ls.services.settings if ls.services else None
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls_: Any, params: types.DidOpenTextDocumentParams) -> None:
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
         cfg = settings()
         if cfg is None or not cfg.diagnostics.on_open:
             return
         diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls_: Any, params: types.DidChangeTextDocumentParams) -> None:
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
         changed[params.text_document.uri] = time.time()
         ls.features["activity"]["last_edit"] = time.monotonic()
         cfg = settings()
@@ -35,7 +35,7 @@ def register(ls: Any) -> None:
         diagnostics().schedule(params.text_document.uri, diagnostics().debounce_ms(), False)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
-    def did_save(ls_: Any, params: types.DidSaveTextDocumentParams) -> None:
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
         cfg = settings()
         if cfg is None or not cfg.diagnostics.on_save:
             return
@@ -46,5 +46,5 @@ def register(ls: Any) -> None:
             run_tests_in_background(ls, params.text_document.uri)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls_: Any, params: types.DidCloseTextDocumentParams) -> None:
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
         diagnostics().forget(params.text_document.uri)

@@ -81,14 +81,14 @@ def register(ls: Any) -> None:
     async def exit_now(code: int) -> None:
         ls.cancel_all()
         if ls.services is not None:
-            await asyncio.wait_for(ls.services.aclose(), timeout=3)
+            await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=3)
         logging.shutdown()
         os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
 
     ls.features["exit_now"] = exit_now
 
     @ls.feature(types.INITIALIZE)
-    async def initialize(ls_: Any, params: types.InitializeParams) -> None:
+    async def initialize(params: types.InitializeParams) -> None:
         from zc_lsp.services import build_services
 
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
@@ -103,7 +103,7 @@ def register(ls: Any) -> None:
             ls.spawn(watch_client_process(ls, params.process_id), name="client process watch")
 
     @ls.feature(types.INITIALIZED)
-    async def initialized(ls_: Any, params: types.InitializedParams) -> None:
+    async def initialized(params: types.InitializedParams) -> None:
         services = ls.services
         if services is None:
             return
@@ -118,34 +118,47 @@ def register(ls: Any) -> None:
             await asyncio.to_thread(start_background, ls)
 
     @ls.feature(types.SHUTDOWN)
-    async def shutdown(ls_: Any, params: Any = None) -> None:
+    async def shutdown(params: Any = None) -> None:
         ls.cancel_all()
         if ls.services is not None:
-            await ls.services.aclose()
+            await ls.services.aclose(close_memory=False)
 
 
 def start_background(ls: Any) -> None:
-    """Start the scheduler, queue, tuner and alerts threads (when that part is installed)."""
+    """Start the scheduler, queue, tuner, auto-fix and alert threads (runs off the loop)."""
+    from zc_lsp.background import Background
+    from zc_lsp.handlers.code_actions import guard_edits, to_workspace_edit
+
     services = ls.services
-    try:
-        from zc_lsp.background import Background
-    except ImportError as exc:
-        log.warning("background automation not available: %s", exc)
-        return
     loop = ls.features["loop"]
 
     def notify_user(message: str) -> None:
         loop.call_soon_threadsafe(ls.show, message, types.MessageType.Error)
 
-    def changed_files() -> list[str]:
-        idle_for = time.monotonic() - ls.features["activity"]["last_edit"]
-        files = list(ls.features["changed_files"])
-        return files if idle_for > 0 else []
+    def changed_files(since: float) -> tuple[list[Path], float | None]:
+        edits = ls.features["changed_files"]
+        paths = [p for uri, at in list(edits.items()) if at > since and (p := uri_to_path(uri)) is not None]
+        return paths, max(edits.values(), default=None)
+
+    def apply_edits(edits: list[Any]) -> bool:
+        """Auto-fix in `apply` mode: the editor applies the edit, so open buffers stay in sync."""
+        if guard_edits(services.workspace_root, edits):
+            return False
+
+        async def send() -> bool:
+            edit = to_workspace_edit(ls, edits)
+            result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder auto-fix"))
+            return bool(result and result.applied)
+
+        return bool(asyncio.run_coroutine_threadsafe(send(), loop).result(timeout=30))
 
     try:
-        services.background = Background(services, notify_user=notify_user, changed_files=changed_files)
-        services.background.start()
+        background = Background(services, notify_user=notify_user, changed_files=changed_files, apply_edits=apply_edits)
+        for issue in background.issues:
+            loop.call_soon_threadsafe(ls.show, f"ZombieCoder config: {issue}; that job is disabled.", types.MessageType.Warning)
+        background.start()
+        services.background = background
     except Exception as exc:
         log.exception("background automation failed to start")
         services.problems.append(f"Background automation could not start: {exc}")
-        services.background = None
+        loop.call_soon_threadsafe(ls.show, f"ZombieCoder: background automation could not start: {exc}", types.MessageType.Error)

@@ -14,5 +14,5 @@ def register(ls: Any) -> None:
     ls.features["progress"] = tracker
 
     @ls.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
-    def cancel(ls_: Any, params: types.WorkDoneProgressCancelParams) -> None:
+    def cancel(params: types.WorkDoneProgressCancelParams) -> None:
         tracker.cancel(params.token)
