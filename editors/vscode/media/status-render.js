@@ -132,8 +132,8 @@
     var body = rows.map(function (p) {
       var health = p.enabled === false ? "disabled" : p.healthy === false ? "down" : p.healthy === true ? "healthy" : "unknown";
       var breaker = p.breaker && p.breaker !== "closed" ? ' <span class="zc-badge zc-warn">breaker ' + esc(p.breaker) + "</span>" : "";
-      var reason = p.reason ? '<div class="zc-muted zc-small">' + esc(p.reason) + "</div>" : "";
-      return '<tr data-provider="' + esc(p.name) + '"><td><span class="zc-dot zc-health-' + health + '" title="' + health + '"></span>' + esc(p.name) + breaker + reason + '</td><td class="zc-small">' + esc(p.model) + '</td><td class="zc-num">' + (num(p.latency_p50_ms) === null ? "–" : fmt(p.latency_p50_ms) + " ms") + "</td><td>" + sparkline(p.latency_series, { label: str(p.name) + " latency", min: 0 }) + "</td></tr>";
+      var reason = p.reason ? '<tr class="zc-sub"><td colspan="4" class="zc-muted zc-small">' + esc(p.reason) + "</td></tr>" : "";
+      return '<tr data-provider="' + esc(p.name) + '"><td><span class="zc-dot zc-health-' + health + '" title="' + health + '"></span>' + esc(p.name) + breaker + '</td><td class="zc-small zc-model">' + esc(p.model) + '</td><td class="zc-num">' + (num(p.latency_p50_ms) === null ? "–" : fmt(p.latency_p50_ms) + " ms") + "</td><td>" + sparkline(p.latency_series, { label: str(p.name) + " latency", min: 0, width: 56 }) + "</td></tr>" + reason;
     }).join("");
     return section("Providers", '<table class="zc-table" data-role="providers"><thead><tr><th>provider</th><th>model</th><th>p50</th><th>latency</th></tr></thead><tbody>' + body + "</tbody></table>");
   }

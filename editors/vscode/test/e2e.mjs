@@ -259,7 +259,7 @@ async function main() {
     await page.keyboard.type("2:9");
     await page.keyboard.press("Enter");
     // VS Code draws the lightbulb as a content widget, or in the gutter when it would cover code
-    const bulb = page.locator(".monaco-editor .lightbulb-glyph, .monaco-editor .lightBulbWidget.codicon").first();
+    const bulb = page.locator('.monaco-editor [class*="codicon-gutter-lightbulb"], .monaco-editor .lightBulbWidget.codicon').first();
     let opened = "lightbulb";
     try {
       await bulb.waitFor({ state: "visible", timeout: 10_000 });
@@ -305,6 +305,13 @@ async function main() {
     await page.screenshot({ path: path.join(ARTIFACTS, "05-status-panel.png") });
     console.log(`[e2e] panel agents=${agents.join(",")} providers=${providers.join(",")} verifier_done=${verifierDone}`);
     if (!agents.length || !providers.length) throw new Error("the panel shows no agents or providers");
+    if (!(Number(verifierDone) >= 1)) throw new Error(`the panel does not count the test run (verifier done: ${verifierDone})`);
+    // live: run the tests again; the panel must follow through zc/status notifications alone
+    await page.locator(".editor-instance .view-lines").first().click();
+    await palette(page, "ZombieCoder: Run Tests");
+    await frame.locator('[data-agent="verifier"] td.zc-num', { hasText: String(Number(verifierDone) + 1) }).first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "06-status-panel-live-update.png") });
     const barText = await statusItem.innerText().catch(() => "");
     console.log(`[e2e] status bar: ${barText.replace(/\s+/g, " ")}`);
     step("status_panel_live");
