@@ -198,3 +198,32 @@ async def test_long_test_run_is_cancelled_and_loop_stays_responsive(client: Lang
     status = await execute(client, "zc.status")
     verifier = next(a for a in status["agents"] if a["name"] == "verifier")
     assert verifier["state"] != "busy"
+
+
+def plain(value):
+    """pygls hands unknown notifications' params over as namedtuples: back to dicts and lists."""
+    if hasattr(value, "_asdict"):
+        return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+async def test_status_notifications_are_pushed_on_change(client: LanguageClient, workspace: Path):
+    waiter = asyncio.ensure_future(client.wait_for_notification("zc/status"))
+    uri = open_doc(client, workspace / "calc.py")
+    snapshot = plain(await asyncio.wait_for(waiter, 20))
+    assert {a["name"] for a in snapshot["agents"]} >= {"best_practices", "verifier"}
+    assert "providers" in snapshot and "process" in snapshot
+    await wait_for_diagnostics(client, uri)
+    # Later changes (background started, the review done) are pushed too, throttled to <= 1 per second.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    stamps = []
+    while True:
+        later = plain(await asyncio.wait_for(client.wait_for_notification("zc/status"), 20))
+        stamps.append(loop.time())
+        done = {a["name"]: a["tasks_done"] for a in later["agents"]}
+        if done["best_practices"] >= 1 and "queue" in later and "alerts" in later:
+            break
+        assert loop.time() < deadline

@@ -129,6 +129,8 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                     command=_command("Explain finding", "zc.explainFinding", uri, code, diag.message),
                 )
             )
+    if _wanted(only, types.CodeActionKind.QuickFix):
+        actions.extend(autofix_actions(ls, uri, doc, params.range))
     lines = doc.lines
     line = params.range.start.line
     found = enclosing_def([ln.rstrip("\r\n") for ln in lines], line) if lines else None
@@ -191,6 +193,26 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             )
         )
     return actions
+
+
+def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types.CodeAction]:
+    """Auto-fix suggestions (mode `suggest`) with ready edits, on the lines asked about."""
+    found = []
+    lines = Lines(doc.source, ls.features["diagnostics"]._encoding())
+    for suggestion in ls.features["diagnostics"].suggestions.get(uri, []):
+        line = suggestion.detection.line
+        if not suggestion.edits or suggestion.applied or line is None or not rng.start.line <= line <= rng.end.line:
+            continue
+        edit = types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version),
+                    edits=[types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in suggestion.edits],
+                )
+            ]
+        )
+        found.append(_action(f"Auto-fix: {suggestion.title}", types.CodeActionKind.QuickFix, edit=edit))
+    return found
 
 
 def _range_json(rng: types.Range) -> dict[str, Any]:

@@ -39,6 +39,7 @@ class DiagnosticsFeature:
         self.sources: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self.skipped: set[str] = set()
         self.last_latency_ms: float | None = None
+        self.suggestions: dict[str, list[Any]] = {}  # auto-fix suggestions per document, offered as code actions
 
     # -- entry points from document notifications -------------------------------------------
     def schedule(self, uri: str, delay_ms: int, bandit: bool) -> None:
@@ -53,6 +54,7 @@ class DiagnosticsFeature:
         if task is not None:
             task.cancel()
         self.sources.pop(uri, None)
+        self.suggestions.pop(uri, None)
         self.skipped.discard(uri)
         self.publish(uri, None)
 
@@ -110,9 +112,14 @@ class DiagnosticsFeature:
             self.set_source(uri, "review", diags, snap.version)
             if not with_bandit:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
-        tuner = getattr(services.background, "tuner", None)
+        background = services.background
+        tuner = getattr(background, "tuner", None)
         if tuner is not None and self.last_latency_ms is not None:
             tuner.record_request_latency("diagnostics", self.last_latency_ms)
+        autofix = getattr(background, "autofix", None)
+        if autofix is not None and result.ok:
+            # Classifies errors, logs them, and in `apply` mode fixes the safe ones (in its thread).
+            self.suggestions[uri] = await asyncio.to_thread(autofix.observe_findings, snap, result.findings)
 
     def _encoding(self) -> str:
         try:

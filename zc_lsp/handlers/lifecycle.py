@@ -112,6 +112,7 @@ def register(ls: Any) -> None:
         for problem in services.problems:
             ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
         ls.spawn(measure_loop_lag(ls), name="loop lag")
+        ls.spawn(asyncio.to_thread(warm_up, services), name="warm-up")
         ls.features["status_pusher"].start()
         await ls.features["configuration"].pull()
         if services.settings.background.enabled:
@@ -122,6 +123,18 @@ def register(ls: Any) -> None:
         ls.cancel_all()
         if ls.services is not None:
             await ls.services.aclose(close_memory=False)
+
+
+def warm_up(services: Any) -> None:
+    """Pay one-time costs (detect-secrets plugins, JSON log file) before the user's first request."""
+    from zc_lsp.agents.engines import secrets_engine
+
+    secrets_engine.preload()
+    memory = services.memory
+    if memory is not None and not memory.degraded:
+        from zc_lsp.memory import setup_json_log
+
+        setup_json_log(memory)
 
 
 def start_background(ls: Any) -> None:
