@@ -6,8 +6,8 @@ const testOnly = process.argv.includes("--test-only");
 const production = process.argv.includes("--production");
 
 await esbuild.build({
-  entryPoints: ["src/settings.ts"],
-  outfile: "out/settings.js",
+  entryPoints: ["src/settings.ts", "src/restartPolicy.ts"],
+  outdir: "out",
   bundle: true,
   platform: "node",
   format: "cjs",

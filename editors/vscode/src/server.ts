@@ -15,6 +15,7 @@ import {
   type ServerOptions,
   State,
 } from "vscode-languageclient/node";
+import { RestartPolicy } from "./restartPolicy";
 import { checkServer, type Interpreter, offerFix, resolveInterpreter } from "./python";
 import { API_KEYS, type JsonObject, SETTINGS, ADVANCED_KEY, serverEnvironment, toServerSettings } from "./settings";
 
@@ -24,8 +25,6 @@ export interface Connection {
   error?: string;
 }
 
-const MAX_RESTARTS = 4;
-const RESTART_WINDOW_MS = 3 * 60 * 1000;
 
 /** Output channel that remembers the last lines, so "stopped" can show the server's last error. */
 function rememberingChannel(inner: vscode.OutputChannel, keep: string[]): vscode.OutputChannel {
@@ -76,7 +75,7 @@ export class ZcServer implements vscode.Disposable {
   onClientCreated: ((client: LanguageClient) => void) | undefined;
   private readonly lastLines: string[] = [];
   private readonly channel: vscode.OutputChannel;
-  private crashes: number[] = [];
+  private readonly restarts = new RestartPolicy();
   private disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -176,19 +175,17 @@ export class ZcServer implements vscode.Disposable {
   }
 
   private onClosed(): { action: CloseAction; message?: string; handled?: boolean } {
-    const now = Date.now();
-    this.crashes = this.crashes.filter((t) => now - t < RESTART_WINDOW_MS);
-    this.crashes.push(now);
+    const { restart, count } = this.restarts.crashed();
     const error = this.lastError();
-    if (this.crashes.length <= MAX_RESTARTS) {
-      this.log(`server exited; restarting (${this.crashes.length}/${MAX_RESTARTS})`);
+    if (restart) {
+      this.log(`server exited; restarting (${count}/${this.restarts.max})`);
       this.setConnection("restarting", error);
       return { action: CloseAction.Restart, handled: true };
     }
     this.log("server crashed too often; not restarting");
     this.setConnection("stopped", error ?? "the server exited repeatedly");
     void vscode.window.showErrorMessage(
-      `ZombieCoder: the server stopped after ${MAX_RESTARTS} restarts in 3 minutes${error ? `: ${error}` : ""}.`,
+      `ZombieCoder: the server stopped after ${this.restarts.max} restarts in 3 minutes${error ? `: ${error}` : ""}.`,
       "Show Output",
       "Restart Server",
     ).then((c) => {
@@ -214,7 +211,7 @@ export class ZcServer implements vscode.Disposable {
   }
 
   async restart(): Promise<boolean> {
-    this.crashes = [];
+    this.restarts.reset();
     await this.stop();
     return this.start();
   }

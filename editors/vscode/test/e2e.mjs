@@ -118,6 +118,40 @@ function logTails(tmp) {
     .join("\n");
 }
 
+/** Text of /proc/<pid>/cmdline (NUL-separated), or "" when the process is gone. */
+function cmdline(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "latin1");
+  } catch {
+    return "";
+  }
+}
+
+/** Every process below `root` (our code-server), so only processes this test started are touched. */
+function descendants(root) {
+  const parent = new Map();
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "latin1");
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      continue; // exited while we looked
+    }
+  }
+  const out = [];
+  const walk = (pid) => {
+    for (const [child, ppid] of parent) {
+      if (ppid === pid) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
 async function palette(page, text) {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
@@ -315,6 +349,29 @@ async function main() {
     const barText = await statusItem.innerText().catch(() => "");
     console.log(`[e2e] status bar: ${barText.replace(/\s+/g, " ")}`);
     step("status_panel_live");
+
+    // 5. Server crash: the client restarts it; the panel says "restarting", then "running" again.
+    const serverPid = descendants(cs.pid).find((pid) => /-m\0zc_lsp/.test(cmdline(pid)));
+    if (!serverPid) throw new Error("the zc_lsp server process was not found under code-server");
+    process.kill(serverPid, "SIGKILL");
+    await frame.locator(".zc-conn-restarting").waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "07-restarting.png") });
+    await frame.locator(".zc-conn-running").waitFor({ timeout: STEP_TIMEOUT });
+    const newPid = descendants(cs.pid).find((pid) => /-m\0zc_lsp/.test(cmdline(pid)));
+    if (!newPid || newPid === serverPid) throw new Error("the server was not restarted");
+    step("crash_restart");
+
+    // 6. An interpreter without the package: one actionable message, and the panel says stopped.
+    const venv = path.join(tmp, "venv-without-zc");
+    execFileSync(PYTHON, ["-m", "venv", "--without-pip", venv], { timeout: 60_000 });
+    fs.writeFileSync(path.join(userData, "Machine", "settings.json"),
+      JSON.stringify({ "zombiecoder.server.python": path.join(venv, "bin", "python") }, null, 2));
+    const missing = page.locator(".notification-toast", { hasText: /not installed for/ }).first();
+    await missing.waitFor({ timeout: STEP_TIMEOUT });
+    await missing.locator("a.monaco-button, .monaco-button", { hasText: "Install ZombieCoder" }).first().waitFor({ timeout: 5_000 });
+    await frame.locator(".zc-conn-stopped").waitFor({ timeout: STEP_TIMEOUT });
+    await page.screenshot({ path: path.join(ARTIFACTS, "08-missing-package.png") });
+    step("missing_package_message");
     ok = true;
   } catch (err) {
     if (page) await page.screenshot({ path: path.join(ARTIFACTS, "failure.png") }).catch(() => undefined);
