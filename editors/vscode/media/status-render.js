@@ -212,6 +212,9 @@
       html = '<div class="zc-header"><span class="zc-conn">status</span></div>';
     }
     if (!s) return html + '<div class="zc-muted" data-role="waiting">waiting for the server…</div>';
+    // while the server is down the last snapshot stays visible, dimmed, so nobody mistakes it for live
+    var stale = conn && (conn.state === "stopped" || conn.state === "restarting");
+    html += '<div class="zc-body' + (stale ? " zc-stale" : "") + '">';
     SECTIONS.forEach(function (fn) {
       try {
         html += fn(s);
@@ -220,7 +223,7 @@
         html += '<div class="zc-muted zc-small" data-role="section-error">part of the status could not be shown (' + esc(e && e.message) + ")</div>";
       }
     });
-    return html;
+    return html + "</div>";
   }
 
   /** Render into a DOM element (panel and dashboard). */

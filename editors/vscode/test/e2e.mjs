@@ -169,7 +169,7 @@ async function openFile(page, name) {
   await input.fill(name);
   await page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT });
   await page.keyboard.press("Enter");
-  await page.locator(`.tab.active[aria-label*="${name}"], .tab.active:has-text("${name}")`).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.locator(`.tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: STEP_TIMEOUT });
 }
 
 async function editorText(page) {

@@ -87,6 +87,8 @@ test("connection states: restarting, then stopped with the last error and a rest
   assert.ok(stopped.includes("zc-conn-stopped"));
   assert.ok(stopped.includes("ImportError: no zc_lsp"));
   assert.ok(stopped.includes('data-action="restart"'));
+  assert.ok(stopped.includes("zc-stale"), "the last snapshot is dimmed while stopped");
+  assert.ok(!R.renderHtml(SNAPSHOT, { state: "running" }).includes("zc-stale"));
 });
 
 test("untrusted workspace is shown", () => {
