@@ -94,12 +94,16 @@ export class ZcServer implements vscode.Disposable {
     this.stateEmitter.fire(this.connection);
   }
 
+  /** The server's last error line (stderr or the client's own [Error] lines), never trace noise. */
   private lastError(): string | undefined {
-    const errors = this.lastLines.filter((l) => /error|exception|traceback|failed/i.test(l) && !l.startsWith("[client]"));
-    return errors[errors.length - 1] ?? this.lastLines.filter((l) => !l.startsWith("[client]")).pop();
+    const errors = this.lastLines.filter(
+      (l) => /error|exception|traceback|failed|fatal/i.test(l) && !/^\[(Trace|Info|client)\b/.test(l) && !/^(Params|Result):/.test(l),
+    );
+    return errors[errors.length - 1];
   }
 
   async start(): Promise<boolean> {
+    this.lastLines.length = 0; // errors of an earlier run must not be blamed on this one
     this.setConnection("starting");
     this.interpreter = await resolveInterpreter((m) => this.log(m));
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -179,7 +183,7 @@ export class ZcServer implements vscode.Disposable {
     const error = this.lastError();
     if (restart) {
       this.log(`server exited; restarting (${count}/${this.restarts.max})`);
-      this.setConnection("restarting", error);
+      this.setConnection("restarting", error ?? "the server process exited");
       return { action: CloseAction.Restart, handled: true };
     }
     this.log("server crashed too often; not restarting");
