@@ -1,7 +1,8 @@
-"""Programming agent, offline engine: ruff fix-all, ruff format, and pytest skeletons.
+"""Programming agent: ruff fix-all, ruff format and pytest skeletons offline; model edits with a router.
 
-Model-powered actions (implement, refactor, fix with AI) come with the router; `actions()` lists
-only what works now.
+The model actions (implement, refactor, optimise, fix, generate) live in
+`zc_lsp.agents.modelwork.code_edits`: every model edit is validated before it is returned, and
+without a model they say so plainly ("fix" falls back to ruff's own fix).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from zc_lsp.agents.engines.skeleton import (
     render_tests,
     test_file_for,
 )
+from zc_lsp.agents.modelwork.code_edits import MODEL_ACTIONS, model_edit
 
 log = logging.getLogger(__name__)
 _STDLIB_IMPORTS = ("import asyncio",)
@@ -44,7 +46,7 @@ class ProgrammingAgent:
     name = "programming"
 
     def actions(self) -> list[str]:
-        return ["fix_all", "format", "test_skeleton"]
+        return ["fix_all", "format", "test_skeleton", *MODEL_ACTIONS]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         handlers = {
@@ -53,6 +55,8 @@ class ProgrammingAgent:
             "test_skeleton": self._test_skeleton,
         }
         handler = handlers.get(request.action)
+        if handler is None and request.action in MODEL_ACTIONS:
+            handler = self._model_edit
         if handler is None:
             return AgentResult.failure(
                 self.name,
@@ -69,6 +73,9 @@ class ProgrammingAgent:
             return await handler(request, ctx)
         except ToolError as exc:
             return AgentResult.failure(self.name, request.action, str(exc))
+
+    async def _model_edit(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        return await model_edit(self.name, request, ctx)
 
     async def _fix_all(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc

@@ -20,7 +20,9 @@ async def run(ctx, action, doc, span=None):
 
 
 def test_only_working_actions_are_listed():
-    assert ProgrammingAgent().actions() == ["fix_all", "format", "test_skeleton"]
+    assert ProgrammingAgent().actions() == [
+        "fix_all", "format", "test_skeleton", "implement", "refactor", "optimise", "fix", "generate"
+    ]
 
 
 async def test_fix_all_edits_remove_the_fixable_findings(

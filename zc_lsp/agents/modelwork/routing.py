@@ -1,0 +1,74 @@
+"""Asking the router from an agent, and labelling who answered.
+
+Every model-backed result must say who produced it, and an offline answer must say why no model
+did; these helpers keep that wording identical across the five agents.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from zc_lsp.agents.base import AgentContext, AgentResult
+from zc_lsp.agents.prompts import PromptError, render
+from zc_lsp.router.base import ModelReply, ModelRequest, NoModelAvailable
+
+log = logging.getLogger(__name__)
+NO_ROUTER = "no model router in this context"
+
+
+async def ask(
+    ctx: AgentContext,
+    template: str,
+    *,
+    role: str,
+    stream: bool | None = None,
+    max_tokens: int = 2048,
+    temperature: float = 0.2,
+    **values: Any,
+) -> ModelReply:
+    """Render `template` and send it through the router for `role`.
+
+    Raises NoModelAvailable (with the attempts) when no provider answered, or when there is no
+    router or the template cannot be rendered: the caller's offline path handles all three alike.
+    Streams to `ctx.on_token` when the caller wants tokens (stream None = whenever on_token is set).
+    """
+    if ctx.router is None:
+        raise NoModelAvailable([NO_ROUTER])
+    try:
+        rendered = render(template, ctx.settings, base_dir=ctx.workspace_root, **values)
+    except PromptError as exc:
+        log.warning("prompt %s cannot be rendered: %s", template, exc)
+        raise NoModelAvailable([f"prompt template {template!r}: {exc}"]) from exc
+    want_stream = bool(ctx.on_token) if stream is None else stream
+    request = ModelRequest(
+        role=role,
+        prompt=rendered.prompt,
+        system=rendered.system,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        stream=want_stream,
+    )
+    on_token = ctx.on_token if want_stream else None
+    return await ctx.router.complete(request, on_token=on_token, cancel=ctx.cancel)
+
+
+def attempts_of(exc: NoModelAvailable) -> list[str]:
+    return list(exc.attempts)
+
+
+def offline_note(attempts: list[str]) -> str:
+    """"No model answered (ollama: connection refused; openai: no API key) — offline answer:"."""
+    if not attempts:
+        return "No model provider is configured — offline answer:"
+    return "No model answered (" + "; ".join(attempts) + ") — offline answer:"
+
+
+def with_reply(result: AgentResult, reply: ModelReply) -> AgentResult:
+    """Stamp a result with the reply's provenance (provider, model, cached, attempts)."""
+    result.provider = reply.provider
+    result.model = reply.model
+    result.cached = reply.cached
+    result.data.setdefault("attempts", list(reply.attempts))
+    result.data.setdefault("provenance", reply.provenance)
+    return result
