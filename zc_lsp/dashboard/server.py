@@ -84,6 +84,7 @@ class DashboardServer:
         self.httpd.daemon_threads = True
         self.port = int(self.httpd.server_address[1])
         self._thread: threading.Thread | None = None
+        self._serving = False
 
     @property
     def url(self) -> str:
@@ -97,17 +98,20 @@ class DashboardServer:
         return {f"{n}:{self.port}".lower() for n in names} | {f"[{self.host}]:{self.port}"}
 
     def start(self) -> None:
+        self._serving = True
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
                                         name="zc-dashboard", daemon=True)
         self._thread.start()
 
     def serve_forever(self) -> None:
+        self._serving = True
         self.httpd.serve_forever(poll_interval=0.2)
 
     def stop(self) -> None:
         self.stopping.set()
         self.data.close()
-        self.httpd.shutdown()
+        if self._serving:  # shutdown() waits for serve_forever, which must have been started
+            self.httpd.shutdown()
         self.httpd.server_close()
         if self._thread is not None:
             self._thread.join(timeout=2.0)
@@ -129,6 +133,16 @@ class _DashboardHandler(BaseHTTPRequestHandler):
     server_version = "ZombieCoderDashboard"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # a garbled request line still gets a status line back
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The stdlib's parse errors (bad request line, huge headers) as our JSON, with our headers."""
+        self.close_connection = True
+        try:
+            self._send(code, json.dumps({"ok": False, "error": message or "bad request"}).encode(),
+                       "application/json", {"Connection": "close"})
+        except OSError as exc:
+            log.debug("could not send error %s: %s", code, exc)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         log.debug("dashboard %s - %s", self.address_string(), format % args)

@@ -132,8 +132,8 @@
     var body = rows.map(function (p) {
       var health = p.enabled === false ? "disabled" : p.healthy === false ? "down" : p.healthy === true ? "healthy" : "unknown";
       var breaker = p.breaker && p.breaker !== "closed" ? ' <span class="zc-badge zc-warn">breaker ' + esc(p.breaker) + "</span>" : "";
-      var reason = p.reason ? '<div class="zc-muted zc-small">' + esc(p.reason) + "</div>" : "";
-      return '<tr data-provider="' + esc(p.name) + '"><td><span class="zc-dot zc-health-' + health + '" title="' + health + '"></span>' + esc(p.name) + breaker + reason + '</td><td class="zc-small">' + esc(p.model) + '</td><td class="zc-num">' + (num(p.latency_p50_ms) === null ? "–" : fmt(p.latency_p50_ms) + " ms") + "</td><td>" + sparkline(p.latency_series, { label: str(p.name) + " latency", min: 0 }) + "</td></tr>";
+      var reason = p.reason ? '<tr class="zc-sub"><td colspan="4" class="zc-muted zc-small">' + esc(p.reason) + "</td></tr>" : "";
+      return '<tr data-provider="' + esc(p.name) + '"><td><span class="zc-dot zc-health-' + health + '" title="' + health + '"></span>' + esc(p.name) + breaker + '</td><td class="zc-small zc-model">' + esc(p.model) + '</td><td class="zc-num">' + (num(p.latency_p50_ms) === null ? "–" : fmt(p.latency_p50_ms) + " ms") + "</td><td>" + sparkline(p.latency_series, { label: str(p.name) + " latency", min: 0, width: 56 }) + "</td></tr>" + reason;
     }).join("");
     return section("Providers", '<table class="zc-table" data-role="providers"><thead><tr><th>provider</th><th>model</th><th>p50</th><th>latency</th></tr></thead><tbody>' + body + "</tbody></table>");
   }
@@ -212,6 +212,9 @@
       html = '<div class="zc-header"><span class="zc-conn">status</span></div>';
     }
     if (!s) return html + '<div class="zc-muted" data-role="waiting">waiting for the server…</div>';
+    // while the server is down the last snapshot stays visible, dimmed, so nobody mistakes it for live
+    var stale = conn && (conn.state === "stopped" || conn.state === "restarting");
+    html += '<div class="zc-body' + (stale ? " zc-stale" : "") + '">';
     SECTIONS.forEach(function (fn) {
       try {
         html += fn(s);
@@ -220,7 +223,7 @@
         html += '<div class="zc-muted zc-small" data-role="section-error">part of the status could not be shown (' + esc(e && e.message) + ")</div>";
       }
     });
-    return html;
+    return html + "</div>";
   }
 
   /** Render into a DOM element (panel and dashboard). */
