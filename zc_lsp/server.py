@@ -87,6 +87,22 @@ class ZcLanguageServer(LanguageServer):
         self.features: dict[str, Any] = {}  # per-handler-module state objects (diagnostics, status ...)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.initialization_options: dict[str, Any] = {}
+        self.early_settings: Any = None  # settings read at initialize, before services exist
+        self._ready: asyncio.Event | None = None
+        self.startup_error: str | None = None
+
+    def ready_event(self) -> asyncio.Event:
+        if self._ready is None:
+            self._ready = asyncio.Event()
+        return self._ready
+
+    async def wait_ready(self, timeout: float = 60.0) -> Services:
+        """Services are built after the initialize reply (so the editor is not kept waiting)."""
+        if self.services is None:
+            await asyncio.wait_for(self.ready_event().wait(), timeout)
+        if self.services is None:
+            raise RuntimeError(f"ZombieCoder could not start its services: {self.startup_error}")
+        return self.services
 
     @property
     def zc_protocol(self) -> ZcProtocol:
@@ -111,9 +127,11 @@ class ZcLanguageServer(LanguageServer):
             log.error("background task %s failed", task.get_name(), exc_info=exc)
             self.log_to_client(f"ZombieCoder: {task.get_name()} failed: {exc}", types.MessageType.Error)
 
-    def cancel_all(self) -> None:
+    def cancel_all(self, except_current: bool = False) -> None:
+        current = asyncio.current_task() if except_current else None
         for task in list(self._tasks):
-            task.cancel()
+            if task is not current:
+                task.cancel()
 
     def log_to_client(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         try:

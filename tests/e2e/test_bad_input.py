@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import subprocess
 import threading
@@ -21,7 +22,7 @@ class RawClient:
     """Speaks LSP framing by hand, so tests can send what a well-behaved client never would."""
 
     def __init__(self, workspace: Path, process_id: int | None = None) -> None:
-        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=SERVER_ENV)
+        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.environ.get("ZC_TEST_STDERR", os.devnull), "ab"), env=SERVER_ENV)
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.request(1, "initialize", {"processId": process_id, "rootUri": workspace.as_uri(), "capabilities": {}})

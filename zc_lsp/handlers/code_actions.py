@@ -232,9 +232,7 @@ RESOLVERS = {
 
 async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
-    services = ls.services
-    if services is None:
-        return action
+    services = await ls.wait_ready()
     kind = data.get("action")
     if kind in ls.features["model_resolvers"]:
         return await ls.features["model_resolvers"][kind](action, data)

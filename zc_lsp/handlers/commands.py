@@ -64,8 +64,10 @@ def register(ls: Any) -> None:
         def decorate(fn: Handler) -> Handler:
             @functools.wraps(fn)
             async def wrapper(*args: Any) -> Any:
-                if ls.services is None:
-                    raise JsonRpcInternalError("the server is not initialized yet")
+                try:
+                    await ls.wait_ready()
+                except (RuntimeError, TimeoutError) as exc:
+                    raise JsonRpcInternalError(str(exc)) from exc
                 track(ls)
                 try:
                     return await fn(*args)

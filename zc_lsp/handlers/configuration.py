@@ -92,6 +92,7 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
+        await ls.wait_ready()
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
             # Push-style clients send the settings themselves.

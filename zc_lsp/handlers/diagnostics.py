@@ -76,9 +76,7 @@ class DiagnosticsFeature:
     async def _review(self, uri: str, delay_s: float, bandit: bool) -> None:
         if delay_s > 0:
             await asyncio.sleep(delay_s)
-        services = self.ls.services
-        if services is None:
-            return
+        services = await self.ls.wait_ready()
         doc = self.ls.workspace.get_text_document(uri)
         snap = snapshot(doc)
         if not snap.uri.endswith(".py") and snap.language_id != "python":
@@ -130,7 +128,8 @@ class DiagnosticsFeature:
     def debounce_ms(self) -> int:
         """The tuner may lengthen the debounce under load; the config value is the floor."""
         services = self.ls.services
-        base = int(services.settings.diagnostics.debounce_ms) if services else 300
+        settings = services.settings if services else self.ls.early_settings
+        base = int(settings.diagnostics.debounce_ms) if settings else 300
         tuner = getattr(getattr(services, "background", None), "tuner", None)
         tuned = getattr(tuner, "debounce_ms", None)
         return max(base, int(tuned)) if tuned else base

@@ -16,7 +16,7 @@ def register(ls: Any) -> None:
         return ls.features["diagnostics"]
 
     def settings() -> Any:
-        return ls.services.settings if ls.services else None
+        return ls.services.settings if ls.services else ls.early_settings
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -40,7 +40,7 @@ def register(ls: Any) -> None:
         if cfg is None or not cfg.diagnostics.on_save:
             return
         diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
-        if cfg.tests.run_on_save and ls.services.trusted is True:
+        if cfg.tests.run_on_save and ls.services is not None and ls.services.trusted is True:
             from zc_lsp.handlers.command_support import run_tests_in_background
 
             run_tests_in_background(ls, params.text_document.uri)

@@ -79,35 +79,52 @@ def register(ls: Any) -> None:
     ls.features["activity"] = {"last_edit": time.monotonic(), "loop_lag_ms": 0.0}
 
     async def exit_now(code: int) -> None:
-        ls.cancel_all()
-        if ls.services is not None:
-            await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=3)
-        logging.shutdown()
-        os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
+        """Leave now, whatever happens while cleaning up (the caller may itself be a tracked task)."""
+        try:
+            ls.cancel_all(except_current=True)
+            if ls.services is not None:
+                await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=3)
+        except BaseException:
+            log.exception("clean-up before exit failed")
+        finally:
+            logging.shutdown()
+            os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
 
     ls.features["exit_now"] = exit_now
 
     @ls.feature(types.INITIALIZE)
-    async def initialize(params: types.InitializeParams) -> None:
-        from zc_lsp.services import build_services
-
+    def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         ls.initialization_options = options
         root = workspace_root(params)
         settings = load_settings(root, options)
+        ls.early_settings = settings
         logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
-        # Opening SQLite files and building clients is blocking work: off the loop.
-        ls.services = await asyncio.to_thread(build_services, root, settings, editor_trust(options))
-        ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
+        # Services (SQLite files, clients, agents) are built after the reply: the editor is not kept waiting.
+        ls.spawn(build(root, settings, editor_trust(options)), name="start services")
         if params.process_id:
             ls.spawn(watch_client_process(ls, params.process_id), name="client process watch")
 
+    async def build(root: Path, settings: Any, trusted: bool | None) -> None:
+        from zc_lsp.services import build_services
+
+        try:
+            ls.services = await asyncio.to_thread(build_services, root, settings, trusted)
+            ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
+        except Exception as exc:
+            ls.startup_error = f"{type(exc).__name__}: {exc}"
+            log.exception("services failed to start")
+            ls.show(f"ZombieCoder could not start: {ls.startup_error}", types.MessageType.Error)
+        finally:
+            ls.ready_event().set()
+
     @ls.feature(types.INITIALIZED)
-    async def initialized(params: types.InitializedParams) -> None:
-        services = ls.services
-        if services is None:
-            return
+    def initialized(params: types.InitializedParams) -> None:
         ls.features["loop"] = asyncio.get_running_loop()
+        ls.spawn(after_initialized(), name="initialized")
+
+    async def after_initialized() -> None:
+        services = await ls.wait_ready()
         report_config_issues(ls, services.settings)
         for problem in services.problems:
             ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
