@@ -65,6 +65,17 @@ def has_docstring(lines: list[str], def_line: int) -> bool:
     return False
 
 
+def cached_lines(ls: Any, doc: Any) -> list[str]:
+    """The document's lines, split once per version: listing runs on every cursor move."""
+    cache: dict[str, tuple[Any, list[str]]] = ls.features.setdefault("line_cache", {})
+    hit = cache.get(doc.uri)
+    if hit is not None and hit[0] == doc.version and doc.version is not None:
+        return hit[1]
+    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in doc.source.split("\n")]
+    cache[doc.uri] = (doc.version, lines)
+    return lines
+
+
 def _wanted(only: list[str] | None, kind: str) -> bool:
     return not only or any(kind == o or kind.startswith(o + ".") for o in only)
 
@@ -131,9 +142,9 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             )
     if _wanted(only, types.CodeActionKind.QuickFix):
         actions.extend(autofix_actions(ls, uri, doc, params.range))
-    lines = doc.lines
+    lines = cached_lines(ls, doc)
     line = params.range.start.line
-    found = enclosing_def([ln.rstrip("\r\n") for ln in lines], line) if lines else None
+    found = enclosing_def(lines, line) if lines else None
     data = {"uri": uri, "version": doc.version, "line": line}
     if found is not None:
         def_line, kind, name, _indent = found

@@ -48,3 +48,4 @@ def register(ls: Any) -> None:
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         diagnostics().forget(params.text_document.uri)
+        ls.features.get("line_cache", {}).pop(params.text_document.uri, None)
