@@ -1,7 +1,7 @@
 """Best Practices agent, offline engine: ruff (security rules included), bandit and secret detection.
 
-Actions: `review` (findings for one document snapshot) and `explain_finding` (the rule's own
-documentation). Model reviews come with the router; until then only what works is listed.
+Actions: `review` (findings for one document snapshot; with args {"model": true} a model adds
+findings, see `zc_lsp.agents.modelwork.review`) and `explain_finding` (the rule's own documentation).
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import logging
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable
+from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, Finding
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, DocSnapshot, Finding
 from zc_lsp.agents.engines.bandit_engine import bandit_rule_doc, bandit_scan, drop_ruff_duplicates
 from zc_lsp.agents.engines.documents import (
     doc_name,
@@ -26,6 +27,7 @@ from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.agents.modelwork.review import ModelReview, model_review
 
 log = logging.getLogger(__name__)
 _MEMORY_SEEN_CAP = 256
@@ -39,6 +41,8 @@ class BestPracticesAgent:
     def __init__(self) -> None:
         # uri -> hash of the last recorded result: a review on every keystroke must not flood memory.
         self._recorded: OrderedDict[str, str] = OrderedDict()
+        # sha256 of reviewed content -> stored model review; memory keeps it across restarts.
+        self._model_reviews: dict[str, dict[str, Any]] = {}
 
     def actions(self) -> list[str]:
         return ["review", "explain_finding"]
@@ -98,12 +102,18 @@ class BestPracticesAgent:
             counts[name] = len(found)
             findings += found
 
+        engines = "+".join(counts) or "none"
+        review = None
+        if request.args.get("model"):
+            review = await model_review(ctx, doc, _relative(doc, ctx), self._model_reviews)
+            if review.provider:
+                counts["model"] = len(review.findings)
+                findings += review.findings
         findings.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))
         ctx.progress("review done", 100)
-        engines = "+".join(counts) or "none"
         summary = _summary(doc_name(doc), counts, findings, errors)
         await self._record(ctx, doc.uri, doc_name(doc), counts, findings)
-        return AgentResult(
+        result = AgentResult(
             ok=bool(counts),
             agent=self.name,
             action="review",
@@ -114,6 +124,9 @@ class BestPracticesAgent:
             model=engines,
             error="; ".join(errors) if not counts else None,
         )
+        if review is not None:
+            _add_model_review(result, review, engines)
+        return result
 
     async def _record(
         self, ctx: AgentContext, uri: str, name: str, counts: dict[str, int], findings: list[Finding]
@@ -154,6 +167,31 @@ class BestPracticesAgent:
             provider="offline",
             model=engine,
         )
+
+
+def _relative(doc: DocSnapshot, ctx: AgentContext) -> str:
+    if doc.path is None:
+        return doc.uri
+    try:
+        return doc.path.resolve().relative_to(ctx.workspace_root.resolve()).as_posix()
+    except ValueError:
+        return doc.path.name
+
+
+def _add_model_review(result: AgentResult, review: ModelReview, engines: str) -> None:
+    """Provenance of both halves: the offline engines and the model (or why there was none)."""
+    result.data["model_review"] = {
+        "findings": len(review.findings), "provider": review.provider, "model": review.model,
+        "cached": review.cached, "note": review.note, "dropped": review.dropped,
+    }
+    if review.provider:
+        result.provider, result.model, result.cached = review.provider, review.model, review.cached
+        result.data["provenance"] = f"offline/{engines} + {review.provenance}"
+        result.summary += f"\n\n**Model review** ({review.provenance}): {len(review.findings)} finding(s)."
+    else:
+        result.data["provenance"] = f"offline/{engines}"
+    if review.note:
+        result.summary += f"\n\n{review.note}"
 
 
 async def _rule_documentation(code: str, message: str) -> tuple[str, str | None]:

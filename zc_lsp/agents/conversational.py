@@ -1,7 +1,8 @@
-"""The Conversational agent: explanations, docstrings and chat, answered offline from the code itself.
+"""The Conversational agent: explanations, docstrings, chat and speech.
 
-Model-powered answers arrive with the router; until then every action here works with no model
-and says so, so the user always gets something useful and knows who answered.
+With a router, explain streams a model's explanation and chat answers with the workspace's chat
+history and the code asked about as context. With no model every action still works offline from
+the code itself and says why, so the user always gets something useful and knows who answered.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import keyword
 import logging
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, FileEdit, Span
 from zc_lsp.agents.docstrings import STYLES, DocstringError, docstring_edit
 from zc_lsp.agents.explain import explain_source
+from zc_lsp.agents.modelwork.chat import code_at, code_context, history_text
+from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
 from zc_lsp.agents.testing.discovery import iter_python_files
+from zc_lsp.router.base import NoModelAvailable
 
 log = logging.getLogger(__name__)
 ENGINE = "ast-summary"
@@ -136,7 +141,7 @@ class ConversationalAgent:
     name = "conversational"
 
     def actions(self) -> list[str]:
-        return ["explain", "docstring", "chat"]
+        return ["explain", "docstring", "chat", "speak"]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         if request.action == "explain":
@@ -145,6 +150,8 @@ class ConversationalAgent:
             return await self.docstring(request, ctx)
         if request.action == "chat":
             return await self.chat(request, ctx)
+        if request.action == "speak":
+            return await self.speak(request, ctx)
         return AgentResult.failure(self.name, request.action, f"The conversational agent cannot do {request.action!r}.")
 
     async def explain(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
@@ -152,8 +159,23 @@ class ConversationalAgent:
         if doc is None:
             return AgentResult.failure(self.name, request.action, "Explain needs a document (uri and range).")
         ctx.progress("reading the code", None)
-        markdown, symbol = await asyncio.to_thread(explain_source, doc.text, request.span, doc.path)
         where = doc.path.name if doc.path else doc.uri
+        note = ""
+        if ctx.router is not None:
+            code, first = await asyncio.to_thread(code_at, doc.text, request.span)
+            try:
+                reply = await ask(ctx, "explain", role=self.name, path=f"{where}, from line {first + 1}",
+                                  language=doc.language_id or "python", code=code)
+            except NoModelAvailable as exc:
+                note = offline_note(list(exc.attempts))
+            else:
+                markdown = reply.text.strip()
+                result = AgentResult(ok=True, agent=self.name, action=request.action, summary=markdown,
+                                     data={"markdown": markdown, "symbol": None, "file": where})
+                return with_reply(result, reply)
+        markdown, symbol = await asyncio.to_thread(explain_source, doc.text, request.span, doc.path)
+        if note:
+            markdown = f"_{note}_\n\n{markdown}"
         return AgentResult(
             ok=True,
             agent=self.name,
@@ -163,6 +185,28 @@ class ConversationalAgent:
             provider="offline",
             model=ENGINE,
         )
+
+    async def speak(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        """Speak `text`, or the explanation of the given code (model or offline), via zc_lsp.speech."""
+        from zc_lsp.speech import speak
+
+        text = str(request.args.get("text") or "").strip()
+        explained: AgentResult | None = None
+        if not text and request.doc is not None:
+            explained = await self.explain(AgentRequest("explain", doc=request.doc, span=request.span), ctx)
+            text = explained.summary
+        if not text:
+            return AgentResult.failure(self.name, request.action, "Speak needs text, or a document and a range.")
+        ctx.progress("speaking", None)
+        services = ctx.services if ctx.services is not None else SimpleNamespace(settings=ctx.settings, memory=None)
+        out = await speak(services, text, request.args.get("lang") or None)
+        if not out.get("ok"):
+            return AgentResult.failure(self.name, request.action, str(out.get("error")), data=out)
+        summary = f"Spoke {len(text)} characters with {out.get('engine')}: `{out.get('audio_path')}`."
+        if explained is not None and explained.provenance:
+            summary += f" (explanation by {explained.provenance})"
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary=summary, data=out,
+                           provider="offline", model=str(out.get("engine")))
 
     async def docstring(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
@@ -195,7 +239,13 @@ class ConversationalAgent:
         if not message:
             return AgentResult.failure(self.name, request.action, "Chat needs a message.")
         doc = request.doc
-        parts = [OFFLINE_NOTE]
+        if ctx.router is not None:
+            answered, attempts = await self._model_chat(message, request, ctx)
+            if answered is not None:
+                return answered
+        else:
+            attempts = []
+        parts = [f"_{offline_note(attempts)}_", OFFLINE_NOTE] if attempts else [OFFLINE_NOTE]
         explained: list[dict[str, Any]] = []
         if doc is not None and request.span is not None:
             markdown, symbol = await asyncio.to_thread(explain_source, doc.text, request.span, doc.path)
@@ -224,6 +274,30 @@ class ConversationalAgent:
             model=ENGINE,
         )
 
+    async def _model_chat(
+        self, message: str, request: AgentRequest, ctx: AgentContext
+    ) -> tuple[AgentResult | None, list[str]]:
+        """A model's answer with history and code as context; (None, attempts) when no model answered."""
+        doc = request.doc
+        ctx.progress("gathering context", None)
+        hits = []
+        if doc is None or request.span is None:
+            hits = await asyncio.to_thread(
+                find_symbols, message, ctx.workspace_root, doc.text if doc else None, doc.path if doc else None
+            )
+        history = await asyncio.to_thread(history_text, ctx.memory, message)
+        code = await asyncio.to_thread(code_context, doc, request.span, hits, ctx.workspace_root)
+        try:
+            reply = await ask(ctx, "chat", role=self.name, history=history, code=code, message=message)
+        except NoModelAvailable as exc:
+            return None, list(exc.attempts)
+        answer = reply.text.strip()
+        explained = [{"symbol": name, "file": str(path) if path else None, "line": line} for name, path, _, line in hits]
+        await self._remember(ctx, message, answer, explained, reply.provider, reply.model)
+        result = AgentResult(ok=True, agent=self.name, action=request.action, summary=answer,
+                             data={"markdown": answer, "explained": explained, "history_used": bool(history)})
+        return with_reply(result, reply), list(reply.attempts)
+
     @staticmethod
     def _relative(path: Path | None, root: Path) -> str:
         if path is None:
@@ -233,7 +307,11 @@ class ConversationalAgent:
         except ValueError:
             return str(path)
 
-    async def _remember(self, ctx: AgentContext, message: str, answer: str, explained: list[dict[str, Any]]) -> None:
+    async def _remember(
+        self, ctx: AgentContext, message: str, answer: str, explained: list[dict[str, Any]],
+        provider: str = "offline", model: str = ENGINE,
+    ) -> None:
+        """Both turns of the exchange, as one item, so later chats see the question with its answer."""
         if ctx.memory is None:
             return
         try:
@@ -241,7 +319,7 @@ class ConversationalAgent:
                 ctx.memory.remember,
                 "chat",
                 f"Q: {message}\n\nA: {answer}",
-                {"provider": "offline", "explained": explained},
+                {"provider": provider, "model": model, "explained": explained},
             )
         except Exception:
             log.exception("could not record the chat in memory")

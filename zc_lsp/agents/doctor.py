@@ -166,7 +166,7 @@ async def check_providers(ctx: AgentContext, env: Mapping[str, str]) -> Check:
         except Exception as exc:  # any provider failure is the finding itself, not a crash of doctor
             return Check("providers", False, f"could not ask the providers: {type(exc).__name__}: {exc}", hint, False)
         parts = [
-            f"{name}: {len(found)} model(s)" if isinstance(found, list) else f"{name}: {found}"
+            f"{name}: {_model_list(found)}" if isinstance(found, list) else f"{name}: {found}"
             for name, found in models.items()
         ]
         ok = any(isinstance(found, list) and found for found in models.values())
@@ -184,6 +184,14 @@ async def check_providers(ctx: AgentContext, env: Mapping[str, str]) -> Check:
     detail = ollama + "; " + (f"keys set: {', '.join(keys)}" if keys else "no cloud API keys set")
     ok = reachable or bool(keys)
     return Check("providers", ok, detail, "" if ok else hint, False)
+
+
+def _model_list(found: list[str], shown: int = 8) -> str:
+    """The models a provider reports, by name: what users need to pick `providers.<name>.models`."""
+    if not found:
+        return "reachable, but it reports no models"
+    more = f" and {len(found) - shown} more" if len(found) > shown else ""
+    return f"{len(found)} model(s): " + ", ".join(found[:shown]) + more
 
 
 def check_speech(which: Which, env: Mapping[str, str]) -> Check:

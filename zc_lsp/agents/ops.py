@@ -79,13 +79,15 @@ class OpsAgent:
     name = "ops"
 
     def actions(self) -> list[str]:
-        return ["status", "doctor"]
+        return ["status", "doctor", "probe"]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         if request.action == "status":
             return await self.status(request, ctx)
         if request.action == "doctor":
             return await self.doctor(request, ctx)
+        if request.action == "probe":
+            return await self.probe(request, ctx)
         return AgentResult.failure(self.name, request.action, f"The ops agent cannot do {request.action!r}.")
 
     async def status(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
@@ -113,3 +115,30 @@ class OpsAgent:
             provider="offline",
             model="doctor",
         )
+
+    async def probe(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        """Time every configured model now; the router then prefers the fastest healthy one per role."""
+        router = ctx.router or (getattr(ctx.services, "router", None) if ctx.services is not None else None)
+        if router is None:
+            return AgentResult.failure(self.name, request.action, "There is no model router to probe; "
+                                       "the offline engines answer.")
+        ctx.progress("probing the configured models", None)
+        rows = await router.probe()
+        table = render_probe(rows)
+        healthy = [r for r in rows if r.get("ok")]
+        fastest = min(healthy, key=lambda r: r["latency_ms"]) if healthy else None
+        head = (f"**Fastest healthy model:** {fastest['provider']}/{fastest['model']} ({fastest['latency_ms']} ms)"
+                if fastest else "**No configured model answered the probe**; the offline engines answer.")
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary=f"{head}\n\n{table}",
+                           data={"probes": rows, "fastest": fastest}, provider="offline", model="probe")
+
+
+def render_probe(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "No model is configured for any enabled provider."
+    out = ["| provider | model | result | latency |", "|---|---|---|---|"]
+    for r in rows:
+        result = "ok" if r.get("ok") else str(r.get("error") or "failed").replace("|", "/")
+        latency = f"{r['latency_ms']} ms" if r.get("latency_ms") is not None else "-"
+        out.append(f"| {r.get('provider')} | {r.get('model')} | {result} | {latency} |")
+    return "\n".join(out)

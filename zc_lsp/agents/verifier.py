@@ -1,7 +1,8 @@
 """The Verifier agent: runs the workspace's tests and checks other agents' edits before they are offered.
 
-Offline engine only: pytest in a subprocess (see `zc_lsp.agents.testing`). Running tests executes
-the workspace's code, so every run first asks `ctx.may_run_workspace_code()`.
+Offline engine: pytest in a subprocess (see `zc_lsp.agents.testing`). With a model,
+`generate_tests` writes tests and keeps them only if they pass (`zc_lsp.agents.modelwork.gen_tests`).
+Running tests executes the workspace's code, so every run first asks `ctx.may_run_workspace_code()`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zc_lsp.agents.base import (
     Finding,
     Span,
 )
+from zc_lsp.agents.modelwork.gen_tests import generate_tests
 from zc_lsp.agents.testing.discovery import find_tests_for, is_inside, is_test_file, workspace_python
 from zc_lsp.agents.testing.junit import JUnitSummary, parse_junit
 from zc_lsp.agents.testing.runner import PytestRun, run_pytest
@@ -93,11 +95,13 @@ class VerifierAgent:
     name = "verifier"
 
     def actions(self) -> list[str]:
-        return ["run_tests", "validate_edit"]
+        return ["run_tests", "validate_edit", "generate_tests"]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         if request.action == "run_tests":
             return await self.run_tests(request, ctx)
+        if request.action == "generate_tests":
+            return await generate_tests(self.name, request, ctx)
         if request.action == "validate_edit":
             return await self.validate_edit(request, ctx)
         return AgentResult.failure(self.name, request.action, f"The verifier cannot do {request.action!r}.")

@@ -1,0 +1,92 @@
+"""Context for the Conversational agent's model answers: the code asked about and the chat so far.
+
+Everything gathered here is workspace text or memory, so the prompt templates fence it as
+untrusted data; this module only chooses and bounds it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from zc_lsp.agents.base import DocSnapshot, Span
+from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none, selection_block
+
+MAX_HISTORY_CHARS = 6000
+MAX_ITEM_CHARS = 1500
+MAX_CODE_LINES = 120
+AROUND = 5  # lines either side of a bare cursor outside any function
+
+
+def item_field(item: Any, name: str) -> Any:
+    """MemoryItem attributes or the dicts simple stores return."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def code_at(text: str, span: Span | None) -> tuple[str, int]:
+    """The code a request is about: the selection, else the def around the cursor, else nearby lines.
+
+    Returns (code, 0-based first line); bounded to MAX_CODE_LINES.
+    """
+    lines = split_lines(text)
+    if not lines:
+        return "", 0
+    if span is None:
+        return "\n".join(lines[:MAX_CODE_LINES]), 0
+    block = selection_block(text, span)
+    if block is None:
+        tree = parse_or_none(text)
+        node = innermost_def(tree, span.start_line, functions_only=False) if tree is not None else None
+        if node is not None:
+            first, last = def_lines(node)
+            block = Block(first, last)
+        else:
+            line = min(span.start_line, len(lines) - 1)
+            block = Block(max(line - AROUND, 0), min(line + AROUND, len(lines) - 1))
+    last = min(block.last, block.first + MAX_CODE_LINES - 1)
+    return block_text(text, Block(block.first, last)).rstrip("\n"), block.first
+
+
+def history_text(memory: Any, message: str, n: int = 6) -> str:
+    """Recent chat turns (oldest first) plus earlier exchanges that match the message, bounded in size."""
+    if memory is None:
+        return ""
+    items: list[Any] = list(memory.recent(n, kind="chat"))[::-1]
+    seen = {item_field(i, "content") for i in items}
+    try:
+        related = [i for i in memory.recall(message, k=3) if item_field(i, "kind") in (None, "chat")]
+    except Exception:  # a recall problem (odd query) must not cost the answer; recent turns still count
+        related = []
+    picked = [i for i in related if item_field(i, "content") not in seen] + items
+    parts: list[str] = []
+    total = 0
+    for item in reversed(picked):  # newest kept first when trimming
+        content = str(item_field(item, "content") or "")[:MAX_ITEM_CHARS]
+        if total + len(content) > MAX_HISTORY_CHARS:
+            break
+        parts.append(content)
+        total += len(content)
+    return "\n\n---\n\n".join(reversed(parts))
+
+
+def code_context(doc: DocSnapshot | None, span: Span | None, hits: list[tuple[str, Path | None, str, int]],
+                 root: Path) -> str:
+    """The selection (or cursor's function) and the definitions the message names, each with its place."""
+    parts = []
+    if doc is not None and span is not None:
+        code, first = code_at(doc.text, span)
+        parts.append(f"# {_shown(doc.path, root) if doc.path else doc.uri}, from line {first + 1}\n{code}")
+    for name, path, text, line in hits:
+        code, first = code_at(text, Span(line, 0, line, 0))
+        parts.append(f"# `{name}` in {_shown(path, root)}, from line {first + 1}\n{code}")
+    return "\n\n".join(parts)
+
+
+def _shown(path: Path | None, root: Path) -> str:
+    if path is None:
+        return "the open document"
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
