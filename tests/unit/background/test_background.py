@@ -113,12 +113,13 @@ def test_health_check_raises_and_clears_alerts_and_critical_reaches_the_user(ser
     services.router.providers[0]["healthy"] = False
     for _ in range(3):
         bg.scheduler.run("health_check", wait=True)
-    alert = bg.alerts.list()[0]
-    assert alert["rule"] == "provider_down" and alert["severity"] == "critical"
-    assert told and "ollama" in told[0]
+    # Other rules (cpu_high on a busy CI machine) may fire too: look at this rule only.
+    alert = next(a for a in bg.alerts.list() if a["rule"] == "provider_down")
+    assert alert["severity"] == "critical"
+    assert any("ollama" in message for message in told)
     services.router.providers[0]["healthy"] = True
     bg.scheduler.run("health_check", wait=True)
-    assert bg.alerts.list() == []
+    assert [a for a in bg.alerts.list() if a["rule"] == "provider_down"] == []
 
 
 def test_status_sections_and_the_watch_renderer(services_factory) -> None:
