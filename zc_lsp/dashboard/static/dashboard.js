@@ -92,31 +92,35 @@
   }
 
   function chartSvg(def, points) {
-    var W = 320, H = 110, L = 34, B = 16, T = 6;
+    // x spans the chosen window (now - range .. now) so the four charts line up in time
+    var W = 480, H = 130, L = 36, B = 16, T = 8;
     var esc = R.escapeHtml;
+    var t1 = Date.now() / 1000, t0 = t1 - rangeS;
+    var axes = '<line class="axis" x1="' + L + '" y1="' + (H - B) + '" x2="' + W + '" y2="' + (H - B) + '" />' +
+      '<line class="axis" x1="' + L + '" y1="' + T + '" x2="' + L + '" y2="' + (H - B) + '" />' +
+      '<text x="' + L + '" y="' + (H - 3) + '">' + esc(fmtTime(t0)) + "</text>" +
+      '<text x="' + (W - 2) + '" y="' + (H - 3) + '" text-anchor="end">' + esc(fmtTime(t1)) + "</text>";
+    points = points.filter(function (p) { return p[0] >= t0 - 60; });
     if (!points.length) {
-      return '<svg viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(def.title) + ': no data yet"><line class="axis" x1="' + L + '" y1="' + (H - B) + '" x2="' + W + '" y2="' + (H - B) + '" /><text x="' + (L + 6) + '" y="' + (H / 2) + '">no data yet</text></svg>';
+      return '<svg viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(def.title) + ': no data yet">' + axes +
+        '<text x="' + (L + 8) + '" y="' + (H / 2) + '">no data yet</text></svg>';
     }
-    var t0 = points[0][0], t1 = points[points.length - 1][0];
     var vmax = def.max || 0;
     points.forEach(function (p) { if (p[1] > vmax) vmax = p[1]; });
     vmax = vmax || 1;
-    var tspan = t1 - t0 || 1;
     var xy = points.map(function (p) {
-      var x = L + ((p[0] - t0) / tspan) * (W - L - 2);
+      var x = L + Math.max(0, (p[0] - t0) / rangeS) * (W - L - 2);
       var y = H - B - (p[1] / vmax) * (H - B - T);
-      return x.toFixed(1) + "," + y.toFixed(1);
+      return [x.toFixed(1), y.toFixed(1)];
     });
+    var joined = xy.map(function (p) { return p.join(","); }).join(" ");
     var last = points[points.length - 1][1];
-    return '<svg viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(def.title) + " now " + esc(last.toFixed(1)) + " " + esc(def.unit) + '">' +
-      '<line class="axis" x1="' + L + '" y1="' + (H - B) + '" x2="' + W + '" y2="' + (H - B) + '" />' +
-      '<line class="axis" x1="' + L + '" y1="' + T + '" x2="' + L + '" y2="' + (H - B) + '" />' +
-      '<text x="2" y="' + (T + 8) + '">' + esc(vmax.toFixed(vmax < 10 ? 1 : 0)) + "</text>" +
-      '<text x="2" y="' + (H - B) + '">0</text>' +
-      '<text x="' + L + '" y="' + (H - 3) + '">' + esc(fmtTime(t0)) + "</text>" +
-      '<text x="' + (W - 40) + '" y="' + (H - 3) + '">' + esc(fmtTime(t1)) + "</text>" +
-      '<polygon class="area" points="' + L + "," + (H - B) + " " + xy.join(" ") + " " + xy[xy.length - 1].split(",")[0] + "," + (H - B) + '" />' +
-      '<polyline class="line" points="' + xy.join(" ") + '" /></svg>';
+    var dots = points.length < 3 ? xy.map(function (p) { return '<circle class="dot" cx="' + p[0] + '" cy="' + p[1] + '" r="3" />'; }).join("") : "";
+    return '<svg viewBox="0 0 ' + W + " " + H + '" role="img" aria-label="' + esc(def.title) + " now " + esc(last.toFixed(1)) + " " + esc(def.unit) + '">' + axes +
+      '<text x="' + (L - 4) + '" y="' + (T + 8) + '" text-anchor="end">' + esc(vmax.toFixed(vmax < 10 ? 1 : 0)) + "</text>" +
+      '<text x="' + (L - 4) + '" y="' + (H - B) + '" text-anchor="end">0</text>' +
+      '<polygon class="area" points="' + xy[0][0] + "," + (H - B) + " " + joined + " " + xy[xy.length - 1][0] + "," + (H - B) + '" />' +
+      '<polyline class="line" points="' + joined + '" />' + dots + "</svg>";
   }
 
   /** Model latency falls back to the providers' own latency series when the task DB has none. */
