@@ -35,17 +35,19 @@ async def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; background services run here too so the charts have data."""
     from zc_lsp.cli import make_services
-    from zc_lsp.dashboard import DashboardError, DashboardServer
+    from zc_lsp.dashboard import DashboardError, DashboardServer, check_bind
 
     services = make_services(_root(args))
     settings = services.settings
     host = args.host or str(settings.get("dashboard.host", "127.0.0.1"))
     port = args.port if args.port is not None else int(settings.get("dashboard.port", 8765))
+    allow_remote = bool(settings.get("dashboard.allow_remote", False))
     try:
-        if not args.no_background and services.background is None:
-            _start_background(services)
         try:
-            server = DashboardServer(services, host, port, allow_remote=bool(settings.get("dashboard.allow_remote", False)))
+            check_bind(host, allow_remote)  # refuse before starting anything
+            if not args.no_background and services.background is None:
+                _start_background(services)
+            server = DashboardServer(services, host, port, allow_remote=allow_remote)
         except DashboardError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
