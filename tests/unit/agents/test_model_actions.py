@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import textwrap
-from types import SimpleNamespace
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tests.fakes.model_server import FakeModelServer, Script, model_server  # noqa: F401  (fixture)
+from tests.fakes.model_server import FakeModelServer, Script
 from tests.unit.router.conftest import dead_url, fake_settings
 from zc_lsp.agents.base import AgentContext, AgentRequest, DocSnapshot, Span
 from zc_lsp.agents.best_practices import BestPracticesAgent
@@ -77,6 +77,13 @@ def scale(values: list[float], factor: float) -> list[float]:
 
 def fenced(code: str) -> str:
     return "```python\n" + textwrap.dedent(code).strip("\n") + "\n```"
+
+
+@pytest.fixture
+def model_server() -> Iterator[FakeModelServer]:
+    server = FakeModelServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -246,3 +253,193 @@ async def test_fix_offline_falls_back_to_ruffs_fix(workspace, services_for):
     assert (result.provider, result.model) == ("offline", "ruff")
     assert "No model answered" in result.summary
     assert "import os" not in apply(text, result.edits[0].edits)
+
+
+async def test_generate_inserts_new_code_at_the_cursor(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    model_server.push(Script(text=fenced('''
+        def negate(a: int) -> int:
+            return -a
+    ''')))
+    d = doc(workspace)
+    result = await ProgrammingAgent().handle(
+        AgentRequest("generate", doc=d, span=Span(5, 0, 5, 0), args={"instruction": "a function negating a number"}),
+        ctx_for(services, "programming"))
+    assert result.ok, result.error
+    new = apply(d.text, result.edits[0].edits)
+    assert "def negate(a: int) -> int:\n    return -a\n" in new
+    assert new.index("def add") < new.index("def negate") < new.index("def divide")
+    assert "a function negating a number" in model_server.requests[-1].body.decode()
+
+
+# ---- Best Practices ------------------------------------------------------------------------
+
+REVIEW_REPLY = """Here you go:
+```json
+[{"line": 10, "severity": "error", "code": "Missing Zero Check", "message": "divide does not guard b == 0."},
+ {"line": 999, "severity": "weird", "code": "far-away", "message": "Clamped to the last line."},
+ {"line": "x", "message": "no line"},
+ {"line": 3, "severity": "info"},
+ "not an object"]
+```"""
+
+
+async def test_model_review_adds_ai_findings_cached_by_content_hash(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    model_server.push(Script(text=REVIEW_REPLY))
+    agent = BestPracticesAgent()
+    d = doc(workspace)
+    result = await agent.handle(AgentRequest("review", doc=d, args={"model": True}), ctx_for(services, "best_practices"))
+    assert result.ok
+    ai = [f for f in result.findings if f.source == "zombiecoder/ai"]
+    assert [(f.code, f.severity, f.span.start_line) for f in ai] == [
+        ("AI-missing-zero-check", "error", 9), ("AI-far-away", "warning", len(CALC.splitlines()) - 1)]
+    assert all(f.engine == "model" for f in ai)
+    assert result.provider == "ollama" and result.data["model_review"]["dropped"] == 3
+    assert "ollama/fake-small" in result.data["provenance"]
+    sent = len(model_server.requests)
+
+    # Unchanged file, even with a fresh agent (memory survives): not re-sent, labelled cached.
+    again = await BestPracticesAgent().handle(AgentRequest("review", doc=d, args={"model": True}),
+                                              ctx_for(services, "best_practices"))
+    assert len(model_server.requests) == sent
+    assert again.cached and len([f for f in again.findings if f.source == "zombiecoder/ai"]) == 2
+    stored = services.memory.agent("best_practices").recent(5, kind="ai_review")
+    assert stored and stored[0].metadata["sha256"]
+
+
+async def test_model_review_with_malformed_json_adds_nothing_and_says_so(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    model_server.push(Script(text="I think the code is fine, mostly {not json"))
+    result = await BestPracticesAgent().handle(AgentRequest("review", doc=doc(workspace), args={"model": True}),
+                                               ctx_for(services, "best_practices"))
+    assert result.ok
+    assert not [f for f in result.findings if f.source == "zombiecoder/ai"]
+    assert "did not reply with a JSON list" in result.summary
+
+
+async def test_model_review_offline_keeps_offline_findings_with_a_note(workspace, services_for):
+    services = services_for(workspace, None)
+    (workspace / "bad.py").write_text("import os\n")
+    result = await BestPracticesAgent().handle(
+        AgentRequest("review", doc=doc(workspace, "bad.py"), args={"model": True}), ctx_for(services, "best_practices"))
+    assert result.ok and result.provider == "offline"
+    assert any(f.code == "F401" for f in result.findings)
+    assert "No model answered (ollama: cannot connect" in result.summary
+
+
+# ---- Verifier ------------------------------------------------------------------------------
+
+GOOD_TESTS = fenced('''
+    from calc import add
+
+
+    def test_add_small():
+        assert add(1, 2) == 3
+
+
+    def test_add_negative():
+        assert add(-1, -2) == -3
+''')
+BAD_TESTS = fenced('''
+    from calc import add
+
+
+    def test_add_wrong():
+        assert add(1, 2) == 4
+''')
+
+
+async def test_generated_tests_that_pass_are_kept(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    model_server.push(Script(text=GOOD_TESTS))
+    result = await VerifierAgent().handle(AgentRequest("generate_tests", doc=doc(workspace), span=Span(4, 0, 4, 0)),
+                                          ctx_for(services, "verifier"))
+    assert result.ok, result.error
+    edit = result.edits[0]
+    assert edit.create and edit.path == workspace / "tests" / "test_calc_generated.py"
+    assert "def test_add_small" in edit.edits[0].new_text
+    assert result.data["passed"] == 2 and result.provider == "ollama"
+    assert not edit.path.exists()  # nothing is written to the real tree; the edit is offered
+    assert "`add`" in model_server.requests[-1].body.decode()
+
+
+async def test_generated_tests_that_fail_are_not_kept(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    model_server.push(Script(text=BAD_TESTS))
+    result = await VerifierAgent().handle(AgentRequest("generate_tests", doc=doc(workspace), span=Span(4, 0, 4, 0)),
+                                          ctx_for(services, "verifier"))
+    assert not result.ok and not result.edits
+    assert "not kept" in result.error and "test_add_wrong" in result.error and "assert 3 == 4" in result.error
+
+
+async def test_generate_tests_offline_falls_back_to_a_skeleton(workspace, services_for):
+    services = services_for(workspace, None)
+    (workspace / "shapes.py").write_text("def area(w: float, h: float) -> float:\n    return w * h\n")
+    result = await VerifierAgent().handle(
+        AgentRequest("generate_tests", doc=doc(workspace, "shapes.py"), span=Span(1, 0, 1, 0)),
+        ctx_for(services, "verifier"))
+    assert result.ok, result.error
+    assert result.provider == "offline" and result.summary.startswith("No model answered")
+    assert "def test_area" in result.edits[0].edits[-1].new_text
+
+
+# ---- Conversational ------------------------------------------------------------------------
+
+
+async def test_explain_streams_the_model_explanation(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    model_server.push(Script(text="`divide` is a stub that still raises.", chunk_delay_s=0.01))
+    tokens: list[str] = []
+    result = await ConversationalAgent().handle(
+        AgentRequest("explain", doc=doc(workspace), span=Span(8, 0, 8, 0)),
+        ctx_for(services, "conversational", on_token=tokens.append))
+    assert result.ok and result.summary == "`divide` is a stub that still raises."
+    assert len(tokens) > 1 and "".join(tokens) == result.summary
+    assert (result.provider, result.model) == ("ollama", "fake-small")
+    assert model_server.requests[-1].json["stream"] is True
+
+
+async def test_explain_offline_says_why_and_keeps_the_ast_summary(workspace, services_for):
+    services = services_for(workspace, None)
+    result = await ConversationalAgent().handle(
+        AgentRequest("explain", doc=doc(workspace), span=Span(8, 0, 8, 0)), ctx_for(services, "conversational"))
+    assert result.ok and result.provider == "offline"
+    assert "No model answered (ollama" in result.summary and "divide" in result.summary
+
+
+async def test_chat_sends_history_and_code_and_records_the_turns(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    ctx = ctx_for(services, "conversational")
+    agent = ConversationalAgent()
+    model_server.push(Script(text="It adds two numbers."), Script(text="Yes, it divides."))
+    first = await agent.handle(AgentRequest("chat", args={"message": "what does add do?"}), ctx)
+    assert first.ok and first.provenance == "ollama/fake-small"
+    assert "return a + b" in model_server.requests[-1].body.decode()  # the named function's code
+    second = await agent.handle(
+        AgentRequest("chat", doc=doc(workspace), span=Span(7, 0, 10, 0), args={"message": "and this one?"}), ctx)
+    assert second.summary == "Yes, it divides." and second.data["history_used"]
+    body = model_server.requests[-1].body.decode()
+    assert "what does add do?" in body and "It adds two numbers." in body and "NotImplementedError" in body
+    turns = services.memory.agent("conversational").recent(5, kind="chat")
+    assert len(turns) == 2 and turns[0].metadata["provider"] == "ollama"
+
+
+# ---- Ops -----------------------------------------------------------------------------------
+
+
+async def test_probe_reports_latency_per_configured_model(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url, providers__ollama__models={"default": "fake-small",
+                                                                                     "ops": "fake-large"})
+    result = await OpsAgent().handle(AgentRequest("probe"), ctx_for(services, "ops"))
+    assert result.ok
+    ollama = [r for r in result.data["probes"] if r["provider"] == "ollama"]
+    assert {r["model"] for r in ollama} == {"fake-small", "fake-large"} and all(r["ok"] for r in ollama)
+    assert "| ollama | fake-small | ok |" in result.summary and result.data["fastest"]["provider"] == "ollama"
+
+
+async def test_doctor_lists_the_models_each_provider_reports(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url)
+    result = await OpsAgent().handle(AgentRequest("doctor"), ctx_for(services, "ops"))
+    check = next(c for c in result.data["checks"] if c["name"] == "providers")
+    assert "ollama: 2 model(s): fake-large, fake-small" in check["detail"]
