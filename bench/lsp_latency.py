@@ -89,7 +89,7 @@ async def measure(name: str, cmd: list[str], workspace: Path, text: str, rounds:
     env = {**os.environ, "XDG_DATA_HOME": data_home, "OLLAMA_HOST": "http://127.0.0.1:9"}
     started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(*cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.DEVNULL, env=env, cwd=workspace)
+                                                stderr=open(os.environ.get("ZC_BENCH_STDERR", os.devnull), "ab"), env=env, cwd=workspace)
     client = Client(proc)
     caps = {"textDocument": {"publishDiagnostics": {}, "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}}}},
             "window": {"workDoneProgress": False}}

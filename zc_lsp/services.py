@@ -96,7 +96,8 @@ def build_services(
     status.add_section("agents", services.agents.status)
     status.add_section("memory", lambda: _memory_status(services))
     status.add_section("providers", lambda: _provider_status(services))
-    status.add_section("last_provenance", lambda: getattr(services.router, "last_provenance", None))
+    status.add_section("last_provenance", lambda: services.agents.last_provenance)
+    status.add_section("reports", lambda: _recent_reports(services))
     status.add_section("problems", lambda: list(services.problems))
     return services
 
@@ -108,8 +109,19 @@ def _memory_status(services: Services) -> dict[str, Any]:
     return {"path": str(memory.path), "degraded": memory.degraded}
 
 
+OFFLINE = {"name": "offline", "enabled": True, "healthy": True, "breaker": "closed", "is_cloud": False,
+           "model": "ruff, bandit, secrets, pytest, ast-summary", "reason": "the agents' own engines: always there"}
+
+
 def _provider_status(services: Services) -> list[dict[str, Any]]:
-    if services.router is None:
-        return [{"name": "offline", "enabled": True, "healthy": True, "reason": "no model router", "breaker": "closed"}]
-    result: list[dict[str, Any]] = services.router.status()
-    return result
+    result: list[dict[str, Any]] = services.router.status() if services.router is not None else []
+    return [*result, dict(OFFLINE)]
+
+
+def _recent_reports(services: Services) -> list[dict[str, Any]]:
+    """Titles only; the panel fetches a body with `zc.report`."""
+    memory = services.memory
+    if memory is None or getattr(memory.tasks, "degraded", None):
+        return []
+    reports: list[dict[str, Any]] = memory.tasks.list_reports(10)
+    return reports

@@ -80,6 +80,7 @@ class AgentRunner:
         self.services = services
         self.agents = agents if agents is not None else default_agents()
         self.stats = {name: AgentStats(name) for name in AGENT_NAMES}
+        self.last_provenance: str | None = None  # who answered last: shown in the status bar
         for name in self.agents:
             self.stats.setdefault(name, AgentStats(name))
 
@@ -189,6 +190,8 @@ class AgentRunner:
             state = "failed"
         stats.running -= 1
         stats.last_duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        if result.provenance:
+            self.last_provenance = result.provenance
         if state == "done":
             stats.tasks_done += 1
             stats.last_error = None

@@ -192,7 +192,8 @@ class AlertCenter:
         for alert in self._open:
             by_severity[alert["severity"]] = by_severity.get(alert["severity"], 0) + 1
         fields = ("id", "rule", "key", "severity", "message", "count", "state", "created_at")
-        return {"open": [{k: a[k] for k in fields} for a in self._open], "by_severity": by_severity}
+        open_alerts = [{**{k: a[k] for k in fields}, "acked": a["state"] == "acked"} for a in self._open]
+        return {"open": open_alerts, "by_severity": by_severity}
 
     def _refresh(self) -> None:
         rows = as_dicts(self.db.read().execute(

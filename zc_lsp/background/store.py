@@ -10,9 +10,9 @@ persistence, and the status says so.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -78,28 +78,30 @@ def as_dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [dict(zip(names, tuple(row), strict=True)) for row in cursor.fetchall()]
 
 
-_ids = itertools.count()
 
 
 class LocalTaskDB:
     """A minimal TaskDB: one connection per thread, WAL, BEGIN IMMEDIATE for writes.
 
-    `path=None` keeps everything in a shared in-memory database private to this object, used when
-    the workspace memory is unavailable; a path gives the same durability rules as tasks.db.
+    `path=None` keeps everything in a private temporary file, removed at close, used when the
+    workspace memory is unavailable; a path gives the same durability rules as tasks.db.
     """
 
     def __init__(self, path: Path | None = None) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if path is None:
-            self._target = f"file:zc_bg_{id(self)}_{next(_ids)}?mode=memory&cache=shared"
+            # A private temporary file, not a shared-cache in-memory database: shared-cache table
+            # locks fail at once ("database table is locked") instead of waiting like file locks.
+            self._tmp = tempfile.TemporaryDirectory(prefix="zc-bg-")
+            path = Path(self._tmp.name) / "background.db"
             self.persistent = False
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._target = str(path)
             self.persistent = True
+        self._target = str(path)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._keepalive = self.read()  # an in-memory database lives while one connection does
         with self.write() as conn:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS metrics (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
@@ -110,13 +112,9 @@ class LocalTaskDB:
     def read(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(
-                self._target, uri=not self.persistent, isolation_level=None,
-                check_same_thread=False, timeout=10.0,
-            )
-            if self.persistent:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
+            conn = sqlite3.connect(self._target, isolation_level=None, check_same_thread=False, timeout=10.0)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL" if self.persistent else "PRAGMA synchronous=OFF")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
@@ -158,3 +156,6 @@ class LocalTaskDB:
                 conn.close()
             except sqlite3.Error:
                 log.warning("could not close a task DB connection", exc_info=True)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None

@@ -213,9 +213,48 @@ def register(ls: Any) -> None:
     for name, agent, action, arg_names in (
         ("zc.generateTests", "verifier", "generate_tests", ["uri", "range"]),
         ("zc.generate", "programming", "generate", ["uri", "range", "instruction"]),
-        ("zc.speak", "conversational", "speak", ["text", "uri", "range"]),
     ):
         register_agent_command(ls, command, name, agent, action, arg_names)
+
+    @command("zc.speak")
+    async def speak(*raw: Any) -> dict[str, Any]:
+        """Text, or (uri, range) to explain first; audio goes under the workspace's data folder."""
+        from zc_lsp.speech import speak as synthesize
+
+        args = parse_args(raw, ["text", "uri", "range"])
+        text = args.get("text")
+        if isinstance(text, str) and text.startswith("file:") and not args.get("uri"):
+            args = parse_args(raw, ["uri", "range"])  # called as (uri, range)
+            text = None
+        if not text and args.get("uri"):
+            doc = await asyncio.to_thread(doc_for, ls, args["uri"])
+            span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
+            explained = await run("conversational", AgentRequest("explain", doc=doc, span=span))
+            if not explained.ok:
+                return reply(ls, explained)
+            text = explained.summary
+        if not isinstance(text, str) or not text.strip():
+            raise JsonRpcInvalidParams("zc.speak needs text, or a uri and range to explain and read out")
+        async with Progress(ls, "Speaking"):
+            result: dict[str, Any] = await synthesize(ls.services, text)
+        if not result.get("ok"):
+            ls.show(f"ZombieCoder could not speak: {result.get('error')}", types.MessageType.Warning)
+        return result
+
+    @command("zc.report")
+    async def report(*raw: Any) -> dict[str, Any]:
+        args = parse_args(raw, ["id"], required=1)
+        memory = ls.services.memory
+        if memory is None or getattr(memory.tasks, "degraded", None):
+            raise JsonRpcInvalidParams("reports are unavailable: memory is not working (see zc.doctor)")
+        try:
+            report_id = int(args["id"])
+        except (TypeError, ValueError) as exc:
+            raise JsonRpcInvalidParams(f"report id must be a number, got {args['id']!r}") from exc
+        found = await asyncio.to_thread(memory.tasks.get_report, report_id)
+        if found is None:
+            raise JsonRpcInvalidParams(f"no report {report_id}")
+        return {"ok": True, **{k: found.get(k) for k in ("id", "title", "agent", "markdown", "created_at")}}
 
     from zc_lsp.handlers.service_commands import register_service_commands
 

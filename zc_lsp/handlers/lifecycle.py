@@ -134,6 +134,11 @@ def register(ls: Any) -> None:
         await ls.features["configuration"].pull()
         if services.settings.background.enabled:
             await asyncio.to_thread(start_background, ls)
+        if services.router is not None:
+            # Ask each provider for its model list (cheap: loads no model, spends no tokens), so the
+            # panel shows real health at once; the scheduled probe measures latency later.
+            await services.router.list_models()
+            services.status.changed()
 
     @ls.feature(types.SHUTDOWN)
     async def shutdown(params: Any = None) -> None:

@@ -75,6 +75,7 @@ class ProviderStats:
     cost_usd: float = 0.0
     last_error: str = ""
     last_model: str = ""
+    last_ok: bool | None = None  # outcome of the latest call; None before any
     latencies_ms: deque[float] = field(default_factory=lambda: deque(maxlen=200))
     series: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=60))
     spend_by_day: dict[str, float] = field(default_factory=dict)
@@ -82,6 +83,7 @@ class ProviderStats:
     def record_success(self, model: str, latency_ms: float, tokens_in: int, tokens_out: int,
                        cost: float) -> None:
         self.calls += 1
+        self.last_ok = True
         self.tokens_in += tokens_in
         self.tokens_out += tokens_out
         self.cost_usd += cost
@@ -94,6 +96,7 @@ class ProviderStats:
     def record_error(self, message: str) -> None:
         self.calls += 1
         self.errors += 1
+        self.last_ok = False
         self.last_error = message
 
     def spent_today(self) -> float:

@@ -65,6 +65,7 @@ class ModelRouter:
         self._breakers = {n: CircuitBreaker(failures, reset_s) for n in self._providers}
         self._stats = {n: ProviderStats() for n in self._providers}
         self._probe: dict[str, dict[str, float | None]] = {}
+        self._reachable: dict[str, bool] = {}  # from list_models(): cheap health before any call
         retention = settings.get("memory.retention.cache", {}) or {}
         self._store = ReplyStore(memory, max_items=int(retention.get("max_items", 10000)),
                                  max_age_days=float(retention.get("max_age_days", 30)))
@@ -343,6 +344,9 @@ class ModelRouter:
 
         names = list(self._providers)
         found = await asyncio.gather(*(one(n, self._providers[n]) for n in names))
+        for name, models in zip(names, found, strict=True):
+            # Reaching the model list is cheap evidence of health (no model is loaded, no tokens spent).
+            self._reachable[name] = isinstance(models, list)
         return dict(zip(names, found, strict=True))
 
     def status(self) -> list[dict[str, Any]]:
@@ -355,7 +359,7 @@ class ModelRouter:
             cfg = getattr(provider, "cfg", None)
             out.append({
                 "name": name, "enabled": ok and not block, "reason": block or ("" if ok else why),
-                "healthy": ok and not block and breaker.state == "closed",
+                "healthy": self._healthy(name, ok and not block and breaker.state != "open"),
                 "breaker": breaker.state, "latency_p50_ms": stats.latency_p50_ms,
                 "latency_series": [list(p) for p in stats.series], "calls": stats.calls,
                 "errors": stats.errors, "cache_hits": stats.cache_hits, "tokens_in": stats.tokens_in,
@@ -366,6 +370,16 @@ class ModelRouter:
                 "probe": dict(self._probe.get(name, {})),
             })
         return out
+
+    def _healthy(self, name: str, usable: bool) -> bool | None:
+        """Known only from evidence: the latest probe, else the latest call; None before either."""
+        if not usable:
+            return False
+        probe = self._probe.get(name)
+        if probe:
+            return any(latency is not None for latency in probe.values())
+        last = self._stats[name].last_ok
+        return last if last is not None else self._reachable.get(name)
 
     async def aclose(self) -> None:
         for name, provider in self._providers.items():
