@@ -87,9 +87,10 @@ class Client:
 
 async def measure(name: str, cmd: list[str], workspace: Path, text: str, rounds: int, data_home: str) -> dict[str, Any]:
     env = {**os.environ, "XDG_DATA_HOME": data_home, "OLLAMA_HOST": "http://127.0.0.1:9"}
+    stderr = open(os.environ.get("ZC_BENCH_STDERR", os.devnull), "ab")  # noqa: SIM115 - closed below
     started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(*cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                stderr=open(os.environ.get("ZC_BENCH_STDERR", os.devnull), "ab"), env=env, cwd=workspace)
+                                                stderr=stderr, env=env, cwd=workspace)
     client = Client(proc)
     caps = {"textDocument": {"publishDiagnostics": {}, "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}}}},
             "window": {"workDoneProgress": False}}
@@ -128,9 +129,10 @@ async def measure(name: str, cmd: list[str], workspace: Path, text: str, rounds:
         await client.request("shutdown", None)
         client.notify("exit", None)
         await asyncio.wait_for(proc.wait(), 5)
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         proc.kill()
     client.reader.cancel()
+    stderr.close()
     action_ms.sort()
     return {
         "server": name,

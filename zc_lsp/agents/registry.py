@@ -58,11 +58,10 @@ class AgentStats:
 
 def default_agents() -> dict[str, Agent]:
     """Build the five agents. Imported here, not at module import, to keep start-up light."""
+    from zc_lsp.agents.best_practices import BestPracticesAgent
     from zc_lsp.agents.conversational import ConversationalAgent
     from zc_lsp.agents.ops import OpsAgent
     from zc_lsp.agents.programming import ProgrammingAgent
-
-    from zc_lsp.agents.best_practices import BestPracticesAgent
     from zc_lsp.agents.verifier import VerifierAgent
 
     agents: list[Agent] = [
