@@ -98,7 +98,9 @@ class BestPracticesAgent:
             if found is None:
                 continue
             if name == "bandit":
-                found = drop_ruff_duplicates(found, ruff_findings or [], opts.ignore)
+                is_test = filename.name.startswith("test_") or filename.name.endswith("_test.py") or "tests" in filename.parts
+                ignored = opts.ignore + (opts.test_ignore if is_test else ())
+                found = drop_ruff_duplicates(found, ruff_findings or [], ignored)
             counts[name] = len(found)
             findings += found
 

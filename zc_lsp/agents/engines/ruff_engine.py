@@ -88,6 +88,7 @@ class RuffOptions:
     root: Path
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    test_ignore: tuple[str, ...] = ()  # rules that make no sense in tests (assert, magic numbers)
     timeout_s: float = 60.0
 
 
@@ -97,6 +98,10 @@ def _rule_args(opts: RuffOptions) -> list[str]:
         args += ["--select", ",".join(opts.select)]
     if opts.ignore:
         args += ["--ignore", ",".join(opts.ignore)]
+    if opts.test_ignore:
+        patterns = ("tests/**/*.py", "**/test_*.py", "**/*_test.py", "**/conftest.py")
+        pairs = [f"{pattern}:{rule}" for pattern in patterns for rule in opts.test_ignore]
+        args += ["--extend-per-file-ignores", ",".join(pairs)]
     return args
 
 
