@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -443,3 +444,14 @@ async def test_doctor_lists_the_models_each_provider_reports(workspace, model_se
     result = await OpsAgent().handle(AgentRequest("doctor"), ctx_for(services, "ops"))
     check = next(c for c in result.data["checks"] if c["name"] == "providers")
     assert "ollama: 2 model(s): fake-large, fake-small" in check["detail"]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng (Debian package espeak-ng)")
+async def test_speak_reads_out_the_model_explanation(workspace, model_server, services_for):
+    services = services_for(workspace, model_server.url, speech__engine="espeak")
+    model_server.push(Script(text="Add returns the sum."))
+    result = await ConversationalAgent().handle(
+        AgentRequest("speak", doc=doc(workspace), span=Span(3, 0, 3, 0)), ctx_for(services, "conversational"))
+    assert result.ok, result.error
+    assert result.data["engine"] == "espeak-ng" and Path(result.data["audio_path"]).stat().st_size > 1000
+    assert "explanation by ollama/fake-small" in result.summary
