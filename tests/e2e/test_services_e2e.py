@@ -1,0 +1,90 @@
+"""Memory, background and trust through the language server, as an editor would use them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from .conftest import SERVER, SERVER_ENV, init_params, make_workspace, open_doc, wait_for_diagnostics
+
+pytestmark = pytest.mark.timeout(120)
+
+
+async def execute(client: LanguageClient, command: str, *args):
+    return await asyncio.wait_for(
+        client.workspace_execute_command_async(types.ExecuteCommandParams(command=command, arguments=list(args))), 60
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
+async def untrusted(lsp_client: LanguageClient, tmp_path: Path):
+    workspace = make_workspace(tmp_path / "ws")
+    lsp_client.workspace_root = workspace
+    await lsp_client.initialize_session(init_params(workspace, trusted=False))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_untrusted_workspace_refuses_to_run_tests(untrusted: LanguageClient):
+    root = untrusted.workspace_root
+    result = await execute(untrusted, "zc.runTests", (root / "tests" / "test_calc.py").as_uri())
+    assert result["ok"] is False and "not trusted" in result["error"]
+    assert any("not trusted" in m.message for m in untrusted.messages)
+    # Reviewing (no workspace code runs) still works.
+    uri = open_doc(untrusted, root / "calc.py")
+    await wait_for_diagnostics(untrusted, uri)
+
+
+async def test_memory_search_and_wipe_with_confirmation(client: LanguageClient, workspace: Path):
+    asked: list[str] = []
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+    def answer(params: types.ShowMessageRequestParams):
+        asked.append(params.message)
+        return types.MessageActionItem(title="Wipe")
+
+    # A test run leaves a memory item in the verifier's store.
+    await execute(client, "zc.runTests", (workspace / "tests" / "test_calc.py").as_uri())
+    found = await execute(client, "zc.memory.search", "test_divide_wrong")
+    assert found["ok"] and any(item["agent"] == "verifier" for item in found["items"])
+    wiped = await execute(client, "zc.memory.wipe", "verifier")
+    assert wiped == {"ok": True, "wiped": ["verifier"]} or (wiped["ok"] and wiped["wiped"] == ["verifier"])
+    assert asked and "verifier" in asked[0]
+    found = await execute(client, "zc.memory.search", "test_divide_wrong", "verifier")
+    assert found["items"] == []
+
+
+async def test_scheduler_batch_and_alert_commands(client: LanguageClient, workspace: Path):
+    async def background_ready():
+        while True:
+            try:
+                return await execute(client, "zc.scheduler.list")
+            except Exception:  # background starts just after `initialized`
+                await asyncio.sleep(0.2)
+
+    jobs = await asyncio.wait_for(background_ready(), 20)
+    assert {j["id"] for j in jobs["jobs"]} >= {"health_check", "provider_probe"}
+    ran = await execute(client, "zc.scheduler.run", "health_check")
+    assert ran["ok"]
+    submitted = await execute(client, "zc.batch.submit", "review_workspace", {}, 1)
+    job_id = submitted["job_id"]
+
+    async def job_done():
+        while True:
+            listing = await execute(client, "zc.batch.list")
+            job = next(j for j in listing["jobs"] if j["id"] == job_id)
+            if job["state"] in ("done", "failed"):
+                return job
+            await asyncio.sleep(0.2)
+
+    job = await asyncio.wait_for(job_done(), 60)
+    assert job["state"] == "done", job
+    status = await execute(client, "zc.status")
+    assert status["queue"]["workers"] == 3 and "scheduler" in status
+    with pytest.raises(Exception, match="alert id"):
+        await execute(client, "zc.ackAlert", "not-a-number")
