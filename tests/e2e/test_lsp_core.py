@@ -119,6 +119,14 @@ async def test_fix_all_and_docstring_resolve(client: LanguageClient, workspace: 
     assert '"""' in new_text and "ZeroDivisionError" in new_text
     compile(new_text, "calc.py", "exec")
 
+    skeleton = next(a for t, a in by_title.items() if "Generate test skeleton for `divide`" in t)
+    resolved = await client.code_action_resolve_async(skeleton)
+    assert resolved.edit is not None
+    change = resolved.edit.document_changes[-1]
+    assert change.text_document.uri.endswith("tests/test_calc.py")
+    added = "".join(e.new_text for e in change.edits)
+    assert "def test_divide" in added and "pytest.raises(ZeroDivisionError)" in added
+
     fix_all = next(a for t, a in by_title.items() if "Fix all" in t)
     resolved = await client.code_action_resolve_async(fix_all)
     assert resolved.edit is not None
