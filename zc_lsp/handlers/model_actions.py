@@ -59,7 +59,7 @@ def first_model(ls: Any, role: str = ROLE) -> str | None:
     """
     services = getattr(ls, "services", None)
     router = getattr(services, "router", None) if services is not None else None
-    if router is None:
+    if services is None or router is None:
         return None
     try:
         status = router.status()
@@ -70,14 +70,18 @@ def first_model(ls: Any, role: str = ROLE) -> str | None:
     enabled = {s["name"]: s for s in status if s.get("enabled")}
     if not enabled:
         return None
+    tripped = False
     for name in chain:
         entry = enabled.get(name)
-        if entry is None or entry.get("breaker") == "open":
+        if entry is None:
+            continue
+        if entry.get("breaker") == "open":
+            tripped = True
             continue
         models = services.settings.get(f"providers.{name}.models") or {}
         model = (models.get(role) or models.get("default")) if isinstance(models, dict) else None
         return f"{name}/{model or entry.get('model') or '?'}"
-    return "offline: no model configured"
+    return "offline: models unreachable" if tripped else "offline: no model configured"
 
 
 def stub_at(lines: list[str], line: int) -> bool:
@@ -124,6 +128,7 @@ def annotate(edit: types.WorkspaceEdit, label: str, description: str) -> types.W
         if isinstance(change, types.TextDocumentEdit):
             change.edits = [
                 types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION_ID)
+                if isinstance(e, types.TextEdit) else e
                 for e in change.edits
             ]
     return edit
@@ -143,7 +148,7 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
     snap = snapshot(doc)
     span = Lines(snap.text, ls.features["diagnostics"]._encoding()).span(rng)
     agent_action, title = KINDS[kind]
-    args = {k: data[k] for k in ("code", "message", "source") if k in data}
+    args: dict[str, Any] = {k: data[k] for k in ("code", "message", "source") if k in data}
     async with Progress(ls, title) as progress:
         result: AgentResult = await services.agents.run(
             ROLE, AgentRequest(agent_action, doc=snap, span=span, args=args),

@@ -133,9 +133,9 @@ def context_for(text: str, block: Block) -> str:
     tree = parse_or_none(text)
     picked: dict[int, None] = {}
     if tree is not None:
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                for n in range(node.lineno - 1, (node.end_lineno or node.lineno)):
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for n in range(stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)):
                     picked[n] = None
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
