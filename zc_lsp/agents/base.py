@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
-    from zc_lsp.router.router import ModelRouter
-
     from zc_lsp.config import Settings
+    from zc_lsp.router.router import ModelRouter
 
 Severity = Literal["error", "warning", "info", "hint"]
 AGENT_NAMES = ("programming", "best_practices", "verifier", "conversational", "ops")

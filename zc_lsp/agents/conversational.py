@@ -263,7 +263,7 @@ class ConversationalAgent:
                 parts.append(f"---\n**`{name}`** in `{shown}` (line {line + 1}):\n\n{markdown}")
                 explained.append({"symbol": name, "file": str(path) if path else None, "line": line})
         answer = "\n\n".join(parts)
-        await self._remember(ctx, message, answer, explained)
+        await self._remember(ctx, message, answer, explained, conversation=request.args.get("conversation"))
         return AgentResult(
             ok=True,
             agent=self.name,
@@ -285,7 +285,8 @@ class ConversationalAgent:
             hits = await asyncio.to_thread(
                 find_symbols, message, ctx.workspace_root, doc.text if doc else None, doc.path if doc else None
             )
-        history = await asyncio.to_thread(history_text, ctx.memory, message)
+        conversation = request.args.get("conversation")
+        history = await asyncio.to_thread(history_text, ctx.memory, message, 6, conversation)
         code = await asyncio.to_thread(code_context, doc, request.span, hits, ctx.workspace_root)
         try:
             reply = await ask(ctx, "chat", role=self.name, history=history, code=code, message=message)
@@ -293,7 +294,7 @@ class ConversationalAgent:
             return None, list(exc.attempts)
         answer = reply.text.strip()
         explained = [{"symbol": name, "file": str(path) if path else None, "line": line} for name, path, _, line in hits]
-        await self._remember(ctx, message, answer, explained, reply.provider, reply.model)
+        await self._remember(ctx, message, answer, explained, reply.provider, reply.model, conversation)
         result = AgentResult(ok=True, agent=self.name, action=request.action, summary=answer,
                              data={"markdown": answer, "explained": explained, "history_used": bool(history)})
         return with_reply(result, reply), list(reply.attempts)
@@ -309,7 +310,7 @@ class ConversationalAgent:
 
     async def _remember(
         self, ctx: AgentContext, message: str, answer: str, explained: list[dict[str, Any]],
-        provider: str = "offline", model: str = ENGINE,
+        provider: str = "offline", model: str = ENGINE, conversation: Any = None,
     ) -> None:
         """Both turns of the exchange, as one item, so later chats see the question with its answer."""
         if ctx.memory is None:
@@ -319,7 +320,8 @@ class ConversationalAgent:
                 ctx.memory.remember,
                 "chat",
                 f"Q: {message}\n\nA: {answer}",
-                {"provider": provider, "model": model, "explained": explained},
+                {"provider": provider, "model": model, "explained": explained,
+                 **({"conversation": str(conversation)} if conversation else {})},
             )
         except Exception:
             log.exception("could not record the chat in memory")

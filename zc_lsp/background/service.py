@@ -27,7 +27,7 @@ from zc_lsp.background.tuner import Tuner
 from zc_lsp.config import DEFAULTS_PATH, _line_map
 
 log = logging.getLogger(__name__)
-METRICS = ("cpu_percent", "rss_mb", "loop_lag_ms")
+METRICS = ("cpu_percent", "rss_mb", "loop_lag_ms", "model_latency_ms")
 
 
 class ChangedFiles(Protocol):
@@ -176,6 +176,9 @@ class Background:
         sample = dict(self.tuner.last_sample) if self.tuner.last_sample else self.tuner.measure()
         router = getattr(self.services, "router", None)
         sample["providers"] = router.status() if router is not None else []
+        latencies = [p["latency_p50_ms"] for p in sample["providers"] if p.get("latency_p50_ms") is not None]
+        # The fastest answering provider's median: what the user waits for (charted on the dashboard).
+        sample["model_latency_ms"] = min(latencies) if latencies else None
         stats = self.queue.stats()
         sample["queue_depth"], sample["queue_cap"] = stats["depth"], self.queue.options.queue_cap
         sample["failing_tests"] = self.autofix.failing_tests

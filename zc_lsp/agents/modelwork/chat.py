@@ -48,14 +48,24 @@ def code_at(text: str, span: Span | None) -> tuple[str, int]:
     return block_text(text, Block(block.first, last)).rstrip("\n"), block.first
 
 
-def history_text(memory: Any, message: str, n: int = 6) -> str:
+def _in_conversation(item: Any, conversation: str | None) -> bool:
+    """With a conversation id (a terminal chat after /clear), only that conversation's turns count."""
+    if not conversation:
+        return True
+    metadata = item_field(item, "metadata") or {}
+    return isinstance(metadata, dict) and metadata.get("conversation") == str(conversation)
+
+
+def history_text(memory: Any, message: str, n: int = 6, conversation: str | None = None) -> str:
     """Recent chat turns (oldest first) plus earlier exchanges that match the message, bounded in size."""
     if memory is None:
         return ""
-    items: list[Any] = list(memory.recent(n, kind="chat"))[::-1]
+    recent = memory.recent(n * 5 if conversation else n, kind="chat")
+    items: list[Any] = [i for i in recent if _in_conversation(i, conversation)][:n][::-1]
     seen = {item_field(i, "content") for i in items}
     try:
-        related = [i for i in memory.recall(message, k=3) if item_field(i, "kind") in (None, "chat")]
+        related = [i for i in memory.recall(message, k=3)
+                   if item_field(i, "kind") in (None, "chat") and _in_conversation(i, conversation)]
     except Exception:  # a recall problem (odd query) must not cost the answer; recent turns still count
         related = []
     picked = [i for i in related if item_field(i, "content") not in seen] + items
