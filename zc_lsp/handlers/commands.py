@@ -121,6 +121,7 @@ def register(ls: Any) -> None:
         files = await asyncio.to_thread(workspace_python_files, root)
         total = 0
         reviewed = 0
+        answered_by: set[str] = set()
         async with Progress(ls, "Reviewing workspace") as progress:
             for n, path in enumerate(files):
                 progress.cancel.check(f"{n} of {len(files)} files reviewed")
@@ -136,12 +137,13 @@ def register(ls: Any) -> None:
                 if result.ok:
                     reviewed += 1
                     total += len(result.findings)
+                    answered_by.add(str(result.data.get("provenance") or result.provenance))
                     diags = ls.features["diagnostics"]
                     from zc_lsp.handlers.convert import diagnostic
 
                     lines = Lines(doc.text, diags._encoding())
                     diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in result.findings], doc.version)
-        return {"ok": True, "findings": total, "files": reviewed, "provenance": "offline/ruff+bandit+secrets"}
+        return {"ok": True, "findings": total, "files": reviewed, "provenance": ", ".join(sorted(answered_by - {""}))}
 
     @command("zc.runTests")
     async def run_tests_cmd(*raw: Any) -> dict[str, Any]:

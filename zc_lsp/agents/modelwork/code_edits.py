@@ -101,7 +101,7 @@ def plan_for(request: AgentRequest, text: str, rel_path: str) -> Plan:
         selected = selection_block(text, span)
         lines = text.splitlines()
         if selected is not None:
-            return Plan(selected, "implement", {
+            return Plan(selected, "generate", {
                 "instruction": f"Rewrite this code as instructed: {instruction}",
                 "context": context_for(text, selected),
             })
@@ -110,7 +110,7 @@ def plan_for(request: AgentRequest, text: str, rel_path: str) -> Plan:
         block = Block(line, line) if blank else Block(line, line - 1)
         near = next((ln for ln in lines[line:] if ln.strip()), "")
         indent = indent_of(near)
-        return Plan(block, "implement", {
+        return Plan(block, "generate", {
             "instruction": f"Write new code for this instruction: {instruction}",
             "context": context_for(text, block),
             "placeholder": f"{indent}# TODO: {instruction}\n",

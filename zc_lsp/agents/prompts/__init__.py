@@ -19,7 +19,7 @@ from typing import Any
 from zc_lsp.router.sanitize import fence_untrusted, strip_invisible
 
 TEMPLATE_DIR = Path(__file__).parent
-TEMPLATE_NAMES = ("implement", "refactor", "optimise", "fix", "review", "explain", "docstring", "chat",
+TEMPLATE_NAMES = ("implement", "refactor", "optimise", "fix", "generate", "review", "explain", "docstring", "chat",
                   "generate_tests")
 SEPARATOR = "=== prompt ==="
 _VAR = re.compile(r"\{\{(data:)?([A-Za-z_][A-Za-z0-9_]*)\}\}")
