@@ -209,11 +209,12 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
 def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types.CodeAction]:
     """Auto-fix suggestions (mode `suggest`) with ready edits, on the lines asked about."""
     found = []
-    lines = Lines(doc.source, ls.features["diagnostics"]._encoding())
+    lines: Lines | None = None
     for suggestion in ls.features["diagnostics"].suggestions.get(uri, []):
         line = suggestion.detection.line
         if not suggestion.edits or suggestion.applied or line is None or not rng.start.line <= line <= rng.end.line:
             continue
+        lines = lines or Lines(doc.source, ls.features["diagnostics"]._encoding())
         edit = types.WorkspaceEdit(
             document_changes=[
                 types.TextDocumentEdit(

@@ -135,9 +135,9 @@ def register(ls: Any) -> None:
         if services.settings.background.enabled:
             await asyncio.to_thread(start_background, ls)
         if services.router is not None:
-            # Ask each provider for its model list (cheap: loads no model, spends no tokens), so the
-            # panel shows real health at once; the scheduled probe measures latency later.
-            await services.router.list_models()
+            # A TCP connect per enabled provider (no SDK import, no tokens), so the panel shows
+            # reachability at once; the scheduled probe measures health and latency later.
+            await services.router.check_reachable()
             services.status.changed()
 
     @ls.feature(types.SHUTDOWN)

@@ -17,7 +17,7 @@ from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
 from zc_lsp.agents.modelwork.source import is_stub_line
-from zc_lsp.handlers.code_actions import audit, guard_edits, to_workspace_edit
+from zc_lsp.handlers.code_actions import audit, cached_lines, guard_edits, to_workspace_edit
 from zc_lsp.handlers.convert import Lines, snapshot
 from zc_lsp.handlers.progress import Progress
 
@@ -100,7 +100,7 @@ def list_model_actions(ls: Any, actions: list[types.CodeAction], params: types.C
     rewrite = types.CodeActionKind.RefactorRewrite
     if _wanted(only, rewrite):
         doc = ls.workspace.get_text_document(params.text_document.uri)
-        if stub_at(doc.lines, rng.start.line):
+        if stub_at(cached_lines(ls, doc), rng.start.line):
             actions.append(types.CodeAction(title=f"ZombieCoder: Implement this{suffix}", kind=rewrite,
                                             data={**base, "action": "implement"}))
         if rng.start != rng.end:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,26 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x5A434C53  # "ZCLS": marks files written by ZombieCoder
 Migration = Callable[[sqlite3.Connection], None]
 
+
+
+def import_sqlite_utils() -> Any:
+    """sqlite-utils, without the pandas and numpy imports it makes only to convert their types.
+
+    We never store numpy or pandas values, and those imports cost ~0.1 s and ~17 MB of a language
+    server that should idle small. Hiding them while sqlite-utils loads makes its own optional
+    import fail, as it would on a machine without them; they stay importable for everyone else.
+    """
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
+    try:
+        import sqlite_utils  # noqa: PLC0415 - lazy: a writer-only process never pays its import
+    finally:
+        for name in hidden:
+            sys.modules.pop(name, None)
+    return sqlite_utils
 
 class MemoryUnavailable(RuntimeError):
     """Memory cannot be read or written; the message says why and what was left untouched."""
@@ -127,8 +148,7 @@ class SqliteStore:
 
     def db(self) -> sqlite_utils.Database:
         """This thread's connection wrapped by sqlite-utils, for reads and introspection."""
-        import sqlite_utils  # noqa: PLC0415 - lazy: a writer-only process never pays its import
-
+        sqlite_utils = import_sqlite_utils()
         wrapped = getattr(self._local, "sdb", None)
         conn = self.conn()
         if wrapped is None or wrapped.conn is not conn:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from zc_lsp.router._common import provider_config
 from zc_lsp.router.base import ModelReply, ModelRequest, NoModelAvailable, Provider, ProviderError, Usage
@@ -347,6 +348,33 @@ class ModelRouter:
         for name, models in zip(names, found, strict=True):
             # Reaching the model list is cheap evidence of health (no model is loaded, no tokens spent).
             self._reachable[name] = isinstance(models, list)
+        return dict(zip(names, found, strict=True))
+
+    async def check_reachable(self) -> dict[str, bool]:
+        """Can each enabled provider's server be reached at all? A TCP connect, no SDK, no tokens.
+
+        Cheap enough for start-up (it keeps the SDKs unloaded until a model is really used); the
+        answer is evidence of reachability only, and a real call or probe supersedes it.
+        """
+
+        async def one(provider: Provider) -> bool:
+            cfg = getattr(provider, "cfg", None)
+            parts = urlsplit(getattr(cfg, "base_url", "") or "")
+            if not parts.hostname:
+                return False
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            timeout = float(getattr(cfg, "connect_timeout_s", 2.0))
+            try:
+                _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout)
+            except (OSError, TimeoutError):
+                return False
+            writer.close()
+            return True
+
+        names = [n for n, p in self._providers.items() if p.available()[0]]
+        found = await asyncio.gather(*(one(self._providers[n]) for n in names))
+        for name, ok in zip(names, found, strict=True):
+            self._reachable[name] = ok
         return dict(zip(names, found, strict=True))
 
     def status(self) -> list[dict[str, Any]]:
