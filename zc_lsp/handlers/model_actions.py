@@ -16,7 +16,6 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.agents.modelwork.source import is_stub_line
 from zc_lsp.handlers.code_actions import audit, cached_lines, guard_edits, to_workspace_edit
 from zc_lsp.handlers.convert import Lines, snapshot
 from zc_lsp.handlers.progress import Progress
@@ -86,6 +85,8 @@ def first_model(ls: Any, role: str = ROLE) -> str | None:
 
 def stub_at(lines: list[str], line: int) -> bool:
     """A stub on the cursor line or the next one (the body under a `def` line)."""
+    from zc_lsp.agents.modelwork.source import is_stub_line  # deferred: start-up time is the editor's
+
     return any(0 <= n < len(lines) and is_stub_line(lines[n].rstrip("\r\n")) for n in (line, line + 1))
 
 
