@@ -258,8 +258,10 @@ class _DashboardHandler(BaseHTTPRequestHandler):
         """Only a plain file name directly inside static/: no folders, no dot segments."""
         if not name or "/" in name or name.startswith(".") or ".." in name:
             raise BadRequest("static files are addressed by their plain name")
-        target = (STATIC_DIR / name).resolve()
-        if target.parent != STATIC_DIR.resolve() or not target.is_file() or target.suffix not in TYPES:
+        # Not resolved: status-render.js is a committed symlink to the side panel's renderer (one
+        # source of truth); the plain-name check above already keeps requests inside static/.
+        target = STATIC_DIR / name
+        if target.parent != STATIC_DIR or not target.is_file() or target.suffix not in TYPES:
             raise NotFound(f"no static file {name!r}")
         body = target.read_bytes()
         if name == "index.html":

@@ -7,6 +7,7 @@ computed in `codeAction/resolve` by the agents.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -255,19 +256,27 @@ async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
     snap = snapshot(doc)
     line = int(data.get("def_line", data.get("line", 0)))
     result = await services.agents.run(agent, AgentRequest(agent_action, doc=snap, span=Span(line, 0, line, 0)))
+    edit = offered_edit(ls, result)
+    if edit is not None:
+        action.edit = edit
+        await asyncio.to_thread(audit, services, "edit_offered", agent=agent, action=agent_action,
+                                files=[str(e.path) for e in result.edits])
+    return action
+
+
+def offered_edit(ls: Any, result: Any) -> types.WorkspaceEdit | None:
+    """The result's edits as a WorkspaceEdit, or None with the reason shown (failed, nothing, outside)."""
     if not result.ok:
         ls.show(f"ZombieCoder: {result.error}", types.MessageType.Warning)
-        return action
+        return None
     if not result.edits:
         ls.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
-        return action
-    outside = guard_edits(services.workspace_root, result.edits)
+        return None
+    outside = guard_edits(ls.services.workspace_root, result.edits)
     if outside:
         ls.show(f"ZombieCoder refused an edit outside the workspace: {outside}", types.MessageType.Error)
-        return action
-    action.edit = to_workspace_edit(ls, result.edits)
-    audit(services, "edit_offered", agent=agent, action=agent_action, files=[str(e.path) for e in result.edits])
-    return action
+        return None
+    return to_workspace_edit(ls, result.edits)
 
 
 def guard_edits(root: Any, edits: list[Any]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.handlers.code_actions import audit, cached_lines, guard_edits, to_workspace_edit
+from zc_lsp.handlers.code_actions import audit, cached_lines, offered_edit
 from zc_lsp.handlers.convert import Lines, snapshot
 from zc_lsp.handlers.progress import Progress
 
@@ -155,18 +155,11 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
             ROLE, AgentRequest(agent_action, doc=snap, span=span, args=args),
             progress=progress.report, cancel=progress.cancel, on_token=progress.stream,
         )
-    if not result.ok:
-        ls.show(f"ZombieCoder: {result.error}", types.MessageType.Warning)
-        return action
-    if not result.edits:
-        ls.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
-        return action
-    outside = guard_edits(services.workspace_root, result.edits)
-    if outside:
-        ls.show(f"ZombieCoder refused an edit outside the workspace: {outside}", types.MessageType.Error)
+    edit = offered_edit(ls, result)
+    if edit is None:
         return action
     label = f"{result.data.get('verification') or 'not verified'} ({result.provenance or 'offline'})"
-    action.edit = annotate(to_workspace_edit(ls, result.edits), label, result.summary)
+    action.edit = annotate(edit, label, result.summary)
     await asyncio.to_thread(audit, services, "edit_offered", agent=ROLE, action=agent_action, provider=result.provider, model=result.model,
           verified=bool(result.data.get("verified")), files=[str(e.path) for e in result.edits])
     return action

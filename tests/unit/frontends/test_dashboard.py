@@ -134,8 +134,8 @@ def test_the_renderer_copy_equals_the_side_panels_source() -> None:
     if not source.exists():
         pytest.skip("not running from the repository")
     assert (STATIC_DIR / "status-render.js").read_bytes() == source.read_bytes(), (
-        "zc_lsp/dashboard/static/status-render.js is a copy of editors/vscode/media/status-render.js: "
-        "copy it again (cp editors/vscode/media/status-render.js zc_lsp/dashboard/static/)")
+        "zc_lsp/dashboard/static/status-render.js must be the side panel's renderer (a symlink to "
+        "editors/vscode/media/status-render.js)")
 
 
 def test_static_files_load_nothing_remote() -> None:
