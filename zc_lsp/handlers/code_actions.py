@@ -289,20 +289,39 @@ def guard_edits(root: Any, edits: list[Any]) -> str | None:
     return None
 
 
+def client_edit_support(ls: Any) -> tuple[bool, bool]:
+    """(documentChanges, create files) as the client announced them."""
+    try:
+        caps = ls.client_capabilities.workspace.workspace_edit
+    except AttributeError:
+        return False, False
+    if caps is None:
+        return False, False
+    create = types.ResourceOperationKind.Create in (caps.resource_operations or [])
+    return bool(caps.document_changes), create
+
+
 def to_workspace_edit(ls: Any, edits: list[Any]) -> types.WorkspaceEdit:
+    """Edits the client can apply. A client that cannot create files gets them created empty first
+    (inside the workspace: guard_edits ran before), then plain edits into them."""
     versions: dict[str, int | None] = {}
     texts: dict[str, str] = {}
+    document_changes, can_create = client_edit_support(ls)
     from zc_lsp.handlers.convert import path_to_uri
 
     for fe in edits:
         uri = path_to_uri(fe.path)
+        if fe.create and not (document_changes and can_create):
+            fe.path.parent.mkdir(parents=True, exist_ok=True)
+            fe.path.touch(exist_ok=True)
+            fe.create = False
         if fe.create:
             versions[uri] = None
             continue
         doc = ls.workspace.get_text_document(uri)
         versions[uri] = doc.version
         texts[uri] = doc.source
-    return workspace_edit(edits, versions, ls.features["diagnostics"]._encoding(), texts)
+    return workspace_edit(edits, versions, ls.features["diagnostics"]._encoding(), texts, document_changes)
 
 
 def audit(services: Any, kind: str, **fields: Any) -> None:

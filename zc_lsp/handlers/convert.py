@@ -117,9 +117,21 @@ def fix_edits(diag: types.Diagnostic) -> tuple[str, list[TextEdit]] | None:
 
 
 def workspace_edit(
-    edits: list[FileEdit], versions: dict[str, int | None], encoding: str, texts: dict[str, str]
+    edits: list[FileEdit],
+    versions: dict[str, int | None],
+    encoding: str,
+    texts: dict[str, str],
+    document_changes: bool = True,
 ) -> types.WorkspaceEdit:
-    """FileEdits -> a WorkspaceEdit with document changes (file creation included)."""
+    """FileEdits -> a WorkspaceEdit: versioned document changes with file creation, or the plain
+    `changes` map for clients that support nothing else (files to create must then exist already)."""
+    if not document_changes:
+        plain: dict[str, list[types.TextEdit]] = {}
+        for fe in edits:
+            uri = path_to_uri(fe.path)
+            lines = Lines(texts.get(uri, ""), encoding)
+            plain.setdefault(uri, []).extend(types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in fe.edits)
+        return types.WorkspaceEdit(changes=plain)
     changes: list[Any] = []
     for fe in edits:
         uri = path_to_uri(fe.path)

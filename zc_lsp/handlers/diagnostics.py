@@ -120,10 +120,12 @@ class DiagnosticsFeature:
             self.suggestions[uri] = await asyncio.to_thread(autofix.observe_findings, snap, result.findings)
 
     def _encoding(self) -> str:
+        """The negotiated position encoding as "utf-8" / "utf-16" / "utf-32" (default utf-16)."""
         try:
-            return str(self.ls.workspace.position_encoding or "utf-16")
-        except Exception:
+            encoding = self.ls.workspace.position_encoding
+        except RuntimeError:  # no workspace before initialize
             return "utf-16"
+        return str(getattr(encoding, "value", encoding) or "utf-16")
 
     def debounce_ms(self) -> int:
         """The tuner may lengthen the debounce under load; the config value is the floor."""
