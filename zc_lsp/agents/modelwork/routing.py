@@ -23,7 +23,7 @@ async def ask(
     *,
     role: str,
     stream: bool | None = None,
-    max_tokens: int = 2048,
+    max_tokens: int | None = None,
     temperature: float = 0.2,
     **values: Any,
 ) -> ModelReply:
@@ -45,7 +45,7 @@ async def ask(
         role=role,
         prompt=rendered.prompt,
         system=rendered.system,
-        max_tokens=max_tokens,
+        max_tokens=max_tokens or int(ctx.settings.get("router.max_tokens", 2048) or 2048),
         temperature=temperature,
         stream=want_stream,
     )

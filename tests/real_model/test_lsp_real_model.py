@@ -1,0 +1,53 @@
+"""The whole path with a real model: editor -> zc-lsp -> router -> openai client -> llama.cpp server.
+
+A 270M base model: we assert plumbing and provenance (who answered), never answer quality.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
+
+from tests.e2e.conftest import SERVER_ENV, init_params, make_workspace, open_doc
+
+pytestmark = [pytest.mark.real_model, pytest.mark.timeout(180)]
+
+
+async def test_explain_is_answered_by_the_real_model_with_provenance(llama_url: str, tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path / "ws")
+    (workspace / ".zombiecoder.yaml").write_text(
+        "router:\n  chain: [openai, offline]\n  max_tokens: 24\n  retries: 0\n"
+        f"providers:\n  openai:\n    base_url: {llama_url}/v1\n    models: {{default: gemma3-270m}}\n"
+        "    first_token_timeout_s: 60\n    total_timeout_s: 120\n"
+        "background:\n  enabled: false\n"
+    )
+    config = ClientServerConfig(server_command=[sys.executable, "-m", "zc_lsp"], server_env=SERVER_ENV)
+    lsp = await config.start()
+    try:
+        await lsp.initialize_session(init_params(workspace))
+        uri = open_doc(lsp, workspace / "calc.py")
+        result = await asyncio.wait_for(
+            lsp.workspace_execute_command_async(types.ExecuteCommandParams(
+                command="zc.explain",
+                arguments=[uri, {"start": {"line": 8, "character": 0}, "end": {"line": 8, "character": 0}}, {"show": False}],
+            )),
+            150,
+        )
+        assert result["ok"] is True
+        assert (result["provider"], result["model"]) == ("openai", "gemma3-270m"), result
+        assert result["markdown"].strip()
+        # The streamed reply reached the editor as progress messages.
+        messages = [v.message for reports in lsp.progress_reports.values() for v in reports
+                    if isinstance(v, types.WorkDoneProgressReport) and v.message]
+        flat = " ".join(result["markdown"].split())
+        assert any(m.strip() and " ".join(m.split()) in flat for m in messages), (messages, flat)
+        status = await lsp.workspace_execute_command_async(types.ExecuteCommandParams(command="zc.status", arguments=[]))
+        assert status["last_provenance"].startswith("openai/gemma3-270m")
+        await lsp.shutdown_session()
+    finally:
+        await lsp.stop()
