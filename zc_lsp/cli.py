@@ -92,6 +92,8 @@ async def cmd_review(args: argparse.Namespace) -> int:
             if not result.ok:
                 skipped.append(f"{path}: {result.error}")
                 continue
+            for problem in result.data.get("errors") or []:  # an engine that could not run: say so
+                skipped.append(f"{path}: {problem}")
             for f in result.findings:
                 results.append({"path": str(path), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
                                 "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,

@@ -89,7 +89,8 @@ class BestPracticesAgent:
         # all three (and kills the subprocesses).
         jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
         if use_bandit:
-            jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s)))
+            skip = tuple(ctx.settings.get("diagnostics.bandit_skip") or ())
+            jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip)))
         if use_secrets:
             jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name)))
         results = dict(zip(running, await with_cancel_token(asyncio.gather(*jobs), ctx.cancel, "review"), strict=True))

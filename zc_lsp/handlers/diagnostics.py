@@ -38,6 +38,7 @@ class DiagnosticsFeature:
         self.pending: dict[str, asyncio.Task[Any]] = {}
         self.sources: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self.skipped: set[str] = set()
+        self.reported: set[str] = set()  # engine problems already shown to the user
         self.last_latency_ms: float | None = None
         self.suggestions: dict[str, list[Any]] = {}  # auto-fix suggestions per document, offered as code actions
 
@@ -105,6 +106,11 @@ class DiagnosticsFeature:
                 log.warning("review of %s failed: %s", uri, result.error)
                 self.ls.log_to_client(f"ZombieCoder review of {uri} failed: {result.error}")
                 return
+            for problem in result.data.get("errors") or []:
+                # An engine that could not run (a broken ruff config, bandit crashing): once per reason.
+                if problem not in self.reported:
+                    self.reported.add(problem)
+                    self.ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
             lines = Lines(snap.text, self._encoding())
             diags = [diagnostic(f, lines) for f in result.findings]
             self.set_source(uri, "review", diags, snap.version)

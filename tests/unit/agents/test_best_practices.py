@@ -38,11 +38,21 @@ async def test_demo_project_review_finds_every_planted_problem(demo_project, mak
     assert codes["E722"].span.start_line == 24
     # bandit's B602 is ruff's S602 on the same line: reported once, by ruff.
     assert "B602" not in codes
-    assert any(f.engine == "bandit" for f in result.findings)  # e.g. B404 import subprocess
+    # B404 ("import subprocess") is skipped by default (diagnostics.bandit_skip): noise on its own.
+    assert "B404" not in codes and result.data["counts"]["bandit"] == 0
     assert result.provider == "offline" and result.model == "ruff+bandit+secrets"
     assert set(result.data["counts"]) == {"ruff", "bandit", "secrets"}
     assert "| ruff |" in result.summary
     assert all(DEMO_TOKEN not in f.message for f in result.findings)
+
+
+async def test_bandit_only_findings_are_reported_when_not_skipped(demo_project, make_ctx, snapshot, agent_settings):
+    path = demo_project / "src" / "demo_app" / "tools.py"
+    settings = agent_settings(demo_project, diagnostics={"banditSkip": []})
+    result = await review(make_ctx(demo_project, settings=settings), snapshot(path), bandit=True)
+    codes = by_code(result)
+    assert codes["B404"].engine == "bandit" and codes["B404"].span.start_line == 3
+    assert codes["B404"].url and "bandit" in codes["B404"].url
 
 
 async def test_ruff_fix_edits_remove_the_finding_even_after_wide_characters(tmp_path, make_ctx, snapshot, apply_edits):

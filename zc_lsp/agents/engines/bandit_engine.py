@@ -53,12 +53,17 @@ def finding_from_bandit(item: dict[str, Any], lines: list[str]) -> Finding:
     )
 
 
-async def bandit_scan(text: str, filename: str, timeout_s: float = 60.0) -> list[Finding]:
-    """Run bandit on a temp copy of `text` (so unsaved edits are what gets checked)."""
+async def bandit_scan(text: str, filename: str, timeout_s: float = 60.0, skip: tuple[str, ...] = ()) -> list[Finding]:
+    """Run bandit on a temp copy of `text` (so unsaved edits are what gets checked).
+
+    `skip`: bandit test ids not to run (diagnostics.bandit_skip), e.g. B404 "import subprocess".
+    """
     with tempfile.TemporaryDirectory(prefix="zc-bandit-") as tmp:
         path = Path(tmp) / (Path(filename).name or "snapshot.py")
         path.write_text(text, encoding="utf-8")
         args = [sys.executable, "-m", "bandit", "-f", "json", "-q", str(path)]
+        if skip:
+            args[-1:-1] = ["-s", ",".join(skip)]
         res = await run_process(args, cwd=Path(tmp), timeout_s=timeout_s)
     # bandit: 0 clean, 1 issues found; anything else is a crash or bad arguments.
     if res.returncode not in (0, 1):
