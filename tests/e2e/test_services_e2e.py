@@ -88,3 +88,20 @@ async def test_scheduler_batch_and_alert_commands(client: LanguageClient, worksp
     assert status["queue"]["workers"] == 3 and "scheduler" in status
     with pytest.raises(Exception, match="alert id"):
         await execute(client, "zc.ackAlert", "not-a-number")
+
+
+async def test_a_broken_ruff_config_is_reported_and_other_engines_still_answer(client: LanguageClient, workspace: Path):
+    (workspace / "ruff.toml").write_text("line-length = 'very long'\n")
+    uri = open_doc(client, workspace / "calc.py", text="API_KEY = 'sk-" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0uv'\n")
+
+    async def told() -> str:
+        while True:
+            for message in client.messages:
+                if "ruff" in message.message.lower():
+                    return message.message
+            await asyncio.sleep(0.05)
+
+    message = await asyncio.wait_for(told(), 30)
+    assert "ruff.toml" in message or "config" in message.lower()
+    diags = await wait_for_diagnostics(client, uri, lambda d: any(str(x.code).startswith("ZC-SECRET") for x in d))
+    assert all("a1B2c3D4" not in d.message for d in diags)  # the secret itself is never echoed
