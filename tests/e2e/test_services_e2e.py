@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +60,17 @@ async def test_memory_search_and_wipe_with_confirmation(client: LanguageClient, 
     assert asked and "verifier" in asked[0]
     found = await execute(client, "zc.memory.search", "test_divide_wrong", "verifier")
     assert found["items"] == []
+    # The audit log recorded the test run and the commands, and its hash chain verifies.
+    await asyncio.sleep(0.5)  # command audits are written just after the reply
+    cli = [sys.executable, "-m", "zc_lsp.cli", "audit"]
+    tail = subprocess.run([*cli, "tail", "--workspace", str(workspace), "-n", "50", "--format", "json"],
+                          env=SERVER_ENV, capture_output=True, text=True, timeout=60)
+    assert tail.returncode == 0, tail.stderr
+    kinds = {row["kind"] for row in json.loads(tail.stdout)}
+    assert {"test_run", "command"} <= kinds, kinds
+    verify = subprocess.run([*cli, "verify", "--workspace", str(workspace)], env=SERVER_ENV, capture_output=True,
+                            text=True, timeout=60)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
 async def test_scheduler_batch_and_alert_commands(client: LanguageClient, workspace: Path):

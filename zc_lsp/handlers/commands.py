@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.handlers.code_actions import audit
 from zc_lsp.handlers.command_support import (
     doc_for,
     parse_args,
@@ -30,6 +31,8 @@ from zc_lsp.handlers.progress import Progress
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[Any]]
+# Commands that only read: not written to the audit log (the side panel polls some of them).
+READ_ONLY = {"zc.status", "zc.report", "zc.scheduler.list", "zc.batch.list", "zc.memory.search", "zc.doctor"}
 SKIP_DIRS = {
     ".git",
     ".venv",
@@ -69,8 +72,11 @@ def register(ls: Any) -> None:
                 except (RuntimeError, TimeoutError) as exc:
                     raise JsonRpcInternalError(str(exc)) from exc
                 track(ls)
+                outcome = "error"
                 try:
-                    return await fn(*args)
+                    value = await fn(*args)
+                    outcome = "ok" if not isinstance(value, dict) or value.get("ok", True) else "failed"
+                    return value
                 except JsonRpcException:
                     raise
                 except asyncio.CancelledError as exc:
@@ -83,6 +89,9 @@ def register(ls: Any) -> None:
                     raise JsonRpcInternalError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
                 finally:
                     untrack(ls)
+                    if name not in READ_ONLY:
+                        ls.spawn(asyncio.to_thread(audit, ls.services, "command", command=name, outcome=outcome),
+                                 name="audit command")
 
             commands[name] = wrapper
             ls.command(name)(wrapper)
@@ -293,7 +302,12 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
             applied = await ls.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")
             )
-            return reply(ls, result, applied=bool(applied and applied.applied))
+            done = bool(applied and applied.applied)
+            if done:
+                await asyncio.to_thread(audit, ls.services, "edit_applied", command=name, agent=agent, action=action,
+                                        provider=result.provider, model=result.model,
+                                        files=[str(e.path) for e in result.edits])
+            return reply(ls, result, applied=done)
         return reply(ls, result)
 
     command(name)(handler)
