@@ -235,3 +235,14 @@ async def test_status_notifications_are_pushed_on_change(client: LanguageClient,
         if done["best_practices"] >= 1 and "queue" in later and "alerts" in later:
             break
         assert loop.time() < deadline
+
+
+async def test_many_documents_opened_at_once_all_get_diagnostics(client: LanguageClient, workspace: Path):
+    uris = []
+    for n in range(12):
+        path = workspace / f"mod{n}.py"
+        path.write_text(f"import os\n\n\ndef f{n}(x):\n    return x == None\n")
+        uris.append(open_doc(client, path))
+    for uri in uris:
+        diags = await wait_for_diagnostics(client, uri, lambda d: any(x.code == "F401" for x in d), timeout=60)
+        assert any(x.code == "E711" for x in diags)  # `== None`

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from typing import Any
 
@@ -39,8 +40,16 @@ class DiagnosticsFeature:
         self.sources: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self.skipped: set[str] = set()
         self.reported: set[str] = set()  # engine problems already shown to the user
+        # Many documents opened at once (an editor restoring its tabs) must not start dozens of
+        # ruff/bandit processes together: reviews queue here, at most one per core.
+        self._slots: asyncio.Semaphore | None = None
         self.last_latency_ms: float | None = None
         self.suggestions: dict[str, list[Any]] = {}  # auto-fix suggestions per document, offered as code actions
+
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(max(1, os.cpu_count() or 1))
+        return self._slots
 
     # -- entry points from document notifications -------------------------------------------
     def schedule(self, uri: str, delay_ms: int, bandit: bool) -> None:
@@ -94,11 +103,14 @@ class DiagnosticsFeature:
         # Fast engines first so the user sees ruff's findings at once; bandit follows when asked.
         passes = [False, True] if bandit else [False]
         for with_bandit in passes:
-            result = await services.agents.run(
-                "best_practices",
-                AgentRequest("review", doc=snap, args={"bandit": with_bandit}),
-                user_requested=False,
-            )
+            async with self.slots():
+                if self.ls.workspace.get_text_document(uri).version != snap.version:
+                    return  # changed while queued: the newer review will run instead
+                result = await services.agents.run(
+                    "best_practices",
+                    AgentRequest("review", doc=snap, args={"bandit": with_bandit}),
+                    user_requested=False,
+                )
             current = self.ls.workspace.get_text_document(uri)
             if current.version != snap.version:
                 return  # stale: a newer change has its own review coming
