@@ -21,11 +21,12 @@ pytestmark = pytest.mark.timeout(60)
 class RawClient:
     """Speaks LSP framing by hand, so tests can send what a well-behaved client never would."""
 
-    def __init__(self, workspace: Path, process_id: int | None = None) -> None:
+    def __init__(self, workspace: Path, process_id: int | None = None, capabilities: dict[str, Any] | None = None) -> None:
         self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.environ.get("ZC_TEST_STDERR", os.devnull), "ab"), env=SERVER_ENV)
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
-        self.request(1, "initialize", {"processId": process_id, "rootUri": workspace.as_uri(), "capabilities": {}})
+        self.request(1, "initialize", {"processId": process_id, "rootUri": workspace.as_uri(),
+                                       "capabilities": capabilities or {}})
         assert "result" in self.wait_reply(1)
         self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 

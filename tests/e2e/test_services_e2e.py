@@ -119,3 +119,57 @@ async def test_a_broken_ruff_config_is_reported_and_other_engines_still_answer(c
     assert "ruff.toml" in message or "config" in message.lower()
     diags = await wait_for_diagnostics(client, uri, lambda d: any(str(x.code).startswith("ZC-SECRET") for x in d))
     assert all("a1B2c3D4" not in d.message for d in diags)  # the secret itself is never echoed
+
+
+LITERALS = {"textDocument": {"codeAction": {"codeActionLiteralSupport": {
+    "codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}}}}}
+
+
+@pytest.mark.parametrize("capabilities", [LITERALS, {}], ids=["literals-no-resolve", "commands-only"])
+def test_clients_without_resolve_get_actions_that_apply_through_a_command(tmp_path: Path, capabilities) -> None:
+    """Older clients: no codeAction/resolve (and, without literals, LSP says Command[] only).
+
+    Spoken to over raw JSON: a typed client library guesses Command vs CodeAction for us.
+    """
+    from .test_bad_input import RawClient
+
+    raw = RawClient(make_workspace(tmp_path / "ws"), capabilities=capabilities)
+    try:
+        path = tmp_path / "ws" / "calc.py"
+        raw.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": path.as_uri(), "languageId": "python", "version": 1, "text": path.read_text()}}})
+        raw.request(10, "textDocument/codeAction", {
+            "textDocument": {"uri": path.as_uri()},
+            "range": {"start": {"line": 8, "character": 4}, "end": {"line": 8, "character": 4}},
+            "context": {"diagnostics": []}})
+        listed = raw.wait_reply(10)["result"]
+        docstring = next(item for item in listed if "Add docstring to `divide`" in item["title"])
+        if capabilities:
+            assert "edit" not in docstring and docstring["kind"] == "refactor.rewrite"
+            command = docstring["command"]
+        else:
+            assert all(set(item) == {"title", "command", "arguments"} for item in listed), listed
+            command = docstring
+        assert command["command"] == "zc.applyCodeAction"
+        raw.request(11, "workspace/executeCommand", {"command": command["command"], "arguments": command["arguments"]})
+        apply = raw.wait_notification("workspace/applyEdit")  # a request from the server: answer it
+        raw.send({"jsonrpc": "2.0", "id": apply["id"], "result": {"applied": True}})
+        assert raw.wait_reply(11)["result"] == {"ok": True, "applied": True}
+        # These clients announced no documentChanges: the edit comes as the plain `changes` map.
+        edits = apply["params"]["edit"]["changes"][path.as_uri()]
+        assert '"""' in "".join(e["newText"] for e in edits)
+        if not capabilities:
+            # A ready quick fix (ruff's own edit) travels as a zc.applyEdit command.
+            unused = {"range": {"start": {"line": 0, "character": 7}, "end": {"line": 0, "character": 9}},
+                      "message": "`os` imported but unused", "code": "F401", "source": "zombiecoder",
+                      "data": {"fix": [{"s": [0, 0, 1, 0], "t": ""}], "fix_title": "Remove unused import: `os`"}}
+            raw.request(12, "textDocument/codeAction", {"textDocument": {"uri": path.as_uri()}, "range": unused["range"],
+                                                        "context": {"diagnostics": [unused]}})
+            fix = next(i for i in raw.wait_reply(12)["result"] if "Remove unused import" in i["title"])
+            assert fix["command"] == "zc.applyEdit"
+            raw.request(13, "workspace/executeCommand", {"command": fix["command"], "arguments": fix["arguments"]})
+            apply = raw.wait_notification("workspace/applyEdit")
+            raw.send({"jsonrpc": "2.0", "id": apply["id"], "result": {"applied": True}})
+            assert raw.wait_reply(13)["result"]["applied"] is True
+    finally:
+        raw.close()

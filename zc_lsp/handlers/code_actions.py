@@ -15,7 +15,7 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest, Span
-from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, workspace_edit
+from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, uri_to_path, workspace_edit
 
 log = logging.getLogger(__name__)
 
@@ -334,6 +334,57 @@ def audit(services: Any, kind: str, **fields: Any) -> None:
         log.exception("audit write failed")
 
 
+APPLY_COMMAND = "zc.applyCodeAction"
+APPLY_EDIT_COMMAND = "zc.applyEdit"
+
+
+def client_takes_literals(ls: Any) -> bool:
+    try:
+        return ls.client_capabilities.text_document.code_action.code_action_literal_support is not None
+    except AttributeError:
+        return False
+
+
+def as_command(ls: Any, action: types.CodeAction) -> types.Command:
+    """A code action as a plain Command, for clients that only run commands."""
+    if action.command is not None and action.edit is None:
+        return types.Command(title=action.title, command=action.command.command, arguments=action.command.arguments)
+    if action.edit is not None:
+        edit = ls.protocol._converter.unstructure(action.edit)
+        return types.Command(title=action.title, command=APPLY_EDIT_COMMAND, arguments=[edit])
+    return types.Command(title=action.title, command=APPLY_COMMAND, arguments=[action.data])
+
+
+def client_resolves_edits(ls: Any) -> bool:
+    try:
+        support = ls.client_capabilities.text_document.code_action.resolve_support
+    except AttributeError:
+        return False
+    return bool(support and "edit" in (support.properties or []))
+
+
+async def apply_code_action(ls: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """For clients without codeAction/resolve: compute the action's edit here and apply it."""
+    action = await resolve_action(ls, types.CodeAction(title=str(data.get("action", "action")), data=data))
+    if action.edit is None:
+        return {"ok": False, "applied": False}
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=action.edit, label=action.title))
+    return {"ok": True, "applied": bool(result and result.applied)}
+
+
+async def apply_ready_edit(ls: Any, edit: types.WorkspaceEdit) -> dict[str, Any]:
+    """`zc.applyEdit`: a ready edit from a Command-only listing, applied if it stays in the workspace."""
+    uris = [c.text_document.uri for c in edit.document_changes or [] if isinstance(c, types.TextDocumentEdit)]
+    uris += list((edit.changes or {}).keys())
+    root = ls.services.workspace_root.resolve()
+    for uri in uris:
+        path = uri_to_path(uri)
+        if path is None or (path.resolve() != root and root not in path.resolve().parents):
+            return {"ok": False, "applied": False, "error": f"refused an edit outside the workspace: {uri}"}
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder"))
+    return {"ok": True, "applied": bool(result and result.applied)}
+
+
 def register(ls: Any) -> None:
     ls.features.setdefault("model_actions", lambda actions, params, data, only: None)
     ls.features.setdefault("model_resolvers", {})
@@ -341,8 +392,17 @@ def register(ls: Any) -> None:
     @ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
     )
-    def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
-        return list_actions(ls, params)
+    def code_action(params: types.CodeActionParams) -> list[types.CodeAction | types.Command]:
+        actions = list_actions(ls, params)
+        if not client_takes_literals(ls):
+            return [as_command(ls, action) for action in actions]  # LSP: such clients get Commands only
+        if not client_resolves_edits(ls):
+            # A client that cannot resolve would show actions that do nothing: give each a command
+            # that computes the edit on the server and applies it with workspace/applyEdit instead.
+            for action in actions:
+                if action.edit is None and action.command is None and isinstance(action.data, dict):
+                    action.command = types.Command(title=action.title, command=APPLY_COMMAND, arguments=[action.data])
+        return actions
 
     @ls.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(action: types.CodeAction) -> types.CodeAction:

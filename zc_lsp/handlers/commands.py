@@ -252,6 +252,26 @@ def register(ls: Any) -> None:
             ls.show(f"ZombieCoder could not speak: {result.get('error')}", types.MessageType.Warning)
         return result
 
+    @command("zc.applyCodeAction")
+    async def apply_code_action_cmd(*raw: Any) -> dict[str, Any]:
+        from zc_lsp.handlers.code_actions import apply_code_action
+
+        if len(raw) != 1 or not isinstance(raw[0], dict) or "uri" not in raw[0]:
+            raise JsonRpcInvalidParams("zc.applyCodeAction takes the code action's data object")
+        return await apply_code_action(ls, raw[0])
+
+    @command("zc.applyEdit")
+    async def apply_edit_cmd(*raw: Any) -> dict[str, Any]:
+        from zc_lsp.handlers.code_actions import apply_ready_edit
+
+        if len(raw) != 1 or not isinstance(raw[0], dict):
+            raise JsonRpcInvalidParams("zc.applyEdit takes one WorkspaceEdit object")
+        try:
+            edit = ls.protocol._converter.structure(raw[0], types.WorkspaceEdit)
+        except Exception as exc:  # cattrs raises validation groups: all mean "not a WorkspaceEdit"
+            raise JsonRpcInvalidParams(f"not a WorkspaceEdit: {exc}") from exc
+        return await apply_ready_edit(ls, edit)
+
     @command("zc.report")
     async def report(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["id"], required=1)
