@@ -171,5 +171,6 @@ def test_clients_without_resolve_get_actions_that_apply_through_a_command(tmp_pa
             apply = raw.wait_notification("workspace/applyEdit")
             raw.send({"jsonrpc": "2.0", "id": apply["id"], "result": {"applied": True}})
             assert raw.wait_reply(13)["result"]["applied"] is True
+            assert apply["params"]["edit"]["changes"][path.as_uri()][0]["newText"] == ""
     finally:
         raw.close()

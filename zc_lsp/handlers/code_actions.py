@@ -14,7 +14,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.agents.base import AgentRequest, Span
+from zc_lsp.agents.base import AgentRequest, Span, TextEdit
 from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, uri_to_path, workspace_edit
 
 log = logging.getLogger(__name__)
@@ -103,15 +103,7 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             code = str(diag.code) if diag.code is not None else ""
             if fix is not None:
                 title, edits = fix
-                lines = Lines(doc.source, encoding)
-                edit = types.WorkspaceEdit(
-                    document_changes=[
-                        types.TextDocumentEdit(
-                            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version),
-                            edits=[types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in edits],
-                        )
-                    ]
-                )
+                edit = one_document_edit(ls, doc, Lines(doc.source, encoding), edits)
                 actions.append(
                     _action(
                         f"{title} ({code})",
@@ -207,6 +199,15 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
     return actions
 
 
+def one_document_edit(ls: Any, doc: Any, lines: Lines, edits: list[TextEdit]) -> types.WorkspaceEdit:
+    """Edits to one open document, versioned when the client takes documentChanges, else plain."""
+    text_edits = [types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in edits]
+    if not client_edit_support(ls)[0]:
+        return types.WorkspaceEdit(changes={doc.uri: text_edits})
+    identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
+    return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=list(text_edits))])
+
+
 def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types.CodeAction]:
     """Auto-fix suggestions (mode `suggest`) with ready edits, on the lines asked about."""
     found = []
@@ -216,14 +217,7 @@ def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types
         if not suggestion.edits or suggestion.applied or line is None or not rng.start.line <= line <= rng.end.line:
             continue
         lines = lines or Lines(doc.source, ls.features["diagnostics"]._encoding())
-        edit = types.WorkspaceEdit(
-            document_changes=[
-                types.TextDocumentEdit(
-                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version),
-                    edits=[types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in suggestion.edits],
-                )
-            ]
-        )
+        edit = one_document_edit(ls, doc, lines, suggestion.edits)
         found.append(_action(f"Auto-fix: {suggestion.title}", types.CodeActionKind.QuickFix, edit=edit))
     return found
 
