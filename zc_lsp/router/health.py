@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 
 class CircuitBreaker:
@@ -112,3 +114,17 @@ def price_of(prices: dict[str, dict[str, float]], provider: str, model: str, tok
     """USD for one call from `router.prices` ("provider/model" or "provider": {in, out} per 1M)."""
     price = prices.get(f"{provider}/{model}") or prices.get(provider) or {}
     return (tokens_in * float(price.get("in", 0)) + tokens_out * float(price.get("out", 0))) / 1_000_000
+
+
+async def tcp_reachable(base_url: str, timeout_s: float) -> bool:
+    """Whether anything accepts a TCP connection at the URL's host and port (no HTTP, no SDK)."""
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        return False
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout_s)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    return True

@@ -18,12 +18,11 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from zc_lsp.router._common import provider_config
 from zc_lsp.router.base import ModelReply, ModelRequest, NoModelAvailable, Provider, ProviderError, Usage
 from zc_lsp.router.cache import CachedReply, ReplyStore, cache_key, prompt_sha256
-from zc_lsp.router.health import CircuitBreaker, ProviderStats, price_of
+from zc_lsp.router.health import CircuitBreaker, ProviderStats, price_of, tcp_reachable
 from zc_lsp.router.redact import Redaction, no_redaction, redact
 from zc_lsp.router.sanitize import strip_invisible
 
@@ -359,17 +358,7 @@ class ModelRouter:
 
         async def one(provider: Provider) -> bool:
             cfg = getattr(provider, "cfg", None)
-            parts = urlsplit(getattr(cfg, "base_url", "") or "")
-            if not parts.hostname:
-                return False
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            timeout = float(getattr(cfg, "connect_timeout_s", 2.0))
-            try:
-                _, writer = await asyncio.wait_for(asyncio.open_connection(parts.hostname, port), timeout)
-            except (OSError, TimeoutError):
-                return False
-            writer.close()
-            return True
+            return await tcp_reachable(getattr(cfg, "base_url", "") or "", float(getattr(cfg, "connect_timeout_s", 2.0)))
 
         names = [n for n, p in self._providers.items() if p.available()[0]]
         found = await asyncio.gather(*(one(self._providers[n]) for n in names))
