@@ -23,8 +23,30 @@
     vscode.postMessage({ type: action, id: data.id });
   });
 
+  var player = document.getElementById("player");
+
+  // zc.speak's audio: one player above the status, replaced by the next one.
+  function play(src, label) {
+    if (!player || typeof src !== "string") return;
+    player.textContent = "";
+    var caption = document.createElement("div");
+    caption.className = "zc-muted";
+    caption.textContent = typeof label === "string" ? label : "ZombieCoder speech";
+    var audio = document.createElement("audio");
+    audio.controls = true;
+    audio.autoplay = true;
+    audio.src = src;
+    player.appendChild(caption);
+    player.appendChild(audio);
+    player.hidden = false;
+  }
+
   window.addEventListener("message", function (event) {
     var msg = event.data;
+    if (msg && typeof msg === "object" && msg.type === "play") {
+      play(msg.src, msg.label);
+      return;
+    }
     if (!msg || typeof msg !== "object" || msg.type !== "state") return;
     if (msg.snapshot && typeof msg.snapshot === "object" && !Array.isArray(msg.snapshot)) {
       snapshot = msg.snapshot;

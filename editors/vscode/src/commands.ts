@@ -62,7 +62,12 @@ export function formatTestRun(r: TestRun): string {
 export function registerCommands(
   context: vscode.ExtensionContext,
   server: ZcServer,
-  actions: { showPanel: () => Promise<void>; openReport: (id: number | string) => Promise<void>; lastSnapshot: () => unknown },
+  actions: {
+    showPanel: () => Promise<void>;
+    openReport: (id: number | string) => Promise<void>;
+    lastSnapshot: () => unknown;
+    play: (audioPath: string, label: string) => Promise<boolean>;
+  },
 ): void {
   const run = (id: string, fn: () => Promise<unknown>) =>
     context.subscriptions.push(
@@ -140,6 +145,7 @@ export function registerCommands(
       server.execute<{ audio_path?: string; engine?: string }>("zc.speak", [editor.document.uri.toString(), selectionRange(editor)]),
     );
     if (!r?.audio_path) throw new Error("no audio was produced");
+    if (await actions.play(r.audio_path, `spoken with ${r.engine ?? "?"}`)) return;
     const choice = await vscode.window.showInformationMessage(`ZombieCoder spoke with ${r.engine ?? "?"}: ${r.audio_path}`, "Reveal");
     if (choice) await vscode.commands.executeCommand("revealFileInOS", vscode.Uri.file(r.audio_path));
   });

@@ -128,6 +128,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     openReport,
     lastSnapshot: () => panel.lastSnapshot,
+    play: async (audioPath: string, label: string) => {
+      await vscode.commands.executeCommand("zombiecoder.status.focus");
+      return panel.play(audioPath, label);
+    },
   });
 
   if (!vscode.workspace.isTrusted) {

@@ -350,13 +350,30 @@ async function main() {
     console.log(`[e2e] status bar: ${barText.replace(/\s+/g, " ")}`);
     step("status_panel_live");
 
+    // 5a. Speak: the explanation of the cursor's code is read out and plays in the side panel.
+    await page.locator(".editor-instance .view-lines").first().click();
+    await palette(page, "ZombieCoder: Speak");
+    const speechFrame = await statusFrame(page, STEP_TIMEOUT);
+    const audio = speechFrame.locator("#player audio").first();
+    await audio.waitFor({ state: "attached", timeout: 90_000 });
+    const audioSrc = (await audio.getAttribute("src")) ?? "";
+    if (!/audio/.test(audioSrc)) throw new Error(`the panel's player has no audio file: ${audioSrc}`);
+    // The webview can read the file: its metadata loads and the duration is known.
+    await speechFrame.waitForFunction(() => {
+      const el = document.querySelector("#player audio");
+      return el && el.readyState >= 1 && el.duration > 0;
+    }, undefined, { timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "06b-speech-player.png") });
+    step("speech_in_panel");
+
     // 5. Server crash: the client restarts it; the panel says "restarting", then "running" again.
     const serverPid = descendants(cs.pid).find((pid) => /-m\0zc_lsp/.test(cmdline(pid)));
     if (!serverPid) throw new Error("the zc_lsp server process was not found under code-server");
+    const crashFrame = await statusFrame(page, STEP_TIMEOUT); // the speech step may have reloaded the webview
     process.kill(serverPid, "SIGKILL");
-    await frame.locator(".zc-conn-restarting").waitFor({ timeout: 15_000 });
+    await crashFrame.locator(".zc-conn-restarting").waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, "07-restarting.png") });
-    await frame.locator(".zc-conn-running").waitFor({ timeout: STEP_TIMEOUT });
+    await crashFrame.locator(".zc-conn-running").waitFor({ timeout: STEP_TIMEOUT });
     const newPid = descendants(cs.pid).find((pid) => /-m\0zc_lsp/.test(cmdline(pid)));
     if (!newPid || newPid === serverPid) throw new Error("the server was not restarted");
     step("crash_restart");
@@ -369,7 +386,7 @@ async function main() {
     const missing = page.locator(".notification-toast", { hasText: /not installed for/ }).first();
     await missing.waitFor({ timeout: STEP_TIMEOUT });
     await missing.locator("a.monaco-button, .monaco-button", { hasText: "Install ZombieCoder" }).first().waitFor({ timeout: 5_000 });
-    await frame.locator(".zc-conn-stopped").waitFor({ timeout: STEP_TIMEOUT });
+    await crashFrame.locator(".zc-conn-stopped").waitFor({ timeout: STEP_TIMEOUT });
     await page.screenshot({ path: path.join(ARTIFACTS, "08-missing-package.png") });
     step("missing_package_message");
     ok = true;

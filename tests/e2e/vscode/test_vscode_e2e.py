@@ -90,8 +90,8 @@ def test_vsix_files_are_built_for_vscode_and_cursor() -> None:
 
 
 def test_code_server_end_to_end(tmp_path: Path) -> None:
-    """Problems panel, lightbulb quick fix, Run Tests from the palette, live status panel,
-    crash restart, and the one message for an interpreter without the package."""
+    """Problems panel, lightbulb quick fix, Run Tests from the palette, live status panel, speech
+    played in the panel, crash restart, and the one message for an interpreter without the package."""
     _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
     build = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build-vsix.sh")],
@@ -111,7 +111,7 @@ def test_code_server_end_to_end(tmp_path: Path) -> None:
     print(proc.stdout[-4000:])
     assert proc.returncode == 0, f"e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{proc.stderr[-12000:]}"
     shots = ("01-problems.png", "02-quick-fix-menu.png", "03-after-quick-fix.png", "04-run-tests.png",
-             "05-status-panel.png", "06-status-panel-live-update.png", "07-restarting.png",
+             "05-status-panel.png", "06-status-panel-live-update.png", "06b-speech-player.png", "07-restarting.png",
              "08-missing-package.png")
     for shot in shots:
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
