@@ -246,3 +246,25 @@ async def test_many_documents_opened_at_once_all_get_diagnostics(client: Languag
     for uri in uris:
         diags = await wait_for_diagnostics(client, uri, lambda d: any(x.code == "F401" for x in d), timeout=60)
         assert any(x.code == "E711" for x in diags)  # `== None`
+
+
+async def test_cancel_button_on_the_progress_stops_a_test_run(client: LanguageClient, workspace: Path):
+    (workspace / "tests" / "test_calc.py").write_text("import time\n\n\ndef test_sleeps():\n    time.sleep(30)\n")
+    before = set(client.progress_reports)
+    request = asyncio.ensure_future(execute(client, "zc.runTests", (workspace / "tests" / "test_calc.py").as_uri()))
+    server = psutil.Process(client._server.pid)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while not pytest_children(server) or not set(client.progress_reports) - before:
+        assert loop.time() < deadline, "the test run or its progress never started"
+        await asyncio.sleep(0.1)
+    token = next(iter(set(client.progress_reports) - before))
+    begin = client.progress_reports[token][0]
+    assert isinstance(begin, types.WorkDoneProgressBegin) and begin.cancellable
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=token))
+    with pytest.raises(Exception, match="(?i)cancel"):
+        await asyncio.wait_for(request, 10)
+    deadline = loop.time() + 10
+    while pytest_children(server):
+        assert loop.time() < deadline, "pytest still running after the progress was cancelled"
+        await asyncio.sleep(0.1)
