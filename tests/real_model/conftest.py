@@ -32,3 +32,13 @@ def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = xllamacpp.Server(params)  # serves HTTP in its own threads until garbage-collected
     yield f"http://127.0.0.1:{params.port}"
     del server
+
+
+@pytest.fixture(scope="session")
+def ollama_url(llama_url: str) -> Iterator[str]:
+    """The same real model behind an Ollama-API front (see ollama_front.py)."""
+    from tests.real_model.ollama_front import make_front
+
+    front = make_front(llama_url, "gemma3-270m")
+    yield f"http://127.0.0.1:{front.server_address[1]}"
+    front.shutdown()

@@ -41,3 +41,23 @@ async def test_real_model_answers_through_provider(llama_url: str, provider: str
     assert reply.tokens_out > 0 and not reply.cached and reply.attempts == []
     assert streamed.text and "".join(tokens) == streamed.text and streamed.first_token_ms is not None
     assert time.monotonic() - start < 30
+
+
+async def test_real_model_answers_through_the_ollama_provider(ollama_url: str) -> None:
+    settings = make_settings({
+        "providers.ollama.host": ollama_url, "providers.ollama.models": {"default": "gemma3-270m"},
+        "providers.ollama.first_token_timeout_s": 30, "router.chain": ["ollama", "offline"],
+        "router.retries": 0, "router.cache": False,
+    })
+    router = ModelRouter(settings, env={})
+    try:
+        reply = await router.complete(ModelRequest(role="conversational", prompt="Say hello.", max_tokens=8))
+        tokens: list[str] = []
+        streamed = await router.complete(ModelRequest(role="conversational", prompt="Count: 1, 2,", max_tokens=8),
+                                         on_token=tokens.append)
+        models = await router.list_models()
+    finally:
+        await router.aclose()
+    assert reply.text.strip() and (reply.provider, reply.model) == ("ollama", "gemma3-270m")
+    assert streamed.text and "".join(tokens) == streamed.text
+    assert models["ollama"] == ["gemma3-270m"]
