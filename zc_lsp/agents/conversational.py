@@ -18,7 +18,7 @@ from typing import Any
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, FileEdit, Span
 from zc_lsp.agents.docstrings import STYLES, DocstringError, docstring_edit
 from zc_lsp.agents.explain import explain_source
-from zc_lsp.agents.modelwork.chat import code_at, code_context, history_text
+from zc_lsp.agents.modelwork.chat import code_at, code_context, history_text, shown_path
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
 from zc_lsp.agents.testing.discovery import iter_python_files
 from zc_lsp.router.base import NoModelAvailable
@@ -259,7 +259,7 @@ class ConversationalAgent:
             for name, path, text, line in hits:
                 ctx.cancel.check("chat: explaining symbols")
                 markdown, _ = await asyncio.to_thread(explain_source, text, Span.lines(line), path)
-                shown = self._relative(path, ctx.workspace_root)
+                shown = shown_path(path, ctx.workspace_root)
                 parts.append(f"---\n**`{name}`** in `{shown}` (line {line + 1}):\n\n{markdown}")
                 explained.append({"symbol": name, "file": str(path) if path else None, "line": line})
         answer = "\n\n".join(parts)
@@ -298,15 +298,6 @@ class ConversationalAgent:
         result = AgentResult(ok=True, agent=self.name, action=request.action, summary=answer,
                              data={"markdown": answer, "explained": explained, "history_used": bool(history)})
         return with_reply(result, reply), list(reply.attempts)
-
-    @staticmethod
-    def _relative(path: Path | None, root: Path) -> str:
-        if path is None:
-            return "the open document"
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
 
     async def _remember(
         self, ctx: AgentContext, message: str, answer: str, explained: list[dict[str, Any]],

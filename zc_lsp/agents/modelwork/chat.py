@@ -86,14 +86,15 @@ def code_context(doc: DocSnapshot | None, span: Span | None, hits: list[tuple[st
     parts = []
     if doc is not None and span is not None:
         code, first = code_at(doc.text, span)
-        parts.append(f"# {_shown(doc.path, root) if doc.path else doc.uri}, from line {first + 1}\n{code}")
+        parts.append(f"# {shown_path(doc.path, root) if doc.path else doc.uri}, from line {first + 1}\n{code}")
     for name, path, text, line in hits:
         code, first = code_at(text, Span(line, 0, line, 0))
-        parts.append(f"# `{name}` in {_shown(path, root)}, from line {first + 1}\n{code}")
+        parts.append(f"# `{name}` in {shown_path(path, root)}, from line {first + 1}\n{code}")
     return "\n\n".join(parts)
 
 
-def _shown(path: Path | None, root: Path) -> str:
+def shown_path(path: Path | None, root: Path) -> str:
+    """A path as the user knows it: relative to the workspace when inside it."""
     if path is None:
         return "the open document"
     try:
