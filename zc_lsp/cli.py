@@ -64,6 +64,15 @@ def collect_files(paths: list[str]) -> list[Path]:
     return files
 
 
+def _rows(result: Any) -> list[dict[str, Any]]:
+    rows = []
+    for f in result.findings:
+        rows.append({"path": f.data.get("path", ""), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
+                     "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
+                     "url": f.url, "fixable": bool(f.fix)})
+    return sorted(rows, key=lambda r: (r["path"], r["line"], r["column"], r["code"]))
+
+
 async def cmd_review(args: argparse.Namespace) -> int:
     from zc_lsp.agents.base import AgentRequest, DocSnapshot
 
@@ -74,31 +83,44 @@ async def cmd_review(args: argparse.Namespace) -> int:
     services = make_services(Path(args.workspace) if args.workspace else find_root(files[0]))
     results: list[dict[str, Any]] = []
     skipped: list[str] = []
-    max_bytes = int(services.settings.diagnostics.max_file_bytes)
+
+    def progress(message: str, pct: int | None = None) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{message[:70]:<70}")
+            sys.stderr.flush()
+
     try:
-        for n, path in enumerate(files, 1):
-            _progress_bar(n - 1, len(files), path.name)
-            raw = path.read_bytes()
-            if len(raw) > max_bytes or b"\x00" in raw:
-                skipped.append(f"{path}: skipped ({'larger than the limit' if len(raw) > max_bytes else 'binary'})")
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                skipped.append(f"{path}: skipped (not UTF-8)")
-                continue
-            doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
-            result = await services.agents.run("best_practices", AgentRequest("review", doc=doc, args={"bandit": True, "model": args.model}))
-            if not result.ok:
-                skipped.append(f"{path}: {result.error}")
-                continue
-            for problem in result.data.get("errors") or []:  # an engine that could not run: say so
-                skipped.append(f"{path}: {problem}")
-            for f in result.findings:
-                results.append({"path": str(path), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
-                                "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
-                                "url": f.url, "fixable": bool(f.fix)})
-        _progress_bar(len(files), len(files), "done")
+        if args.model:
+            # A model reviews one file at a time; the offline engines run per file alongside it.
+            for n, path in enumerate(files, 1):
+                _progress_bar(n - 1, len(files), path.name)
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    skipped.append(f"{path}: cannot be read as UTF-8 ({exc})")
+                    continue
+                doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
+                result = await services.agents.run("best_practices", AgentRequest(
+                    "review", doc=doc, args={"bandit": True, "model": True}))
+                if not result.ok:
+                    skipped.append(f"{path}: {result.error}")
+                    continue
+                skipped += [f"{path}: {e}" for e in result.data.get("errors") or []]
+                for finding in result.findings:
+                    finding.data["path"] = str(path)
+                results += _rows(result)
+            _progress_bar(len(files), len(files), "done")
+        else:
+            result = await services.agents.run(
+                "best_practices", AgentRequest("review_files", args={"paths": [str(p) for p in files]}),
+                progress=progress)
+            if sys.stderr.isatty():
+                sys.stderr.write("\r" + " " * 70 + "\r")
+            skipped += result.data.get("skipped", [])
+            skipped += result.data.get("errors", [])
+            if not result.ok and not result.data.get("skipped"):
+                skipped.append(result.error or "the review failed")
+            results += _rows(result)
     finally:
         await services.aclose()
     cwd = Path.cwd()

@@ -174,3 +174,16 @@ def test_clients_without_resolve_get_actions_that_apply_through_a_command(tmp_pa
             assert apply["params"]["edit"]["changes"][path.as_uri()][0]["newText"] == ""
     finally:
         raw.close()
+
+
+async def test_workspace_review_publishes_diagnostics_for_files_not_open(client: LanguageClient, workspace: Path):
+    (workspace / "pkg").mkdir()
+    (workspace / "pkg" / "util.py").write_text("import sys\n\n\ndef check(x):\n    return x == None\n")
+    result = await execute(client, "zc.review", workspace.as_uri(), {"workspace": True})
+    assert result["ok"] and result["files"] >= 3 and result["findings"] >= 3
+    assert "ruff" in result["provenance"]
+    util = (workspace / "pkg" / "util.py").as_uri()
+    diags = await wait_for_diagnostics(client, util, lambda d: any(x.code == "F401" for x in d))
+    assert any(x.code == "E711" for x in diags)
+    calc = await wait_for_diagnostics(client, (workspace / "calc.py").as_uri(), lambda d: any(x.code == "S602" for x in d))
+    assert calc

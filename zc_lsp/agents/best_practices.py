@@ -1,7 +1,8 @@
 """Best Practices agent, offline engine: ruff (security rules included), bandit and secret detection.
 
 Actions: `review` (findings for one document snapshot; with args {"model": true} a model adds
-findings, see `zc_lsp.agents.modelwork.review`) and `explain_finding` (the rule's own documentation).
+findings, see `zc_lsp.agents.modelwork.review`), `review_files` (many saved files at once, see
+`zc_lsp.agents.review_files`) and `explain_finding` (the rule's own documentation).
 """
 
 from __future__ import annotations
@@ -45,13 +46,17 @@ class BestPracticesAgent:
         self._model_reviews: dict[str, dict[str, Any]] = {}
 
     def actions(self) -> list[str]:
-        return ["review", "explain_finding"]
+        return ["review", "review_files", "explain_finding"]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         if request.action == "review":
             return await self._review(request, ctx)
         if request.action == "explain_finding":
             return await self._explain(request, ctx)
+        if request.action == "review_files":
+            from zc_lsp.agents.review_files import review_many
+
+            return await review_many(self.name, request, ctx)
         return AgentResult.failure(
             self.name,
             request.action,

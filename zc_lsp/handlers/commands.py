@@ -126,32 +126,53 @@ def register(ls: Any) -> None:
         return reply(ls, result, findings=len(result.findings), files=1)
 
     async def review_workspace(model: bool) -> dict[str, Any]:
+        """Open documents are reviewed as the user sees them (buffers); the rest from disk, in one
+        batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
         root = ls.services.workspace_root
         files = await asyncio.to_thread(workspace_python_files, root)
-        total = 0
-        reviewed = 0
+        diags = ls.features["diagnostics"]
+        from zc_lsp.handlers.convert import diagnostic
+
+        def publish(doc: Any, findings: list[Any]) -> None:
+            lines = Lines(doc.text, diags._encoding())
+            diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in findings], doc.version)
+
+        opened = [p for p in files if path_to_uri(p) in ls.workspace.text_documents]
+        on_disk = [p for p in files if p not in opened] if not model else []
+        one_by_one = opened + ([p for p in files if p not in opened] if model else [])
+        total = reviewed = 0
         answered_by: set[str] = set()
         async with Progress(ls, "Reviewing workspace") as progress:
-            for n, path in enumerate(files):
-                progress.cancel.check(f"{n} of {len(files)} files reviewed")
-                progress.report(f"{path.relative_to(root)} ({n + 1}/{len(files)})", int(100 * n / max(1, len(files))))
+            if on_disk:
+                progress.report(f"{len(on_disk)} files from disk", 5)
+                batch = await run("best_practices", AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
+                                  progress=progress.report, cancel=progress.cancel)
+                for problem in batch.data.get("errors") or []:
+                    ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
+                per_file: dict[str, list[Any]] = {}
+                for finding in batch.findings:
+                    per_file.setdefault(finding.data["path"], []).append(finding)
+                for path in on_disk:
+                    key = str(path.resolve())
+                    if key in (batch.data.get("per_file") or {}):
+                        doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
+                        publish(doc, per_file.get(key, []))
+                        reviewed += 1
+                total += len(batch.findings)
+                answered_by.add(batch.provenance)
+            for n, path in enumerate(one_by_one):
+                progress.cancel.check(f"{reviewed} of {len(files)} files reviewed")
+                progress.report(f"{path.relative_to(root)} ({n + 1}/{len(one_by_one)})", int(100 * n / max(1, len(one_by_one))))
                 doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
                 if skip_reason(doc, int(ls.services.settings.diagnostics.max_file_bytes)):
                     continue
-                result = await run(
-                    "best_practices",
-                    AgentRequest("review", doc=doc, args={"bandit": True, "model": model}),
-                    cancel=progress.cancel,
-                )
+                result = await run("best_practices", AgentRequest("review", doc=doc, args={"bandit": True, "model": model}),
+                                   cancel=progress.cancel)
                 if result.ok:
                     reviewed += 1
                     total += len(result.findings)
                     answered_by.add(str(result.data.get("provenance") or result.provenance))
-                    diags = ls.features["diagnostics"]
-                    from zc_lsp.handlers.convert import diagnostic
-
-                    lines = Lines(doc.text, diags._encoding())
-                    diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in result.findings], doc.version)
+                    publish(doc, result.findings)
         return {"ok": True, "findings": total, "files": reviewed, "provenance": ", ".join(sorted(answered_by - {""}))}
 
     @command("zc.runTests")

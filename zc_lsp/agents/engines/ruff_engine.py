@@ -92,7 +92,7 @@ class RuffOptions:
     timeout_s: float = 60.0
 
 
-def _rule_args(opts: RuffOptions) -> list[str]:
+def rule_args(opts: RuffOptions) -> list[str]:
     args: list[str] = []
     if opts.select:
         args += ["--select", ",".join(opts.select)]
@@ -105,7 +105,7 @@ def _rule_args(opts: RuffOptions) -> list[str]:
     return args
 
 
-def _parse_json(raw: bytes, what: str) -> list[dict[str, Any]]:
+def parse_json(raw: bytes, what: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(raw.decode("utf-8") or "[]")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -115,7 +115,7 @@ def _parse_json(raw: bytes, what: str) -> list[dict[str, Any]]:
     return data
 
 
-def _check_rc(rc: int, stderr: bytes, what: str) -> None:
+def check_returncode(rc: int, stderr: bytes, what: str) -> None:
     # ruff: 0 clean, 1 findings, 2 = it could not run (bad config, bad arguments).
     if rc not in (0, 1):
         detail = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
@@ -125,11 +125,11 @@ def _check_rc(rc: int, stderr: bytes, what: str) -> None:
 
 async def ruff_check(text: str, filename: Path, opts: RuffOptions) -> list[Finding]:
     """Lint unsaved text; syntax errors come back as `invalid-syntax` findings."""
-    args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *_rule_args(opts)]
+    args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *rule_args(opts)]
     args += ["--stdin-filename", str(filename), "-"]
     res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
-    _check_rc(res.returncode, res.stderr, "check")
-    return [finding_from_ruff(item) for item in _parse_json(res.stdout, "check")]
+    check_returncode(res.returncode, res.stderr, "check")
+    return [finding_from_ruff(item) for item in parse_json(res.stdout, "check")]
 
 
 async def ruff_fix(text: str, filename: Path, opts: RuffOptions) -> tuple[str, list[Finding]]:
@@ -143,12 +143,12 @@ async def ruff_fix(text: str, filename: Path, opts: RuffOptions) -> tuple[str, l
         "json",
         "--no-cache",
     ]
-    args += [*_rule_args(opts), "--stdin-filename", str(filename), "-"]
+    args += [*rule_args(opts), "--stdin-filename", str(filename), "-"]
     res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
-    _check_rc(res.returncode, res.stderr, "check --fix")
+    check_returncode(res.returncode, res.stderr, "check --fix")
     # With --fix on stdin, ruff prints the fixed source on stdout and the remaining findings
     # (our JSON) on stderr.
-    remaining = [finding_from_ruff(i) for i in _parse_json(res.stderr, "check --fix")]
+    remaining = [finding_from_ruff(i) for i in parse_json(res.stderr, "check --fix")]
     return res.stdout.decode("utf-8"), remaining
 
 

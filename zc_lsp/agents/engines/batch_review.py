@@ -1,0 +1,133 @@
+"""Reviewing many saved files at once: one ruff and one bandit process for all of them.
+
+Per-document review (the editor's unsaved buffers) starts a ruff and a bandit process per file;
+for a folder that is mostly interpreter start-up (~0.25 s a file for bandit). Here both tools get
+the whole list (in chunks, so command lines stay short), and their results are split per file.
+Same engines, same options, same de-duplication as the per-document review.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zc_lsp.agents.base import Finding
+from zc_lsp.agents.engines.bandit_engine import drop_ruff_duplicates, finding_from_bandit
+from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.agents.engines.proc import ToolError, run_process
+from zc_lsp.agents.engines.ruff_engine import (
+    RuffOptions,
+    check_returncode,
+    finding_from_ruff,
+    parse_json,
+    ruff_command,
+    rule_args,
+)
+from zc_lsp.agents.engines.secrets_engine import scan_secrets
+
+CHUNK = 200  # files per tool invocation
+
+
+@dataclass
+class FileReview:
+    path: Path
+    text: str
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _chunks(items: list[Path]) -> list[list[Path]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+async def _ruff_all(paths: list[Path], opts: RuffOptions) -> dict[Path, list[Finding]]:
+    found: dict[Path, list[Finding]] = {}
+    for chunk in _chunks(paths):
+        args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *rule_args(opts), *map(str, chunk)]
+        res = await run_process(args, cwd=opts.root, timeout_s=opts.timeout_s)
+        check_returncode(res.returncode, res.stderr, "check")
+        for item in parse_json(res.stdout, "check"):
+            found.setdefault(Path(item["filename"]).resolve(), []).append(finding_from_ruff(item))
+    return found
+
+
+async def _bandit_all(files: dict[Path, FileReview], root: Path, timeout_s: float, skip: tuple[str, ...]) -> dict[Path, list[Finding]]:
+    found: dict[Path, list[Finding]] = {}
+    for chunk in _chunks(list(files)):
+        args = [sys.executable, "-m", "bandit", "-f", "json", "-q"]
+        if skip:
+            args += ["-s", ",".join(skip)]
+        res = await run_process([*args, *map(str, chunk)], cwd=root, timeout_s=timeout_s * 4)
+        if res.returncode not in (0, 1):
+            detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ToolError(f"bandit failed: {' '.join(detail[-2:]) or res.returncode}")
+        try:
+            data = json.loads(res.stdout.decode("utf-8") or "{}")
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ToolError(f"bandit printed output that is not JSON: {exc}") from exc
+        for item in data.get("results") or []:
+            path = (root / item.get("filename", "")).resolve()
+            review = files.get(path)
+            if review is not None:
+                found.setdefault(path, []).append(finding_from_bandit(item, split_lines(review.text)))
+    return found
+
+
+def _is_test_file(path: Path) -> bool:
+    return path.name.startswith("test_") or path.name.endswith("_test.py") or "tests" in path.parts
+
+
+async def review_files(
+    files: dict[Path, str],
+    opts: RuffOptions,
+    *,
+    bandit: bool,
+    secrets: bool,
+    bandit_skip: tuple[str, ...] = (),
+    progress: Callable[[str, int | None], None] = lambda m, p=None: None,
+) -> tuple[dict[Path, FileReview], list[str]]:
+    """Findings per file (each tagged with data["path"]) and the engines' problems, said plainly."""
+    reviews = {path.resolve(): FileReview(path.resolve(), text) for path, text in files.items()}
+    errors: list[str] = []
+    paths = list(reviews)
+
+    async def engine(name: str, coro: object) -> dict[Path, list[Finding]] | None:
+        try:
+            result: dict[Path, list[Finding]] = await coro  # type: ignore[misc]
+            return result
+        except ToolError as exc:
+            errors.append(str(exc))
+            return None
+        finally:
+            progress(f"{name} done", None)
+
+    async def secrets_all() -> dict[Path, list[Finding]]:
+        found = await asyncio.gather(*(asyncio.to_thread(scan_secrets, r.text, p.name) for p, r in reviews.items()))
+        return dict(zip(paths, found, strict=True))
+
+    names = ["ruff"] + (["bandit"] if bandit else []) + (["secrets"] if secrets else [])
+    jobs = [engine("ruff", _ruff_all(paths, opts))]
+    if bandit:
+        jobs.append(engine("bandit", _bandit_all(reviews, opts.root, opts.timeout_s, bandit_skip)))
+    if secrets:
+        jobs.append(engine("secrets", secrets_all()))
+    results = dict(zip(names, await asyncio.gather(*jobs), strict=True))
+    for path, review in reviews.items():
+        ruff_findings = (results.get("ruff") or {}).get(path, [])
+        for name, per_file in results.items():
+            if per_file is None:
+                continue
+            found = per_file.get(path, [])
+            if name == "bandit":
+                ignored = opts.ignore + (opts.test_ignore if _is_test_file(path) else ())
+                found = drop_ruff_duplicates(found, ruff_findings, ignored)
+            review.counts[name] = len(found)
+            review.findings += found
+        for finding in review.findings:
+            finding.data["path"] = str(path)
+        review.findings.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))
+    return reviews, errors
