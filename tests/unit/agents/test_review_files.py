@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from zc_lsp.agents.base import AgentRequest
@@ -12,13 +13,15 @@ def _key(f) -> tuple:
     return (f.code, f.span, f.engine)
 
 
-async def test_batch_review_matches_the_per_document_review(demo_project: Path, make_ctx, snapshot) -> None:
+async def test_batch_review_matches_the_per_document_review(demo_project: Path, tmp_path: Path, make_ctx, snapshot) -> None:
+    project = tmp_path / "demo"
+    shutil.copytree(demo_project, project)  # the shipped example is read-only for tests
     agent = BestPracticesAgent()
-    ctx = make_ctx(demo_project)
-    files = sorted(demo_project.rglob("*.py"))
-    (demo_project / "big.py").write_bytes(b"x = 1\n" * 1_000_000)  # 6 MB: over the limit
-    (demo_project / "blob.py").write_bytes(b"\x00\x01binary")
-    paths = [str(p) for p in files] + [str(demo_project / "big.py"), str(demo_project / "blob.py")]
+    ctx = make_ctx(project)
+    files = sorted(project.rglob("*.py"))
+    (project / "big.py").write_bytes(b"x = 1\n" * 1_000_000)  # 6 MB: over the limit
+    (project / "blob.py").write_bytes(b"\x00\x01binary")
+    paths = [str(p) for p in files] + [str(project / "big.py"), str(project / "blob.py")]
     batch = await agent.handle(AgentRequest("review_files", args={"paths": paths}), ctx)
     assert batch.ok and batch.data["files"] == len(files)
     assert batch.data["counts"].keys() == {"ruff", "bandit", "secrets"}
