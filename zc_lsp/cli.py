@@ -198,6 +198,14 @@ async def cmd_explain(args: argparse.Namespace) -> int:
 async def cmd_status(args: argparse.Namespace) -> int:
     services = make_services(Path(args.workspace).resolve() if args.workspace else find_root(Path.cwd()))
     try:
+        from zc_lsp.background import Background
+
+        # Not started: no jobs run here; it only reads what the workspace's task DB holds (queue,
+        # alerts, scheduler runs, metrics), which an editor's server may be writing meanwhile.
+        Background(services)
+    except Exception as exc:
+        print(f"warning: background status unavailable: {exc}", file=sys.stderr)
+    try:
         if args.watch:
             from zc_lsp.cli_status import watch
 
