@@ -16,8 +16,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.agents.base import AgentRequest, AgentResult, DocSnapshot, Span
-from zc_lsp.handlers.code_actions import audit
 from zc_lsp.handlers.convert import Lines, diagnostic, path_to_uri, snapshot, uri_to_path
+from zc_lsp.handlers.edits import audit
 from zc_lsp.handlers.progress import Progress
 
 log = logging.getLogger(__name__)

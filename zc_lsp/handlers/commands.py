@@ -13,7 +13,6 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.handlers.code_actions import audit
 from zc_lsp.handlers.command_support import (
     doc_for,
     parse_args,
@@ -27,6 +26,7 @@ from zc_lsp.handlers.command_support import (
 )
 from zc_lsp.handlers.convert import Lines, path_to_uri
 from zc_lsp.handlers.diagnostics import skip_reason
+from zc_lsp.handlers.edits import audit
 from zc_lsp.handlers.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ def register(ls: Any) -> None:
 
     @command("zc.applyEdit")
     async def apply_edit_cmd(*raw: Any) -> dict[str, Any]:
-        from zc_lsp.handlers.code_actions import apply_ready_edit
+        from zc_lsp.handlers.edits import apply_ready_edit
 
         if len(raw) != 1 or not isinstance(raw[0], dict):
             raise JsonRpcInvalidParams("zc.applyEdit takes one WorkspaceEdit object")
@@ -332,7 +332,7 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         if result.findings:
             publish_findings(ls, action, result, doc.uri if doc else None)
         if result.ok and result.edits:
-            from zc_lsp.handlers.code_actions import guard_edits, to_workspace_edit
+            from zc_lsp.handlers.edits import guard_edits, to_workspace_edit
 
             outside = guard_edits(ls.services.workspace_root, result.edits)
             if outside:

@@ -162,7 +162,7 @@ def warm_up(services: Any) -> None:
 def start_background(ls: Any) -> None:
     """Start the scheduler, queue, tuner, auto-fix and alert threads (runs off the loop)."""
     from zc_lsp.background import Background
-    from zc_lsp.handlers.code_actions import guard_edits, to_workspace_edit
+    from zc_lsp.handlers.edits import guard_edits, to_workspace_edit
 
     services = ls.services
     loop = ls.features["loop"]

@@ -16,8 +16,9 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.handlers.code_actions import audit, cached_lines, offered_edit
+from zc_lsp.handlers.code_actions import cached_lines
 from zc_lsp.handlers.convert import Lines, snapshot
+from zc_lsp.handlers.edits import audit, offered_edit
 from zc_lsp.handlers.progress import Progress
 
 log = logging.getLogger(__name__)
