@@ -270,12 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", help="workspace root")
     p.set_defaults(run=cmd_doctor)
 
-    for module in ("zc_lsp.cli_memory", "zc_lsp.cli_frontends"):
-        try:
-            register = __import__(module, fromlist=["register"]).register
-        except ImportError:
-            continue
-        register(sub)
+    from zc_lsp import cli_frontends, cli_memory
+
+    cli_memory.register(sub)
+    cli_frontends.register(sub)
     return parser
 
 
