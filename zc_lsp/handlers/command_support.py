@@ -194,6 +194,9 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
         if path is None:
             raise JsonRpcInvalidParams(f"not a file URI: {uri}")
         request_args["path"] = str(path)
+    elif services.workspace_root.resolve() in (Path("/"), Path.home().resolve()):
+        # An editor started without a project folder: "all tests" would mean the whole disk.
+        raise JsonRpcInvalidParams("no project folder is open: open one, or run the tests of a file (pass its URI)")
     target = args.get("test")
     if isinstance(target, str) and target:
         request_args["test_id" if "::" in target else "function"] = target
