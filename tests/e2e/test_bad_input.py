@@ -142,3 +142,13 @@ def test_huge_and_binary_files_are_skipped_with_a_message(raw: RawClient, tmp_pa
     assert "binary" in message["params"]["message"]
     raw.request(7, "workspace/executeCommand", {"command": "zc.status", "arguments": []})
     assert "result" in raw.wait_reply(7)
+
+
+def test_all_tests_are_refused_without_a_project_folder() -> None:
+    client = RawClient(Path("/"))
+    try:
+        client.request(8, "workspace/executeCommand", {"command": "zc.runTests", "arguments": []})
+        reply = client.wait_reply(8)
+        assert reply["error"]["code"] == -32602 and "no project folder" in reply["error"]["message"]
+    finally:
+        client.close()
