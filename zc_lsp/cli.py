@@ -85,9 +85,14 @@ async def cmd_review(args: argparse.Namespace) -> int:
     skipped: list[str] = []
 
     def progress(message: str, pct: int | None = None) -> None:
-        if sys.stderr.isatty():
+        if not sys.stderr.isatty() or len(files) < 2:
+            return
+        if pct is None:
             sys.stderr.write(f"\r{message[:70]:<70}")
-            sys.stderr.flush()
+        else:
+            filled = int(30 * min(pct, 100) / 100)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {pct:3d}% {message[:45]:<45}")
+        sys.stderr.flush()
 
     try:
         if args.model:
@@ -114,8 +119,8 @@ async def cmd_review(args: argparse.Namespace) -> int:
             result = await services.agents.run(
                 "best_practices", AgentRequest("review_files", args={"paths": [str(p) for p in files]}),
                 progress=progress)
-            if sys.stderr.isatty():
-                sys.stderr.write("\r" + " " * 70 + "\r")
+            if sys.stderr.isatty() and len(files) > 1:
+                sys.stderr.write("\r" + " " * 90 + "\r")
             skipped += result.data.get("skipped", [])
             skipped += result.data.get("errors", [])
             if not result.ok and not result.data.get("skipped"):

@@ -44,19 +44,28 @@ def _chunks(items: list[Path]) -> list[list[Path]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
-async def _ruff_all(paths: list[Path], opts: RuffOptions) -> dict[Path, list[Finding]]:
+Tick = Callable[[str, int], None]  # (engine, files done): progress over the chunks
+
+
+async def _ruff_all(paths: list[Path], opts: RuffOptions, tick: Tick) -> dict[Path, list[Finding]]:
     found: dict[Path, list[Finding]] = {}
+    done = 0
     for chunk in _chunks(paths):
         args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *rule_args(opts), *map(str, chunk)]
         res = await run_process(args, cwd=opts.root, timeout_s=opts.timeout_s)
         check_returncode(res.returncode, res.stderr, "check")
         for item in parse_json(res.stdout, "check"):
             found.setdefault(Path(item["filename"]).resolve(), []).append(finding_from_ruff(item))
+        done += len(chunk)
+        tick("ruff", done)
     return found
 
 
-async def _bandit_all(files: dict[Path, FileReview], root: Path, timeout_s: float, skip: tuple[str, ...]) -> dict[Path, list[Finding]]:
+async def _bandit_all(
+    files: dict[Path, FileReview], root: Path, timeout_s: float, skip: tuple[str, ...], tick: Tick
+) -> dict[Path, list[Finding]]:
     found: dict[Path, list[Finding]] = {}
+    done = 0
     for chunk in _chunks(list(files)):
         args = [sys.executable, "-m", "bandit", "-f", "json", "-q"]
         if skip:
@@ -74,6 +83,8 @@ async def _bandit_all(files: dict[Path, FileReview], root: Path, timeout_s: floa
             review = files.get(path)
             if review is not None:
                 found.setdefault(path, []).append(finding_from_bandit(item, split_lines(review.text)))
+        done += len(chunk)
+        tick("bandit", done)
     return found
 
 
@@ -106,13 +117,25 @@ async def review_files(
             progress(f"{name} done", None)
 
     async def secrets_all() -> dict[Path, list[Finding]]:
-        found = await asyncio.gather(*(asyncio.to_thread(scan_secrets, r.text, p.name) for p, r in reviews.items()))
-        return dict(zip(paths, found, strict=True))
+        found: dict[Path, list[Finding]] = {}
+        for n, (path, review) in enumerate(reviews.items(), 1):
+            found[path] = await asyncio.to_thread(scan_secrets, review.text, path.name)
+            if n % 20 == 0 or n == len(reviews):
+                tick("secrets", n)
+        return found
 
     names = ["ruff"] + (["bandit"] if bandit else []) + (["secrets"] if secrets else [])
-    jobs = [engine("ruff", _ruff_all(paths, opts))]
+    done: dict[str, int] = dict.fromkeys(names, 0)
+
+    def tick(name: str, n: int) -> None:
+        """One figure for all engines: the share of (engine, file) pairs finished."""
+        done[name] = n
+        progress(f"{', '.join(f'{k} {v}/{len(paths)}' for k, v in done.items())}",
+                 int(100 * sum(done.values()) / (len(paths) * len(names))))
+
+    jobs = [engine("ruff", _ruff_all(paths, opts, tick))]
     if bandit:
-        jobs.append(engine("bandit", _bandit_all(reviews, opts.root, opts.timeout_s, bandit_skip)))
+        jobs.append(engine("bandit", _bandit_all(reviews, opts.root, opts.timeout_s, bandit_skip, tick)))
     if secrets:
         jobs.append(engine("secrets", secrets_all()))
     results = dict(zip(names, await asyncio.gather(*jobs), strict=True))
