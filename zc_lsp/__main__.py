@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import sysconfig
 
 from zc_lsp import __version__
 
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-file", help="also log to this file")
     parser.add_argument("--version", action="version", version=f"zc-lsp {__version__}")
     args = parser.parse_args(argv)
+    # sysconfig fills its variables lazily and not thread-safely (CPython): fill them now, before
+    # worker threads can see a half-made dict (seen as `EXE` = None while locating ruff).
+    sysconfig.get_config_vars()
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if args.log_file:
         handlers.append(logging.FileHandler(args.log_file))

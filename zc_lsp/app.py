@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 from pygls.io_ import StdinAsyncReader, StdoutWriter
 
@@ -55,8 +55,8 @@ def create_server(
     return ls
 
 
-def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> int:
-    """Serve on stdio with strict framing; returns the exit code (the caller exits)."""
+def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> NoReturn:
+    """Serve on stdio with strict framing, then end the process with the exit code (it never returns)."""
     ls._stop_event = threading.Event()
     reader = StdinAsyncReader(stdin or sys.stdin.buffer, ls.thread_pool)
     ls.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -284,6 +285,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    # sysconfig fills its variables lazily and not thread-safely (CPython): fill them now, before
+    # worker threads can see a half-made dict (seen as `EXE` = None while locating ruff).
+    sysconfig.get_config_vars()
     args = parser.parse_args(argv)
     try:
         result = args.run(args)

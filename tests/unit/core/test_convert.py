@@ -45,3 +45,17 @@ def test_plain_changes_for_clients_without_document_changes(tmp_path) -> None:
     assert plain.document_changes is None and plain.changes[uri][0].new_text == "y"
     created = workspace_edit([FileEdit(path, [TextEdit(Span(0, 0, 0, 0), "z\n")], create=True)], {uri: None}, "utf-16", {})
     assert isinstance(created.document_changes[0], types.CreateFile)
+
+
+def test_ruff_is_found_even_when_sysconfig_is_half_initialised(monkeypatch) -> None:
+    import sys
+
+    import ruff
+
+    from zc_lsp.agents.engines.ruff_engine import ruff_command
+
+    def racing() -> str:
+        raise TypeError('can only concatenate str (not "NoneType") to str')
+
+    monkeypatch.setattr(ruff, "find_ruff_bin", racing)
+    assert ruff_command.__wrapped__() == (sys.executable, "-m", "ruff")

@@ -33,7 +33,9 @@ def ruff_command() -> tuple[str, ...]:
         from ruff import find_ruff_bin
 
         return (str(find_ruff_bin()),)
-    except (ImportError, FileNotFoundError) as exc:
+    except (ImportError, FileNotFoundError, TypeError) as exc:
+        # TypeError: sysconfig seen half-initialised by another thread (a CPython race); `-m ruff`
+        # finds the same binary without it.
         log.debug("ruff binary not found (%s); using python -m ruff", exc)
         return (sys.executable, "-m", "ruff")
 
