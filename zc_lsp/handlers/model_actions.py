@@ -75,8 +75,8 @@ def first_model(ls: Any, role: str = ROLE) -> str | None:
         entry = enabled.get(name)
         if entry is None:
             continue
-        if entry.get("breaker") == "open":
-            tripped = True
+        if entry.get("breaker") == "open" or entry.get("healthy") is False:
+            tripped = True  # known down (breaker open, refused connection): name the next one, or say so
             continue
         models = services.settings.get(f"providers.{name}.models") or {}
         model = (models.get(role) or models.get("default")) if isinstance(models, dict) else None

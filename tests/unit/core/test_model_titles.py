@@ -1,0 +1,34 @@
+"""Model action titles name who would answer, and say so plainly when nobody can."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from zc_lsp.config import load_settings
+from zc_lsp.handlers.model_actions import first_model
+
+
+class Router:
+    def __init__(self, status: list[dict]) -> None:
+        self._status = status
+
+    def status(self) -> list[dict]:
+        return self._status
+
+    def chain_for(self, role: str) -> list[str]:
+        return ["ollama", "openai", "anthropic", "offline"]
+
+
+def ls_with(status: list[dict], tmp_path) -> SimpleNamespace:
+    settings = load_settings(tmp_path, user_file=tmp_path / "none.yaml")
+    return SimpleNamespace(services=SimpleNamespace(router=Router(status), settings=settings))
+
+
+def test_titles_follow_provider_health(tmp_path) -> None:
+    ollama = {"name": "ollama", "enabled": True, "breaker": "closed", "healthy": None}
+    openai = {"name": "openai", "enabled": True, "breaker": "closed", "healthy": True}
+    assert first_model(ls_with([ollama, openai], tmp_path)) == "ollama/qwen2.5-coder:7b"  # unknown: still tried first
+    down = {**ollama, "healthy": False}
+    assert first_model(ls_with([down, openai], tmp_path)) == "openai/gpt-4o-mini"
+    assert first_model(ls_with([down], tmp_path)) == "offline: models unreachable"
+    assert first_model(ls_with([{**ollama, "enabled": False}], tmp_path)) is None  # nothing enabled: not listed
