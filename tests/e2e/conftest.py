@@ -118,3 +118,27 @@ async def wait_for_diagnostics(client: LanguageClient, uri: str, predicate=lambd
             await asyncio.sleep(0.02)
 
     return await asyncio.wait_for(wait(), timeout)
+
+
+async def execute(client: LanguageClient, command: str, *args: object):
+    """workspace/executeCommand with a time limit: a hung command fails the test instead of CI."""
+    import asyncio
+
+    return await asyncio.wait_for(
+        client.workspace_execute_command_async(types.ExecuteCommandParams(command=command, arguments=list(args))), 60
+    )
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits (UTF-16 columns equal characters for the ASCII test files) to text."""
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(pos: types.Position) -> int:
+        return offsets[min(pos.line, len(lines))] + pos.character
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text

@@ -57,27 +57,22 @@ class RawClient:
     def request(self, msg_id: Any, method: str, params: Any) -> None:
         self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
 
-    def wait_reply(self, msg_id: Any, timeout: float = 15) -> dict[str, Any]:
+    def _wait(self, wanted: Any, timeout: float, what: str) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 message = self.inbox.get(timeout=0.2)
             except queue.Empty:
                 continue
-            if message.get("id") == msg_id and "method" not in message:
+            if wanted(message):
                 return message
-        raise AssertionError(f"no reply to request {msg_id}")
+        raise AssertionError(f"no {what}")
+
+    def wait_reply(self, msg_id: Any, timeout: float = 15) -> dict[str, Any]:
+        return self._wait(lambda m: m.get("id") == msg_id and "method" not in m, timeout, f"reply to request {msg_id}")
 
     def wait_notification(self, method: str, timeout: float = 15) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                message = self.inbox.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if message.get("method") == method:
-                return message
-        raise AssertionError(f"no {method} notification")
+        return self._wait(lambda m: m.get("method") == method, timeout, f"{method} message")
 
     def close(self) -> None:
         if self.proc.poll() is None:

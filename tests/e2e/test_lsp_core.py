@@ -10,23 +10,9 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import open_doc, wait_for_diagnostics
+from .conftest import apply_text_edits, execute, open_doc, wait_for_diagnostics
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
-    lines = text.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-
-    def offset(pos: types.Position) -> int:
-        return offsets[min(pos.line, len(lines))] + pos.character
-
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
-    return text
 
 
 def pytest_children(server: psutil.Process) -> list[psutil.Process]:
@@ -38,12 +24,6 @@ def pytest_children(server: psutil.Process) -> list[psutil.Process]:
         except psutil.Error:
             continue  # exited while we looked
     return found
-
-
-async def execute(client: LanguageClient, command: str, *args):
-    return await asyncio.wait_for(
-        client.workspace_execute_command_async(types.ExecuteCommandParams(command=command, arguments=list(args))), 60
-    )
 
 
 async def test_initialize_advertises_actions_and_commands(client: LanguageClient):

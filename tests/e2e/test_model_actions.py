@@ -12,6 +12,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.e2e.conftest import apply_text_edits, execute
 from tests.fakes.model_server import FakeModelServer, Script
 
 from .conftest import SERVER, SERVER_ENV, init_params, open_doc
@@ -89,25 +90,6 @@ async def actions_at(client: LanguageClient, uri: str, where: types.Range,
     return [a for a in found or [] if isinstance(a, types.CodeAction)]
 
 
-def apply(text: str, edits: list[types.TextEdit]) -> str:
-    lines = text.splitlines(keepends=True)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-
-    def offset(pos: types.Position) -> int:
-        return starts[min(pos.line, len(lines))] + pos.character
-
-    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end):]
-    return text
-
-
-async def execute(client: LanguageClient, command: str, *args: object) -> dict:
-    return await asyncio.wait_for(client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=command, arguments=list(args))), 60)
-
-
 async def test_implement_this_is_listed_and_resolves_into_a_verified_edit(client: LanguageClient, workspace: Path,
                                                                           model_server: FakeModelServer):
     uri = open_doc(client, workspace / "calc.py")
@@ -122,7 +104,7 @@ async def test_implement_this_is_listed_and_resolves_into_a_verified_edit(client
     annotation = resolved.edit.change_annotations["zc-model-edit"]
     assert annotation.label == "verified: 1 test pass (ollama/fake-small)"
     assert all(isinstance(e, types.AnnotatedTextEdit) for e in change.edits)
-    new = apply(CALC, change.edits)
+    new = apply_text_edits(CALC, change.edits)
     assert "return a / b" in new and "NotImplementedError" not in new and "def add" in new
 
 

@@ -13,15 +13,9 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from .conftest import SERVER, SERVER_ENV, init_params, make_workspace, open_doc, wait_for_diagnostics
+from .conftest import SERVER, SERVER_ENV, execute, init_params, make_workspace, open_doc, wait_for_diagnostics
 
 pytestmark = pytest.mark.timeout(120)
-
-
-async def execute(client: LanguageClient, command: str, *args):
-    return await asyncio.wait_for(
-        client.workspace_execute_command_async(types.ExecuteCommandParams(command=command, arguments=list(args))), 60
-    )
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
