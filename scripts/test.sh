@@ -9,6 +9,7 @@ command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need_apt+=(sox)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 command -v emacs >/dev/null 2>&1 || need_apt+=(emacs-nox)
 ls -d /usr/share/emacs/site-lisp/elpa/eglot-* >/dev/null 2>&1 || need_apt+=(elpa-eglot)
 if [ ${#need_apt[@]} -gt 0 ]; then
