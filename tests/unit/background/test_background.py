@@ -9,7 +9,7 @@ from pathlib import Path
 
 from zc_lsp.background import Background
 from zc_lsp.background.store import as_dicts
-from zc_lsp.cli_status import render, watch
+from zc_lsp.cli.status_watch import render, watch
 
 FAST = {"background": {"jobs": {"health_check": {"interval_s": 0.1},
                                 "provider_probe": {"interval_s": 0.2},

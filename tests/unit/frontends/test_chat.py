@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from zc_lsp.chat_tui import MAX_INPUT_BYTES, ChatSession, sanitize
+from zc_lsp.cli.chat_tui import MAX_INPUT_BYTES, ChatSession, sanitize
 
 
 def test_sanitize_strips_control_and_binary_characters() -> None:

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from zc_lsp.cli_memory import register
+from zc_lsp.cli.memory import register
 from zc_lsp.config import load_settings
 from zc_lsp.memory import WorkspaceMemory
 

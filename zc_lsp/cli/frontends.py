@@ -1,7 +1,7 @@
 """`zc chat`, `zc dashboard` and `zc speak`: the terminal, browser and voice front ends.
 
 Registered into `zc`'s parser by `zc_lsp.cli.build_parser`; each builds the same services the
-language server builds (via `cli.make_services`), so answers match the editor's.
+language server builds (via `cli.common.make_services`), so answers match the editor's.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from typing import Any
 
 
 def _root(args: argparse.Namespace) -> Path:
-    from zc_lsp.cli import find_root
+    from zc_lsp.cli.common import find_root
 
     return Path(args.workspace).resolve() if args.workspace else find_root(Path.cwd())
 
 
 async def cmd_chat(args: argparse.Namespace) -> int:
-    from zc_lsp.chat_tui import run_chat
-    from zc_lsp.cli import make_services
+    from zc_lsp.cli.chat_tui import run_chat
+    from zc_lsp.cli.common import make_services
 
     services = make_services(_root(args))
     try:
@@ -34,7 +34,7 @@ async def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; background services run here too so the charts have data."""
-    from zc_lsp.cli import make_services
+    from zc_lsp.cli.common import make_services
     from zc_lsp.dashboard import DashboardError, DashboardServer, check_bind
 
     services = make_services(_root(args))
@@ -83,8 +83,8 @@ def _start_background(services: Any) -> None:
 
 
 async def cmd_speak(args: argparse.Namespace) -> int:
-    from zc_lsp.cli import make_services
-    from zc_lsp.speech import SpeechError, synthesize
+    from zc_lsp.agents.conversational.speech import SpeechError, synthesize
+    from zc_lsp.cli.common import make_services
 
     if bool(args.text) == bool(args.explain):
         print("error: give either TEXT or --explain FILE:LINE", file=sys.stderr)
@@ -118,7 +118,8 @@ async def cmd_speak(args: argparse.Namespace) -> int:
 
 
 async def _explain_text(services: Any, target: str) -> str | None:
-    from zc_lsp.agents.base import AgentRequest, DocSnapshot, Span
+    from zc_lsp.agents.base import AgentRequest
+    from zc_lsp.core.types import DocSnapshot, Span
 
     file_part, _, line_part = target.rpartition(":")
     path = Path(file_part).resolve() if file_part else None

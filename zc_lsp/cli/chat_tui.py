@@ -18,7 +18,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from zc_lsp.agents.base import AgentRequest, AgentResult, CancelToken, DocSnapshot, Span
+from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.core.cancel import CancelToken
+from zc_lsp.core.types import DocSnapshot, Span
 
 log = logging.getLogger(__name__)
 MAX_INPUT_BYTES = 100_000

@@ -1,8 +1,4 @@
-"""`zc`: the agents from a terminal (review, test, explain, status, doctor, memory, chat, ...).
-
-It builds the same services the language server builds and calls agents through the same
-AgentRunner, so the terminal and the editor give the same answers.
-"""
+"""`zc review|test|explain|status|doctor`: the agents' own verbs, through the same AgentRunner as the editor."""
 
 from __future__ import annotations
 
@@ -10,72 +6,15 @@ import argparse
 import asyncio
 import json
 import sys
-import sysconfig
 from pathlib import Path
 from typing import Any
 
-from zc_lsp import __version__
-
-
-def find_root(start: Path) -> Path:
-    start = start.resolve()
-    base = start if start.is_dir() else start.parent
-    for candidate in [base, *base.parents]:
-        if any((candidate / marker).exists() for marker in (".git", "pyproject.toml", ".zombiecoder.yaml", "setup.cfg")):
-            return candidate
-    return base
-
-
-def make_services(root: Path, trusted: bool | None = None) -> Any:
-    from zc_lsp.config import load_settings
-    from zc_lsp.services import build_services
-
-    settings = load_settings(root)
-    for issue in settings.issues:
-        print(f"config: {issue}", file=sys.stderr)
-    services = build_services(root, settings, trusted)
-    for problem in services.problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    return services
-
-
-def _progress_bar(done: int, total: int, label: str) -> None:
-    if not sys.stderr.isatty() or total < 2:
-        return
-    width = 30
-    filled = int(width * done / total)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label[:40]:<40}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def collect_files(paths: list[str]) -> list[Path]:
-    from zc_lsp.handlers.commands import workspace_python_files
-
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files.extend(workspace_python_files(path.resolve()))
-        elif path.is_file():
-            files.append(path.resolve())
-        else:
-            print(f"error: no such file or folder: {raw}", file=sys.stderr)
-    return files
-
-
-def _rows(result: Any) -> list[dict[str, Any]]:
-    rows = []
-    for f in result.findings:
-        rows.append({"path": f.data.get("path", ""), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
-                     "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
-                     "url": f.url, "fixable": bool(f.fix)})
-    return sorted(rows, key=lambda r: (r["path"], r["line"], r["column"], r["code"]))
+from zc_lsp.cli.common import collect_files, find_root, finding_rows, make_services, progress_bar
 
 
 async def cmd_review(args: argparse.Namespace) -> int:
-    from zc_lsp.agents.base import AgentRequest, DocSnapshot
+    from zc_lsp.agents.base import AgentRequest
+    from zc_lsp.core.types import DocSnapshot
 
     files = collect_files(args.paths)
     if not files:
@@ -99,7 +38,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
         if args.model:
             # A model reviews one file at a time; the offline engines run per file alongside it.
             for n, path in enumerate(files, 1):
-                _progress_bar(n - 1, len(files), path.name)
+                progress_bar(n - 1, len(files), path.name)
                 try:
                     text = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as exc:
@@ -114,8 +53,8 @@ async def cmd_review(args: argparse.Namespace) -> int:
                 skipped += [f"{path}: {e}" for e in result.data.get("errors") or []]
                 for finding in result.findings:
                     finding.data["path"] = str(path)
-                results += _rows(result)
-            _progress_bar(len(files), len(files), "done")
+                results += finding_rows(result)
+            progress_bar(len(files), len(files), "done")
         else:
             result = await services.agents.run(
                 "best_practices", AgentRequest("review_files", args={"paths": [str(p) for p in files]}),
@@ -126,7 +65,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
             skipped += result.data.get("errors", [])
             if not result.ok and not result.data.get("skipped"):
                 skipped.append(result.error or "the review failed")
-            results += _rows(result)
+            results += finding_rows(result)
     finally:
         await services.aclose()
     cwd = Path.cwd()
@@ -175,7 +114,8 @@ async def cmd_test(args: argparse.Namespace) -> int:
 
 
 async def cmd_explain(args: argparse.Namespace) -> int:
-    from zc_lsp.agents.base import AgentRequest, DocSnapshot, Span
+    from zc_lsp.agents.base import AgentRequest
+    from zc_lsp.core.types import DocSnapshot, Span
 
     file_part, _, line_part = args.target.rpartition(":")
     if not file_part or not line_part.isdigit():
@@ -213,7 +153,7 @@ async def cmd_status(args: argparse.Namespace) -> int:
         print(f"warning: background status unavailable: {exc}", file=sys.stderr)
     try:
         if args.watch:
-            from zc_lsp.cli_status import watch
+            from zc_lsp.cli.status_watch import watch
 
             await asyncio.to_thread(watch, services.status.snapshot)
             return 0
@@ -242,11 +182,8 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if result.data.get("ok") else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="zc", description="ZombieCoder: five AI agents from your terminal.")
-    parser.add_argument("--version", action="version", version=f"zc {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def register(sub: Any) -> None:
+    """Add the agent verbs to `zc`'s sub-command parser."""
     p = sub.add_parser("review", help="review files and folders (Best Practices agent)")
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -275,28 +212,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--workspace", help="workspace root")
     p.set_defaults(run=cmd_doctor)
-
-    from zc_lsp import cli_frontends, cli_memory
-
-    cli_memory.register(sub)
-    cli_frontends.register(sub)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    # sysconfig fills its variables lazily and not thread-safely (CPython): fill them now, before
-    # worker threads can see a half-made dict (seen as `EXE` = None while locating ruff).
-    sysconfig.get_config_vars()
-    args = parser.parse_args(argv)
-    try:
-        result = args.run(args)
-        code = asyncio.run(result) if asyncio.iscoroutine(result) else result
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    return int(code or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
