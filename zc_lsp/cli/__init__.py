@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import sysconfig
 
 from zc_lsp import __version__
 
+EXIT_CODES = """exit codes:
+  0    done, nothing found (review: no findings; test: all passed; fix --check: nothing to fix)
+  1    done, something found (findings, failing tests, fixes that would be made, a failed check)
+  2    bad input (missing path, line out of range, binary file, bad option) or the job could not run
+  130  interrupted (Ctrl-C)
+  141  the output pipe was closed (e.g. `zc doctor | head`)"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     from zc_lsp.cli import agents, frontends, memory
 
-    parser = argparse.ArgumentParser(prog="zc", description="ZombieCoder: five AI agents from your terminal.")
+    parser = argparse.ArgumentParser(
+        prog="zc", description="ZombieCoder: five AI agents from your terminal.", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"zc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     agents.register(sub)
@@ -34,11 +44,24 @@ def main(argv: list[str] | None = None) -> int:
     # worker threads can see a half-made dict (seen as `EXE` = None while locating ruff).
     sysconfig.get_config_vars()
     args = parser.parse_args(argv)
+    from zc_lsp.cli.common import CliError
+
     try:
         result = args.run(args)
         code = asyncio.run(result) if asyncio.iscoroutine(result) else result
+        sys.stdout.flush()
+    except CliError as exc:
+        print(f"zc {args.command}: error: {exc}", file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`zc doctor | head`): say so once, and stop Python's own flush-at-exit
+        # from raising a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        print(f"zc {args.command}: output pipe closed", file=sys.stderr)
+        return 141
     return int(code or 0)
 

@@ -9,7 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.cli.common import collect_files, find_root, finding_rows, make_services, progress_bar
+from zc_lsp.cli.common import (
+    CliError,
+    collect_files,
+    find_root,
+    finding_rows,
+    make_services,
+    parse_file_line,
+    progress_bar,
+)
 
 
 async def cmd_review(args: argparse.Namespace) -> int:
@@ -87,6 +95,8 @@ async def cmd_test(args: argparse.Namespace) -> int:
     from zc_lsp.agents.base import AgentRequest
 
     target = Path(args.path).resolve()
+    if not target.exists():
+        raise CliError(f"no such file or folder: {args.path}")
     root = Path(args.workspace).resolve() if args.workspace else find_root(target)
     services = make_services(root, trusted=True)  # the user asked for it from their own shell
     request_args: dict[str, Any] = {} if target == root else {"path": str(target)}
@@ -117,17 +127,9 @@ async def cmd_explain(args: argparse.Namespace) -> int:
     from zc_lsp.agents.base import AgentRequest
     from zc_lsp.core.types import DocSnapshot, Span
 
-    file_part, _, line_part = args.target.rpartition(":")
-    if not file_part or not line_part.isdigit():
-        print("error: expected FILE:LINE, e.g. calc.py:12", file=sys.stderr)
-        return 2
-    path = Path(file_part).resolve()
-    if not path.is_file():
-        print(f"error: no such file: {file_part}", file=sys.stderr)
-        return 2
-    line = max(0, int(line_part) - 1)
+    path, line, text = parse_file_line(args.target)
     services = make_services(find_root(path))
-    doc = DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(encoding="utf-8", errors="replace"))
+    doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
     try:
         result = await services.agents.run(
             "conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)),

@@ -62,3 +62,60 @@ def finding_rows(result: Any) -> list[dict[str, Any]]:
                      "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
                      "url": f.url, "fixable": bool(f.fix)})
     return sorted(rows, key=lambda r: (r["path"], r["line"], r["column"], r["code"]))
+
+
+class CliError(Exception):
+    """A bad input from the user: `main` prints it as one line on stderr and exits with `code`."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def read_source(path: Path, max_bytes: int = 5_000_000) -> str:
+    """The text of a source file, or a CliError saying plainly why it cannot be used."""
+    if not path.exists():
+        raise CliError(f"no such file: {path}")
+    if not path.is_file():
+        raise CliError(f"not a file: {path}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise CliError(f"{path} is {size:,} bytes, over the {max_bytes:,}-byte limit for this command")
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise CliError(f"{path} is a binary file, not source code")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def parse_file_line(target: str) -> tuple[Path, int, str]:
+    """`FILE:LINE` -> (path, 0-based line, text), checking that the line exists in the file."""
+    file_part, _, line_part = target.rpartition(":")
+    if not file_part or not line_part.isdigit():
+        raise CliError(f"expected FILE:LINE, e.g. calc.py:12 (got {target!r})")
+    path = Path(file_part).resolve()
+    text = read_source(path)
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    line = int(line_part)
+    if line < 1 or line > max(lines, 1):
+        raise CliError(f"{file_part} has {lines} line(s); line {line} is out of range")
+    return path, line - 1, text
+
+
+def port_number(raw: str) -> int:
+    """argparse type for a TCP port: 0 (pick a free one) to 65535."""
+    try:
+        port = int(raw)
+    except ValueError:
+        raise_arg(f"not a port number: {raw!r}")
+    if not 0 <= port <= 65535:
+        raise_arg(f"port {port} is out of range (0-65535; 0 picks a free one)")
+    return port
+
+
+def raise_arg(message: str) -> None:
+    import argparse
+
+    raise argparse.ArgumentTypeError(message)

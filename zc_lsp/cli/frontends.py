@@ -119,15 +119,11 @@ async def cmd_speak(args: argparse.Namespace) -> int:
 
 async def _explain_text(services: Any, target: str) -> str | None:
     from zc_lsp.agents.base import AgentRequest
+    from zc_lsp.cli.common import parse_file_line
     from zc_lsp.core.types import DocSnapshot, Span
 
-    file_part, _, line_part = target.rpartition(":")
-    path = Path(file_part).resolve() if file_part else None
-    if path is None or not line_part.isdigit() or not path.is_file():
-        print("error: expected FILE:LINE of an existing file, e.g. calc.py:12", file=sys.stderr)
-        return None
-    line = max(0, int(line_part) - 1)
-    doc = DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(encoding="utf-8", errors="replace"))
+    path, line, text = parse_file_line(target)
+    doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
     result = await services.agents.run("conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)))
     if not result.ok:
         print(f"error: {result.error}", file=sys.stderr)
@@ -137,12 +133,14 @@ async def _explain_text(services: Any, target: str) -> str | None:
 
 
 def register(subparsers: Any) -> None:
+    from zc_lsp.cli.common import port_number
+
     p = subparsers.add_parser("chat", help="chat with the Conversational agent in the terminal")
     p.add_argument("--workspace", help="workspace root (default: found from the current folder)")
     p.set_defaults(run=cmd_chat)
 
     p = subparsers.add_parser("dashboard", help="serve the local web dashboard (127.0.0.1, token-protected)")
-    p.add_argument("--port", type=int, help="port (default: dashboard.port; 0 picks a free one)")
+    p.add_argument("--port", type=port_number, help="port (default: dashboard.port; 0 picks a free one)")
     p.add_argument("--host", help="address to bind (default: dashboard.host, 127.0.0.1)")
     p.add_argument("--workspace", help="workspace root")
     p.add_argument("--no-background", action="store_true",
