@@ -41,6 +41,7 @@ class Script:
     tokens_out: int | None = None
     api: str | None = None  # ollama | openai | anthropic
     model: str | None = None
+    reply_model: str | None = None  # the model named in the reply (default: the server's serve_as, else the asked one)
 
     def pieces(self) -> list[str]:
         if self.chunks is not None:
@@ -75,6 +76,8 @@ class FakeModelServer:
     models: list[str] = field(default_factory=lambda: ["fake-small", "fake-large"])
     default: Script = field(default_factory=Script)
     requests: list[Recorded] = field(default_factory=list)
+    serve_as: str | None = None  # name every reply with this model, as llama.cpp does with its one model
+    strict_models: bool = False  # 404 for a model not in `models`, as Ollama does for one not pulled
 
     def __post_init__(self) -> None:
         self._queue: list[Script] = []
@@ -170,7 +173,13 @@ class FakeModelServer:
         if method == "GET" and path in ("/api/tags", "/v1/models"):
             return await self._send_json(writer, 200, self._models_body(api), rec)
         data = rec.json or {}
+        if self.strict_models and data.get("model") not in self.models:
+            return await self._send_json(writer, 404, _error_body(api, Script(
+                status=404, error=f"model '{data.get('model')}' not found")), rec)
         script = self._take(api, data.get("model", ""))
+        served = script.reply_model or self.serve_as
+        if served:
+            data = {**data, "model": served}
         if script.delay_s:
             await asyncio.sleep(script.delay_s)
         if script.status >= 400:
@@ -270,6 +279,11 @@ def _full_body(api: str, path: str, data: dict[str, Any], s: Script) -> dict[str
         return {"id": "msg_fake", "type": "message", "role": "assistant", "model": model,
                 "content": [{"type": "text", "text": s.text}], "stop_reason": "end_turn", "stop_sequence": None,
                 "usage": {"input_tokens": s.tokens_in, "output_tokens": _tokens_out(s)}}
+    if path.endswith("/completions") and not path.endswith("/chat/completions"):
+        return {"id": "cmpl-fake", "object": "text_completion", "created": 0, "model": model,
+                "choices": [{"index": 0, "text": s.text, "finish_reason": "stop", "logprobs": None}],
+                "usage": {"prompt_tokens": s.tokens_in, "completion_tokens": _tokens_out(s),
+                          "total_tokens": s.tokens_in + _tokens_out(s)}}
     return {"id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": s.text}, "finish_reason": "stop"}],
             "usage": {"prompt_tokens": s.tokens_in, "completion_tokens": _tokens_out(s),
@@ -309,9 +323,16 @@ def _stream_events(api: str, path: str, data: dict[str, Any], s: Script) -> list
         out.append((False, ev("message_stop", {"type": "message_stop"})))
         return out
 
+    legacy = path.endswith("/completions") and not path.endswith("/chat/completions")
+
     def chunk(delta: dict[str, Any], finish: str | None) -> bytes:
-        body = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        if legacy:  # /v1/completions (FIM with `suffix`): text pieces, no deltas
+            body: dict[str, Any] = {"id": "cmpl-fake", "object": "text_completion", "created": 0, "model": model,
+                                    "choices": [{"index": 0, "text": delta.get("content", ""),
+                                                 "finish_reason": finish, "logprobs": None}]}
+        else:
+            body = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
         return b"data: " + json.dumps(body).encode() + b"\n\n"
     out.append((False, chunk({"role": "assistant", "content": ""}, None)))
     out.extend((True, chunk({"content": p}, None)) for p in pieces)

@@ -1,82 +1,25 @@
-"""Types shared by the agents. Agents know nothing of LSP: these are plain dataclasses.
+"""What agents are: requests, results, the injected context and the Agent protocol.
 
-Positions are 0-based lines and characters (UTF-16 code units are the handlers' business;
-agents count Python str characters). Handlers convert to and from lsprotocol.
+Agents know nothing of LSP. The plain value types (spans, snapshots, edits, findings) and
+cancellation live in `zc_lsp.core`, so lower layers can use them without importing agents.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from zc_lsp.core.cancel import CancelToken, ProgressFn, no_progress
+from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span
 
 if TYPE_CHECKING:
     from zc_lsp.config import Settings
     from zc_lsp.router.router import ModelRouter
 
-Severity = Literal["error", "warning", "info", "hint"]
 AGENT_NAMES = ("programming", "best_practices", "verifier", "conversational", "ops")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A range in a document: 0-based, end exclusive."""
-
-    start_line: int
-    start_char: int
-    end_line: int
-    end_char: int
-
-    @classmethod
-    def lines(cls, start: int, end: int | None = None) -> Span:
-        """Whole lines start..end inclusive (end defaults to start)."""
-        end = start if end is None else end
-        return cls(start, 0, end + 1, 0)
-
-
-@dataclass(frozen=True)
-class DocSnapshot:
-    """An immutable copy of a document at one version; what every agent works on."""
-
-    uri: str
-    path: Path | None
-    text: str
-    version: int | None = None
-    language_id: str = "python"
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    span: Span
-    new_text: str
-
-
-@dataclass
-class FileEdit:
-    """Edits to one file. `create=True` creates the file first (it must not exist yet)."""
-
-    path: Path
-    edits: list[TextEdit]
-    create: bool = False
-
-
-@dataclass
-class Finding:
-    """One diagnostic-worthy finding. `fix` is a ready edit for a quick fix (same file)."""
-
-    span: Span
-    severity: Severity
-    code: str
-    message: str
-    source: str = "zombiecoder"
-    url: str | None = None
-    fix: list[TextEdit] | None = None
-    fix_title: str | None = None
-    engine: str = ""  # ruff | bandit | secrets | pytest | model
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,39 +61,6 @@ class AgentResult:
         return f"{label} (cached)" if self.cached else label
 
 
-class Cancelled(Exception):
-    """Raised inside an agent when its task was cancelled; carries how far it got."""
-
-    def __init__(self, progress: str = "") -> None:
-        super().__init__(f"cancelled{': ' + progress if progress else ''}")
-        self.progress = progress
-
-
-class CancelToken:
-    """Cancellation usable from async code and from worker threads alike."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def check(self, progress: str = "") -> None:
-        if self._event.is_set():
-            raise Cancelled(progress)
-
-
-ProgressFn = Callable[[str, int | None], None]  # (message, percentage 0-100 or None)
-
-
-def _no_progress(message: str, percentage: int | None = None) -> None:
-    return None
-
-
 class AgentMemoryLike(Protocol):
     """The slice of an agent's own store that agents use (see zc_lsp.memory)."""
 
@@ -177,7 +87,7 @@ class AgentContext:
     router: ModelRouter | None = None
     trusted: bool | None = None  # True/False from editor or config; None = unknown
     user_requested: bool = True  # False for background/automatic work
-    progress: ProgressFn = _no_progress
+    progress: ProgressFn = no_progress
     cancel: CancelToken = field(default_factory=CancelToken)
     services: Any = None  # the Services container, for the Ops agent and cross-validation
     on_token: Callable[[str], None] | None = None  # streamed model output, if wanted

@@ -13,16 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zc_lsp.agents.base import (
-    AGENT_NAMES,
-    Agent,
-    AgentContext,
-    AgentRequest,
-    AgentResult,
-    Cancelled,
-    CancelToken,
-    ProgressFn,
-)
+from zc_lsp.agents.base import Agent, AGENT_NAMES, AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.cancel import Cancelled, CancelToken, ProgressFn
 
 if TYPE_CHECKING:
     from zc_lsp.services import Services
@@ -58,11 +50,11 @@ class AgentStats:
 
 def default_agents() -> dict[str, Agent]:
     """Build the five agents. Imported here, not at module import, to keep start-up light."""
-    from zc_lsp.agents.best_practices import BestPracticesAgent
-    from zc_lsp.agents.conversational import ConversationalAgent
-    from zc_lsp.agents.ops import OpsAgent
-    from zc_lsp.agents.programming import ProgrammingAgent
-    from zc_lsp.agents.verifier import VerifierAgent
+    from zc_lsp.agents.best_practices.agent import BestPracticesAgent
+    from zc_lsp.agents.conversational.agent import ConversationalAgent
+    from zc_lsp.agents.ops.agent import OpsAgent
+    from zc_lsp.agents.programming.agent import ProgrammingAgent
+    from zc_lsp.agents.verifier.agent import VerifierAgent
 
     agents: list[Agent] = [
         ProgrammingAgent(),

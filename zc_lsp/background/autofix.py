@@ -19,15 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import (
-    AgentRequest,
-    AgentResult,
-    DocSnapshot,
-    FileEdit,
-    Finding,
-    Span,
-    TextEdit,
-)
+from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
 from zc_lsp.background.classify import SAFE_KINDS, classify, classify_exception, import_edit
 from zc_lsp.background.store import TaskStore
 from zc_lsp.background.textedits import apply_text_edits, write_file_edits

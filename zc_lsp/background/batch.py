@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 
 import psutil
 
-from zc_lsp.agents.base import AGENT_NAMES, AgentResult, Cancelled, CancelToken
+from zc_lsp.agents.base import AGENT_NAMES, AgentResult
+from zc_lsp.core.cancel import Cancelled, CancelToken
 from zc_lsp.background.store import TaskStore, as_dicts
 from zc_lsp.background.templates import JobTemplate, TemplateRunner
 

@@ -10,7 +10,7 @@ import ast
 import re
 import sys
 
-from zc_lsp.agents.base import Span, TextEdit
+from zc_lsp.core.types import Span, TextEdit
 
 KINDS = ("syntax_error", "missing_import", "missing_dependency", "autofixable_lint", "type_error",
          "failing_test", "config_error")

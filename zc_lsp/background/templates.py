@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from zc_lsp.agents.base import AGENT_NAMES, AgentRequest, DocSnapshot, Span
+from zc_lsp.agents.base import AGENT_NAMES, AgentRequest
+from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.config import ConfigIssue
 
 if TYPE_CHECKING:

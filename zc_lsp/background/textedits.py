@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from zc_lsp.agents.base import FileEdit, TextEdit
+from zc_lsp.core.types import FileEdit, TextEdit
 
 log = logging.getLogger(__name__)
 

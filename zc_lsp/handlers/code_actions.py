@@ -14,7 +14,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.agents.base import AgentRequest, Span
+from zc_lsp.agents.base import AgentRequest
+from zc_lsp.core.types import Span
 from zc_lsp.handlers.convert import Lines, fix_edits, snapshot
 from zc_lsp.handlers.edits import audit, offered_edit, one_document_edit
 

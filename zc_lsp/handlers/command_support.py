@@ -15,7 +15,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from zc_lsp.agents.base import AgentRequest, AgentResult, DocSnapshot, Span
+from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.handlers.convert import Lines, diagnostic, path_to_uri, snapshot, uri_to_path
 from zc_lsp.handlers.edits import audit
 from zc_lsp.handlers.progress import Progress

@@ -251,7 +251,7 @@ def register(ls: Any) -> None:
     @command("zc.speak")
     async def speak(*raw: Any) -> dict[str, Any]:
         """Text, or (uri, range) to explain first; audio goes under the workspace's data folder."""
-        from zc_lsp.speech import speak as synthesize
+        from zc_lsp.agents.conversational.speech import speak as synthesize
 
         args = parse_args(raw, ["text", "uri", "range"])
         text = args.get("text")

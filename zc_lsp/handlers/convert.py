@@ -12,7 +12,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from zc_lsp.agents.base import DocSnapshot, FileEdit, Finding, Span, TextEdit
+from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
 
 SEVERITY = {
     "error": types.DiagnosticSeverity.Error,

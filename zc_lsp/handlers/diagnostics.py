@@ -14,7 +14,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.agents.base import AgentRequest, DocSnapshot
+from zc_lsp.agents.base import AgentRequest
+from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.convert import Lines, diagnostic, snapshot
 
 log = logging.getLogger(__name__)

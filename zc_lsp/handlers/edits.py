@@ -11,7 +11,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.agents.base import TextEdit
+from zc_lsp.core.types import TextEdit
 from zc_lsp.handlers.convert import Lines, path_to_uri, uri_to_path, workspace_edit
 
 log = logging.getLogger(__name__)

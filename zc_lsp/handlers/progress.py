@@ -14,7 +14,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.agents.base import CancelToken
+from zc_lsp.core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from zc_lsp.agents.base import AgentContext, DocSnapshot, TextEdit
+from zc_lsp.agents.base import AgentContext
+from zc_lsp.core.types import DocSnapshot, TextEdit
 from zc_lsp.agents.engines.lines import split_keepends
 from zc_lsp.config import Settings, load_settings
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, CancelToken
+from zc_lsp.agents.base import AgentContext
+from zc_lsp.core.cancel import CancelToken
 from zc_lsp.config import Settings, load_settings
 
 

@@ -7,8 +7,10 @@ import asyncio
 import psutil
 import pytest
 
-from zc_lsp.agents.base import AgentRequest, Cancelled, Span
-from zc_lsp.agents.best_practices import BestPracticesAgent
+from zc_lsp.agents.base import AgentRequest
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import Span
+from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 from zc_lsp.agents.engines.bandit_engine import drop_ruff_duplicates
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
 
@@ -143,7 +145,7 @@ def test_secrets_found_by_type_without_the_secret_in_messages():
 
 
 def test_bandit_duplicate_of_ruff_rule_on_same_line_is_dropped():
-    from zc_lsp.agents.base import Finding
+    from zc_lsp.core.types import Finding
 
     ruff = [Finding(Span(4, 8, 4, 20), "warning", "S602", "shell", engine="ruff")]
     bandit = [

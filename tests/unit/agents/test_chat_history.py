@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zc_lsp.agents.modelwork.chat import history_text
+from zc_lsp.agents.conversational.chat import history_text
 from zc_lsp.config import load_settings
 from zc_lsp.memory import WorkspaceMemory
 

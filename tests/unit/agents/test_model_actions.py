@@ -13,12 +13,13 @@ import pytest
 
 from tests.fakes.model_server import FakeModelServer, Script
 from tests.unit.router.conftest import dead_url, fake_settings
-from zc_lsp.agents.base import AgentContext, AgentRequest, DocSnapshot, Span
-from zc_lsp.agents.best_practices import BestPracticesAgent
-from zc_lsp.agents.conversational import ConversationalAgent
-from zc_lsp.agents.ops import OpsAgent
-from zc_lsp.agents.programming import ProgrammingAgent
-from zc_lsp.agents.verifier import VerifierAgent
+from zc_lsp.agents.base import AgentContext, AgentRequest
+from zc_lsp.core.types import DocSnapshot, Span
+from zc_lsp.agents.best_practices.agent import BestPracticesAgent
+from zc_lsp.agents.conversational.agent import ConversationalAgent
+from zc_lsp.agents.ops.agent import OpsAgent
+from zc_lsp.agents.programming.agent import ProgrammingAgent
+from zc_lsp.agents.verifier.agent import VerifierAgent
 from zc_lsp.router.router import ModelRouter
 from zc_lsp.services import Services, build_services
 
@@ -136,7 +137,7 @@ def doc(root: Path, name: str = "calc.py", text: str | None = None) -> DocSnapsh
 
 
 def apply(text: str, edits: list[Any]) -> str:
-    from zc_lsp.agents.testing.shadow import apply_text_edits
+    from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
 
     return apply_text_edits(text, edits)
 

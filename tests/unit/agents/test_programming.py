@@ -8,9 +8,10 @@ import shutil
 import subprocess
 import sys
 
-from zc_lsp.agents.base import AgentRequest, Span
-from zc_lsp.agents.best_practices import BestPracticesAgent
-from zc_lsp.agents.programming import ProgrammingAgent
+from zc_lsp.agents.base import AgentRequest
+from zc_lsp.core.types import Span
+from zc_lsp.agents.best_practices.agent import BestPracticesAgent
+from zc_lsp.agents.programming.agent import ProgrammingAgent
 
 MESSY = "import os\nimport sys\n\n\ndef f( a ):\n    return sys.argv[a]\n"
 
@@ -178,7 +179,7 @@ async def test_skeleton_outside_a_function_is_refused(tmp_path, make_ctx, snapsh
 
 
 async def test_unsaved_untitled_document_is_refused(tmp_path, make_ctx):
-    from zc_lsp.agents.base import DocSnapshot
+    from zc_lsp.core.types import DocSnapshot
 
     doc = DocSnapshot(uri="untitled:Untitled-1", path=None, text="import os\n")
     result = await run(make_ctx(tmp_path), "fix_all", doc)

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.agents.best_practices import BestPracticesAgent
+from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 
 
 def _key(f) -> tuple:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from zc_lsp.agents.base import AgentRequest, AgentResult, FileEdit, Span, TextEdit
+from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.background.status import StatusHub
 from zc_lsp.config import Settings, _merge, load_defaults
 from zc_lsp.memory import WorkspaceMemory

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from zc_lsp.agents.base import AgentResult, DocSnapshot, Finding, Span
-from zc_lsp.agents.best_practices import BestPracticesAgent
-from zc_lsp.agents.programming import ProgrammingAgent
+from zc_lsp.agents.base import AgentResult
+from zc_lsp.core.types import DocSnapshot, Finding, Span
+from zc_lsp.agents.best_practices.agent import BestPracticesAgent
+from zc_lsp.agents.programming.agent import ProgrammingAgent
 from zc_lsp.agents.registry import AgentRunner
 from zc_lsp.background.autofix import AutoFixer
 from zc_lsp.background.classify import classify, classify_exception, import_edit

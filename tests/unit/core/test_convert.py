@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from lsprotocol import types
 
-from zc_lsp.agents.base import Span
+from zc_lsp.core.types import Span
 from zc_lsp.handlers.convert import Lines
 from zc_lsp.handlers.diagnostics import DiagnosticsFeature
 
@@ -35,7 +35,7 @@ def test_negotiated_encoding_is_read_as_its_value() -> None:
 
 
 def test_plain_changes_for_clients_without_document_changes(tmp_path) -> None:
-    from zc_lsp.agents.base import FileEdit, TextEdit
+    from zc_lsp.core.types import FileEdit, TextEdit
     from zc_lsp.handlers.convert import path_to_uri, workspace_edit
 
     path = tmp_path / "a.py"

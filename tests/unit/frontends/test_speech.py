@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from zc_lsp.speech import SpeechError, chunk_text, clean_text, mp3_duration, speak, synthesize
+from zc_lsp.agents.conversational.speech import SpeechError, chunk_text, clean_text, mp3_duration, speak, synthesize
 
 pytestmark = pytest.mark.skipif(not Path("/usr/bin/espeak-ng").exists(), reason="espeak-ng not installed (scripts/test.sh installs it)")
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fakes.model_server import FakeModelServer, Script
 from tests.unit.router.conftest import fake_settings
-from zc_lsp.agents.base import Cancelled, CancelToken
+from zc_lsp.core.cancel import Cancelled, CancelToken
 from zc_lsp.router.base import ModelRequest
 
 

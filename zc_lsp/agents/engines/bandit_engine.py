@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import Finding, Severity, Span
+from zc_lsp.core.types import Finding, Severity, Span
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError, run_process
 

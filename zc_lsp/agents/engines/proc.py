@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from zc_lsp.agents.base import Cancelled, CancelToken
+from zc_lsp.core.cancel import Cancelled, CancelToken
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.agents.base import Finding, Span
+from zc_lsp.core.types import Finding, Span
 from zc_lsp.agents.engines.lines import split_lines
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,6 @@
   why an answer is offline.
 - `source`: cheap AST/line helpers: the function around a line, stubs, context, indentation,
   and what a reply touches (names, files).
-- `code_edits`: the Programming agent's implement / refactor / optimise / fix / generate, each
-  validated (parses, no new ruff findings, stays in range, Verifier) before an edit is returned.
 """
 
 from zc_lsp.agents.modelwork.routing import ask, attempts_of, offline_note, with_reply

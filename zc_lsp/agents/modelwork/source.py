@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.agents.base import Span
+from zc_lsp.core.types import Span
 from zc_lsp.agents.engines.lines import split_keepends, split_lines
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef

@@ -17,14 +17,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, Cancelled, FileEdit, Span, TextEdit
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.agents.engines.documents import end_position, remember
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
 from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none
-from zc_lsp.agents.testing.discovery import is_inside, module_name, workspace_python
-from zc_lsp.agents.testing.junit import JUnitSummary, parse_junit
-from zc_lsp.agents.testing.runner import PytestRun, run_pytest
-from zc_lsp.agents.testing.shadow import copy_workspace
+from zc_lsp.agents.verifier.testing.discovery import is_inside, module_name, workspace_python
+from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
+from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
+from zc_lsp.agents.verifier.testing.shadow import copy_workspace
 from zc_lsp.router.base import NoModelAvailable
 from zc_lsp.router.parse import extract_code, python_parses
 
@@ -90,7 +92,7 @@ async def offline_skeleton(agent: str, request: AgentRequest, ctx: AgentContext,
     if ctx.services is not None and getattr(ctx.services, "agents", None) is not None:
         result = await ctx.services.agents.run("programming", skeleton_request, cancel=ctx.cancel)
     else:
-        from zc_lsp.agents.programming import ProgrammingAgent
+        from zc_lsp.agents.programming.agent import ProgrammingAgent
 
         result = await ProgrammingAgent().handle(skeleton_request, ctx)
     note = offline_note(attempts) + " a test skeleton to fill in (not run)."

@@ -18,7 +18,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.agents.base import Span
+from zc_lsp.core.types import Span
 
 log = logging.getLogger(__name__)
 Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef

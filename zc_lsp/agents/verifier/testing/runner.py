@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.agents.base import CancelToken
+from zc_lsp.core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 

@@ -15,12 +15,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, FileEdit, Span
-from zc_lsp.agents.docstrings import STYLES, DocstringError, docstring_edit
-from zc_lsp.agents.explain import explain_source
-from zc_lsp.agents.modelwork.chat import code_at, code_context, history_text, shown_path
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.types import FileEdit, Span
+from zc_lsp.agents.conversational.docstrings import STYLES, DocstringError, docstring_edit
+from zc_lsp.agents.conversational.explain import explain_source
+from zc_lsp.agents.conversational.chat import code_at, code_context, history_text, shown_path
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
-from zc_lsp.agents.testing.discovery import iter_python_files
+from zc_lsp.agents.verifier.testing.discovery import iter_python_files
 from zc_lsp.router.base import NoModelAvailable
 
 log = logging.getLogger(__name__)
@@ -187,8 +188,8 @@ class ConversationalAgent:
         )
 
     async def speak(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-        """Speak `text`, or the explanation of the given code (model or offline), via zc_lsp.speech."""
-        from zc_lsp.speech import speak
+        """Speak `text`, or the explanation of the given code (model or offline), via zc_lsp.agents.conversational.speech."""
+        from zc_lsp.agents.conversational.speech import speak
 
         text = str(request.args.get("text") or "").strip()
         explained: AgentResult | None = None

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, FileEdit, Span, TextEdit
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.agents.engines.documents import remember, ruff_options, stdin_filename, whole_document_edit
 from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import ruff_check
@@ -35,8 +36,8 @@ from zc_lsp.agents.modelwork.source import (
     selection_block,
     stub_block,
 )
-from zc_lsp.agents.testing.discovery import is_inside
-from zc_lsp.agents.testing.shadow import apply_text_edits
+from zc_lsp.agents.verifier.testing.discovery import is_inside
+from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
 from zc_lsp.router.base import ModelReply, NoModelAvailable
 from zc_lsp.router.parse import extract_code, python_parses
 
@@ -177,7 +178,7 @@ async def verify(ctx: AgentContext, file_edit: FileEdit) -> dict[str, Any]:
         if not result.ok:
             return {"verified": False, "tests_passed": 0, "reason": result.error or "the verifier failed"}
         return dict(result.data)
-    from zc_lsp.agents.testing.validate import validate_edits
+    from zc_lsp.agents.verifier.testing.validate import validate_edits
 
     return await validate_edits([file_edit], ctx)
 

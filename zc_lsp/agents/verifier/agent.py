@@ -1,7 +1,7 @@
 """The Verifier agent: runs the workspace's tests and checks other agents' edits before they are offered.
 
-Offline engine: pytest in a subprocess (see `zc_lsp.agents.testing`). With a model,
-`generate_tests` writes tests and keeps them only if they pass (`zc_lsp.agents.modelwork.gen_tests`).
+Offline engine: pytest in a subprocess (see `zc_lsp.agents.verifier.testing`). With a model,
+`generate_tests` writes tests and keeps them only if they pass (`zc_lsp.agents.verifier.gen_tests`).
 Running tests executes the workspace's code, so every run first asks `ctx.may_run_workspace_code()`.
 """
 
@@ -14,20 +14,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from zc_lsp.agents.base import (
-    AgentContext,
-    AgentRequest,
-    AgentResult,
-    Cancelled,
-    FileEdit,
-    Finding,
-    Span,
-)
-from zc_lsp.agents.modelwork.gen_tests import generate_tests
-from zc_lsp.agents.testing.discovery import find_tests_for, is_inside, is_test_file, workspace_python
-from zc_lsp.agents.testing.junit import JUnitSummary, parse_junit
-from zc_lsp.agents.testing.runner import PytestRun, run_pytest
-from zc_lsp.agents.testing.validate import validate_edits
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import FileEdit, Finding, Span
+from zc_lsp.agents.verifier.gen_tests import generate_tests
+from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_inside, is_test_file, workspace_python
+from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
+from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
+from zc_lsp.agents.verifier.testing.validate import validate_edits
 
 log = logging.getLogger(__name__)
 NO_TESTS = "no tests collected"

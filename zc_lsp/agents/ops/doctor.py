@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.agents.testing.discovery import workspace_python
+from zc_lsp.agents.verifier.testing.discovery import workspace_python
 
 Which = Callable[..., str | None]
 MIN_PYTHON = (3, 11)

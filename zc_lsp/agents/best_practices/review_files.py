@@ -10,7 +10,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, DocSnapshot
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.types import DocSnapshot
 from zc_lsp.agents.engines.batch_review import review_files
 from zc_lsp.agents.engines.documents import refusal, ruff_options
 from zc_lsp.agents.engines.proc import with_cancel_token

@@ -1,8 +1,8 @@
 """Best Practices agent, offline engine: ruff (security rules included), bandit and secret detection.
 
 Actions: `review` (findings for one document snapshot; with args {"model": true} a model adds
-findings, see `zc_lsp.agents.modelwork.review`), `review_files` (many saved files at once, see
-`zc_lsp.agents.review_files`) and `explain_finding` (the rule's own documentation).
+findings, see `zc_lsp.agents.best_practices.model_review`), `review_files` (many saved files at once, see
+`zc_lsp.agents.best_practices.review_files`) and `explain_finding` (the rule's own documentation).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, DocSnapshot, Finding
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.types import DocSnapshot, Finding
 from zc_lsp.agents.engines.bandit_engine import bandit_rule_doc, bandit_scan, drop_ruff_duplicates
 from zc_lsp.agents.engines.documents import (
     doc_name,
@@ -28,7 +29,7 @@ from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
-from zc_lsp.agents.modelwork.review import ModelReview, model_review
+from zc_lsp.agents.best_practices.model_review import ModelReview, model_review
 
 log = logging.getLogger(__name__)
 _MEMORY_SEEN_CAP = 256
@@ -54,7 +55,7 @@ class BestPracticesAgent:
         if request.action == "explain_finding":
             return await self._explain(request, ctx)
         if request.action == "review_files":
-            from zc_lsp.agents.review_files import review_many
+            from zc_lsp.agents.best_practices.review_files import review_many
 
             return await review_many(self.name, request, ctx)
         return AgentResult.failure(

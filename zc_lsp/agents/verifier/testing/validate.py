@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, Cancelled, FileEdit
-from zc_lsp.agents.testing.discovery import find_tests_for, is_test_file, workspace_python
-from zc_lsp.agents.testing.junit import parse_junit
-from zc_lsp.agents.testing.runner import run_pytest
-from zc_lsp.agents.testing.shadow import (
+from zc_lsp.agents.base import AgentContext
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import FileEdit
+from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, workspace_python
+from zc_lsp.agents.verifier.testing.junit import parse_junit
+from zc_lsp.agents.verifier.testing.runner import run_pytest
+from zc_lsp.agents.verifier.testing.shadow import (
     EditError,
     apply_file_edits,
     copy_workspace,

@@ -1,7 +1,7 @@
 """Programming agent: ruff fix-all, ruff format and pytest skeletons offline; model edits with a router.
 
 The model actions (implement, refactor, optimise, fix, generate) live in
-`zc_lsp.agents.modelwork.code_edits`: every model edit is validated before it is returned, and
+`zc_lsp.agents.programming.code_edits`: every model edit is validated before it is returned, and
 without a model they say so plainly ("fix" falls back to ruff's own fix).
 """
 
@@ -13,7 +13,8 @@ import logging
 import re
 from pathlib import Path
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, FileEdit, Span, TextEdit
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.agents.engines.documents import (
     diff_edits,
     doc_name,
@@ -34,7 +35,7 @@ from zc_lsp.agents.engines.skeleton import (
     render_tests,
     test_file_for,
 )
-from zc_lsp.agents.modelwork.code_edits import MODEL_ACTIONS, model_edit
+from zc_lsp.agents.programming.code_edits import MODEL_ACTIONS, model_edit
 
 log = logging.getLogger(__name__)
 _STDLIB_IMPORTS = ("import asyncio",)

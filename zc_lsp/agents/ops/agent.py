@@ -14,7 +14,7 @@ import psutil
 
 from zc_lsp import __version__
 from zc_lsp.agents.base import AGENT_NAMES, AgentContext, AgentRequest, AgentResult
-from zc_lsp.agents.doctor import render, run_doctor
+from zc_lsp.agents.ops.doctor import render, run_doctor
 
 
 def minimal_snapshot(ctx: AgentContext) -> dict[str, Any]:

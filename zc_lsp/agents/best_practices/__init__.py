@@ -1,0 +1,1 @@
+"""The best_practices agent package."""

@@ -1,0 +1,1 @@
+"""The programming agent package."""
