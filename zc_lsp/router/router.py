@@ -27,7 +27,7 @@ from zc_lsp.router.redact import Redaction, no_redaction, redact
 from zc_lsp.router.sanitize import strip_invisible
 
 if TYPE_CHECKING:
-    from zc_lsp.agents.base import CancelToken
+    from zc_lsp.core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class ModelRouter:
         """Answer from the first provider that can; NoModelAvailable when only `offline` is left."""
         if cancel is None:
             return await self._complete(request, on_token)
-        from zc_lsp.agents.base import Cancelled  # shared types module; cheap, no agent code
+        from zc_lsp.core.cancel import Cancelled  # shared types module; cheap, no agent code
 
         if cancel.cancelled:
             raise Cancelled("model call not started")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zc_lsp.agents.base import Finding
+from zc_lsp.core.types import Finding
 from zc_lsp.agents.engines.bandit_engine import drop_ruff_duplicates, finding_from_bandit
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError, run_process

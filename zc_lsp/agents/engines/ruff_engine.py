@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import Finding, Severity, Span, TextEdit
+from zc_lsp.core.types import Finding, Severity, Span, TextEdit
 from zc_lsp.agents.engines.proc import ToolError, run_process
 
 log = logging.getLogger(__name__)
