@@ -1,9 +1,8 @@
-"""`zc review|test|explain|status|doctor`: the agents' own verbs, through the same AgentRunner as the editor."""
+"""`zc review|test|explain|doctor`: the agents' own verbs, through the same AgentRunner as the editor."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from zc_lsp.cli.common import (
     parse_file_line,
     progress_bar,
 )
+from zc_lsp.cli.render import print_markdown
 
 
 async def cmd_review(args: argparse.Namespace) -> int:
@@ -138,31 +138,12 @@ async def cmd_explain(args: argparse.Namespace) -> int:
     finally:
         await services.aclose()
     if not args.stream:
-        print(result.summary if result.ok else f"error: {result.error}")
+        if result.ok:
+            print_markdown(result.summary)
+        else:
+            print(f"error: {result.error}")
     print(f"\n-- answered by {result.provenance or 'offline'}", file=sys.stderr)
     return 0 if result.ok else 1
-
-
-async def cmd_status(args: argparse.Namespace) -> int:
-    services = make_services(Path(args.workspace).resolve() if args.workspace else find_root(Path.cwd()))
-    try:
-        from zc_lsp.background import Background
-
-        # Not started: no jobs run here; it only reads what the workspace's task DB holds (queue,
-        # alerts, scheduler runs, metrics), which an editor's server may be writing meanwhile.
-        Background(services)
-    except Exception as exc:
-        print(f"warning: background status unavailable: {exc}", file=sys.stderr)
-    try:
-        if args.watch:
-            from zc_lsp.cli.status_watch import watch
-
-            await asyncio.to_thread(watch, services.status.snapshot)
-            return 0
-        print(json.dumps(services.status.snapshot(), indent=2, default=str))
-    finally:
-        await services.aclose()
-    return 0
 
 
 async def cmd_doctor(args: argparse.Namespace) -> int:
@@ -204,11 +185,6 @@ def register(sub: Any) -> None:
     p.add_argument("target", metavar="FILE:LINE")
     p.add_argument("--stream", action="store_true", help="print a model's answer as it arrives")
     p.set_defaults(run=cmd_explain)
-
-    p = sub.add_parser("status", help="show the status snapshot (Ops agent)")
-    p.add_argument("--watch", action="store_true", help="refresh live in the terminal")
-    p.add_argument("--workspace", help="workspace root")
-    p.set_defaults(run=cmd_status)
 
     p = sub.add_parser("doctor", help="check the installation and the providers")
     p.add_argument("--format", choices=["text", "json"], default="text")

@@ -1,4 +1,4 @@
-"""`zc status --watch`: the status snapshot, redrawn live in a terminal with plain ANSI.
+"""`zc status --watch`: the status snapshot, redrawn live in a terminal (a rich status screen).
 
 `render` is a pure function of the snapshot (tested on its own); `watch` only loops, clears the
 screen and redraws, and leaves cleanly on Ctrl-C. Missing sections are skipped: a snapshot from
@@ -86,6 +86,8 @@ def watch(snapshot_fn: Callable[[], dict[str, Any]], interval: float = 1.0, *,
     """Redraw until Ctrl-C (or `iterations` frames, for tests); returns an exit code."""
     stream = out or sys.stdout
     tty = stream.isatty()
+    if tty:
+        return _watch_rich(snapshot_fn, interval, stream, iterations)
     frames = 0
     try:
         if tty:
@@ -106,4 +108,38 @@ def watch(snapshot_fn: Callable[[], dict[str, Any]], interval: float = 1.0, *,
         if tty:
             stream.write(SHOW)
             stream.flush()
+    return 0
+
+
+def _frame(snapshot_fn: Callable[[], dict[str, Any]]) -> str:
+    try:
+        return render(snapshot_fn(), colour=True)
+    except Exception as exc:  # a dead server is shown, not a traceback
+        return f"status unavailable: {type(exc).__name__}: {exc}"
+
+
+def _watch_rich(snapshot_fn: Callable[[], dict[str, Any]], interval: float, stream: TextIO,
+                iterations: int | None) -> int:
+    """A full-screen status screen (rich.live) that redraws in place and restores the terminal."""
+    from rich.console import Console
+    from rich.live import Live
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = Console(file=stream)
+    frames = 0
+
+    def panel() -> Panel:
+        return Panel(Text.from_ansi(_frame(snapshot_fn)), title="ZombieCoder status",
+                     subtitle="Ctrl-C to leave", border_style="cyan")
+
+    try:
+        with Live(panel(), console=console, screen=True, auto_refresh=False) as live:
+            frames = 1
+            while iterations is None or frames < iterations:
+                time.sleep(interval)
+                live.update(panel(), refresh=True)
+                frames += 1
+    except KeyboardInterrupt:
+        pass
     return 0

@@ -32,7 +32,7 @@ def test_review_reports_findings_as_json_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_status_shows_the_persisted_background_state(tmp_path: Path) -> None:
-    out = zc("status", "--workspace", str(tmp_path), cwd=tmp_path, tmp=tmp_path)
+    out = zc("status", "--json", "--workspace", str(tmp_path), cwd=tmp_path, tmp=tmp_path)
     assert out.returncode == 0, out.stderr
     snap = json.loads(out.stdout)
     assert {"agents", "providers", "queue", "alerts", "scheduler", "memory"} <= set(snap)
