@@ -194,3 +194,17 @@ def attach(data_dir: Path) -> tuple[Registration, Callable[[], dict[str, Any]]] 
             continue
         return reg, lambda reg=reg: fetch_status(reg)
     return None
+
+
+def register_running_server(services: Any) -> LiveStatusServer | None:
+    """Called once by the language server after start-up (off the loop): make it attachable."""
+    memory = services.memory
+    if memory is None or memory.degraded:
+        return None
+    try:
+        live = LiveStatusServer(Path(memory.path), services.workspace_root, services.status.snapshot)
+        live.start()
+    except OSError as exc:
+        services.problems.append(f"live status for `zc status`/`zc dashboard` is off: {exc}")
+        return None
+    return live

@@ -157,6 +157,9 @@ def warm_up(services: Any) -> None:
         from zc_lsp.memory import setup_json_log
 
         setup_json_log(memory)
+    from zc_lsp.background.live_status import register_running_server
+
+    register_running_server(services)  # `zc status` and `zc dashboard` attach to this server
 
 
 def start_background(ls: Any) -> None:
