@@ -45,9 +45,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     try:
         try:
             check_bind(host, allow_remote)  # refuse before starting anything
-            if not args.no_background and services.background is None:
-                _start_background(services)
-            server = DashboardServer(services, host, port, allow_remote=allow_remote)
+            live = _attach_live(services)
+            if live is None and not args.no_background and services.background is None:
+                _start_background(services)  # no editor server runs: this process gathers the data
+            server = DashboardServer(services, host, port, allow_remote=allow_remote, live=live)
         except DashboardError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
@@ -68,6 +69,20 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         return 0
     finally:
         asyncio.run(services.aclose())
+
+
+def _attach_live(services: Any) -> Any:
+    """The running language server's snapshot function, or None (said on stderr either way)."""
+    from zc_lsp.background.live_status import attach
+
+    memory = services.memory
+    link = attach(Path(memory.path)) if memory is not None and not memory.degraded else None
+    if link is None:
+        print("note: no running server for this workspace; the dashboard shows this process's view", file=sys.stderr)
+        return None
+    reg, fetch = link
+    print(f"note: attached to the running server (pid {reg.pid})", file=sys.stderr)
+    return fetch
 
 
 def _start_background(services: Any) -> None:

@@ -11,6 +11,7 @@ import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -32,8 +33,9 @@ class Unavailable(RuntimeError):
 
 
 class DashboardData:
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Any, live: Callable[[], dict[str, Any]] | None = None) -> None:
         self.services = services
+        self.live = live  # the running language server's snapshot, when the dashboard attached to one
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zc-dash-db")
         self._changed = threading.Condition()
         self.version = 0
@@ -69,7 +71,7 @@ class DashboardData:
 
     def snapshot(self) -> dict[str, Any]:
         """The side panel's snapshot, with the sections a CLI process lacks filled from the task DB."""
-        snap = dict(self.services.status.snapshot())
+        snap, source = self._base_snapshot()
         if "reports" not in snap:
             try:
                 snap["reports"] = self.reports()
@@ -80,8 +82,21 @@ class DashboardData:
             for alert in alerts.get("open") or []:
                 if isinstance(alert, dict) and alert.get("state") == "acked":
                     alert["acked"] = True  # the shared renderer shows an "acked" badge for this flag
-        snap["dashboard"] = {"background": self.services.background is not None, "time": time.time()}
+        snap["dashboard"] = {"background": self.services.background is not None, "time": time.time(), **source}
         return snap
+
+    def _base_snapshot(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The live server's snapshot when attached (and answering), else this process's own."""
+        if self.live is not None:
+            from zc_lsp.background.live_status import LiveStatusError
+
+            try:
+                return dict(self.live()), {"live": True, "note": "live: the editor's running server"}
+            except LiveStatusError as exc:
+                note = f"the running server stopped answering ({exc}): showing stored state"
+                return dict(self.services.status.snapshot()), {"live": False, "note": note}
+        return dict(self.services.status.snapshot()), {
+            "live": False, "note": "no running server for this workspace: showing its stored state"}
 
     def reports(self, limit: int = 20) -> list[dict[str, Any]]:
         tasks = self._tasks()

@@ -21,6 +21,7 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -69,11 +70,12 @@ class DashboardServer:
     """Owns the HTTP server thread; usable from the CLI and from inside the language server."""
 
     def __init__(self, services: Any, host: str = "127.0.0.1", port: int = 8765, *,
-                 allow_remote: bool = False, token: str | None = None) -> None:
+                 allow_remote: bool = False, token: str | None = None,
+                 live: Callable[[], dict[str, Any]] | None = None) -> None:
         self.warning = check_bind(host, allow_remote)
         self.host = host
         self.token = token or secrets.token_urlsafe(24)
-        self.data = DashboardData(services)
+        self.data = DashboardData(services, live=live)
         self.stopping = threading.Event()
         server_cls = _V6Server if ":" in host else ThreadingHTTPServer
         try:

@@ -97,3 +97,27 @@ def test_a_wrong_token_gets_no_status(tmp_path: Path, monkeypatch) -> None:
         assert reply == {"error": "bad token"}
     finally:
         live.stop()
+
+
+def test_dashboard_shows_the_live_server_and_falls_back_when_it_stops(tmp_path: Path, monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from zc_lsp.background.live_status import LiveStatusError
+    from zc_lsp.background.status import StatusHub
+    from zc_lsp.dashboard.data import DashboardData
+
+    hub = StatusHub()
+    services = SimpleNamespace(status=hub, background=None, memory=None)
+    answers = [{"agents": [{"name": "ops", "tasks_done": 7}], "reports": []}]
+
+    def live() -> dict:
+        if not answers:
+            raise LiveStatusError("server pid 1 on port 9 did not answer")
+        return answers.pop()
+
+    data = DashboardData(services, live=live)
+    first = data.snapshot()
+    assert first["dashboard"]["live"] is True and first["agents"][0]["tasks_done"] == 7
+    second = data.snapshot()
+    assert second["dashboard"]["live"] is False and "stopped answering" in second["dashboard"]["note"]
+    data.close()
