@@ -144,16 +144,16 @@ def scrub_env(env: Mapping[str, str], also: Iterable[str] = ()) -> dict[str, str
 
 @dataclass(frozen=True)
 class Limits:
-    """Per-process rlimits inside the sandbox (memory is address space, so it bounds one process)."""
+    """Per-process rlimits (memory is address space, so it bounds one process); None leaves one as is."""
 
-    memory_bytes: int = 4 << 30
-    processes: int = 256
-    file_bytes: int = 256 << 20
-    cpu_s: int = 600
-    open_files: int = 1024
+    memory_bytes: int | None = 4 << 30
+    processes: int | None = 256
+    file_bytes: int | None = 256 << 20
+    cpu_s: int | None = 600
+    open_files: int | None = 1024
 
     def as_rlimits(self) -> dict[str, int]:
-        return {
+        named = {
             "RLIMIT_AS": self.memory_bytes,
             "RLIMIT_NPROC": self.processes,
             "RLIMIT_FSIZE": self.file_bytes,
@@ -161,6 +161,7 @@ class Limits:
             "RLIMIT_NOFILE": self.open_files,
             "RLIMIT_CORE": 0,
         }
+        return {name: value for name, value in named.items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -293,9 +294,21 @@ def _build(argv: Sequence[str], spec: SandboxSpec) -> list[str]:
             _chown_tree(path, uid)
     readable = [*spec.readable, *(d for d in interpreter_dirs(sys.executable) if d not in spec.readable)]
     full = SandboxSpec(spec.scratch, spec.writable, readable, spec.env, spec.limits)
-    config = json.dumps({"uid": uid, "limits": full.limits.as_rlimits()})
-    launcher = [sys.executable, "-I", "-S", "-c", _LAUNCHER, config]
-    return [bwrap, *_bwrap_args(full, uid), *_env_args(full), "--", *launcher, *argv]
+    return [bwrap, *_bwrap_args(full, uid), *_env_args(full), "--", *_launcher(argv, full.limits, uid)]
+
+
+def _launcher(argv: Sequence[str], limits: Limits, uid: int | None) -> list[str]:
+    config = json.dumps({"uid": uid, "limits": limits.as_rlimits()})
+    return [sys.executable, "-I", "-S", "-c", _LAUNCHER, config, *argv]
+
+
+def limited_command(argv: Sequence[str], limits: Limits) -> list[str]:
+    """`argv` with rlimits but no sandbox: for the user's own, trusted test runs.
+
+    The limits are set by a tiny launcher that then execs `argv`, not by preexec_fn, which is
+    unsafe in a process with threads (the server has several).
+    """
+    return _launcher(argv, limits, None)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -36,7 +36,7 @@ from zc_lsp.agents.modelwork.source import (
     selection_block,
     stub_block,
 )
-from zc_lsp.agents.verifier.testing.discovery import is_inside
+from zc_lsp.core.workspace import is_inside
 from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
 from zc_lsp.router.base import ModelReply, NoModelAvailable
 from zc_lsp.router.parse import extract_code, python_parses
@@ -186,6 +186,8 @@ async def verify(ctx: AgentContext, file_edit: FileEdit) -> dict[str, Any]:
 def verification_label(verdict: dict[str, Any]) -> str:
     """"verified: N tests pass" (plus tests that failed before and still fail), or the reason."""
     passed = int(verdict.get("tests_passed") or 0)
+    if verdict.get("not_verified"):  # offered, but its tests could not run (untrusted, or no sandbox)
+        return str(verdict["not_verified"])
     if verdict.get("verified"):
         if passed:
             details = " ".join(str(c.get("detail", "")) for c in verdict.get("checks", []) if c.get("name") == "tests")
@@ -234,7 +236,7 @@ async def model_edit(agent: str, request: AgentRequest, ctx: AgentContext) -> Ag
     if request.span is None:
         return AgentResult.failure(agent, action, f"{action} needs a position or a selection.")
     root = ctx.workspace_root
-    if not is_inside(doc.path, root):
+    if not is_inside(root, doc.path):
         return AgentResult.failure(agent, action, f"{doc.path} is outside the workspace {root}; it is not edited.")
     try:
         rel = doc.path.resolve().relative_to(root.resolve()).as_posix()

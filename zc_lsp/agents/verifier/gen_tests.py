@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -18,15 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.cancel import Cancelled
-from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.agents.engines.documents import end_position, remember
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
 from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none
-from zc_lsp.agents.verifier.testing.discovery import is_inside, module_name, workspace_python
+from zc_lsp.agents.verifier.testing.discovery import module_name, workspace_python
+from zc_lsp.core.workspace import is_inside
 from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
 from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
 from zc_lsp.agents.verifier.testing.shadow import copy_workspace
+from zc_lsp.agents.verifier.testing.validate import import_paths, model_code_blocker, sandbox_for
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.router.base import NoModelAvailable
 from zc_lsp.router.parse import extract_code, python_parses
 
@@ -64,14 +65,11 @@ def _prepare_shadow(root: Path, shadow: Path, doc_rel: Path, doc_text: str, test
 
 
 async def _run(ctx: AgentContext, root: Path, shadow: Path, test_rel: Path) -> PytestRun:
-    env = dict(os.environ)
-    paths = [str(shadow), *([str(shadow / "src")] if (shadow / "src").is_dir() else [])]
-    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    tests = ctx.settings.tests
+    tests = ctx.settings.tests  # model-written tests: only ever inside the sandbox
     return await run_pytest(
         shadow, [test_rel.as_posix()], python=workspace_python(root), timeout_s=float(tests.timeout_s),
-        max_output_bytes=int(tests.max_output_bytes), extra_args=[str(a) for a in tests.pytest_args], env=env,
-        cancel=ctx.cancel,
+        max_output_bytes=int(tests.max_output_bytes), extra_args=[str(a) for a in tests.pytest_args],
+        cancel=ctx.cancel, sandbox=sandbox_for(shadow, import_paths(shadow)),
     )
 
 
@@ -113,7 +111,7 @@ async def generate_tests(agent: str, request: AgentRequest, ctx: AgentContext) -
     root = ctx.workspace_root.resolve()
     if doc is None or doc.path is None or span is None:
         return AgentResult.failure(agent, action, "Generate tests needs a saved document and a position in a function.")
-    if not is_inside(doc.path, root):
+    if not is_inside(root, doc.path):
         return AgentResult.failure(agent, action, f"{doc.path} is outside the workspace.")
     tree = parse_or_none(doc.text)
     node = innermost_def(tree, span.start_line) if tree is not None else None
@@ -143,8 +141,8 @@ async def generate_tests(agent: str, request: AgentRequest, ctx: AgentContext) -
     new = collect_test_names(code)
     if not new:
         return fail("The model's reply holds no test functions; nothing was kept.")
-    allowed, why = ctx.may_run_workspace_code()
-    if not allowed:
+    why = model_code_blocker(ctx)
+    if why:
         return fail(f"The generated tests were not kept because they cannot be run here: {why}")
     existing = await asyncio.to_thread(_read, root / test_rel)
     code = rename_clashes(code, existing) if existing else code

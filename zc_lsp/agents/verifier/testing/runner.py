@@ -20,7 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from zc_lsp.core import procs
 from zc_lsp.core.cancel import CancelToken
+from zc_lsp.core.sandbox import Limits, SandboxSpec, interpreter_dirs, limited_command, sandbox_command, scrub_env
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,9 @@ _PERCENT = re.compile(r"\[\s*(\d+)%\]\s*$")
 _COUNT = re.compile(r"\[\s*(\d+)/(\d+)\]\s*$")
 _OUTCOME_LINE = re.compile(r"^[.FEsxXp]+$")
 KILL_GRACE_S = 2.0
+OUTPUT_STOP_FACTOR = 16  # output past 16x the kept cap stops the run: endless output must not run to the timeout
+# The user's own tests (trusted) run unsandboxed but bounded; no process limit, it would count the user's desktop.
+TRUSTED_LIMITS = Limits(memory_bytes=8 << 30, processes=None, file_bytes=1 << 30, cpu_s=None, open_files=None)
 
 
 @dataclass
@@ -60,6 +65,7 @@ class _OutputTracker:
         self.cap = cap
         self.kept = bytearray()
         self.truncated = False
+        self.seen_bytes = 0
         self.ran_done_lines = 0
         self.partial = ""
         self.ran = 0
@@ -68,6 +74,7 @@ class _OutputTracker:
         self._on_progress = on_progress
 
     def feed(self, chunk: bytes) -> None:
+        self.seen_bytes += len(chunk)
         room = self.cap - len(self.kept)
         if room > 0:
             self.kept += chunk[:room]
@@ -161,17 +168,40 @@ async def run_pytest(
     env: dict[str, str] | None = None,
     progress: Callable[[int, int | None, int | None], None] | None = None,
     cancel: CancelToken | None = None,
+    sandbox: SandboxSpec | None = None,
+    scrub_names: Sequence[str] = (),
 ) -> PytestRun:
-    """Run pytest once. Asyncio cancellation kills the group and re-raises; `cancel` kills and returns."""
+    """Run pytest once. Asyncio cancellation kills the group and re-raises; `cancel` kills and returns.
+
+    With `sandbox` (model-written code) pytest runs inside it, `env` being the only variables it
+    gets (scrubbed); raises SandboxUnavailable if none can start. Without, it runs with `env` (or the
+    server's) less every credential (`scrub_names` adds config-named key variables) and with limits.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="zc-pytest-"))
     junit_path = tmp / "junit.xml"
     cmd = build_command(python, junit_path, targets, extra_args, keyword)
-    run_env = dict(os.environ if env is None else env)
-    run_env.update({"PYTHONUNBUFFERED": "1", "PY_COLORS": "0", "PYTHONDONTWRITEBYTECODE": "1"})
+    fixed = {"PYTHONUNBUFFERED": "1", "PY_COLORS": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    if sandbox is not None:
+        spec = SandboxSpec(
+            sandbox.scratch,
+            writable=[*sandbox.writable, tmp],
+            readable=[*sandbox.readable, *interpreter_dirs(python)],
+            env={**(env or {}), **sandbox.env, **fixed},
+            limits=sandbox.limits,
+        )
+        try:
+            argv = await asyncio.to_thread(sandbox_command, cmd, spec)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        run_env = {}
+    else:
+        argv = limited_command(cmd, TRUSTED_LIMITS)
+        run_env = {**scrub_env(os.environ if env is None else env, also=scrub_names), **fixed}
     tracker = _OutputTracker(max_output_bytes, progress or (lambda ran, total, pct: None))
     started = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
-        *cmd,
+        *argv,
         cwd=str(root),
         env=run_env,
         stdin=asyncio.subprocess.DEVNULL,
@@ -179,7 +209,8 @@ async def run_pytest(
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
     )
-    log.info("pytest pid %s: %s", proc.pid, " ".join(cmd))
+    procs.REGISTRY.track(proc.pid)
+    log.info("pytest pid %s%s: %s", proc.pid, " (sandboxed)" if sandbox else "", " ".join(cmd))
 
     async def pump() -> None:
         assert proc.stdout is not None
@@ -199,6 +230,10 @@ async def run_pytest(
             if remaining <= 0:
                 timed_out = True
                 break
+            if tracker.seen_bytes > OUTPUT_STOP_FACTOR * max_output_bytes:
+                log.warning("pytest pid %s stopped: more than %d bytes of output", proc.pid, tracker.seen_bytes)
+                break
+            procs.REGISTRY.observe(proc.pid)
             if proc.returncode is not None:
                 # pytest is done; a child it left behind may still hold the pipe open
                 await asyncio.wait({pump_task}, timeout=min(1.0, remaining))
@@ -208,14 +243,18 @@ async def run_pytest(
             await kill_process_group(proc)
         else:
             await kill_process_group(proc, grace_s=0.5)  # leftovers a finished test forgot
+        procs.REGISTRY.kill_group(proc.pid)  # and grandchildren that left the group with setsid
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(pump_task), KILL_GRACE_S)
     except asyncio.CancelledError:
         await asyncio.shield(kill_process_group(proc))
+        procs.REGISTRY.kill_group(proc.pid)
         pump_task.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         log.info("pytest pid %s cancelled: %d tests had run", proc.pid, tracker.ran)
         raise
+    finally:
+        procs.REGISTRY.untrack(proc.pid)
     if not pump_task.done():
         pump_task.cancel()  # a daemon escaped the group and holds the pipe open
     junit_xml = None
@@ -226,7 +265,7 @@ async def run_pytest(
         command=cmd,
         exit_code=proc.returncode,
         output=tracker.text(),
-        truncated=tracker.truncated,
+        truncated=tracker.truncated or tracker.seen_bytes > OUTPUT_STOP_FACTOR * max_output_bytes,
         timed_out=timed_out,
         cancelled=cancelled,
         ran=tracker.ran,

@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from zc_lsp.core.workspace import skip_dir
 from zc_lsp.core.types import FileEdit, TextEdit
-from zc_lsp.agents.verifier.testing.discovery import SKIP_DIRS
 
 log = logging.getLogger(__name__)
 MAX_COPY_BYTES = 2_000_000  # files larger than this are not copied (data dumps, binaries)
@@ -31,7 +31,7 @@ def copy_workspace(root: Path, dest: Path) -> int:
     """Copy the project's own files into `dest`; returns how many were copied."""
     copied = 0
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")]
+        dirnames[:] = [d for d in dirnames if not skip_dir(d)]
         rel = Path(dirpath).relative_to(root)
         target_dir = dest / rel
         target_dir.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.core.cancel import Cancelled
-from zc_lsp.core.types import FileEdit
 from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, workspace_python
 from zc_lsp.agents.verifier.testing.junit import parse_junit
 from zc_lsp.agents.verifier.testing.runner import run_pytest
@@ -30,6 +28,9 @@ from zc_lsp.agents.verifier.testing.shadow import (
     ruff_binary,
     ruff_problems,
 )
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.sandbox import SandboxSpec, SandboxUnavailable, not_verified_reason
+from zc_lsp.core.types import FileEdit
 
 log = logging.getLogger(__name__)
 ProgressFn = Callable[[str, int | None], None]
@@ -45,6 +46,23 @@ def _verdict(
         "checks": checks,
         "files": [p.as_posix() for p in files],
     }
+
+
+def model_code_blocker(ctx: AgentContext) -> str | None:
+    """Why code a model wrote (or touched) may not run here, or None.
+
+    It runs only in a workspace the user trusts (the editor or the user's answer said so; not
+    knowing is not trusting), and only inside the sandbox.
+    """
+    if ctx.trusted is not True:
+        allowed, why = ctx.may_run_workspace_code()
+        return why if not allowed else "the workspace is not trusted (nobody said it is), so none of its code runs"
+    return not_verified_reason()
+
+
+def sandbox_for(scratch: Path, python_path: Sequence[str]) -> SandboxSpec:
+    """The sandbox for one run on a scratch copy; PYTHONPATH is the one variable it is given."""
+    return SandboxSpec(scratch, env={"PYTHONPATH": os.pathsep.join(python_path)})
 
 
 def _syntax_problem(shadow: Path, rel: Path) -> str | None:
@@ -68,21 +86,26 @@ def _tests_for(shadow: Path, changed: Sequence[Path]) -> list[str]:
     return list(found)
 
 
-async def _pytest(
-    ctx: AgentContext, cwd: Path, targets: list[str], python: str, env: dict[str, str] | None = None
-) -> tuple[int, list[str], str | None]:
-    """Run `targets` in `cwd`: (passed, failing test ids, problem running pytest or None)."""
+def import_paths(copy: Path) -> list[str]:
+    return [str(copy), *([str(copy / "src")] if (copy / "src").is_dir() else [])]
+
+
+async def _pytest(ctx: AgentContext, cwd: Path, targets: list[str], python: str) -> tuple[int, list[str], str | None]:
+    """Run `targets` in the scratch copy `cwd`, sandboxed: (passed, failing test ids, problem or None)."""
     tests = ctx.settings.tests
-    run = await run_pytest(
-        cwd,
-        targets,
-        python=python,
-        timeout_s=float(tests.timeout_s),
-        max_output_bytes=int(tests.max_output_bytes),
-        extra_args=list(tests.pytest_args),
-        env=env,
-        cancel=ctx.cancel,
-    )
+    try:
+        run = await run_pytest(
+            cwd,
+            targets,
+            python=python,
+            timeout_s=float(tests.timeout_s),
+            max_output_bytes=int(tests.max_output_bytes),
+            extra_args=list(tests.pytest_args),
+            cancel=ctx.cancel,
+            sandbox=sandbox_for(cwd, import_paths(cwd)),
+        )
+    except SandboxUnavailable as exc:
+        return 0, [], f"not verified: sandbox unavailable: {exc}"
     if run.cancelled:
         raise Cancelled(f"validating the edit: {run.how_far()}")
     if run.timed_out:
@@ -143,29 +166,32 @@ async def validate_edits(
             checks.append({"name": "ruff", "ok": True, "detail": "no new findings"})
         ctx.cancel.check("validating the edit: parse and ruff passed")
 
-        allowed, why = ctx.may_run_workspace_code()
+        blocker = model_code_blocker(ctx)
         targets = await asyncio.to_thread(_tests_for, shadow, changed)
-        if not allowed:
-            checks.append({"name": "tests", "ok": True, "detail": f"skipped: {why}"})
-            return _verdict(
-                True, "parses and adds no ruff findings; tests not run (" + why + ")", checks, files=changed
+        if blocker:
+            checks.append({"name": "tests", "ok": True, "detail": f"skipped: {blocker}"})
+            verdict = _verdict(
+                True, "parses and adds no ruff findings; tests not run (" + blocker + ")", checks, files=changed
             )
+            return {
+                **verdict,
+                "not_verified": blocker if blocker.startswith("not verified") else f"not verified: {blocker}",
+            }
         if not targets:
             checks.append({"name": "tests", "ok": True, "detail": "no tests cover the changed files"})
             return _verdict(True, "parses and adds no ruff findings; no tests cover it", checks, files=changed)
         say(f"running {len(targets)} test file(s) on the edited copy", 55)
         python = workspace_python(root)
-        env = dict(os.environ)
-        paths = [str(shadow), *([str(shadow / "src")] if (shadow / "src").is_dir() else [])]
-        env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-        passed, failing, problem = await _pytest(ctx, shadow, targets, python, env)
+        passed, failing, problem = await _pytest(ctx, shadow, targets, python)
         if problem:
             checks.append({"name": "tests", "ok": False, "detail": problem})
             return _verdict(False, problem, checks, passed, changed)
         if failing:
             say("re-running the failing tests on the original code", 80)
             runnable = [t for t in failing if (root / t.split("::", 1)[0]).is_file()]
-            _, failing_before, _ = await _pytest(ctx, root, runnable, python) if runnable else (0, [], None)
+            original = tmp / "original"  # a second copy: not even the user's own code runs outside the sandbox
+            await asyncio.to_thread(copy_workspace, root, original)
+            _, failing_before, _ = await _pytest(ctx, original, runnable, python) if runnable else (0, [], None)
             new_failures = [t for t in failing if t not in set(failing_before)]
             if new_failures:
                 detail = ", ".join(new_failures[:5])
