@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from zc_lsp.agents.base import Agent, AGENT_NAMES, AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.base import AGENT_NAMES, Agent, AgentContext, AgentRequest, AgentResult
 from zc_lsp.core.cancel import Cancelled, CancelToken, ProgressFn
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zc_lsp.background.scheduler import JobFn, JobSkipped
-from zc_lsp.background.templates import SKIP_DIRS
+from zc_lsp.core.workspace import iter_files
 
 if TYPE_CHECKING:
     from zc_lsp.background.service import Background, ChangedFiles
@@ -76,9 +76,7 @@ class JobSet:
         root = Path(self.bg.services.workspace_root)
         found: list[Path] = []
         newest: float | None = None
-        for path in root.rglob("*.py"):
-            if any(p in SKIP_DIRS or p.startswith(".") for p in path.relative_to(root).parts[:-1]):
-                continue
+        for path in iter_files(root, "*.py"):
             mtime = path.stat().st_mtime
             if mtime > since:
                 found.append(path)

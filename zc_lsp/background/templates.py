@@ -15,17 +15,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from zc_lsp.agents.base import AGENT_NAMES, AgentRequest
-from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.config import ConfigIssue
+from zc_lsp.core.types import DocSnapshot, Span
+from zc_lsp.core.workspace import is_inside, iter_files
 
 if TYPE_CHECKING:
     from zc_lsp.background.batch import JobContext
 
 log = logging.getLogger(__name__)
 
-SKIP_DIRS = {".git", ".hg", ".venv", "venv", "env", "node_modules", "__pycache__", "build",
-             "dist", "site-packages", ".tox", ".mypy_cache", ".ruff_cache", ".zombiecoder"}
-MAX_FILES = 5000
 
 BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
     "review_workspace": {"agent": "best_practices", "action": "review", "each_file": "**/*.py"},
@@ -111,7 +109,7 @@ class TemplateRunner:
         root = Path(self.services.workspace_root).resolve()
         path = Path(value)
         path = (path if path.is_absolute() else root / path).resolve()
-        if not path.is_relative_to(root):
+        if not is_inside(root, path):
             raise ValueError(f"{value} is outside the workspace {root}")
         return path
 
@@ -121,18 +119,7 @@ class TemplateRunner:
     def files(self, pattern: str) -> list[Path]:
         root = Path(self.services.workspace_root)
         limit = int(self.services.settings.get("diagnostics.max_file_bytes", 5_000_000))
-        found: list[Path] = []
-        for path in sorted(root.glob(pattern)):
-            rel = path.relative_to(root).parts
-            if any(part in SKIP_DIRS or part.startswith(".") for part in rel[:-1]):
-                continue
-            if path.is_file() and path.stat().st_size <= limit:
-                found.append(path)
-            if len(found) >= MAX_FILES:
-                log.warning("template glob %s matched more than %d files; the rest are skipped",
-                            pattern, MAX_FILES)
-                break
-        return found
+        return list(iter_files(root, pattern, max_bytes=limit))
 
     async def run(self, template: JobTemplate, ctx: JobContext, on_result: ResultListener) -> Any:
         args = {**template.args, **ctx.args}

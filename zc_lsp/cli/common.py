@@ -41,13 +41,13 @@ def progress_bar(done: int, total: int, label: str) -> None:
 
 
 def collect_files(paths: list[str]) -> list[Path]:
-    from zc_lsp.handlers.commands import workspace_python_files
+    from zc_lsp.core.workspace import python_files
 
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(workspace_python_files(path.resolve()))
+            files.extend(python_files(path.resolve()))
         elif path.is_file():
             files.append(path.resolve())
         else:

@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.core.workspace import python_files
 from zc_lsp.handlers.command_support import (
     doc_for,
     parse_args,
@@ -33,30 +34,6 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[Any]]
 # Commands that only read: not written to the audit log (the side panel polls some of them).
 READ_ONLY = {"zc.status", "zc.report", "zc.scheduler.list", "zc.batch.list", "zc.memory.search", "zc.doctor"}
-SKIP_DIRS = {
-    ".git",
-    ".venv",
-    "venv",
-    "node_modules",
-    "__pycache__",
-    ".tox",
-    ".mypy_cache",
-    ".ruff_cache",
-    "build",
-    "dist",
-    ".zombiecoder",
-}
-
-
-def workspace_python_files(root: Path, limit: int = 5000) -> list[Path]:
-    files: list[Path] = []
-    for path in sorted(root.rglob("*.py")):
-        if any(part in SKIP_DIRS for part in path.relative_to(root).parts):
-            continue
-        files.append(path)
-        if len(files) >= limit:
-            break
-    return files
 
 
 def register(ls: Any) -> None:
@@ -129,7 +106,7 @@ def register(ls: Any) -> None:
         """Open documents are reviewed as the user sees them (buffers); the rest from disk, in one
         batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
         root = ls.services.workspace_root
-        files = await asyncio.to_thread(workspace_python_files, root)
+        files = await asyncio.to_thread(python_files, root)
         diags = ls.features["diagnostics"]
         from zc_lsp.handlers.convert import diagnostic
 

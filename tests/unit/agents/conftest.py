@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.core.types import DocSnapshot, TextEdit
 from zc_lsp.agents.engines.lines import split_keepends
 from zc_lsp.config import Settings, load_settings
+from zc_lsp.core.types import DocSnapshot, TextEdit
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_PROJECT = REPO_ROOT / "examples" / "demo_project"

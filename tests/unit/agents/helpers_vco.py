@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.core.cancel import CancelToken
 from zc_lsp.config import Settings, load_settings
+from zc_lsp.core.cancel import CancelToken
 
 
 def make_settings(tmp_path: Path, **sections: dict[str, Any]) -> Settings:

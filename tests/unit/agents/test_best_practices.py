@@ -8,11 +8,11 @@ import psutil
 import pytest
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.core.cancel import Cancelled
-from zc_lsp.core.types import Span
 from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 from zc_lsp.agents.engines.bandit_engine import drop_ruff_duplicates
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import Span
 
 DEMO_TOKEN = "ghp_Zq8vT3kLm9Xw2Rb7Yc4Hd1Np6Js0Fa5Ue3Gi"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.agents.conversational.agent import ConversationalAgent, candidate_symbols
 from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
+from zc_lsp.core.types import DocSnapshot, Span
 
 try:
     from tests.unit.agents.helpers_vco import ListMemory, make_ctx, make_settings, write

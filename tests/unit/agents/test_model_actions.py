@@ -14,12 +14,12 @@ import pytest
 from tests.fakes.model_server import FakeModelServer, Script
 from tests.unit.router.conftest import dead_url, fake_settings
 from zc_lsp.agents.base import AgentContext, AgentRequest
-from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 from zc_lsp.agents.conversational.agent import ConversationalAgent
 from zc_lsp.agents.ops.agent import OpsAgent
 from zc_lsp.agents.programming.agent import ProgrammingAgent
 from zc_lsp.agents.verifier.agent import VerifierAgent
+from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.router.router import ModelRouter
 from zc_lsp.services import Services, build_services
 

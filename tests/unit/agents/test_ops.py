@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from zc_lsp.agents.base import AGENT_NAMES, AgentRequest
-from zc_lsp.agents.ops.doctor import run_doctor
 from zc_lsp.agents.ops.agent import OpsAgent
+from zc_lsp.agents.ops.doctor import run_doctor
 from zc_lsp.background.status import StatusHub
 from zc_lsp.config import load_settings
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.core.types import Span
 from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 from zc_lsp.agents.programming.agent import ProgrammingAgent
+from zc_lsp.core.types import Span
 
 MESSY = "import os\nimport sys\n\n\ndef f( a ):\n    return sys.argv[a]\n"
 

@@ -11,11 +11,11 @@ import psutil
 import pytest
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.core.cancel import Cancelled, CancelToken
-from zc_lsp.core.types import FileEdit, Span, TextEdit
+from zc_lsp.agents.verifier.agent import VerifierAgent
 from zc_lsp.agents.verifier.testing.junit import parse_junit
 from zc_lsp.agents.verifier.testing.runner import run_pytest
-from zc_lsp.agents.verifier.agent import VerifierAgent
+from zc_lsp.core.cancel import Cancelled, CancelToken
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 
 try:
     from tests.unit.agents.helpers_vco import ListMemory, make_ctx, make_settings, write

@@ -16,7 +16,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.types import DocSnapshot, Finding
+from zc_lsp.agents.best_practices.model_review import ModelReview, model_review
 from zc_lsp.agents.engines.bandit_engine import bandit_rule_doc, bandit_scan, drop_ruff_duplicates
 from zc_lsp.agents.engines.documents import (
     doc_name,
@@ -29,7 +29,7 @@ from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
-from zc_lsp.agents.best_practices.model_review import ModelReview, model_review
+from zc_lsp.core.types import DocSnapshot, Finding
 
 log = logging.getLogger(__name__)
 _MEMORY_SEEN_CAP = 256

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.core.types import DocSnapshot, Finding, Severity, Span
 from zc_lsp.agents.engines.documents import remember
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.modelwork.routing import ask, offline_note
+from zc_lsp.core.types import DocSnapshot, Finding, Severity, Span
 from zc_lsp.router.base import NoModelAvailable
 from zc_lsp.router.parse import extract_json
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.types import DocSnapshot
 from zc_lsp.agents.engines.batch_review import review_files
 from zc_lsp.agents.engines.documents import refusal, ruff_options
 from zc_lsp.agents.engines.proc import with_cancel_token
+from zc_lsp.core.types import DocSnapshot
 
 
 def _read(paths: list[str], ctx: AgentContext) -> tuple[dict[Path, str], list[str]]:

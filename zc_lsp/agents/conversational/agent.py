@@ -16,12 +16,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.types import FileEdit, Span
+from zc_lsp.agents.conversational.chat import code_at, code_context, history_text, shown_path
 from zc_lsp.agents.conversational.docstrings import STYLES, DocstringError, docstring_edit
 from zc_lsp.agents.conversational.explain import explain_source
-from zc_lsp.agents.conversational.chat import code_at, code_context, history_text, shown_path
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
-from zc_lsp.agents.verifier.testing.discovery import iter_python_files
+from zc_lsp.core.types import FileEdit, Span
+from zc_lsp.core.workspace import iter_files
 from zc_lsp.router.base import NoModelAvailable
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def find_symbols(
                 break
     missing = [n for n in names if n not in {h[0] for h in hits}]
     if missing and len(hits) < MAX_SYMBOLS:
-        for path in iter_python_files(root, limit=3000):
+        for path in iter_files(root, "*.py", limit=3000):
             if doc_path is not None and path.resolve() == doc_path.resolve():
                 continue
             try:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none, selection_block
+from zc_lsp.core.types import DocSnapshot, Span
 
 MAX_HISTORY_CHARS = 6000
 MAX_ITEM_CHARS = 1500

@@ -13,8 +13,8 @@ import io
 import re
 import tokenize
 
-from zc_lsp.core.types import Span, TextEdit
 from zc_lsp.agents.conversational.explain import Param, enclosing, own_nodes, parameters, raised, selected_lines, short
+from zc_lsp.core.types import Span, TextEdit
 
 STYLES = ("google", "numpy", "sphinx")
 INDENT_UNIT = "    "

@@ -13,8 +13,9 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.core.types import Span
 from zc_lsp.agents.engines.lines import split_keepends, split_lines
+from zc_lsp.core.types import Span
+from zc_lsp.core.workspace import is_inside
 
 Def = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 STUB_LINE = re.compile(
@@ -222,7 +223,6 @@ def foreign_file(reply: str, doc_path: Path, root: Path) -> str | None:
         return f"the reply names a path that cannot be resolved ({named})"
     if doc_path.resolve() in resolved or (not raw.is_absolute() and len(raw.parts) == 1 and raw.name == doc_path.name):
         return None
-    base = root.resolve()
-    if all(p != base and base not in p.parents for p in resolved):
+    if not any(is_inside(root, p) for p in resolved):
         return f"the reply targets `{named}`, outside the workspace; only {doc_path.name} may be edited"
     return f"the reply targets another file (`{named}`); only {doc_path.name} may be edited"

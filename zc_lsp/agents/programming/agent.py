@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.agents.engines.documents import (
     diff_edits,
     doc_name,
@@ -36,6 +35,7 @@ from zc_lsp.agents.engines.skeleton import (
     test_file_for,
 )
 from zc_lsp.agents.programming.code_edits import MODEL_ACTIONS, model_edit
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 
 log = logging.getLogger(__name__)
 _STDLIB_IMPORTS = ("import asyncio",)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.agents.engines.documents import remember, ruff_options, stdin_filename, whole_document_edit
 from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import ruff_check
@@ -36,8 +35,9 @@ from zc_lsp.agents.modelwork.source import (
     selection_block,
     stub_block,
 )
-from zc_lsp.core.workspace import is_inside
 from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
+from zc_lsp.core.types import FileEdit, Span, TextEdit
+from zc_lsp.core.workspace import is_inside
 from zc_lsp.router.base import ModelReply, NoModelAvailable
 from zc_lsp.router.parse import extract_code, python_parses
 

@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.cancel import Cancelled
-from zc_lsp.core.types import FileEdit, Finding, Span
 from zc_lsp.agents.verifier.gen_tests import generate_tests
-from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_inside, is_test_file, workspace_python
+from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, workspace_python
 from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
 from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
 from zc_lsp.agents.verifier.testing.validate import validate_edits
+from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.types import FileEdit, Finding, Span
+from zc_lsp.core.workspace import is_inside
 
 log = logging.getLogger(__name__)
 NO_TESTS = "no tests collected"
@@ -108,13 +109,13 @@ class VerifierAgent:
             file_part, sep, rest = test_id.partition("::")
             file_path = Path(file_part)
             if file_path.is_absolute():
-                if not is_inside(file_path, root):
+                if not is_inside(root, file_path):
                     raise ValueError(f"{file_part} is outside the workspace")
                 file_part = file_path.resolve().relative_to(root).as_posix()
             return [f"{file_part}{sep}{rest}"], f"test {file_part}{sep}{rest}"
         if path is None:
             return [], "the whole workspace"
-        if not is_inside(path, root):
+        if not is_inside(root, path):
             raise ValueError(f"{path} is outside the workspace {root}")
         rel = path.resolve().relative_to(root).as_posix() or "."
         if path.is_dir() or is_test_file(path):

@@ -10,38 +10,12 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
+
+from zc_lsp.core.workspace import iter_files
 
 log = logging.getLogger(__name__)
 
-# Folders that never hold the project's own tests and can be huge.
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".venv",
-        "venv",
-        ".env",
-        "env",
-        "node_modules",
-        "__pycache__",
-        ".mypy_cache",
-        ".ruff_cache",
-        ".pytest_cache",
-        ".tox",
-        ".nox",
-        ".eggs",
-        "build",
-        "dist",
-        "site-packages",
-        ".zombiecoder",
-        ".idea",
-        ".vscode",
-    }
-)
-MAX_SCAN_FILES = 5000
 MAX_SCAN_BYTES = 1_000_000
 
 
@@ -57,28 +31,6 @@ def is_test_file(path: Path) -> bool:
     """pytest's default naming: `test_*.py` or `*_test.py`."""
     name = path.name
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
-
-
-def is_inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
-
-
-def iter_python_files(root: Path, limit: int = MAX_SCAN_FILES) -> Iterator[Path]:
-    """Walk the workspace's .py files, pruning vendored and cache folders; stops at `limit`."""
-    count = 0
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        for filename in sorted(filenames):
-            if filename.endswith(".py"):
-                yield Path(dirpath) / filename
-                count += 1
-                if count >= limit:
-                    log.info("stopped scanning %s after %d python files", root, limit)
-                    return
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -123,7 +75,7 @@ def find_tests_for(path: Path, root: Path) -> list[Path]:
     dotted = module_name(path, root)
     patterns = _import_patterns(dotted) if dotted else []
     found: list[Path] = []
-    for candidate in iter_python_files(root):
+    for candidate in iter_files(root, "*.py"):
         if not is_test_file(candidate) or candidate.resolve() == path:
             continue
         if candidate.name in names:
