@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from zc_lsp.agents.base import AgentContext
 from zc_lsp.agents.verifier.testing.discovery import workspace_python
+from zc_lsp.agents.verifier.testing.runner import TRUSTED_LIMITS
+from zc_lsp.core.sandbox import limited_command, scrub_env
 
 Which = Callable[..., str | None]
 MIN_PYTHON = (3, 11)
@@ -39,7 +41,9 @@ class Check:
         return asdict(self)
 
 
-async def _version(cmd: list[str], env: Mapping[str, str] | None = None) -> tuple[bool, str]:
+async def _version(
+    cmd: list[str], env: Mapping[str, str] | None = None, cwd: str | None = None
+) -> tuple[bool, str]:
     """(exit code 0, first line of output) of `cmd --version`-style probes."""
     try:
         proc = await asyncio.create_subprocess_exec(
@@ -48,6 +52,7 @@ async def _version(cmd: list[str], env: Mapping[str, str] | None = None) -> tupl
             stderr=asyncio.subprocess.STDOUT,
             stdin=asyncio.subprocess.DEVNULL,
             env=dict(env) if env is not None else None,
+            cwd=cwd,
         )
     except OSError as exc:
         return False, f"cannot start {cmd[0]}: {exc}"
@@ -76,10 +81,20 @@ async def check_tool(name: str, which: Which, env: Mapping[str, str], hint: str)
     return Check(name, ok, f"{detail} ({path})" if ok else f"`{path} --version` failed: {detail}", "" if ok else hint)
 
 
-async def check_pytest(root: Path, env: Mapping[str, str]) -> Check:
+async def check_pytest(root: Path, env: Mapping[str, str], trusted: bool | None = None) -> Check:
+    """pytest in the interpreter that runs the tests; a workspace's own `.venv` runs only if trusted.
+
+    The probe runs isolated (-I) from an empty folder, without credentials and with limits, so
+    neither a `pytest.py` in the workspace nor its site hooks can run through it.
+    """
     python = workspace_python(root)
-    probe_env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # plugins make `--version` take seconds
-    ok, detail = await _version([python, "-m", "pytest", "--version"], probe_env)
+    if python != sys.executable and trusted is not True:
+        detail = f"not checked: the workspace is not trusted, so its interpreter {python} is not run"
+        return Check("pytest", True, detail, "trust the workspace to check its interpreter", False)
+    probe_env = {**scrub_env(env), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # plugins make `--version` slow
+    with tempfile.TemporaryDirectory(prefix="zc-doctor-") as empty:
+        argv = limited_command([python, "-I", "-m", "pytest", "--version"], TRUSTED_LIMITS)
+        ok, detail = await _version(argv, probe_env, cwd=empty)
     hint = f"install pytest into the interpreter that runs the tests: `{python} -m pip install pytest`"
     return Check(
         "pytest", ok, f"{detail} ({python})" if ok else f"{python} -m pytest: {detail or 'failed'}", "" if ok else hint
@@ -217,7 +232,7 @@ async def run_doctor(
     results = await asyncio.gather(
         check_tool("ruff", which, env, "pip install ruff (it comes with zombiecoder)"),
         check_tool("bandit", which, env, "pip install bandit (it comes with zombiecoder)"),
-        check_pytest(ctx.workspace_root, env),
+        check_pytest(ctx.workspace_root, env, ctx.trusted),
         check_data_dir(ctx),
         check_providers(ctx, env),
     )
