@@ -151,3 +151,14 @@ async def test_doctor_never_runs_an_untrusted_workspace_interpreter(tmp_path: Pa
     await run_doctor(ctx_for(root, trusted=True), env=env)
     assert marker.exists()  # trusted: it is run, but without the key
     assert "sk-doctor-secret" not in marker.read_text()
+
+
+def test_key_variables_named_in_config_are_scrubbed_too(tmp_path: Path) -> None:
+    from zc_lsp.agents.verifier.testing.runner import key_env_names
+    from zc_lsp.config import Settings
+
+    base = load_settings(None, user_file=tmp_path / "none.yaml").to_dict()
+    base["providers"]["openai"]["api_key_env"] = "TEAM_LLM_CRED_VAR"
+    names = key_env_names(Settings(base, []))
+    assert "TEAM_LLM_CRED_VAR" in names and "ANTHROPIC_API_KEY" in names
+    assert sandbox.scrub_env({"TEAM_LLM_CRED_VAR": "v", "X": "y"}, also=names) == {"X": "y"}

@@ -18,7 +18,7 @@ from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
 from zc_lsp.agents.verifier.gen_tests import generate_tests
 from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, workspace_python
 from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
-from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
+from zc_lsp.agents.verifier.testing.runner import PytestRun, key_env_names, run_pytest
 from zc_lsp.agents.verifier.testing.validate import validate_edits
 from zc_lsp.core.cancel import Cancelled
 from zc_lsp.core.types import FileEdit, Finding, Span
@@ -174,6 +174,7 @@ class VerifierAgent:
             keyword=str(function) if function else None,
             progress=on_progress,
             cancel=ctx.cancel,
+            scrub_names=key_env_names(ctx.settings),
         )
         if run.cancelled:
             await self._remember(ctx, f"Cancelled test run of {scope}: {run.how_far()}", {"cancelled": True})

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zc_lsp.core import procs
 from zc_lsp.core.cancel import CancelToken
@@ -133,6 +134,14 @@ async def kill_process_group(proc: asyncio.subprocess.Process, grace_s: float = 
         log.debug("process group %s already gone", pgid)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(proc.wait(), grace_s)
+
+
+def key_env_names(settings: Any) -> list[str]:
+    """The variables config names as providers' API keys: scrubbed even when their names look harmless."""
+    providers = settings.get("providers", {}) if hasattr(settings, "get") else {}
+    if not isinstance(providers, dict):
+        return []
+    return [str(p["api_key_env"]) for p in providers.values() if isinstance(p, dict) and p.get("api_key_env")]
 
 
 def build_command(
