@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from zc_lsp.router.base import ProviderError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_URLS = {
     "ollama": "http://127.0.0.1:11434",
@@ -57,6 +61,8 @@ class ProviderConfig:
     connect_timeout_s: float = 5.0
     first_token_timeout_s: float = 30.0
     total_timeout_s: float = 120.0
+    hosts: tuple[str, ...] = ()  # providers.<name>.hosts: several servers of this kind (router/hosts.py)
+    host_cooldown_s: float = 30.0
 
     @property
     def is_cloud(self) -> bool:
@@ -93,9 +99,12 @@ def provider_config(name: str, settings: Any, env: Mapping[str, str]) -> Provide
     base_url = section.get(url_key) or env.get(URL_ENV[name]) or DEFAULT_URLS[name]
     key_env = section.get("api_key_env") or KEY_ENV[name]
     models = {str(k): str(v) for k, v in (section.get("models") or {}).items() if v}
+    raw_hosts = section.get("hosts") or []
+    hosts = tuple(dict.fromkeys(normalise_url(str(h)) for h in raw_hosts if isinstance(h, str) and h.strip())) \
+        if isinstance(raw_hosts, list) else ()
     return ProviderConfig(
         name=name,
-        base_url=normalise_url(str(base_url)),
+        base_url=hosts[0] if hosts else normalise_url(str(base_url)),
         api_key_env=key_env,
         api_key=env.get(key_env) or None,
         models=models,
@@ -104,6 +113,8 @@ def provider_config(name: str, settings: Any, env: Mapping[str, str]) -> Provide
         connect_timeout_s=float(section.get("connect_timeout_s", 5)),
         first_token_timeout_s=float(section.get("first_token_timeout_s", 30)),
         total_timeout_s=float(section.get("total_timeout_s", 120)),
+        hosts=hosts,
+        host_cooldown_s=float(section.get("host_cooldown_s", 30)),
     )
 
 
@@ -181,13 +192,20 @@ def classify(cfg: ProviderConfig, exc: BaseException, model: str) -> ProviderErr
 
 
 class SdkProvider:
-    """Shared lifecycle of the SDK-backed providers: one lazily built client, reused, closed once."""
+    """Shared lifecycle of the SDK-backed providers: one lazily built client per event loop.
+
+    httpx (under every SDK) binds its connection pool to the loop that opened it; the LSP loop and
+    the background's private loops (`asyncio.run` in a job thread) must never share one
+    (encode/httpx#2058, #2473). Each loop gets its own client, reused while that loop lives.
+    """
 
     name = "base"
 
     def __init__(self, cfg: ProviderConfig) -> None:
         self.cfg = cfg
-        self._client: Any = None
+        # id(loop) -> (loop, client); a dict, not a WeakKeyDictionary: the pool keeps the loop alive anyway
+        self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
+        self._lock = threading.Lock()
 
     @property
     def is_cloud(self) -> bool:
@@ -197,16 +215,45 @@ class SdkProvider:
         return self.cfg.available()
 
     def client(self) -> Any:
-        if self._client is None:
-            self._client = self._make_client()  # the SDK is imported here, on first use
-        return self._client
+        """This loop's client, built on first use (the SDK is imported here)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            self._prune_closed()
+            entry = self._clients.get(id(loop))
+            if entry is not None and entry[0] is loop:
+                return entry[1]
+        client = self._make_client()
+        return self._adopt(loop, client)
+
+    def _adopt(self, loop: asyncio.AbstractEventLoop, client: Any) -> Any:
+        with self._lock:
+            entry = self._clients.get(id(loop))
+            if entry is not None and entry[0] is loop:
+                return entry[1]  # another task built one meanwhile; keep the first
+            self._clients[id(loop)] = (loop, client)
+            return client
+
+    def _prune_closed(self) -> None:
+        """Forget clients of loops that are closed: nothing can await their close any more."""
+        for key, (loop, _client) in list(self._clients.items()):
+            if loop.is_closed():
+                del self._clients[key]
+
+    @property
+    def client_count(self) -> int:
+        """How many live loops hold a client (for tests and `zc.status`)."""
+        with self._lock:
+            self._prune_closed()
+            return len(self._clients)
 
     async def ready(self) -> None:
         """Build the client (importing the SDK, up to ~1 s) in a thread, outside the call's deadlines."""
-        if self._client is None:
-            client = await asyncio.to_thread(self._make_client)
-            if self._client is None:
-                self._client = client
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            entry = self._clients.get(id(loop))
+            if entry is not None and entry[0] is loop:
+                return
+        self._adopt(loop, await asyncio.to_thread(self._make_client))
 
     def _make_client(self) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must build its SDK client")
@@ -217,12 +264,36 @@ class SdkProvider:
         return {"connect": cfg.connect_timeout_s, "read": cfg.first_token_timeout_s,
                 "write": cfg.connect_timeout_s, "pool": cfg.connect_timeout_s}
 
+    async def release_loop(self) -> None:
+        """Close the current loop's client (a private loop calls this before it ends)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            entry = self._clients.pop(id(loop), None)
+        if entry is not None and entry[0] is loop:
+            await _close_client(entry[1])
+
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            close = getattr(client, "close", None) or getattr(client, "aclose", None)
-            if close is not None:
-                await close()
+        """Close every client, each on its own loop; clients of closed loops are only forgotten."""
+        with self._lock:
+            entries, self._clients = list(self._clients.values()), {}
+        here = asyncio.get_running_loop()
+        for loop, client in entries:
+            if loop is here:
+                await _close_client(client)
+            elif not loop.is_closed() and loop.is_running():
+                future = asyncio.run_coroutine_threadsafe(_close_client(client), loop)
+                try:
+                    await asyncio.wait_for(asyncio.wrap_future(future), 2.0)
+                except Exception as exc:  # that loop is busy or dying; its sockets go with it
+                    log.warning("closing a %s client on another loop failed: %r", self.name, exc)
+
+
+async def _close_client(client: Any) -> None:
+    close = getattr(client, "close", None) or getattr(client, "aclose", None)
+    if close is not None:
+        await close()
+    elif (inner := getattr(client, "_client", None)) is not None:  # ollama.AsyncClient wraps httpx
+        await inner.aclose()
 
 
 def messages(system: str, prompt: str) -> list[dict[str, str]]:

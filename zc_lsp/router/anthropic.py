@@ -39,7 +39,7 @@ class AnthropicProvider(SdkProvider):
         except Exception as exc:
             raise classify(self.cfg, exc, model) from exc
         text = "".join(getattr(b, "text", "") for b in resp.content if getattr(b, "type", "") == "text")
-        return ModelReply(text=text, provider=self.name, model=model,
+        return ModelReply(text=text, provider=self.name, model=resp.model or model,
                           tokens_in=resp.usage.input_tokens or 0, tokens_out=resp.usage.output_tokens or 0,
                           latency_ms=(time.perf_counter() - start) * 1000)
 
@@ -56,6 +56,7 @@ class AnthropicProvider(SdkProvider):
                         yield event.delta.text
                 elif kind == "message_start" and usage is not None:
                     usage.tokens_in = event.message.usage.input_tokens or 0
+                    usage.model = event.message.model or ""
                 elif kind == "message_delta" and usage is not None and event.usage is not None:
                     usage.tokens_out = event.usage.output_tokens or 0
         except Exception as exc:

@@ -23,6 +23,8 @@ class ModelRequest:
 
 @dataclass
 class ModelReply:
+    """`model` is the one the server named in its reply (provenance), not the configured name."""
+
     text: str
     provider: str
     model: str
@@ -48,6 +50,7 @@ class Usage:
 
     tokens_in: int = 0
     tokens_out: int = 0
+    model: str = ""  # the model the server says answered (its reply's `model`), "" if it did not say
 
 
 class ProviderError(Exception):

@@ -35,7 +35,7 @@ class OllamaProvider(SdkProvider):
             resp = await self.client().chat(**self._params(request, model), stream=False)
         except Exception as exc:
             raise classify(self.cfg, exc, model) from exc
-        return ModelReply(text=resp.message.content or "", provider=self.name, model=model,
+        return ModelReply(text=resp.message.content or "", provider=self.name, model=resp.model or model,
                           tokens_in=resp.prompt_eval_count or 0, tokens_out=resp.eval_count or 0,
                           latency_ms=(time.perf_counter() - start) * 1000)
 
@@ -46,6 +46,8 @@ class OllamaProvider(SdkProvider):
             raise classify(self.cfg, exc, model) from exc
         try:
             async for part in chunks:
+                if usage is not None and part.model:
+                    usage.model = part.model
                 if part.message and part.message.content:
                     yield part.message.content
                 if part.done and usage is not None:

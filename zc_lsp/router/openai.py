@@ -35,7 +35,7 @@ class OpenAIProvider(SdkProvider):
             raise classify(self.cfg, exc, model) from exc
         text = (resp.choices[0].message.content or "") if resp.choices else ""
         usage = resp.usage
-        return ModelReply(text=text, provider=self.name, model=model,
+        return ModelReply(text=text, provider=self.name, model=resp.model or model,
                           tokens_in=getattr(usage, "prompt_tokens", 0) or 0,
                           tokens_out=getattr(usage, "completion_tokens", 0) or 0,
                           latency_ms=(time.perf_counter() - start) * 1000)
@@ -48,6 +48,8 @@ class OpenAIProvider(SdkProvider):
             raise classify(self.cfg, exc, model) from exc
         try:
             async for chunk in stream:
+                if usage is not None and chunk.model:
+                    usage.model = chunk.model
                 if chunk.usage is not None and usage is not None:
                     usage.tokens_in = chunk.usage.prompt_tokens or 0
                     usage.tokens_out = chunk.usage.completion_tokens or 0

@@ -19,11 +19,14 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from zc_lsp.router._common import provider_config
+from zc_lsp.router._common import ProviderConfig, provider_config
 from zc_lsp.router.base import ModelReply, ModelRequest, NoModelAvailable, Provider, ProviderError, Usage
 from zc_lsp.router.cache import CachedReply, ReplyStore, cache_key, prompt_sha256
-from zc_lsp.router.health import CircuitBreaker, ProviderStats, price_of, tcp_reachable
+from zc_lsp.router.health import CircuitBreaker, ProviderStats, price_of
+from zc_lsp.router.models import choose_model, substitution_notice
 from zc_lsp.router.redact import Redaction, no_redaction, redact
+from zc_lsp.router.router_lifecycle import RouterLifecycle, close_quietly
+from zc_lsp.router.router_ops import RouterOps
 from zc_lsp.router.sanitize import strip_invisible
 
 if TYPE_CHECKING:
@@ -49,15 +52,18 @@ class _CallState:
         self.first_token_ms: float | None = None
 
 
-class ModelRouter:
+class ModelRouter(RouterOps, RouterLifecycle):
     """See docs/router.md. One instance per workspace, shared by every agent."""
 
     def __init__(self, settings: Any, memory: Any = None, env: Mapping[str, str] = os.environ, *,
-                 providers: Mapping[str, Provider] | None = None) -> None:
+                 providers: Mapping[str, Provider] | None = None,
+                 notify: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.memory = memory
         self._env = env
+        self.notify = notify  # (message) -> None, any thread: a model substitution is said once
         self._r: dict[str, Any] = settings.get("router", {}) or {}
+        self._fixed_providers = providers is not None  # injected providers are never rebuilt
         self._providers: dict[str, Provider] = dict(providers) if providers is not None else {
             name: self._build(name) for name in MODEL_PROVIDERS
         }
@@ -66,6 +72,11 @@ class ModelRouter:
         self._stats = {n: ProviderStats() for n in self._providers}
         self._probe: dict[str, dict[str, float | None]] = {}
         self._reachable: dict[str, bool] = {}  # from list_models(): cheap health before any call
+        self._served: dict[str, tuple[float, list[str]]] = {}  # provider -> (when, models it serves)
+        self._substitutes: dict[tuple[str, str], str] = {}  # (provider, configured) -> served stand-in
+        self._notices: dict[str, str] = {}  # provider -> the substitution notice, said once
+        self._retired: list[Provider] = []  # replaced by on_settings, closed in the background
+        self._closing: set[asyncio.Task[None]] = set()
         retention = settings.get("memory.retention.cache", {}) or {}
         self._store = ReplyStore(memory, max_items=int(retention.get("max_items", 10000)),
                                  max_age_days=float(retention.get("max_age_days", 30)))
@@ -73,9 +84,15 @@ class ModelRouter:
         self._budget_warned: dict[str, str] = {}
         self.last_provenance: str | None = None
 
-    def _build(self, name: str) -> Provider:
+    def _build(self, name: str, cfg: ProviderConfig | None = None) -> Provider:
         module, cls = MODEL_PROVIDERS[name]
-        return getattr(importlib.import_module(module), cls)(provider_config(name, self.settings, self._env))
+        make = getattr(importlib.import_module(module), cls)
+        cfg = cfg or provider_config(name, self.settings, self._env)
+        if len(cfg.hosts) > 1:
+            from zc_lsp.router.hosts import MultiHostProvider
+
+            return MultiHostProvider(cfg, list(cfg.hosts), make, cooldown_s=cfg.host_cooldown_s)
+        return make(cfg)
 
     # ---- configuration -------------------------------------------------------------------
     def chain_for(self, role: str) -> list[str]:
@@ -91,7 +108,31 @@ class ModelRouter:
                        if lat is not None and m in cfg.configured_models()}
             if healthy:
                 order.insert(0, min(healthy, key=lambda m: healthy[m]))
+        # a configured model known not to be served is replaced by its stand-in up front
+        order = [self._substitutes.get((name, m), m) for m in order]
         return list(dict.fromkeys(order))
+
+    async def _stand_in(self, name: str, wanted: str) -> str | None:
+        """After a 404 for `wanted`: the best model the provider does serve, announced once."""
+        if not self._r.get("substitute_missing_models", True):
+            return None
+        served = await self.served_models(name, refresh=True)
+        if not served or wanted in served:
+            return None
+        chosen = choose_model(wanted, served)
+        if chosen is None:
+            return None
+        self._substitutes[(name, wanted)] = chosen
+        notice = substitution_notice(name, wanted, chosen)
+        if self._notices.get(name) != notice:
+            self._notices[name] = notice
+            log.warning("%s", notice)
+            if self.notify is not None:
+                try:
+                    self.notify(notice)
+                except Exception as exc:  # the notice is also in status(); a broken callback is logged
+                    log.warning("model substitution notice could not be shown: %s", exc)
+        return chosen
 
     def _budget_block(self, name: str) -> str:
         budget = (self._r.get("budgets") or {}).get(name)
@@ -156,14 +197,19 @@ class ModelRouter:
                 redactions[do_redact] = await _redact(prompt, system, do_redact)
             red = redactions[do_redact]
             models = self._models_for(name, request.role, provider)
-            for i, model in enumerate(models):
+            i = 0
+            while i < len(models):
+                model = models[i]
+                i += 1
                 try:
                     reply = await self._call(name, provider, model, request, red, on_token, attempts)
                 except ProviderError as exc:
                     attempts.append(f"{name}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
-                    if getattr(exc, "status", None) == 404 and i + 1 < len(models):
-                        continue  # another configured model of the same provider may exist
-                    break
+                    if getattr(exc, "status", None) != 404:
+                        break
+                    if i == len(models) and (stand_in := await self._stand_in(name, model)) not in (None, *models):
+                        models.append(stand_in)  # the configured model is not served: use what is
+                    continue
                 reply.attempts = list(attempts)
                 self.last_provenance = f"{reply.provider}/{reply.model}"
                 return reply
@@ -203,13 +249,15 @@ class ModelRouter:
                 raise
             breaker.success()
             latency = (time.perf_counter() - start) * 1000
-            cost = price_of(self._r.get("prices") or {}, name, model, usage.tokens_in, usage.tokens_out)
-            stats.record_success(model, latency, usage.tokens_in, usage.tokens_out, cost)
+            served = usage.model or model  # provenance: the name in the server's reply
+            cost = price_of(self._r.get("prices") or {}, name, served, usage.tokens_in, usage.tokens_out)
+            stats.record_success(served, latency, usage.tokens_in, usage.tokens_out, cost)
             await self._store.add_spend(name, cost)
             if use_cache and raw:
-                await self._store.put(key, CachedReply(name, model, raw, usage.tokens_in, usage.tokens_out))
-            await self._audit(name, model, request.role, red, usage.tokens_in, usage.tokens_out, start, "ok")
-            return ModelReply(text=red.restore(raw), provider=name, model=model, tokens_in=usage.tokens_in,
+                await self._store.put(key, CachedReply(name, served, raw, usage.tokens_in, usage.tokens_out))
+            await self._audit(name, served, request.role, red, usage.tokens_in, usage.tokens_out, start, "ok",
+                              requested=model)
+            return ModelReply(text=red.restore(raw), provider=name, model=served, tokens_in=usage.tokens_in,
                               tokens_out=usage.tokens_out, latency_ms=latency,
                               first_token_ms=state.first_token_ms)
         raise AssertionError("unreachable: the retry loop returns or raises")
@@ -233,7 +281,7 @@ class ModelRouter:
             except TimeoutError:
                 raise ProviderError(provider.name, f"no reply within {total_s:g}s",
                                     hint=f"raise providers.{provider.name}.total_timeout_s") from None
-            return reply.text, Usage(reply.tokens_in, reply.tokens_out)
+            return reply.text, Usage(reply.tokens_in, reply.tokens_out, reply.model)
         parts: list[str] = []
         restorer = red.restorer()
         stream = provider.stream(req, model, usage=usage)  # type: ignore[call-arg]
@@ -274,7 +322,7 @@ class ModelRouter:
                           tokens_out=hit.tokens_out, cached=True)
 
     async def _audit(self, name: str, model: str, role: str, red: Redaction, tokens_in: int,
-                     tokens_out: int, start: float, outcome: str) -> None:
+                     tokens_out: int, start: float, outcome: str, requested: str = "") -> None:
         audit = getattr(self.memory, "audit", None)
         if audit is None:
             return
@@ -283,6 +331,8 @@ class ModelRouter:
                   "tokens_in": tokens_in, "tokens_out": tokens_out,
                   "latency_ms": round((time.perf_counter() - start) * 1000, 1), "outcome": outcome,
                   "secrets_redacted": red.count}
+        if requested and requested != model:
+            fields["requested_model"] = requested  # the server answered with another model than asked
         try:
             await asyncio.to_thread(audit.append, "model_call", **fields)
         except Exception as exc:  # a broken audit log must not break the answer; it is reported
@@ -298,107 +348,12 @@ class ModelRouter:
                 stats = self._stats[name]
                 stats.spend_by_day[today] = max(stats.spend_by_day.get(today, 0.0), usd)
 
-    # ---- ops -----------------------------------------------------------------------------
-    async def probe(self) -> list[dict[str, Any]]:
-        """Time a one-token request per configured model; the fastest healthy one is preferred."""
-        results: list[dict[str, Any]] = []
-        ping = ModelRequest(role="ops", prompt="ping", max_tokens=1, temperature=0.0, cache=False)
-        for name, provider in self._providers.items():
-            ok, why = provider.available()
-            cfg = getattr(provider, "cfg", None)
-            models = cfg.configured_models() if cfg else []
-            if not ok:
-                results.extend({"provider": name, "model": m, "ok": False, "latency_ms": None,
-                                "error": why} for m in models)
-                continue
-            timeout = min(15.0, float(getattr(cfg, "total_timeout_s", 15.0)))
-            seen = self._probe.setdefault(name, {})
-            for model in models:
-                start = time.perf_counter()
-                try:
-                    async with asyncio.timeout(timeout):
-                        await provider.complete(ping, model)
-                except (ProviderError, TimeoutError) as exc:
-                    msg = exc.message if isinstance(exc, ProviderError) else f"no reply within {timeout:g}s"
-                    seen[model] = None
-                    results.append({"provider": name, "model": model, "ok": False, "latency_ms": None,
-                                    "error": msg})
-                    continue
-                latency = round((time.perf_counter() - start) * 1000, 1)
-                seen[model] = latency
-                results.append({"provider": name, "model": model, "ok": True, "latency_ms": latency,
-                                "error": ""})
-        return results
-
-    async def list_models(self) -> dict[str, list[str] | str]:
-        """What each provider reports, or why it could not be asked (for `zc doctor`)."""
-
-        async def one(name: str, provider: Provider) -> list[str] | str:
-            ok, why = provider.available()
-            if not ok:
-                return why
-            try:
-                return await provider.list_models()
-            except ProviderError as exc:
-                return f"{exc.message}" + (f" ({exc.hint})" if exc.hint else "")
-
-        names = list(self._providers)
-        found = await asyncio.gather(*(one(n, self._providers[n]) for n in names))
-        for name, models in zip(names, found, strict=True):
-            # Reaching the model list is cheap evidence of health (no model is loaded, no tokens spent).
-            self._reachable[name] = isinstance(models, list)
-        return dict(zip(names, found, strict=True))
-
-    async def check_reachable(self) -> dict[str, bool]:
-        """Can each enabled provider's server be reached at all? A TCP connect, no SDK, no tokens.
-
-        Cheap enough for start-up (it keeps the SDKs unloaded until a model is really used); the
-        answer is evidence of reachability only, and a real call or probe supersedes it.
-        """
-
-        async def one(provider: Provider) -> bool:
-            cfg = getattr(provider, "cfg", None)
-            return await tcp_reachable(getattr(cfg, "base_url", "") or "", float(getattr(cfg, "connect_timeout_s", 2.0)))
-
-        names = [n for n, p in self._providers.items() if p.available()[0]]
-        found = await asyncio.gather(*(one(self._providers[n]) for n in names))
-        for name, ok in zip(names, found, strict=True):
-            self._reachable[name] = ok
-        return dict(zip(names, found, strict=True))
-
-    def status(self) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        budgets = self._r.get("budgets") or {}
-        for name, provider in self._providers.items():
-            ok, why = provider.available()
-            block = self._budget_block(name) if ok else ""
-            stats, breaker = self._stats[name], self._breakers[name]
-            cfg = getattr(provider, "cfg", None)
-            out.append({
-                "name": name, "enabled": ok and not block, "reason": block or ("" if ok else why),
-                "healthy": self._healthy(name, ok and not block and breaker.state != "open"),
-                "breaker": breaker.state, "latency_p50_ms": stats.latency_p50_ms,
-                "latency_series": [list(p) for p in stats.series], "calls": stats.calls,
-                "errors": stats.errors, "cache_hits": stats.cache_hits, "tokens_in": stats.tokens_in,
-                "tokens_out": stats.tokens_out, "cost_usd": round(stats.cost_usd, 6),
-                "spent_today_usd": round(stats.spent_today(), 6), "budget_usd": budgets.get(name),
-                "model": stats.last_model or (cfg.model_for("default") if cfg else ""),
-                "is_cloud": provider.is_cloud, "last_error": stats.last_error,
-                "probe": dict(self._probe.get(name, {})),
-            })
-        return out
-
-    def _healthy(self, name: str, usable: bool) -> bool | None:
-        """Known only from evidence: the latest probe, else the latest call; None before either."""
-        if not usable:
-            return False
-        probe = self._probe.get(name)
-        if probe:
-            return any(latency is not None for latency in probe.values())
-        last = self._stats[name].last_ok
-        return last if last is not None else self._reachable.get(name)
-
     async def aclose(self) -> None:
+        retired, self._retired = self._retired, []
+        for provider in retired:
+            await close_quietly(provider)
+        if self._closing:
+            await asyncio.gather(*list(self._closing), return_exceptions=True)
         for name, provider in self._providers.items():
             try:
                 await provider.aclose()

@@ -38,7 +38,7 @@ async def test_chain_order_ollama_then_openai_then_anthropic_then_offline(model_
     assert [a.split(":")[0] for a in attempts] == ["ollama", "openai", "anthropic"]
     assert "model fake-small not found" in attempts[1]
     assert "bad API key" in attempts[2] and "ANTHROPIC_API_KEY" in attempts[2]
-    assert [r.api for r in model_server.requests] == ["ollama", "openai", "anthropic"]
+    assert [r.api for r in model_server.requests if r.method == "POST"] == ["ollama", "openai", "anthropic"]
 
 
 async def test_ollama_404_tells_user_to_pull_the_model(model_server: FakeModelServer, make_router) -> None:
