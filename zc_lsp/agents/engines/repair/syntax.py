@@ -1,0 +1,227 @@
+"""Candidate repairs for syntax errors, read from Python's own message and position.
+
+Each handler proposes a few whole-text candidates for the *first* error compile() reports; the
+engine keeps the one that parses (or at least moves the first error further down) and verifies.
+"""
+
+from __future__ import annotations
+
+import re
+import tokenize
+from collections.abc import Callable
+
+from zc_lsp.agents.engines.repair.textpos import (
+    Candidate,
+    code_end,
+    ends_operand,
+    insert_at,
+    lex,
+    split_lines,
+    starts_operand,
+)
+
+CLOSER = {"(": ")", "[": "]", "{": "}"}
+OPENER = {v: k for k, v in CLOSER.items()}
+_COMPOUND = re.compile(r"^\s*(async\s+)?(def|class|if|elif|else|for|while|try|except|finally|with"
+                       r"|match|case)\b")
+_NEVER_CLOSED = re.compile(r"'([(\[{])' was never closed")
+_UNMATCHED = re.compile(r"unmatched '([)\]}])'")
+_MISMATCH = re.compile(r"closing parenthesis '([)\]}])' does not match opening parenthesis "
+                       r"'([(\[{])'(?: on line (\d+))?")
+
+
+def _line(text: str, n: int) -> str:
+    lines = split_lines(text)
+    return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def _cand(text: str, message: str, line: int, code: str) -> Candidate:
+    return Candidate(text, "syntax", message, line, code)
+
+
+def missing_colon(text: str, err: SyntaxError) -> list[Candidate]:
+    line_no = err.lineno or 1
+    line = _line(text, line_no)
+    out = []
+    end = code_end(line)
+    head = line.strip().split("(")[0].split()[:2]
+    what = " ".join(head) or "the statement"
+    if err.offset and 0 < err.offset - 1 <= len(line.rstrip("\r\n")) and err.offset - 1 != end:
+        out.append(_cand(insert_at(text, line_no, err.offset - 1, ":"),
+                         f"inserted ':' after `{what}`", line_no, err.msg))
+    if not line[:end].endswith(":"):
+        out.append(_cand(insert_at(text, line_no, end, ":"), f"inserted ':' after `{what}`",
+                         line_no, err.msg))
+    return out
+
+
+def _continuation_lines(text: str, first: int) -> list[int]:
+    """The physical lines a statement opened at `first` plausibly spans (1-based, in order)."""
+    lines = split_lines(text)
+    base = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    span = [first]
+    for n in range(first + 1, len(lines) + 1):
+        raw = lines[n - 1]
+        if not raw.strip():
+            break
+        ind = len(raw) - len(raw.lstrip())
+        if ind <= base and raw.lstrip()[:1] not in (")", "]", "}", ".", "+", "-", "*", "/"):
+            break
+        span.append(n)
+    return span
+
+
+def never_closed(text: str, err: SyntaxError, opener: str) -> list[Candidate]:
+    closer = CLOSER[opener]
+    first = err.lineno or 1
+    out = []
+    for n in reversed(_continuation_lines(text, first)):
+        line = _line(text, n)
+        end = code_end(line)
+        if _COMPOUND.match(_line(text, first)) and line[:end].endswith(":"):
+            end -= 1  # `if (a and b:` -> the closer goes before the colon
+        message = f"closed the '{opener}' opened on line {first} with '{closer}'"
+        out.append(_cand(insert_at(text, n, end, closer), message, first, err.msg))
+    return out
+
+
+def unmatched(text: str, err: SyntaxError, closer: str) -> list[Candidate]:
+    line_no, col = err.lineno or 1, (err.offset or 1) - 1
+    line = _line(text, line_no)
+    if line[col:col + 1] != closer:
+        col = line.rfind(closer)
+        if col < 0:
+            return []
+    out = [_cand(insert_at(text, line_no, col, "", 1), f"removed the unmatched '{closer}'",
+                 line_no, err.msg)]
+    # a call that lost its opener: `foo 1, 2)` -> `foo(1, 2)`
+    match = re.search(r"([A-Za-z_]\w*)[ \t]+(?=[^\s=])", line[:col])
+    if match:
+        fixed = insert_at(text, line_no, match.end(1), OPENER[closer], match.end() - match.end(1))
+        out.append(_cand(fixed, f"inserted the missing '{OPENER[closer]}' after `{match.group(1)}`",
+                         line_no, err.msg))
+    return out
+
+
+def mismatched(text: str, err: SyntaxError, closer: str, opener: str) -> list[Candidate]:
+    line_no, col = err.lineno or 1, (err.offset or 1) - 1
+    if _line(text, line_no)[col:col + 1] != closer:
+        return []
+    right = CLOSER[opener]
+    return [
+        _cand(insert_at(text, line_no, col, right), f"closed '{opener}' with '{right}' before "
+              f"'{closer}'", line_no, err.msg),
+        _cand(insert_at(text, line_no, col, right, 1), f"replaced '{closer}' with '{right}' to "
+              f"match '{opener}'", line_no, err.msg),
+    ]
+
+
+def _region(text: str, err: SyntaxError) -> tuple[str, int, int]:
+    """The text from the error start to its end (or that line's end), with its 1-based line/0-col."""
+    lines = split_lines(text)
+    first, col = err.lineno or 1, max((err.offset or 1) - 1, 0)
+    last = max(err.end_lineno or first, first)
+    base = sum(len(x) for x in lines[:first - 1])
+    start = base + col
+    if err.end_offset and err.end_offset > 0:
+        end = sum(len(x) for x in lines[:last - 1]) + err.end_offset - 1
+    else:
+        end = base + len(lines[first - 1]) if first - 1 < len(lines) else len(text)
+    if end <= start:  # an empty span: look at the rest of the line
+        end = base + len(lines[first - 1]) if first - 1 < len(lines) else len(text)
+    return text[start:end], first, col
+
+
+def missing_comma(text: str, err: SyntaxError) -> list[Candidate]:
+    snippet, first, col = _region(text, err)
+    if not snippet.strip():
+        return []
+    toks = [t for t in lex("(" + snippet + "\n)") if t.type not in (
+        tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
+    out = []
+    for a, b in zip(toks, toks[1:], strict=False):
+        if not (ends_operand(a) and starts_operand(b)) or b.string in ("(", "["):
+            continue
+        if a.type == b.type == tokenize.STRING:
+            continue
+        line = first + a.end[0] - 1
+        at = a.end[1] - 1 + col if a.end[0] == 1 else a.end[1]  # the "(" we added is col 0
+        out.append(_cand(insert_at(text, line, at, ","), f"inserted a missing comma after "
+                         f"`{a.string}`", first, err.msg))
+    return out
+
+
+def assignment_in_condition(text: str, err: SyntaxError) -> list[Candidate]:
+    line_no = err.lineno or 1
+    line = _line(text, line_no)
+    start = max((err.offset or 1) - 1, 0)
+    out = []
+    for m in re.finditer(r"(?<![=!<>:+\-*/%&|^@])=(?!=)", line):
+        if m.start() >= start - 1:
+            out.append(_cand(insert_at(text, line_no, m.start(), "==", 1),
+                             "replaced '=' with '==' in the condition", line_no, err.msg))
+            break
+    return out
+
+
+def missing_print_parens(text: str, err: SyntaxError) -> list[Candidate]:
+    line_no = err.lineno or 1
+    line = _line(text, line_no)
+    m = re.match(r"^(\s*print)\s+", line)
+    if not m:
+        return []
+    end = code_end(line)
+    fixed = line[:m.end(1)] + "(" + line[m.end():end] + ")" + line[end:]
+    return [_cand(insert_at(text, line_no, 0, fixed, len(line)), "added the parentheses of "
+                  "print(...)", line_no, err.msg)]
+
+
+def unterminated_string(text: str, err: SyntaxError) -> list[Candidate]:
+    line_no, col = err.lineno or 1, max((err.offset or 1) - 1, 0)
+    line = _line(text, line_no)
+    m = re.match(r"[rRbBuUfF]*(['\"])", line[col:])
+    if not m:
+        return []
+    end = len(line.rstrip("\r\n"))
+    return [_cand(insert_at(text, line_no, end, m.group(1)), "closed the string literal",
+                  line_no, err.msg)]
+
+
+def generic(text: str, err: SyntaxError) -> list[Candidate]:
+    """'invalid syntax' with no hint: the usual suspects, each verified by the engine."""
+    line = _line(text, err.lineno or 1)
+    out: list[Candidate] = []
+    col = (err.offset or 1) - 1
+    if line[col:col + 1] == "=" and line[col + 1:col + 2] != "=":
+        out += assignment_in_condition(text, err)
+    if _COMPOUND.match(line) and not line[:code_end(line)].endswith(":"):
+        out += missing_colon(text, err)
+    out += missing_comma(text, err)
+    return out
+
+
+Handler = Callable[[str, SyntaxError], list[Candidate]]
+
+
+def syntax_candidates(text: str, err: SyntaxError) -> list[Candidate]:
+    """Candidates for the error compile() reported first; [] when nothing here knows it."""
+    msg = err.msg or ""
+    if m := _NEVER_CLOSED.search(msg):
+        return never_closed(text, err, m.group(1))
+    if m := _UNMATCHED.search(msg):
+        return unmatched(text, err, m.group(1))
+    if m := _MISMATCH.search(msg):
+        return mismatched(text, err, m.group(1), m.group(2))
+    if "expected ':'" in msg:
+        return missing_colon(text, err)
+    if "forgot a comma" in msg:
+        return missing_comma(text, err)
+    if "instead of '='" in msg:
+        return assignment_in_condition(text, err)
+    if msg.startswith("Missing parentheses in call to 'print'"):
+        return missing_print_parens(text, err)
+    if msg.startswith("unterminated string literal"):
+        return unterminated_string(text, err)
+    if msg.startswith("invalid syntax"):
+        return generic(text, err)
+    return []
