@@ -48,11 +48,18 @@ def remember(values: set[str] | list[str]) -> None:
     """Keep secrets seen in this process (memory only) so later texts mask them without context."""
     with _known_lock:
         for v in values:
-            if len(v) >= 6:
+            if _strong(v):
                 _known[v] = None
                 _known.move_to_end(v)
         while len(_known) > _KNOWN_MAX:
             _known.popitem(last=False)
+
+
+def _strong(v: str) -> bool:
+    """Only values that cannot be ordinary words are masked everywhere later (no cross-file false positives)."""
+    if len(v) < 8 or any(c.isspace() for c in v):
+        return False
+    return any(c.isdigit() for c in v) and any(c.isalpha() for c in v) or shannon_entropy(v) >= 3.5
 
 
 def _known_in(text: str) -> set[str]:

@@ -16,8 +16,9 @@ from collections import Counter
 _STRONG = (
     r"passw(?:or)?d|passwd|pass(?:phrase|code)?|pwd|secret|token|api[_\-.]?key|apikey|access[_\-.]?key"
     r"|private[_\-.]?key|secret[_\-.]?key|auth|credentials?|creds?|signing[_\-.]?key|encryption[_\-.]?key"
-    r"|session[_\-.]?key|client[_\-.]?key|master[_\-.]?key|conn(?:ection)?[_\-.]?str(?:ing)?|dsn|pin"
-    r"|salt|cookie[_\-.]?secret|webhook[_\-.]?secret|license[_\-.]?key|account[_\-.]?key|sas"
+    r"|session[_\-.]?key|client[_\-.]?key|master[_\-.]?key|conn(?:ection)?[_\-.]?str(?:ing)?"
+    r"|(?<![A-Za-z])(?:dsn|pin|salt|sas)(?![a-z])|cookie[_\-.]?secret|webhook[_\-.]?secret|license[_\-.]?key"
+    r"|account[_\-.]?key"
 )
 # A name is an identifier-ish run that contains a strong word, or ends in key (API_KEY, stripeKey).
 NAME = (
@@ -29,23 +30,27 @@ KEYWORDS = (
     "Pass", "Secret", "Token", "Key", "Auth", "Cred",
 )
 
-_OPS = r"(?:=|:=|:|=>|<-|\+=|\s(?=[\"']))"
+_OPS = r"(?:=|:=|:|=>|<-|\+=|[ \t](?=[\"']))"
 _QUOTED = r"(?P<q>[\"'`])(?P<qv>(?:\\.|(?!(?P=q))[^\\\n]){1,400})(?P=q)"
 _BARE = r"(?P<uv>[^\s\"'`,;#}\]){<>]{3,400})"
 _ASSIGN = re.compile(
     r"(?:(?<=[\s{(\[,;\"'`$@\-])|^)(?:export\s+|set\s+|\$env:|let\s+|const\s+|var\s+|my\s+)?"
     + NAME
-    + r"[\"'`\]]?\s*"
+    + r"[\"'`\]]?[ \t]*"
     + _OPS
-    + r"\s*(?:[rbuf]{0,2}"
+    + r"[ \t]*(?:[rbuf]{0,2}"
     + _QUOTED
     + "|"
     + _BARE
     + ")",
-    re.MULTILINE,
+    re.MULTILINE | re.IGNORECASE,
 )
-_XML = re.compile(r"<(?P<tag>" + NAME.replace("?P<name>", "") + r")(?:\s[^>]*)?>(?P<qv>[^<\n]{3,400})</(?P=tag)>")
-_FLAG = re.compile(r"(?:^|\s)--?" + NAME + r"\s+(?P<q>[\"']?)(?P<qv>[^\s\"'-][^\s\"']{2,400})(?P=q)")
+_XML = re.compile(
+    r"<(?P<tag>" + NAME.replace("?P<name>", "") + r")(?:\s[^>]*)?>(?P<qv>[^<\n]{3,400})</(?P=tag)>", re.IGNORECASE
+)
+_FLAG = re.compile(
+    r"(?:^|\s)--?" + NAME + r"\s+(?P<q>[\"']?)(?P<qv>[^\s\"'-][^\s\"']{2,400})(?P=q)", re.IGNORECASE
+)
 _PROSE = re.compile(
     r"(?i)\b(?:password|passwd|passphrase|passcode|pwd|pw|pass|secret|token|api[ _-]?key|pin|credentials?)"
     r"(?:\s+(?:for|of|to)\s+[\w@.\-]+)?\s*(?:is|was|=|:|->|is\s+now|set\s+to|:\s+is)\s*"
@@ -96,7 +101,7 @@ def value_is_secret(value: str, *, quoted: bool, env_style: bool = False, prose:
     has_symbol = any(not ch.isalnum() and ch not in "_.-" for ch in v)
     mixed = any(ch.isupper() for ch in v) and any(ch.islower() for ch in v)
     if prose:
-        return quoted or has_digit or has_symbol or (mixed and len(v) >= 8)
+        return quoted or has_digit or has_symbol
     if quoted:
         # "user_password", "api.token": a key name, not a value
         return has_digit or not re.fullmatch(r"[a-z]+(?:[_\-.][a-z]+)+", v)
@@ -131,6 +136,25 @@ def _looks_python_annotation(line: str) -> bool:
     return bool(re.match(r"\s*[a-z_]\w*\s*:\s*(?:[A-Z]\w*|str|int|bytes|bool|float)(?:\[.*\])?\s*(?:=.*)?$", line))
 
 
+# Names that talk about a secret without holding one: auth_header, password_prompt, token_count.
+_META_NAME = re.compile(
+    r"(?i)[_\-.](?:header|hdr|name|field|type|url|uri|path|file|env|var|prompt|label|len|length|size|count"
+    r"|format|pattern|regex|re|mgr|manager|handler|class|endpoint|dir|expiry|expires|ttl|timeout|required"
+    r"|policy|method|scheme|mode|kind|id_field|param|column|col|attr|prefix|suffix|hint|help|text|message|msg"
+    r"|error|limit|min|max|chars|charset|rules|rule|validator|strength|reset|changed|hash|hashed|digest|in"
+    r"|out|re)$"
+)
+_FORMAT = re.compile(r"%[sdr]|\{\d*\}|\{[a-z_]+\}")
+_CONST = re.compile(r"[A-Z][A-Z_]*")  # "GITHUB": a constant's name, not a value
+_HEADER_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*")
+
+
+def _prose_ok(v: str) -> bool:
+    if re.search(r"[()\[\]{}<>]", v) or _FORMAT.search(v):
+        return False
+    return not re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", v)
+
+
 def find_assigned(text: str, found: set[str]) -> None:
     """Add values assigned to secret-looking names and passwords said in prose."""
     if not any(k in text for k in KEYWORDS):
@@ -138,7 +162,9 @@ def find_assigned(text: str, found: set[str]) -> None:
     for m in _ASSIGN.finditer(text):
         quoted = m.group("qv") is not None
         value = m.group("qv") if quoted else m.group("uv")
-        if value is None:
+        if value is None or _META_NAME.search(m.group("name")):
+            continue
+        if quoted and (_FORMAT.search(value) or _HEADER_WORD.fullmatch(value.strip()) or _CONST.fullmatch(value)):
             continue
         if not quoted:
             value = value.rstrip(".")
@@ -151,5 +177,5 @@ def find_assigned(text: str, found: set[str]) -> None:
                 found.add(value)
     for m in _PROSE.finditer(text):
         value = m.group("qv").rstrip(".,;:!?)")
-        if value_is_secret(value, quoted=bool(m.group("q")), prose=True):
+        if _prose_ok(value) and value_is_secret(value, quoted=bool(m.group("q")), prose=True):
             found.add(value)

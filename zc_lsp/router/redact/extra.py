@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from zc_lsp.router.redact.assign import KEYWORDS, placeholder_like, shannon_entropy
+from zc_lsp.router.redact.assign import KEYWORDS, placeholder_like, shannon_entropy, value_is_secret
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def detect_secrets_values(line: str, filenames: tuple[str, ...] = ("x.py", "x.ya
         log.error("detect-secrets is not importable, redaction runs on our own rules only: %s", exc)
         return out
     for plugin in plugins:
-        names = filenames if type(plugin).__name__ == "KeywordDetector" else filenames[:1]
+        keyword = type(plugin).__name__ == "KeywordDetector"
+        names = filenames if keyword else filenames[:1]
         for filename in names:
             try:
                 hits = plugin.analyze_line(filename=filename, line=line, line_number=0)
@@ -71,9 +72,17 @@ def detect_secrets_values(line: str, filenames: tuple[str, ...] = ("x.py", "x.ya
                 continue
             for hit in hits:
                 value = hit.secret_value or ""
-                if value and not placeholder_like(value) and not any(f(value) for f in _filters):
-                    out.add(value)
+                if not value or placeholder_like(value) or any(f(value) for f in _filters):
+                    continue
+                # the keyword plugin reports whatever follows `password =`; keep literal secrets, not code
+                if keyword and not value_is_secret(value, quoted=_quoted_in(value, line)):
+                    continue
+                out.add(value)
     return out
+
+
+def _quoted_in(value: str, line: str) -> bool:
+    return any(f"{q}{value}{q}" in line for q in "\"'`")
 
 
 def high_entropy_tokens(text: str) -> set[str]:

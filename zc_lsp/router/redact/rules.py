@@ -96,7 +96,7 @@ TOKEN_RULES: list[Rule] = [
     # JWTs and HTTP auth headers
     (("eyJ",), _r(r"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}")),
     (("earer", "asic", "oken", "EARER", "ASIC", "OKEN"),
-     _r(r"(?i)\b(?:Bearer|Basic|Token)\s+(?P<s>[A-Za-z0-9\-._~+/]{12,}=*)")),
+     _r(r"(?i)\b(?:Bearer|Basic|Token)\s+(?P<s>(?=[A-Za-z\-._~+/]*[0-9+/=_])[A-Za-z0-9\-._~+/]{12,}=*)")),
     (("Private-Token", "PRIVATE-TOKEN", "X-Api-Key", "x-api-key", "X-API-KEY", "api-key:", "Api-Key:"),
      _r(r"(?i)\b(?:private-token|x-api-key|api-key)\s*:\s*(?P<s>[A-Za-z0-9\-._~+/=]{10,})")),
     # Credentials in a URL of any scheme, empty user allowed: redis://:pw@host, mongodb+srv://u:p@h
