@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if args.log_file:
         handlers.append(logging.FileHandler(args.log_file))
+    from zc_lsp.memory.logs import install_redaction  # every level, every handler: secrets never logged
+
+    handlers = [install_redaction(h) for h in handlers]
     logging.basicConfig(
         level=args.log_level.upper(), handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -92,7 +92,10 @@ class AgentMemory(SqliteStore):
         if not isinstance(kind, str) or not isinstance(content, str):
             raise TypeError(f"memory kind and content must be text, got {type(kind).__name__} "
                             f"and {type(content).__name__}")
-        meta = json.dumps(dict(metadata or {}), sort_keys=True, default=str)
+        from zc_lsp.router.redact import scrub, scrub_value  # stored text holds placeholders, never secrets
+
+        content = scrub(content)
+        meta = json.dumps(scrub_value(dict(metadata or {})), sort_keys=True, default=str)
         if self.cipher is None:
             return (kind, content, meta, uri, 0, now)
         enc = self.cipher.encrypt

@@ -55,7 +55,9 @@ class AuditLog(SqliteStore):
     def append(self, kind: str, **fields: Any) -> int:
         """Record one event. kind: model_call | edit_offered | edit_applied | test_run | command |
         config_change (others are accepted, for forward compatibility, and kept as given)."""
-        body = canonical(fields)
+        from zc_lsp.router.redact import scrub_value  # scrubbed before hashing, so the chain verifies
+
+        body = canonical(scrub_value(fields))
         ts = time.time()
         with self.write() as conn:
             last = conn.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
@@ -19,27 +18,41 @@ if TYPE_CHECKING:
 
 LOG_FILE = "zc.jsonl"
 REDACTED = "[REDACTED]"
-_SECRET_PATTERNS = [
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
-    re.compile(r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}"),          # OpenAI / Anthropic keys
-    re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}"),  # GitHub tokens
-    re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b"),                   # AWS access key ids
-    re.compile(r"\bxox[abpors]-[A-Za-z0-9-]{10,}"),                 # Slack tokens
-    re.compile(r"\bgAAAAA[A-Za-z0-9_=-]{40,}"),                     # Fernet tokens
-    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}"),
-]
-_ASSIGNMENT = re.compile(
-    r"(?i)\b([A-Za-z0-9_]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|"
-    r"private[_-]?key|zc_memory_key)[A-Za-z0-9_]*)(\s*[:=]\s*)(['\"]?)([^\s'\",;]+)")
-_URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@", re.I)
 
 
 def redact(text: str) -> str:
-    """`text` with obvious secrets replaced by [REDACTED]."""
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(REDACTED, text)
-    text = _ASSIGNMENT.sub(lambda m: f"{m[1]}{m[2]}{m[3]}{REDACTED}", text)
-    return _URL_CREDENTIALS.sub(lambda m: f"{m[1]}{m[2]}:{REDACTED}@", text)
+    """`text` as it may be written to a log: the router's one redactor, one-way (no restore map)."""
+    from zc_lsp.router.redact import scrub
+
+    return scrub(text)
+
+
+class RedactingFilter(logging.Filter):
+    """Put on every handler (stderr, file): the message, its args and the traceback are scrubbed.
+
+    A handler filter, not a logger filter, because records propagated from child loggers skip
+    the parent's logger filters but always pass the handler's.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception as exc:  # a bad format string is logged as such, never dropped silently
+            message = f"{record.msg!r} (unformattable log args: {exc})"
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        record.exc_info = None if record.exc_text else record.exc_info
+        return True
+
+
+def install_redaction(handler: logging.Handler) -> logging.Handler:
+    """Attach the redacting filter to `handler` once; returns it for chaining."""
+    if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+        handler.addFilter(RedactingFilter())
+    return handler
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -57,6 +70,8 @@ class JsonLineFormatter(logging.Formatter):
         }
         if record.exc_info:
             entry["exc"] = redact(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exc"] = redact(record.exc_text)
         for key, value in vars(record).items():
             if key not in self._STANDARD and not key.startswith("_"):
                 entry[key] = redact(value) if isinstance(value, str) else value
@@ -78,6 +93,7 @@ def setup_json_log(memory: WorkspaceMemory, logger: str | None = "zc_lsp",
         logging.getLogger(__name__).warning("JSON log unavailable in %s: %s", memory.logs_dir, exc)
         handler = logging.NullHandler()
     handler.setFormatter(JsonLineFormatter())
+    install_redaction(handler)
     handler.setLevel(level)
     if logger is not None:
         target = logging.getLogger(logger)

@@ -80,7 +80,7 @@ def shannon_entropy(value: str) -> float:
 
 def placeholder_like(v: str) -> bool:
     """Values that stand for a secret without being one: xxx, ****, <token>, $VAR, [[ZC_SECRET_1]]."""
-    low = v.lower().strip("\"'` ")
+    low = v.lower().strip("\"'` []")
     if low in _NOT_A_SECRET or len(set(low)) <= 2:
         return True
     if low.startswith(_CODE_START) or "[[zc_secret_" in low or low.startswith("$"):

@@ -98,6 +98,9 @@ def high_entropy_tokens(text: str) -> set[str]:
         lower = sum(ch.islower() for ch in core)
         if re.fullmatch(r"[a-z]+(?:[_\-][a-z0-9]+)+|[a-zA-Z]+", core) or core.count("/") >= 2 and digits < 4:
             continue  # snake_case, kebab-case, words, paths
+        parts = re.split(r"[_\-]", core)
+        if len(parts) >= 3 and sum(p.isalpha() for p in parts) * 2 > len(parts):
+            continue  # mostly words joined by dashes: a slug or a label, not a key
         if digits >= 2 and upper >= 2 and lower >= 2 and len(core) >= 20 and shannon_entropy(core) >= 4.0:
             out.add(tok)
     for m in _HEX.finditer(text):

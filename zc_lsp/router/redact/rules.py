@@ -40,7 +40,7 @@ TOKEN_RULES: list[Rule] = [
     (("ya29.",), _r(r"\bya29\.[0-9A-Za-z_\-]{20,}")),
     (("private_key_id",), _r(r"private_key_id[\"']?\s*[:=]\s*[\"']?(?P<s>[a-f0-9]{32,64})")),
     # GitHub
-    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), _r(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}")),
+    (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), _r(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}")),
     (("github_pat_",), _r(r"\bgithub_pat_[A-Za-z0-9_]{22,}")),
     # GitLab: PAT, pipeline trigger, runner (registration and auth), deploy, feed, OAuth, SCIM, CI job...
     (("glpat-", "glptt-", "glrt-", "gldt-", "glft-", "glsoat-", "glimt-", "glagent-", "glcbt-", "gloas-",
