@@ -60,7 +60,7 @@ def _strong(v: str) -> bool:
     """Only values that cannot be ordinary words are masked everywhere later (no cross-file false positives)."""
     if len(v) < 8 or any(c.isspace() for c in v):
         return False
-    return any(c.isdigit() for c in v) and any(c.isalpha() for c in v) or shannon_entropy(v) >= 3.5
+    return any(c.isdigit() for c in v) and any(c.isalpha() for c in v) or shannon_entropy(v) >= 3.0
 
 
 def _known_in(text: str) -> set[str]:

@@ -126,6 +126,9 @@ def _line_of(text: str, pos: int) -> str:
 def _env_style(text: str, m: re.Match[str]) -> bool:
     """`NAME=value` or `name: value` alone on a line: a .env, shell or YAML file, not code."""
     line = _line_of(text, m.start())
+    name = m.group("name")
+    if name.isupper() and text[m.end("name") : m.end("name") + 1] == "=":
+        return True  # DB_PASSWORD=value: an environment variable, wherever it is quoted from
     if re.fullmatch(r"\s*(?:export\s+|set\s+)?[\w.\-]+=[^\s=,]+\s*", line):
         return True
     yaml = re.fullmatch(r"\s*(?:-\s+)?[\w.\-]+\s*:\s+[^\s(\[{,]+\s*(?:#.*)?", line)
