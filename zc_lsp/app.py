@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from pygls.io_ import StdinAsyncReader, StdoutWriter
 
+from zc_lsp.core import procs
 from zc_lsp.server import ZcLanguageServer
 from zc_lsp.transport import GarbledStream, serve_frames
 
@@ -68,10 +69,12 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> No
             log.error("garbled message from the client, exiting: %s", exc)
             return 1
         finally:
+            procs.kill_all()  # exit, stdin closed or garbled frame: no child process group survives
+            ls.protocol.writer = None  # replies of cancelled work must not write to a closed stdout (error loop)
             ls.cancel_all()
             if ls.services is not None:
                 try:
-                    await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=3)
+                    await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=0.5)
                 except Exception:
                     log.exception("services did not close cleanly")
 

@@ -20,6 +20,7 @@ from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.handlers.convert import Lines, diagnostic, path_to_uri, snapshot, uri_to_path
 from zc_lsp.handlers.edits import audit
 from zc_lsp.handlers.progress import Progress
+from zc_lsp.handlers.trust_prompt import may_run_user_tests
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,9 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
     target = args.get("test")
     if isinstance(target, str) and target:
         request_args["test_id" if "::" in target else "function"] = target
+    if user_requested and (why := await may_run_user_tests(ls)):  # untrusted: ask once before anything runs
+        ls.show(f"ZombieCoder: {why}", types.MessageType.Warning)
+        return {"ok": False, "agent": "verifier", "error": why, "not_run": True}
     async with Progress(ls, "Running tests") as progress:
         result = await services.agents.run(
             "verifier",

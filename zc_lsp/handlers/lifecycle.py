@@ -13,6 +13,8 @@ import psutil
 from lsprotocol import types
 
 from zc_lsp.config import load_settings
+from zc_lsp.core import procs
+from zc_lsp.core.trust_store import stored_trust
 from zc_lsp.handlers.convert import uri_to_path
 
 log = logging.getLogger(__name__)
@@ -52,14 +54,38 @@ def report_config_issues(ls: Any, settings: Any) -> None:
     ls.log_to_client("ZombieCoder configuration problems:\n" + lines, types.MessageType.Warning)
 
 
+def _alive(pid: int) -> bool:
+    """A dead editor that its parent has not reaped yet is a zombie: gone all the same."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 async def watch_client_process(ls: Any, pid: int) -> None:
     """LSP: when the editor process dies, the server must exit (within seconds)."""
     while True:
-        await asyncio.sleep(1.0)
-        if not psutil.pid_exists(pid):
+        await asyncio.sleep(0.2)  # gone within 1 s of the editor, children included
+        if not _alive(pid):
             log.error("editor process %s is gone; exiting", pid)
             await ls.features["exit_now"](1)
             return
+
+
+async def cancel_pending_requests(ls: Any) -> None:
+    """Cancel every request still running except this one, and let their replies go out.
+
+    pygls then cancels what is left while iterating the same dict; when a cancellation removes
+    its entry at once, that iteration fails ("dictionary changed size during iteration") and the
+    shutdown reply becomes an InternalError. With nothing left pending, it has nothing to cancel.
+    """
+    futures = getattr(ls.protocol, "_request_futures", {})
+    current = asyncio.current_task()
+    pending = [f for f in list(futures.values()) if f is not current and not f.done()]
+    for future in pending:
+        future.cancel()
+    for _ in range(3):  # the done-callbacks that send the replies and drop the entries run on the next turns
+        await asyncio.sleep(0)
 
 
 async def measure_loop_lag(ls: Any) -> None:
@@ -81,9 +107,10 @@ def register(ls: Any) -> None:
     async def exit_now(code: int) -> None:
         """Leave now, whatever happens while cleaning up (the caller may itself be a tracked task)."""
         try:
+            procs.kill_all()  # first: no test run, pytest child or grandchild outlives the server
             ls.cancel_all(except_current=True)
             if ls.services is not None:
-                await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=3)
+                await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=0.5)
         except BaseException:
             log.exception("clean-up before exit failed")
         finally:
@@ -109,7 +136,9 @@ def register(ls: Any) -> None:
         from zc_lsp.services import build_services
 
         try:
-            ls.services = await asyncio.to_thread(build_services, root, settings, trusted)
+            ls.services = await asyncio.to_thread(build_services, root, settings, trusted, registry=ls.registry)
+            if ls.services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
+                ls.services.trusted = await asyncio.to_thread(stored_trust, root)
             ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
         except Exception as exc:
             ls.startup_error = f"{type(exc).__name__}: {exc}"
@@ -142,6 +171,8 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.SHUTDOWN)
     async def shutdown(params: Any = None) -> None:
+        await cancel_pending_requests(ls)  # busy work is cancelled and answered; shutdown itself replies null
+        procs.kill_all()
         ls.cancel_all()
         if ls.services is not None:
             await ls.services.aclose(close_memory=False)
