@@ -75,8 +75,6 @@ _SECRET_PREFIXES = tuple(
         "SENTRY_",
         "CLOUDFLARE_",
         "OLLAMA_",
-        "ZOMBIECODER_",
-        "ZC_",
     ]
 )
 _SECRET_NAMES = frozenset(
