@@ -25,7 +25,7 @@ EXIT_CODES = """exit codes:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from zc_lsp.cli import agents, frontends, memory, status
+    from zc_lsp.cli import agents, fix, frontends, memory, status
 
     parser = argparse.ArgumentParser(
         prog="zc", description="ZombieCoder: five AI agents from your terminal.", epilog=EXIT_CODES,
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     agents.register(sub)
     status.register(sub)
+    fix.register(sub)
     memory.register(sub)
     frontends.register(sub)
     return parser
