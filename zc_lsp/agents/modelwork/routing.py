@@ -35,6 +35,13 @@ async def ask(
     """
     if ctx.router is None:
         raise NoModelAvailable([NO_ROUTER])
+    source = str(values.get("path") or "").split(", from line")[0].strip()
+    if source:  # sensitive files never become context; the offline engines still run locally
+        from zc_lsp.core.sensitive import refuse_reason
+
+        refused = refuse_reason(ctx.workspace_root / source, ctx.workspace_root)
+        if refused:
+            raise NoModelAvailable([refused])
     try:
         rendered = render(template, ctx.settings, base_dir=ctx.workspace_root, **values)
     except PromptError as exc:

@@ -133,6 +133,8 @@ def redact(*texts: str, use_detect_secrets: bool = True) -> Redaction:
 
 
 _guard = threading.local()
+_DIGEST_KEY = re.compile(r"(?i)(?:\w*_)?(?:sha\d*|md5|hash|digest|etag|checksum|commit)")
+_HEXDIGEST = re.compile(r"[0-9a-f]{32,128}")  # a content hash under a digest-named key is kept
 
 
 def scrub(text: str) -> str:
@@ -155,7 +157,8 @@ def scrub_value(value: Any) -> Any:
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, dict):
-        return {k: scrub_value(v) for k, v in value.items()}
+        return {k: v if _DIGEST_KEY.fullmatch(str(k)) and isinstance(v, str) and _HEXDIGEST.fullmatch(v)
+                else scrub_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(scrub_value(v) for v in value)
     return value

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"[A-Za-z0-9+/_\-]{20,}={0,2}")
 _HEX = re.compile(r"\b[a-fA-F0-9]{32,}\b")
+_HASH_WORD = re.compile(r"(?i)(?:sha\d*|md5|hash|digest|commit|rev|etag|checksum|blake2\w*)\W{0,3}$")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _B64_CANDIDATE = re.compile(r"(?<![A-Za-z0-9+/_\-])[A-Za-z0-9+/_\-]{12,}={0,2}(?![A-Za-z0-9+/_\-])")
 # "a" + "b", 'a' 'b' (implicit), "a" . "b" (PHP), "a" || "b" (SQL), with line continuations.
@@ -105,6 +106,8 @@ def high_entropy_tokens(text: str) -> set[str]:
             out.add(tok)
     for m in _HEX.finditer(text):
         tok = m.group(0)
+        if _HASH_WORD.search(text[max(0, m.start() - 16) : m.start()]):
+            continue  # sha256:..., commit ..., etag: a digest, not a key
         if sum(ch.isdigit() for ch in tok) >= 4 and any(ch.isalpha() for ch in tok) and shannon_entropy(tok) >= 3.3:
             out.add(tok)
     return out
