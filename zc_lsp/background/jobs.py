@@ -50,8 +50,8 @@ class JobSet:
         router = getattr(self.bg.services, "router", None)
         if router is None:
             raise JobSkipped("no model router")
-        # a private loop: the router's clients must tolerate it (see docs/background.md)
-        return asyncio.run(router.probe())
+        # a private loop: the router builds clients for it and closes them when it ends
+        return router.run_private(router.probe)
 
     def review_sweep(self, options: dict[str, Any]) -> dict[str, Any]:
         """Queue a low-priority review of files changed since the last sweep, when idle."""

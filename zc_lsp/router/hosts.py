@@ -180,6 +180,7 @@ class MultiHostProvider:
             self._up(host, (time.perf_counter() - start) * 1000)
             return models
 
+        self._probed = True
         results = await asyncio.gather(*(one(h) for h in self.hosts))
         return {h.url: r for h, r in zip(self.hosts, results, strict=True)}
 

@@ -7,6 +7,7 @@ replaced provider is closed on the loop it ran on, and a private loop releases i
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -56,7 +57,12 @@ class RouterLifecycle:
         for name in list(self._providers):
             cfg = provider_config(name, new, self._env)
             current = self._providers.get(name)
-            if current is not None and getattr(current, "cfg", None) == cfg:
+            old_cfg = getattr(current, "cfg", None)
+            if current is not None and old_cfg == cfg:
+                continue
+            if current is not None and old_cfg is not None and dataclasses.replace(
+                    old_cfg, allow_cloud=cfg.allow_cloud) == cfg:
+                _set_allow_cloud(current, cfg.allow_cloud)  # a privacy switch needs no new client
                 continue
             self._providers[name] = self._build(name, cfg)
             self._breakers.setdefault(name, CircuitBreaker(failures, reset_s))
@@ -112,3 +118,10 @@ async def close_quietly(provider: Provider) -> None:
         await provider.aclose()
     except Exception as exc:  # an old client that will not close is logged, the new one is in use
         log.warning("closing replaced provider %s failed: %s", getattr(provider, "name", "?"), exc)
+
+
+def _set_allow_cloud(provider: Provider, allow: bool) -> None:
+    """Flip privacy.allow_cloud on a provider and, for several hosts, on each host's own config."""
+    provider.cfg.allow_cloud = allow  # type: ignore[attr-defined]
+    for host in getattr(provider, "hosts", []):
+        host.provider.cfg.allow_cloud = allow
