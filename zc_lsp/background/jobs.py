@@ -6,7 +6,6 @@ detail dict that is stored with the run; `JobSkipped` means "not now", not a fai
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from pathlib import Path
