@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from zc_lsp import config_yaml
+from zc_lsp.config_rules import bound, range_for, user_only
 
 log = logging.getLogger(__name__)
 DEFAULTS_PATH = Path(__file__).with_name("default.yaml")
@@ -39,7 +43,16 @@ ALLOWED = {
     "autofix.mode": ("off", "suggest", "apply"),
     "speech.engine": ("auto", "gtts", "espeak"),
 }
+# Settings whose default is null: what a value must be when one is given.
+NULLABLE = {
+    "trust.trusted": bool,
+    "memory.path": str,
+    "providers.ollama.host": str,
+    "providers.openai.base_url": str,
+    "providers.anthropic.base_url": str,
+}
 PROVIDER_NAMES = ("ollama", "openai", "anthropic", "offline")
+EDITOR_SOURCE = "editor settings (zombiecoder.*)"
 EDITOR_ONLY = {"server", "trace"}  # extension-side settings sent along with ours; not the server's
 
 
@@ -67,21 +80,8 @@ def _snake(key: str) -> str:
 
 
 def _line_map(text: str) -> dict[str, int]:
-    """Map dotted key paths to 1-based line numbers, from the YAML node tree."""
-    lines: dict[str, int] = {}
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
-                lines[key] = key_node.start_mark.line + 1
-                walk(value_node, key)
-
-    try:
-        walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
-    except yaml.YAMLError as exc:  # the caller reports the parse error itself; lines are a nicety
-        log.debug("no line numbers for config: %s", exc)
-    return lines
+    """Map dotted key paths to 1-based line numbers (with the loader's limits; {} if it fails)."""
+    return config_yaml.line_map(text)
 
 
 def _type_ok(default: Any, value: Any) -> bool:
@@ -114,8 +114,9 @@ def _check(
     lines: dict[str, int],
     prefix: str = "",
     snake: bool = False,
+    workspace: bool = False,
 ) -> tuple[dict[str, Any], list[ConfigIssue]]:
-    """Keep the valid part of one layer; report the rest."""
+    """Keep the valid part of one layer; report the rest. A workspace layer loses user-only keys."""
     issues: list[ConfigIssue] = []
     clean: dict[str, Any] = {}
     if not isinstance(layer, dict):
@@ -131,17 +132,31 @@ def _check(
             allowed = ", ".join(sorted(defaults)) or "(none)"
             issues.append(ConfigIssue(source, path, line, f"is not a setting; allowed here: {allowed}"))
             continue
+        why = user_only(path) if workspace else None
+        if why is not None:
+            issues.extend(ConfigIssue(source, leaf, lines.get(leaf, line), _user_only_message(why))
+                          for leaf in _leaves(value, path))
+            continue
         default = defaults[key]
         if path in FREEFORM or (isinstance(default, dict) and not default):
             if not isinstance(value, dict):
                 issues.append(ConfigIssue(source, path, line, "must be a mapping"))
             else:
-                clean[key] = value
+                clean[key] = _bound_numbers(value, path, source, lines, issues)
             continue
         if isinstance(default, dict):
-            sub, sub_issues = _check(value, default, source, lines, path, snake)
+            sub, sub_issues = _check(value, default, source, lines, path, snake, workspace)
             clean[key] = sub
             issues.extend(sub_issues)
+            continue
+        if _is_number(default) and _is_number(value):
+            used, problem = bound(path, _as_float(value), default, integer=isinstance(default, int))
+            if problem:
+                issues.append(ConfigIssue(source, path, line, problem))
+            clean[key] = used
+            continue
+        if path in NULLABLE and value is not None and not _type_ok(NULLABLE[path](), value):
+            issues.append(ConfigIssue(source, path, line, f"must be {_type_name(NULLABLE[path]())} or null, got {value!r}"))
             continue
         if not _type_ok(default, value):
             issues.append(ConfigIssue(source, path, line, f"must be {_type_name(default)}, got {value!r}"))
@@ -152,10 +167,53 @@ def _check(
         if path in ("router.chain",) and any(p not in PROVIDER_NAMES for p in value):
             issues.append(ConfigIssue(source, path, line, f"may only name {', '.join(PROVIDER_NAMES)}"))
             continue
-        if isinstance(default, float) and isinstance(value, int):
-            value = float(value)
         clean[key] = value
     return clean, issues
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _as_float(value: float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int with hundreds of digits
+        return math.inf if value > 0 else -math.inf
+
+
+def _user_only_message(why: str) -> str:
+    return (f"is ignored: it {why}, so only your user config ({user_config_path()}) or the editor "
+            "may set it, never a workspace file")
+
+
+def _leaves(value: Any, path: str) -> list[str]:
+    """The dotted keys a workspace tried to set under `path`, for one warning each."""
+    if not isinstance(value, dict) or not value:
+        return [path]
+    out: list[str] = []
+    for key, sub in value.items():
+        out.extend(_leaves(sub, f"{path}.{key}"))
+    return out
+
+
+def _bound_numbers(value: dict[str, Any], path: str, source: str, lines: dict[str, int],
+                   issues: list[ConfigIssue]) -> dict[str, Any]:
+    """Free-form sections (jobs, retention, budgets) still get their numeric ranges."""
+    out: dict[str, Any] = {}
+    for key, sub in value.items():
+        sub_path = f"{path}.{key}"
+        if isinstance(sub, dict):
+            out[key] = _bound_numbers(sub, sub_path, source, lines, issues)
+        elif _is_number(sub) and range_for(sub_path) is not None:
+            used, problem = bound(sub_path, _as_float(sub), None, integer=isinstance(sub, int))
+            if problem:
+                issues.append(ConfigIssue(source, sub_path, lines.get(sub_path), problem))
+            if used is not None:
+                out[key] = used
+        else:
+            out[key] = sub
+    return out
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -217,21 +275,27 @@ class Settings(Section):
 
 
 def load_defaults() -> dict[str, Any]:
-    with DEFAULTS_PATH.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data, _lines = config_yaml.parse(DEFAULTS_PATH.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
 
-def _read_layer(path: Path, defaults: dict[str, Any]) -> tuple[dict[str, Any], list[ConfigIssue]]:
+def _read_layer(
+    path: Path, defaults: dict[str, Any], workspace: bool = False
+) -> tuple[dict[str, Any], list[ConfigIssue]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = config_yaml.read(path)
     except FileNotFoundError:
         return {}, []
+    except config_yaml.ConfigLimitError as exc:
+        return {}, [ConfigIssue(str(path), "(file)", None, f"{exc.problem}; the file is ignored")]
     except (OSError, UnicodeDecodeError) as exc:
         return {}, [ConfigIssue(str(path), "(file)", None, f"cannot be read: {exc}")]
     try:
-        data = yaml.safe_load(text)
+        data, lines = config_yaml.parse(text)
+    except config_yaml.ConfigLimitError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        return {}, [ConfigIssue(str(path), "(file)", line, f"{exc.problem}; the file is ignored")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -239,7 +303,7 @@ def _read_layer(path: Path, defaults: dict[str, Any]) -> tuple[dict[str, Any], l
         return {}, [ConfigIssue(str(path), "(syntax)", line, f"is not valid YAML: {problem}; the file is ignored")]
     if data is None:
         return {}, []
-    return _check(data, defaults, str(path), _line_map(text))
+    return _check(data, defaults, str(path), lines, workspace=workspace)
 
 
 def load_settings(
@@ -252,17 +316,20 @@ def load_settings(
     merged = copy.deepcopy(defaults)
     issues: list[ConfigIssue] = []
     sources = [str(DEFAULTS_PATH)]
-    files = [user_file or user_config_path()]
+    files = [(user_file or user_config_path(), False)]
     if workspace_root is not None:
-        files.append(Path(workspace_root) / WORKSPACE_FILE)
-    for path in files:
-        layer, layer_issues = _read_layer(path, defaults)
+        files.append((Path(workspace_root) / WORKSPACE_FILE, True))
+    for path, is_workspace in files:
+        layer, layer_issues = _read_layer(path, defaults, workspace=is_workspace)
         issues.extend(layer_issues)
         if layer or layer_issues:
             sources.append(str(path))
         merged = _merge(merged, layer)
-    if editor:
-        layer, layer_issues = _check(editor, defaults, "editor settings (zombiecoder.*)", {}, snake=True)
+    too_big = config_yaml.bounded(editor) if editor else None
+    if too_big:
+        issues.append(ConfigIssue(EDITOR_SOURCE, "(settings)", None, f"are {too_big}; they are ignored"))
+    elif editor:
+        layer, layer_issues = _check(editor, defaults, EDITOR_SOURCE, {}, snake=True)
         issues.extend(layer_issues)
         merged = _merge(merged, layer)
         sources.append("editor settings")

@@ -80,8 +80,9 @@ def workspace(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ws")
 
 
-def init_params(root: Path, trusted: bool | None = True) -> types.InitializeParams:
-    options = {"trust": {"trusted": trusted}} if trusted is not None else {}
+def init_params(root: Path, trusted: bool | None = True, options: dict | None = None) -> types.InitializeParams:
+    """`options`: more initializationOptions, e.g. user-only settings (providers' hosts) a workspace may not set."""
+    options = {**({"trust": {"trusted": trusted}} if trusted is not None else {}), **(options or {})}
     return types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=root.as_uri(),

@@ -55,7 +55,6 @@ def workspace(tmp_path: Path, model_server: FakeModelServer) -> Path:
           enabled: false
         providers:
           ollama:
-            host: "{model_server.url}"
             models: {{default: fake-small}}
         router:
           chain: [ollama, offline]
@@ -66,8 +65,9 @@ def workspace(tmp_path: Path, model_server: FakeModelServer) -> Path:
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
-async def client(lsp_client: LanguageClient, workspace: Path):
-    await lsp_client.initialize_session(init_params(workspace))
+async def client(lsp_client: LanguageClient, workspace: Path, model_server: FakeModelServer):
+    # Endpoints are user-only settings: the editor names the fake server, the workspace cannot.
+    await lsp_client.initialize_session(init_params(workspace, options={"providers": {"ollama": {"host": model_server.url}}}))
     for _ in range(200):  # services start after the initialize reply; model actions need the router
         try:
             await execute(lsp_client, "zc.status")

@@ -22,14 +22,15 @@ async def test_explain_is_answered_by_the_real_model_with_provenance(llama_url: 
     workspace = make_workspace(tmp_path / "ws")
     (workspace / ".zombiecoder.yaml").write_text(
         "router:\n  chain: [openai, offline]\n  max_tokens: 24\n  retries: 0\n"
-        f"providers:\n  openai:\n    base_url: {llama_url}/v1\n    models: {{default: gemma3-270m}}\n"
+        "providers:\n  openai:\n    models: {default: gemma3-270m}\n"
         "    first_token_timeout_s: 60\n    total_timeout_s: 120\n"
         "background:\n  enabled: false\n"
     )
     config = ClientServerConfig(server_command=[sys.executable, "-m", "zc_lsp"], server_env=SERVER_ENV)
     lsp = await config.start()
     try:
-        await lsp.initialize_session(init_params(workspace))
+        # The endpoint is a user-only setting: it comes from the editor, never the workspace file.
+        await lsp.initialize_session(init_params(workspace, options={"providers": {"openai": {"baseUrl": f"{llama_url}/v1"}}}))
         uri = open_doc(lsp, workspace / "calc.py")
         result = await asyncio.wait_for(
             lsp.workspace_execute_command_async(types.ExecuteCommandParams(

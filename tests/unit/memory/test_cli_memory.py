@@ -19,7 +19,9 @@ def ws(tmp_path, monkeypatch):
     monkeypatch.delenv("ZC_MEMORY_KEY", raising=False)
     root = tmp_path / "project"
     root.mkdir()
-    (root / ".zombiecoder.yaml").write_text(f"memory:\n  path: {tmp_path / 'data'}\n")
+    user_cfg = tmp_path / "config" / "zombiecoder" / "config.yaml"  # memory.path is user-only
+    user_cfg.parent.mkdir(parents=True)
+    user_cfg.write_text(f"memory:\n  path: {tmp_path / 'data'}\n")
     mem = WorkspaceMemory(root, load_settings(root))
     mem.agent("programming").remember("note", "use pathlib for paths")
     mem.agent("conversational").remember("chat", "the user prefers pathlib and short answers")
