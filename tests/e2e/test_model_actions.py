@@ -48,14 +48,14 @@ def workspace(tmp_path: Path, model_server: FakeModelServer) -> Path:
     (root / "calc.py").write_text(CALC)
     (root / "tests" / "test_calc.py").write_text(TESTS)
     (root / "conftest.py").write_text("import sys, pathlib\nsys.path.insert(0, str(pathlib.Path(__file__).parent))\n")
-    (root / ".zombiecoder.yaml").write_text(textwrap.dedent(f"""\
+    (root / ".zombiecoder.yaml").write_text(textwrap.dedent("""\
         diagnostics:
           debounce_ms: 50
         background:
           enabled: false
         providers:
           ollama:
-            models: {{default: fake-small}}
+            models: {default: fake-small}
         router:
           chain: [ollama, offline]
           cache: false
