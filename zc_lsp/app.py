@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any, NoReturn
 
-from pygls.io_ import StdinAsyncReader, StdoutWriter
+from pygls.io_ import StdoutWriter
 
 from zc_lsp.core import procs
 from zc_lsp.server import ZcLanguageServer
-from zc_lsp.transport import GarbledStream, serve_frames
+from zc_lsp.transport import GarbledStream, serve_frames, stdin_reader
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,11 @@ def create_server(
 def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> NoReturn:
     """Serve on stdio with strict framing, then end the process with the exit code (it never returns)."""
     ls._stop_event = threading.Event()
-    reader = StdinAsyncReader(stdin or sys.stdin.buffer, ls.thread_pool)
     ls.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
 
     async def main() -> int:
         try:
+            reader = await stdin_reader(stdin)
             return await serve_frames(reader, ls.protocol, ls._stop_event.is_set)
         except GarbledStream as exc:
             log.error("garbled message from the client, exiting: %s", exc)
@@ -88,5 +88,10 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> No
         sys.stdout.flush()
     except (ValueError, OSError):  # `exit` already closed it, or the client is gone
         code = code or 0
-    # The stdin reader thread may be blocked on a pipe that never closes: do not wait for it.
+    exit_process(code)
+
+
+def exit_process(code: int) -> NoReturn:
+    """The one way out of the server process: every exit path (EOF, `exit`, garbled frame) ends here."""
+    # Worker threads may be blocked (a pipe that never closes, a model call): do not wait for them.
     os._exit(code)

@@ -102,9 +102,11 @@ def test_wrongly_typed_params_get_invalid_params(raw: RawClient) -> None:
     assert raw.wait_reply(6)["result"]["version"]
 
 
-def test_garbled_frame_ends_the_server(raw: RawClient) -> None:
+def test_body_that_is_not_json_gets_parse_error_and_the_session_goes_on(raw: RawClient) -> None:
     raw.raw(b"Content-Length: 12\r\n\r\n{not json!!}")
-    assert raw.proc.wait(10) != 0
+    assert raw.wait_reply(None)["error"]["code"] == -32700
+    raw.request(9, "workspace/executeCommand", {"command": "zc.status", "arguments": []})
+    assert "result" in raw.wait_reply(9)
 
 
 def test_garbled_header_ends_the_server(raw: RawClient) -> None:
