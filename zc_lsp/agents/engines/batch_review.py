@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zc_lsp.core.types import Finding
 from zc_lsp.agents.engines.bandit_engine import drop_ruff_duplicates, finding_from_bandit
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError, run_process
@@ -28,6 +27,7 @@ from zc_lsp.agents.engines.ruff_engine import (
     rule_args,
 )
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.core.types import Finding
 
 CHUNK = 200  # files per tool invocation
 
@@ -51,7 +51,7 @@ async def _ruff_all(paths: list[Path], opts: RuffOptions, tick: Tick) -> dict[Pa
     found: dict[Path, list[Finding]] = {}
     done = 0
     for chunk in _chunks(paths):
-        args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *rule_args(opts), *map(str, chunk)]
+        args = [*ruff_command(), "check", "--no-cache", *rule_args(opts), *map(str, chunk)]
         res = await run_process(args, cwd=opts.root, timeout_s=opts.timeout_s)
         check_returncode(res.returncode, res.stderr, "check")
         for item in parse_json(res.stdout, "check"):

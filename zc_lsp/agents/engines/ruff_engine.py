@@ -1,9 +1,10 @@
 """ruff as an engine: lint (with its own fix edits), fix-all, format, and rule docs.
 
 The text is fed on stdin with `--stdin-filename` so unsaved buffers are checked, and ruff runs
-with cwd = workspace root so the workspace's own ruff config (per-file ignores, line length,
-target version) applies. Our `--select`/`--ignore` come from settings: security rules are part of
-what the product promises even when a project's config selects fewer.
+with cwd = workspace root so the workspace's own ruff config (per-file ignores, excludes, line
+length, target version) applies. Our rules come from settings and are *added* (`--extend-select`):
+security rules are part of what the product promises even when a project's config selects fewer,
+and the project's own selection still holds. A review never writes: `--no-fix` always.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.core.types import Finding, Severity, Span, TextEdit
 from zc_lsp.agents.engines.proc import ToolError, run_process
+from zc_lsp.core.types import Finding, Severity, Span, TextEdit
 
 log = logging.getLogger(__name__)
 SYNTAX_CODE = "invalid-syntax"
@@ -94,10 +95,16 @@ class RuffOptions:
     timeout_s: float = 60.0
 
 
+READ_ONLY_ARGS = ("--no-fix", "--no-unsafe-fixes", "--output-format", "json", "--force-exclude")
+
+
 def rule_args(opts: RuffOptions) -> list[str]:
-    args: list[str] = []
+    # Read-only and additive: never apply fixes (a project's `fix = true` / `unsafe-fixes = true`
+    # must not turn a review into an edit), JSON whatever `output-format` the project sets, our
+    # rules added to the project's selection (not replacing it), its excludes kept for stdin too.
+    args: list[str] = [*READ_ONLY_ARGS]
     if opts.select:
-        args += ["--select", ",".join(opts.select)]
+        args += ["--extend-select", ",".join(opts.select)]
     if opts.ignore:
         args += ["--ignore", ",".join(opts.ignore)]
     if opts.test_ignore:
@@ -127,8 +134,7 @@ def check_returncode(rc: int, stderr: bytes, what: str) -> None:
 
 async def ruff_check(text: str, filename: Path, opts: RuffOptions) -> list[Finding]:
     """Lint unsaved text; syntax errors come back as `invalid-syntax` findings."""
-    args = [*ruff_command(), "check", "--output-format", "json", "--no-cache", *rule_args(opts)]
-    args += ["--stdin-filename", str(filename), "-"]
+    args = [*ruff_command(), "check", "--no-cache", *rule_args(opts), "--stdin-filename", str(filename), "-"]
     res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
     check_returncode(res.returncode, res.stderr, "check")
     return [finding_from_ruff(item) for item in parse_json(res.stdout, "check")]
@@ -145,7 +151,8 @@ async def ruff_fix(text: str, filename: Path, opts: RuffOptions) -> tuple[str, l
         "json",
         "--no-cache",
     ]
-    args += [*rule_args(opts), "--stdin-filename", str(filename), "-"]
+    args += [*rule_args(opts)[len(READ_ONLY_ARGS):], "--no-unsafe-fixes", "--force-exclude"]
+    args += ["--stdin-filename", str(filename), "-"]
     res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
     check_returncode(res.returncode, res.stderr, "check --fix")
     # With --fix on stdin, ruff prints the fixed source on stdout and the remaining findings
