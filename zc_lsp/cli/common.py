@@ -60,7 +60,8 @@ def finding_rows(result: Any) -> list[dict[str, Any]]:
     for f in result.findings:
         rows.append({"path": f.data.get("path", ""), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
                      "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
-                     "url": f.url, "fixable": bool(f.fix)})
+                     "url": f.url, "fixable": bool(f.fix),
+                     "cwe": f"CWE-{f.data['cwe']}" if f.data.get("cwe") else None})
     return sorted(rows, key=lambda r: (r["path"], r["line"], r["column"], r["code"]))
 
 

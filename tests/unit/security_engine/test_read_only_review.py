@@ -65,3 +65,14 @@ def test_cli_review_writes_nothing_and_reports_the_findings(tmp_path: Path) -> N
     rows = json.loads(out.stdout)["findings"]
     app = {r["code"] for r in rows if r["path"].endswith("app.py") and not r["path"].endswith("legacy.py")}
     assert {"F401", "S602"} <= app
+
+
+def test_cli_json_rows_carry_the_cwe_an_engine_knows(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    out = subprocess.run([sys.executable, "-m", "zc_lsp.cli", "review", "--format", "json", str(root / "app.py")],
+                         capture_output=True, text=True, env=env, cwd=root, timeout=120, check=False)
+    rows = json.loads(out.stdout)["findings"]
+    assert all("cwe" in r for r in rows)
+    bandit = [r for r in rows if r["engine"] == "bandit"]
+    assert all(r["cwe"] and r["cwe"].startswith("CWE-") for r in bandit)
