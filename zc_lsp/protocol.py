@@ -91,6 +91,12 @@ class ZcProtocol(LanguageServerProtocol):
                 return
         if method == types.INITIALIZE and isinstance(data.get("params"), dict):
             self._bound_init_options(data["params"])
+        if method == types.WORKSPACE_EXECUTE_COMMAND and isinstance(data.get("params"), dict):
+            arguments = data["params"].get("arguments")
+            if arguments is not None and not isinstance(arguments, list):  # cattrs takes a string as a sequence
+                if is_request:
+                    self._send_error(msg_id, JsonRpcInvalidParams("Invalid params: arguments must be an array"))
+                return
         try:
             message = super().structure_message(data)
         except Exception as exc:

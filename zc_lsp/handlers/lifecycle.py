@@ -81,7 +81,8 @@ async def cancel_pending_requests(ls: Any) -> None:
     """
     futures = getattr(ls.protocol, "_request_futures", {})
     current = asyncio.current_task()
-    pending = [f for f in list(futures.values()) if f is not current and not f.done()]
+    own = futures.get(ls.protocol.msg_id)  # shutdown's own request future: it must reply null, not "cancelled"
+    pending = [f for f in list(futures.values()) if f is not current and f is not own and not f.done()]
     for future in pending:
         future.cancel()
     for _ in range(3):  # the done-callbacks that send the replies and drop the entries run on the next turns
