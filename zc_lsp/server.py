@@ -14,6 +14,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from zc_lsp import __version__
+from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.protocol import ZcProtocol
 
 if TYPE_CHECKING:
@@ -25,12 +26,15 @@ log = logging.getLogger(__name__)
 class ZcLanguageServer(LanguageServer):
     """Holds the injected services (built at `initialize`) and the server's own asyncio tasks."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, registry: AgentRegistry | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("protocol_cls", ZcProtocol)
         # The stdin reader borrows this pool; we never use @server.thread, so 2 workers keep reading unstarved.
         kwargs.setdefault("max_workers", 2)
         super().__init__("zombiecoder", __version__, *args, **kwargs)
         self.services: Services | None = None
+        # Agent specs from the `zombiecoder.agents` entry points: commands and resolvers are declared
+        # at start-up (the initialize reply lists the commands); each agent is built on first use.
+        self.registry = registry if registry is not None else AgentRegistry.from_entry_points()
         self.features: dict[str, Any] = {}  # per-handler-module state objects (diagnostics, status ...)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.initialization_options: dict[str, Any] = {}

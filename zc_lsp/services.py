@@ -12,7 +12,9 @@ from zc_lsp.background.status import StatusHub
 from zc_lsp.config import Settings
 
 if TYPE_CHECKING:
-    from zc_lsp.agents.registry import AgentRunner
+    from zc_lsp.agents.base import AgentMemoryLike, AgentResult
+    from zc_lsp.agents.registry import AgentRegistry
+    from zc_lsp.agents.runner import AgentRunner
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +28,56 @@ class Services:
     memory: Any = None  # zc_lsp.memory.WorkspaceMemory
     router: Any = None  # zc_lsp.router.router.ModelRouter
     agents: AgentRunner = field(init=False)
+    registry: AgentRegistry = field(default_factory=lambda: _installed_agents())
     background: Any = None  # zc_lsp.background.Background, started at `initialized`
     notify_user: Any = None  # (message) -> None from any thread; the LSP side shows it
     problems: list[str] = field(default_factory=list)  # what failed to start, said plainly
     _closed: bool = False
+
+    # -- AgentHost: what the runner needs (zc_lsp.agents.base.AgentHost) ----------------------------
+    @property
+    def data_dir(self) -> Path | None:
+        path = getattr(self.memory, "path", None)
+        return Path(path) if path else None
+
+    def memory_for(self, agent: str) -> AgentMemoryLike | None:
+        """This agent's own store, or None when that one store is unusable (the others may be fine)."""
+        memory = self.memory
+        if memory is None:
+            return None
+        try:
+            store = memory.agent(agent)
+        except Exception:
+            log.exception("memory store for %s unavailable", agent)
+            return None
+        return None if getattr(store, "degraded", None) else store
+
+    def record_start(self, agent: str, action: str) -> int | None:
+        memory = self.memory
+        if memory is None or getattr(memory.tasks, "degraded", None):
+            return None
+        try:
+            return int(memory.tasks.start_task(agent, action))
+        except Exception:
+            log.exception("could not record task start")
+            return None
+
+    def record_finish(self, task_id: int | None, state: str, result: AgentResult) -> None:
+        memory = self.memory
+        if task_id is None or memory is None:
+            return
+        try:
+            summary = {"summary": result.summary[:2000], "provenance": result.provenance, "data_keys": sorted(result.data)}
+            memory.tasks.finish_task(task_id, state, result=summary, error=result.error)
+        except Exception:
+            log.exception("could not record task finish")
+
+    def status_snapshot(self) -> dict[str, Any]:
+        snap: dict[str, Any] = self.status.snapshot()
+        return snap
+
+    def status_changed(self) -> None:
+        self.status.changed()
 
     def trust_from(self, settings: Settings, editor_trusted: bool | None) -> None:
         configured = settings.get("trust.trusted")
@@ -59,16 +107,26 @@ class Services:
                 log.exception("memory did not close cleanly")
 
 
+def _installed_agents() -> AgentRegistry:
+    from zc_lsp.agents.registry import AgentRegistry
+
+    return AgentRegistry.from_entry_points()
+
+
 def build_services(
     workspace_root: Path,
     settings: Settings,
     editor_trusted: bool | None = None,
     *,
     with_router: bool = True,
-    agents: dict[str, Any] | None = None,
+    registry: AgentRegistry | None = None,
 ) -> Services:
-    """Build every service; one that cannot start is recorded in `problems`, the rest still work."""
-    from zc_lsp.agents.registry import AgentRunner
+    """Build every service; one that cannot start is recorded in `problems`, the rest still work.
+
+    `registry` defaults to the agents installed under the `zombiecoder.agents` entry points.
+    """
+    from zc_lsp.agents.registry import AgentRegistry
+    from zc_lsp.agents.runner import AgentRunner
 
     status = StatusHub()
     services = Services(settings=settings, workspace_root=workspace_root, trusted=None, status=status)
@@ -90,7 +148,8 @@ def build_services(
         except Exception as exc:
             log.exception("router could not start")
             services.problems.append(f"Model router could not start: {exc}")
-    services.agents = AgentRunner(services, agents)
+    services.registry = registry if registry is not None else AgentRegistry.from_entry_points()
+    services.agents = AgentRunner(services, services.registry)
     status.add_section("workspace", lambda: str(workspace_root))
     status.add_section("trusted", lambda: services.trusted)
     status.add_section("agents", services.agents.status)
@@ -98,7 +157,8 @@ def build_services(
     status.add_section("providers", lambda: _provider_status(services))
     status.add_section("last_provenance", lambda: services.agents.last_provenance)
     status.add_section("reports", lambda: _recent_reports(services))
-    status.add_section("problems", lambda: list(services.problems))
+    status.add_section("agent_plugins", services.registry.describe)
+    status.add_section("problems", lambda: [*services.problems, *services.registry.problems])
     return services
 
 

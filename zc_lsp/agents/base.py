@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from zc_lsp.core.cancel import CancelToken, ProgressFn, no_progress
 from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from zc_lsp.config import Settings
     from zc_lsp.router.router import ModelRouter
 
-AGENT_NAMES = ("programming", "best_practices", "verifier", "conversational", "ops")
 
 
 @dataclass
@@ -77,9 +76,20 @@ class AgentMemoryLike(Protocol):
     def recent(self, n: int = 10, kind: str | None = None) -> list[Any]: ...
 
 
+class AgentCaller(Protocol):
+    """How one agent asks another (`ctx.call("verifier", request)`): through the runner, so the callee
+    gets its own memory, its own task row and its own error isolation."""
+
+    async def __call__(self, agent: str, request: AgentRequest) -> AgentResult: ...
+
+
+async def _no_caller(agent: str, request: AgentRequest) -> AgentResult:
+    return AgentResult.failure(agent, request.action, f"No agent runner is attached; cannot call {agent!r}.")
+
+
 @dataclass
 class AgentContext:
-    """Everything an agent may use, injected per request. Never a module global."""
+    """Everything an agent may use, injected per request. Never a module global, never the container."""
 
     workspace_root: Path
     settings: Settings
@@ -89,7 +99,9 @@ class AgentContext:
     user_requested: bool = True  # False for background/automatic work
     progress: ProgressFn = no_progress
     cancel: CancelToken = field(default_factory=CancelToken)
-    services: Any = None  # the Services container, for the Ops agent and cross-validation
+    call: AgentCaller = _no_caller  # the other agents, through the runner
+    status: Callable[[], dict[str, Any]] | None = None  # the status snapshot (Ops)
+    data_dir: Path | None = None  # the workspace's data folder (audio, doctor's write probe)
     on_token: Callable[[str], None] | None = None  # streamed model output, if wanted
 
     def may_run_workspace_code(self) -> tuple[bool, str]:
@@ -114,6 +126,84 @@ class Agent(Protocol):
     def actions(self) -> list[str]: ...
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult: ...
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing an agent can do, as the editor, templates and the CLI see it.
+
+    `command` makes it a `workspace/executeCommand` (arguments: uri, range, then `params`);
+    `resolves` names the code-action `data["action"]` it computes in `codeAction/resolve`;
+    `model` marks a model-powered edit (cursor range, streamed progress, a verified/not-verified
+    annotation, refused when the document changed since it was offered).
+    """
+
+    name: str
+    command: str | None = None
+    params: tuple[str, ...] = ()
+    progress: str | None = None  # $/progress title; None = quick
+    edits: Literal["none", "offer", "apply"] = "none"
+    resolves: str | None = None
+    model: bool = False
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    """What a plug-in declares under the entry-point group `zombiecoder.agents`.
+
+    `build` is called only when the agent is first used, so listing the agents at start-up imports
+    nothing heavy.
+    """
+
+    name: str
+    actions: tuple[Action, ...]
+    build: Callable[[], Agent]
+    summary: str = ""
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+
+class SpecAgent:
+    """Base class that dispatches `request.action` to the method of the same name.
+
+    An agent declares its actions once, in its spec; a method per action does the work.
+    """
+
+    name: str = ""
+    spec_actions: tuple[str, ...] = ()
+
+    def actions(self) -> list[str]:
+        return list(self.spec_actions)
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        method = getattr(self, request.action, None) if request.action in self.spec_actions else None
+        if method is None:
+            return AgentResult.failure(self.name, request.action, f"The {self.name} agent cannot do {request.action!r}.")
+        result: AgentResult = await method(request, ctx)
+        return result
+
+
+class AgentHost(Protocol):
+    """What the runner needs from the outside world; `Services` implements it. Agents never see it."""
+
+    workspace_root: Path
+    settings: Settings
+    trusted: bool | None
+    router: ModelRouter | None
+
+    @property
+    def data_dir(self) -> Path | None: ...
+
+    def memory_for(self, agent: str) -> AgentMemoryLike | None: ...
+
+    def record_start(self, agent: str, action: str) -> int | None: ...
+
+    def record_finish(self, task_id: int | None, state: str, result: AgentResult) -> None: ...
+
+    def status_snapshot(self) -> dict[str, Any]: ...
+
+    def status_changed(self) -> None: ...
 
 
 async def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:

@@ -1,194 +1,137 @@
-"""AgentRunner: the one way anything (LSP handlers, CLI, batch queue) calls an agent.
+"""The agent registry: every agent, built-in or plug-in, found through one entry-point group.
 
-It hands each agent only its own memory store, records the task, counts outcomes for the status
-panel, and turns a crash inside one agent into a plain failure result so the others keep working.
+The five built-in agents are declared in pyproject.toml under `zombiecoder.agents` exactly like a
+third-party plug-in, so there is one path. Loading is defensive (python-lsp-server's way): a
+plug-in that fails to import, or does not give an `AgentSpec`, is skipped and named in `problems`,
+which `zc doctor` and the status panel show. Only the specs are loaded here; each agent is built on
+first use (`AgentSpec.build`), so start-up pays for the entry-point scan and nothing more.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from importlib.metadata import EntryPoint, entry_points
 
-from zc_lsp.agents.base import AGENT_NAMES, Agent, AgentContext, AgentRequest, AgentResult
-from zc_lsp.core.cancel import Cancelled, CancelToken, ProgressFn
-
-if TYPE_CHECKING:
-    from zc_lsp.services import Services
+from zc_lsp.agents.base import Action, Agent, AgentSpec
 
 log = logging.getLogger(__name__)
+GROUP = "zombiecoder.agents"
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
-@dataclass
-class AgentStats:
-    name: str
-    tasks_done: int = 0
-    tasks_failed: int = 0
-    running: int = 0
-    last_error: str | None = None
-    last_duration_ms: float | None = None
+class AgentRegistry:
+    """Specs by agent name; agents built lazily; what went wrong while loading, in words."""
 
-    @property
-    def state(self) -> str:
-        if self.running:
-            return "busy"
-        return "error" if self.last_error else "idle"
+    def __init__(self, specs: Iterable[AgentSpec] = (), problems: Iterable[str] = ()) -> None:
+        self.specs: dict[str, AgentSpec] = {}
+        self.problems: list[str] = list(problems)
+        self._built: dict[str, Agent] = {}
+        self.scan_ms: float | None = None
+        for spec in specs:
+            self.add(spec)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "tasks_done": self.tasks_done,
-            "tasks_failed": self.tasks_failed,
-            "state": self.state,
-            "last_error": self.last_error,
-            "last_duration_ms": self.last_duration_ms,
-        }
-
-
-def default_agents() -> dict[str, Agent]:
-    """Build the five agents. Imported here, not at module import, to keep start-up light."""
-    from zc_lsp.agents.best_practices.agent import BestPracticesAgent
-    from zc_lsp.agents.conversational.agent import ConversationalAgent
-    from zc_lsp.agents.ops.agent import OpsAgent
-    from zc_lsp.agents.programming.agent import ProgrammingAgent
-    from zc_lsp.agents.verifier.agent import VerifierAgent
-
-    agents: list[Agent] = [
-        ProgrammingAgent(),
-        BestPracticesAgent(),
-        VerifierAgent(),
-        ConversationalAgent(),
-        OpsAgent(),
-    ]
-    return {agent.name: agent for agent in agents}
-
-
-class AgentRunner:
-    def __init__(self, services: Services, agents: dict[str, Agent] | None = None) -> None:
-        self.services = services
-        self.agents = agents if agents is not None else default_agents()
-        self.stats = {name: AgentStats(name) for name in AGENT_NAMES}
-        self.last_provenance: str | None = None  # who answered last: shown in the status bar
-        for name in self.agents:
-            self.stats.setdefault(name, AgentStats(name))
-
-    def status(self) -> list[dict[str, Any]]:
-        return [s.as_dict() for s in self.stats.values()]
-
-    def _memory_for(self, agent: str) -> Any:
-        """This agent's own store, or None when that one store is unusable (the others may be fine)."""
-        memory = self.services.memory
-        if memory is None:
-            return None
-        try:
-            store = memory.agent(agent)
-        except Exception:
-            log.exception("memory store for %s unavailable", agent)
-            return None
-        return None if getattr(store, "degraded", None) else store
-
-    def _record_start(self, agent: str, action: str) -> tuple[Any, int | None]:
-        """Open the agent's store (first use may take a while) and record the task: off the loop."""
-        store = self._memory_for(agent)
-        memory = self.services.memory
-        if memory is None or getattr(memory.tasks, "degraded", None):
-            return store, None
-        try:
-            return store, int(memory.tasks.start_task(agent, action))
-        except Exception:
-            log.exception("could not record task start")
-            return store, None
-
-    def _record_finish(self, task_id: int | None, state: str, result: AgentResult) -> None:
-        memory = self.services.memory
-        if task_id is None or memory is None:
-            return
-        try:
-            summary = {
-                "summary": result.summary[:2000],
-                "provenance": result.provenance,
-                "data_keys": sorted(result.data),
-            }
-            memory.tasks.finish_task(task_id, state, result=summary, error=result.error)
-        except Exception:
-            log.exception("could not record task finish")
-
-    async def run(
-        self,
-        agent: str,
-        request: AgentRequest,
-        *,
-        progress: ProgressFn | None = None,
-        cancel: CancelToken | None = None,
-        user_requested: bool = True,
-        on_token: Callable[[str], None] | None = None,
-    ) -> AgentResult:
-        impl = self.agents.get(agent)
-        if impl is None:
-            return AgentResult.failure(agent, request.action, f"There is no agent called {agent!r}.")
-        if request.action not in impl.actions():
-            return AgentResult.failure(
-                agent,
-                request.action,
-                f"The {agent} agent cannot do {request.action!r} here; it can do: {', '.join(impl.actions())}.",
-            )
-        services = self.services
-        stats = self.stats[agent]
-        stats.running += 1
-        services.status.changed()
-        try:
-            store, task_id = await asyncio.to_thread(self._record_start, agent, request.action)
-        except asyncio.CancelledError:
-            stats.running -= 1
-            raise
-        ctx = AgentContext(
-            workspace_root=services.workspace_root,
-            settings=services.settings,
-            memory=store,
-            router=services.router,
-            trusted=services.trusted,
-            user_requested=user_requested,
-            cancel=cancel or CancelToken(),
-            services=services,
-            on_token=on_token,
-        )
-        if progress is not None:
-            ctx.progress = progress
+    @classmethod
+    def from_entry_points(cls, group: str = GROUP) -> AgentRegistry:
+        """Every spec in the group; one broken plug-in never stops the others or the server."""
         started = time.perf_counter()
-        state = "done"
+        registry = cls()
         try:
-            result = await impl.handle(request, ctx)
-            if not result.ok:
-                state = "failed"
-        except (asyncio.CancelledError, Cancelled) as exc:
-            how_far = exc.progress if isinstance(exc, Cancelled) else ""
-            result = AgentResult.failure(agent, request.action, f"Cancelled{': ' + how_far if how_far else ''}.")
-            state = "cancelled"
-            stats.running -= 1
-            await asyncio.shield(asyncio.to_thread(self._record_finish, task_id, state, result))
-            services.status.changed()
-            if isinstance(exc, asyncio.CancelledError):
-                raise
-            return result
-        except Exception as exc:
-            log.exception("agent %s crashed on %s", agent, request.action)
-            result = AgentResult.failure(
-                agent, request.action, f"The {agent} agent failed on {request.action}: {type(exc).__name__}: {exc}"
+            found: Iterable[EntryPoint] = entry_points(group=group)
+        except Exception as exc:  # a corrupt dist-info elsewhere on sys.path
+            registry.problems.append(f"agent plug-ins could not be listed: {type(exc).__name__}: {exc}")
+            found = ()
+        for ep in sorted(found, key=lambda e: e.name):
+            try:
+                spec = ep.load()
+            except Exception as exc:
+                log.exception("agent plug-in %s failed to load", ep.name)
+                registry.problems.append(f"agent plug-in {ep.name!r} ({ep.value}) skipped: {type(exc).__name__}: {exc}")
+                continue
+            registry.add(spec, origin=f"{ep.name} = {ep.value}")
+        if not registry.specs:
+            registry.problems.append(
+                f"no agents found in the entry-point group {group!r}: reinstall ZombieCoder (pip install -e .)"
             )
-            state = "failed"
-        stats.running -= 1
-        stats.last_duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        if result.provenance:
-            self.last_provenance = result.provenance
-        if state == "done":
-            stats.tasks_done += 1
-            stats.last_error = None
-        else:
-            stats.tasks_failed += 1
-            stats.last_error = result.error
-        await asyncio.to_thread(self._record_finish, task_id, state, result)
-        services.status.changed()
-        return result
+        registry.scan_ms = round((time.perf_counter() - started) * 1000, 2)
+        return registry
+
+    def add(self, spec: object, origin: str = "") -> bool:
+        """Register a spec; a malformed or duplicate one is reported and left out."""
+        where = f" ({origin})" if origin else ""
+        problem = _spec_problem(spec)
+        if problem:
+            self.problems.append(f"agent plug-in{where} skipped: {problem}")
+            return False
+        assert isinstance(spec, AgentSpec)
+        if spec.name in self.specs:
+            self.problems.append(f"agent {spec.name!r}{where} skipped: another plug-in already uses that name")
+            return False
+        taken = {a.command for _, a in self.actions() if a.command} | {a.resolves for _, a in self.actions() if a.resolves}
+        clash = sorted(k for a in spec.actions for k in (a.command, a.resolves) if k and k in taken)
+        if clash:
+            self.problems.append(f"agent {spec.name!r}{where} skipped: {', '.join(clash)} already taken by another agent")
+            return False
+        self.specs[spec.name] = spec
+        return True
+
+    # -- queries -----------------------------------------------------------------
+    def names(self) -> list[str]:
+        return list(self.specs)
+
+    def has(self, agent: str, action: str | None = None) -> bool:
+        spec = self.specs.get(agent)
+        return spec is not None and (action is None or spec.action(action) is not None)
+
+    def actions(self) -> list[tuple[str, Action]]:
+        """(agent, action) for every declared action."""
+        return [(spec.name, action) for spec in self.specs.values() for action in spec.actions]
+
+    def by_command(self, command: str) -> tuple[str, Action] | None:
+        return next(((agent, a) for agent, a in self.actions() if a.command == command), None)
+
+    def by_resolver(self, key: str) -> tuple[str, Action] | None:
+        return next(((agent, a) for agent, a in self.actions() if a.resolves == key), None)
+
+    def describe(self) -> list[dict[str, object]]:
+        return [
+            {"name": s.name, "summary": s.summary, "actions": [a.name for a in s.actions],
+             "commands": [a.command for a in s.actions if a.command]}
+            for s in self.specs.values()
+        ]
+
+    def agent(self, name: str) -> Agent | None:
+        """The agent, built on first use; a build that fails is reported and retried next time."""
+        if name in self._built:
+            return self._built[name]
+        spec = self.specs.get(name)
+        if spec is None:
+            return None
+        try:
+            built = spec.build()
+        except Exception as exc:
+            log.exception("agent %s could not be built", name)
+            self.problems.append(f"agent {name!r} could not start: {type(exc).__name__}: {exc}")
+            return None
+        self._built[name] = built
+        return built
+
+
+def _spec_problem(spec: object) -> str:
+    if not isinstance(spec, AgentSpec):
+        return f"expected a zc_lsp.agents.base.AgentSpec, got {type(spec).__name__}"
+    if not _NAME.match(spec.name):
+        return f"agent name {spec.name!r} must be lower_snake_case"
+    if not spec.actions or not all(isinstance(a, Action) for a in spec.actions):
+        return f"agent {spec.name!r} declares no actions (a tuple of Action)"
+    if not callable(spec.build):
+        return f"agent {spec.name!r} has no callable build"
+    names = [a.name for a in spec.actions]
+    if len(set(names)) != len(names):
+        return f"agent {spec.name!r} declares an action twice"
+    bad = [a.command for a in spec.actions if a.command is not None and not a.command.startswith("zc.")]
+    if bad:
+        return f"agent {spec.name!r}: command ids must start with 'zc.' ({', '.join(map(str, bad))})"
+    return ""

@@ -23,10 +23,10 @@ from typing import Any, ClassVar
 
 import psutil
 
-from zc_lsp.agents.base import AGENT_NAMES, AgentResult
-from zc_lsp.core.cancel import Cancelled, CancelToken
+from zc_lsp.agents.base import AgentResult
 from zc_lsp.background.store import TaskStore, as_dicts
 from zc_lsp.background.templates import JobTemplate, TemplateRunner
+from zc_lsp.core.cancel import Cancelled, CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class BatchQueue:
         if name in self._actions or self.templates.get(name) is not None:
             return True
         agent, _, action = name.partition(".")
-        return agent in AGENT_NAMES and bool(action)
+        return bool(action) and self.templates.knows(agent, action)
 
     def submit(
         self, name: str, args: dict[str, Any] | None = None, priority: int = 5,

@@ -59,7 +59,7 @@ class Background:
         self.alerts = AlertCenter(self.db, self.settings,
                                   notify_user or getattr(services, "notify_user", None),
                                   self._changed)
-        templates, template_issues = parse_templates(bg.get("templates") or {}, self.locate)
+        templates, template_issues = parse_templates(bg.get("templates") or {}, self.locate, services.registry)
         self.queue = BatchQueue(self.db, TemplateRunner(services, templates), QueueOptions(
             workers=int(bg.get("batch_workers", 3)), queue_cap=int(bg.get("queue_cap", 1000)),
             job_timeout_s=float(bg.get("job_timeout_s", 600)),

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from zc_lsp.agents.base import AGENT_NAMES, AgentRequest
+from zc_lsp.agents.base import AgentRequest
 from zc_lsp.config import ConfigIssue
 from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.core.workspace import is_inside, iter_files
 
 if TYPE_CHECKING:
+    from zc_lsp.agents.registry import AgentRegistry
     from zc_lsp.background.batch import JobContext
 
 log = logging.getLogger(__name__)
@@ -47,15 +48,20 @@ class JobTemplate:
 
 
 def parse_templates(
-    configured: dict[str, Any], locate: Callable[[str], tuple[str, int | None]]
+    configured: dict[str, Any], locate: Callable[[str], tuple[str, int | None]], registry: AgentRegistry
 ) -> tuple[dict[str, JobTemplate], list[ConfigIssue]]:
-    """Built-ins overlaid with configured templates; each bad one becomes a ConfigIssue."""
-    out = {name: JobTemplate(name=name, **spec) for name, spec in BUILTIN_TEMPLATES.items()}
+    """Built-ins overlaid with configured templates; each bad one becomes a ConfigIssue.
+
+    Agents and actions are checked against the registry (built-in and plug-in agents alike); a
+    built-in template whose agent is not installed is left out.
+    """
+    out = {name: JobTemplate(name=name, **spec) for name, spec in BUILTIN_TEMPLATES.items()
+           if registry.has(spec["agent"], spec["action"])}
     issues: list[ConfigIssue] = []
     for name, spec in (configured or {}).items():
         key = f"background.templates.{name}"
         source, line = locate(key)
-        problem = _template_problem(spec)
+        problem = _template_problem(spec, registry)
         if problem:
             issues.append(ConfigIssue(source, key, line, f"{problem}; this template is disabled"))
             out.pop(str(name), None)
@@ -68,16 +74,20 @@ def parse_templates(
     return out, issues
 
 
-def _template_problem(spec: Any) -> str:
+def _template_problem(spec: Any, registry: AgentRegistry) -> str:
     if not isinstance(spec, dict):
         return "must be a mapping {agent, action, args, each_file, needs_path}"
     unknown = set(spec) - {"agent", "action", "args", "each_file", "needs_path"}
     if unknown:
         return f"has unknown keys {', '.join(sorted(map(str, unknown)))}"
-    if spec.get("agent") not in AGENT_NAMES:
-        return f"needs `agent`, one of {', '.join(AGENT_NAMES)}"
+    agent = spec.get("agent")
+    if not isinstance(agent, str) or not registry.has(agent):
+        return f"needs `agent`, one of {', '.join(registry.names())}"
     if not isinstance(spec.get("action"), str) or not spec["action"]:
         return "needs `action`, the agent's action name"
+    if not registry.has(agent, spec["action"]):
+        can = ", ".join(a.name for a in registry.specs[agent].actions)
+        return f"agent {agent} has no action {spec['action']!r} (it has: {can})"
     if not isinstance(spec.get("args", {}), dict):
         return "`args` must be a mapping"
     if spec.get("each_file") is not None and not isinstance(spec["each_file"], str):
@@ -91,6 +101,10 @@ class TemplateRunner:
     def __init__(self, services: Any, templates: dict[str, JobTemplate]) -> None:
         self.services = services
         self._templates = templates
+
+    def knows(self, agent: str, action: str) -> bool:
+        """An `agent.action` job names an installed agent and one of its declared actions."""
+        return bool(self.services.registry.has(agent, action))
 
     def get(self, name: str) -> JobTemplate | None:
         return self._templates.get(name)

@@ -222,23 +222,16 @@ def _range_json(rng: types.Range) -> dict[str, Any]:
     }
 
 
-RESOLVERS = {
-    "fix_all": ("programming", "fix_all"),
-    "format": ("programming", "format"),
-    "test_skeleton": ("programming", "test_skeleton"),
-    "docstring": ("conversational", "docstring"),
-}
-
-
 async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     services = await ls.wait_ready()
     kind = data.get("action")
     if kind in ls.features["model_resolvers"]:
         return await ls.features["model_resolvers"][kind](action, data)
-    if kind not in RESOLVERS or "uri" not in data:
+    found = ls.registry.by_resolver(kind) if isinstance(kind, str) else None
+    if found is None or "uri" not in data:
         return action
-    agent, agent_action = RESOLVERS[kind]
+    agent, agent_action = found[0], found[1].name
     doc = ls.workspace.get_text_document(data["uri"])
     snap = snapshot(doc)
     line = int(data.get("def_line", data.get("line", 0)))

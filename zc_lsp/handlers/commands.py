@@ -79,6 +79,13 @@ def register(ls: Any) -> None:
     def run(agent: str, request: AgentRequest, **kw: Any) -> Awaitable[AgentResult]:
         return ls.services.agents.run(agent, request, **kw)
 
+    def owner(command_id: str) -> tuple[str, str]:
+        """(agent, action) that declares `command_id` in its spec: no agent names in this module."""
+        found = ls.registry.by_command(command_id)
+        if found is None:
+            raise JsonRpcInternalError(f"no installed agent provides {command_id} (see zc.doctor)")
+        return found[0], found[1].name
+
     @command("zc.review")
     async def review(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["uri", "options"])
@@ -90,9 +97,9 @@ def register(ls: Any) -> None:
         if reason:
             ls.show(reason, types.MessageType.Warning)
             return {"ok": False, "error": reason, "findings": 0, "files": 0}
+        agent, action = owner("zc.review")
         result = await run(
-            "best_practices",
-            AgentRequest("review", doc=doc, args={"bandit": True, "model": bool(options.get("model"))}),
+            agent, AgentRequest(action, doc=doc, args={"bandit": True, "model": bool(options.get("model"))})
         )
         if result.ok:
             diags = ls.features["diagnostics"]
@@ -106,6 +113,7 @@ def register(ls: Any) -> None:
         """Open documents are reviewed as the user sees them (buffers); the rest from disk, in one
         batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
         root = ls.services.workspace_root
+        agent, action = owner("zc.review")
         files = await asyncio.to_thread(python_files, root)
         diags = ls.features["diagnostics"]
         from zc_lsp.handlers.convert import diagnostic
@@ -122,7 +130,7 @@ def register(ls: Any) -> None:
         async with Progress(ls, "Reviewing workspace") as progress:
             if on_disk:
                 progress.report(f"{len(on_disk)} files from disk", 5)
-                batch = await run("best_practices", AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
+                batch = await run(agent, AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
                                   progress=progress.report, cancel=progress.cancel)
                 for problem in batch.data.get("errors") or []:
                     ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
@@ -143,7 +151,7 @@ def register(ls: Any) -> None:
                 doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
                 if skip_reason(doc, int(ls.services.settings.diagnostics.max_file_bytes)):
                     continue
-                result = await run("best_practices", AgentRequest("review", doc=doc, args={"bandit": True, "model": model}),
+                result = await run(agent, AgentRequest(action, doc=doc, args={"bandit": True, "model": model}),
                                    cancel=progress.cancel)
                 if result.ok:
                     reviewed += 1
@@ -162,10 +170,11 @@ def register(ls: Any) -> None:
         doc = await asyncio.to_thread(doc_for, ls, args["uri"])
         span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
         options = args.get("options") if isinstance(args.get("options"), dict) else {}
+        agent, action = owner("zc.explain")
         async with Progress(ls, "Explaining") as progress:
             result = await run(
-                "conversational",
-                AgentRequest("explain", doc=doc, span=span),
+                agent,
+                AgentRequest(action, doc=doc, span=span),
                 progress=progress.report,
                 cancel=progress.cancel,
                 on_token=progress.stream,
@@ -174,21 +183,19 @@ def register(ls: Any) -> None:
         if result.ok:
             title = f"Explanation of {Path(doc.path or doc.uri).name}:{span.start_line + 1}"
             markdown = f"{result.summary}\n\n---\n_Answered by {result.provenance or 'offline'}_\n"
-            path = await save_report(ls, "conversational", title, markdown, show=options.get("show", True) is not False)
+            path = await save_report(ls, agent, title, markdown, show=options.get("show", True) is not False)
         return reply(ls, result, markdown=result.summary, report_path=path)
 
     @command("zc.explainFinding")
     async def explain_finding(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["uri", "code", "message"], required=2)
+        agent, action = owner("zc.explainFinding")
         result = await run(
-            "best_practices",
-            AgentRequest(
-                "explain_finding", args={"code": str(args["code"]), "message": str(args.get("message") or "")}
-            ),
+            agent, AgentRequest(action, args={"code": str(args["code"]), "message": str(args.get("message") or "")})
         )
         path = None
         if result.ok:
-            path = await save_report(ls, "best_practices", f"Finding {args['code']}", result.summary, show=True)
+            path = await save_report(ls, agent, f"Finding {args['code']}", result.summary, show=True)
         return reply(ls, result, markdown=result.summary, report_path=path)
 
     @command("zc.chat")
@@ -198,10 +205,11 @@ def register(ls: Any) -> None:
             raise JsonRpcInvalidParams("message must be text")
         doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
         span = parse_span(args["range"]) if doc is not None and args.get("range") is not None else None
+        agent, action = owner("zc.chat")
         async with Progress(ls, "Chat") as progress:
             result = await run(
-                "conversational",
-                AgentRequest("chat", doc=doc, span=span, args={"message": args["message"]}),
+                agent,
+                AgentRequest(action, doc=doc, span=span, args={"message": args["message"]}),
                 progress=progress.report,
                 cancel=progress.cancel,
                 on_token=progress.stream,
@@ -216,39 +224,32 @@ def register(ls: Any) -> None:
     @command("zc.doctor")
     async def doctor(*raw: Any) -> dict[str, Any]:
         async with Progress(ls, "Doctor") as progress:
-            result = await run("ops", AgentRequest("doctor"), progress=progress.report, cancel=progress.cancel)
+            result = await run(*_request(owner("zc.doctor")), progress=progress.report, cancel=progress.cancel)
         return reply(ls, result)
 
-    for name, agent, action, arg_names in (
-        ("zc.generateTests", "verifier", "generate_tests", ["uri", "range"]),
-        ("zc.generate", "programming", "generate", ["uri", "range", "instruction"]),
-    ):
-        register_agent_command(ls, command, name, agent, action, arg_names)
 
     @command("zc.speak")
     async def speak(*raw: Any) -> dict[str, Any]:
-        """Text, or (uri, range) to explain first; audio goes under the workspace's data folder."""
-        from zc_lsp.agents.conversational.speech import speak as synthesize
-
+        """Text, or (uri, range) to explain first: the Conversational agent's `speak` action."""
         args = parse_args(raw, ["text", "uri", "range"])
         text = args.get("text")
         if isinstance(text, str) and text.startswith("file:") and not args.get("uri"):
             args = parse_args(raw, ["uri", "range"])  # called as (uri, range)
             text = None
+        doc = span = None
         if not text and args.get("uri"):
             doc = await asyncio.to_thread(doc_for, ls, args["uri"])
             span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
-            explained = await run("conversational", AgentRequest("explain", doc=doc, span=span))
-            if not explained.ok:
-                return reply(ls, explained)
-            text = explained.summary
-        if not isinstance(text, str) or not text.strip():
+        elif not isinstance(text, str) or not text.strip():
             raise JsonRpcInvalidParams("zc.speak needs text, or a uri and range to explain and read out")
-        async with Progress(ls, "Speaking"):
-            result: dict[str, Any] = await synthesize(ls.services, text)
-        if not result.get("ok"):
-            ls.show(f"ZombieCoder could not speak: {result.get('error')}", types.MessageType.Warning)
-        return result
+        agent, action = owner("zc.speak")
+        async with Progress(ls, "Speaking") as progress:
+            result = await run(agent, AgentRequest(action, doc=doc, span=span, args={"text": text or ""}),
+                               progress=progress.report, cancel=progress.cancel)
+        if not result.ok:
+            ls.show(f"ZombieCoder could not speak: {result.error}", types.MessageType.Warning)
+        return {"audio_path": None, "engine": None, "duration_s": None, **result.data, "ok": result.ok,
+                "error": result.error}
 
     @command("zc.applyCodeAction")
     async def apply_code_action_cmd(*raw: Any) -> dict[str, Any]:
@@ -288,9 +289,19 @@ def register(ls: Any) -> None:
     from zc_lsp.handlers.service_commands import register_service_commands
 
     register_service_commands(ls, command)
+    # Every other declared action with a command id (built-in or plug-in) gets the generic handler.
+    for agent, declared in ls.registry.actions():
+        if declared.command and declared.command not in commands:
+            register_agent_command(ls, command, declared.command, agent, declared.name,
+                                   ["uri", "range", *declared.params], declared.progress)
 
 
-def register_agent_command(ls: Any, command: Any, name: str, agent: str, action: str, arg_names: list[str]) -> None:
+def _request(found: tuple[str, str]) -> tuple[str, AgentRequest]:
+    return found[0], AgentRequest(found[1])
+
+
+def register_agent_command(ls: Any, command: Any, name: str, agent: str, action: str, arg_names: list[str],
+                           title: str | None = None) -> None:
     """Commands that map one-to-one onto an agent action over (uri, range, ...)."""
 
     async def handler(*raw: Any) -> dict[str, Any]:
@@ -298,7 +309,7 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
         span = parse_span(args["range"], Lines(doc.text)) if doc is not None and args.get("range") is not None else None
         extra = {k: v for k, v in args.items() if k not in ("uri", "range")}
-        async with Progress(ls, name) as progress:
+        async with Progress(ls, title or name) as progress:
             result = await ls.services.agents.run(
                 agent,
                 AgentRequest(action, doc=doc, span=span, args=extra),

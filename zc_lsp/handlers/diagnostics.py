@@ -103,13 +103,16 @@ class DiagnosticsFeature:
         started = time.perf_counter()
         # Fast engines first so the user sees ruff's findings at once; bandit follows when asked.
         passes = [False, True] if bandit else [False]
+        reviewer = self.ls.registry.by_command("zc.review")
+        if reviewer is None:
+            return  # no review agent installed: zc.doctor says why
         for with_bandit in passes:
             async with self.slots():
                 if self.ls.workspace.get_text_document(uri).version != snap.version:
                     return  # changed while queued: the newer review will run instead
                 result = await services.agents.run(
-                    "best_practices",
-                    AgentRequest("review", doc=snap, args={"bandit": with_bandit}),
+                    reviewer[0],
+                    AgentRequest(reviewer[1].name, doc=snap, args={"bandit": with_bandit}),
                     user_requested=False,
                 )
             current = self.ls.workspace.get_text_document(uri)

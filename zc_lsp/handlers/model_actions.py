@@ -22,15 +22,13 @@ from zc_lsp.handlers.edits import audit, offered_edit
 from zc_lsp.handlers.progress import Progress
 
 log = logging.getLogger(__name__)
-ROLE = "programming"
 ANNOTATION_ID = "zc-model-edit"
-# resolver key -> (agent action, progress title)
-KINDS = {
-    "implement": ("implement", "Implementing"),
-    "refactor": ("refactor", "Refactoring selection"),
-    "optimise": ("optimise", "Optimising selection"),
-    "fix_ai": ("fix", "Fixing with AI"),
-}
+
+
+def model_agent(ls: Any) -> str | None:
+    """The agent whose model edits are listed here (it declares the `implement` resolver)."""
+    found = ls.registry.by_resolver("implement")
+    return found[0] if found is not None else None
 
 
 def _wanted(only: list[str] | None, kind: str) -> bool:
@@ -52,14 +50,15 @@ def _range_from(data: Any) -> types.Range | None:
         return None
 
 
-def first_model(ls: Any, role: str = ROLE) -> str | None:
+def first_model(ls: Any, role: str | None = None) -> str | None:
     """"ollama/qwen2.5-coder:7b" the router would try first; "offline: ..." when none fits; None = do not list.
 
     Reads `router.status()` and the config only: no network, cheap enough for every listing.
     """
     services = getattr(ls, "services", None)
     router = getattr(services, "router", None) if services is not None else None
-    if services is None or router is None:
+    role = role or model_agent(ls)
+    if services is None or router is None or role is None:
         return None
     try:
         status = router.status()
@@ -149,11 +148,12 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
         return action
     snap = snapshot(doc)
     span = Lines(snap.text, ls.features["diagnostics"]._encoding()).span(rng)
-    agent_action, title = KINDS[kind]
+    agent, declared = ls.registry.by_resolver(kind)
+    agent_action = declared.name
     args: dict[str, Any] = {k: data[k] for k in ("code", "message", "source") if k in data}
-    async with Progress(ls, title) as progress:
+    async with Progress(ls, declared.progress or declared.name) as progress:
         result: AgentResult = await services.agents.run(
-            ROLE, AgentRequest(agent_action, doc=snap, span=span, args=args),
+            agent, AgentRequest(agent_action, doc=snap, span=span, args=args),
             progress=progress.report, cancel=progress.cancel, on_token=progress.stream,
         )
     edit = offered_edit(ls, result)
@@ -161,7 +161,7 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
         return action
     label = f"{result.data.get('verification') or 'not verified'} ({result.provenance or 'offline'})"
     action.edit = annotate(edit, label, result.summary)
-    await asyncio.to_thread(audit, services, "edit_offered", agent=ROLE, action=agent_action, provider=result.provider, model=result.model,
+    await asyncio.to_thread(audit, services, "edit_offered", agent=agent, action=agent_action, provider=result.provider, model=result.model,
           verified=bool(result.data.get("verified")), files=[str(e.path) for e in result.edits])
     return action
 
@@ -177,4 +177,5 @@ def register(ls: Any) -> None:
 
         return resolve
 
-    ls.features["model_resolvers"] = {kind: resolver(kind) for kind in KINDS}
+    kinds = [a.resolves for _, a in ls.registry.actions() if a.model and a.resolves]
+    ls.features["model_resolvers"] = {kind: resolver(kind) for kind in kinds}

@@ -54,7 +54,7 @@ def register_service_commands(ls: Any, command: Callable[[str], Any]) -> None:
     async def memory_search(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["query", "agent", "k"], required=1)
         mem = memory()
-        agents = [args["agent"]] if args.get("agent") else list(ls.services.agents.agents)
+        agents = [args["agent"]] if args.get("agent") else ls.registry.names()
         k = int(args.get("k") or 10)
 
         def search() -> list[dict[str, Any]]:
@@ -80,7 +80,7 @@ def register_service_commands(ls: Any, command: Callable[[str], Any]) -> None:
     async def memory_wipe(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["agent", "confirm"])
         mem = memory()
-        agents = [args["agent"]] if args.get("agent") else list(ls.services.agents.agents)
+        agents = [args["agent"]] if args.get("agent") else ls.registry.names()
         if args.get("confirm") is not True:
             answer = await ls.window_show_message_request_async(
                 types.ShowMessageRequestParams(

@@ -13,6 +13,11 @@ from zc_lsp.agents.engines.lines import split_keepends
 from zc_lsp.config import Settings, load_settings
 from zc_lsp.core.types import DocSnapshot, TextEdit
 
+try:
+    from tests.unit.agents.helpers_vco import attach_call
+except ImportError:  # run from inside tests/unit/agents
+    from helpers_vco import attach_call  # type: ignore[no-redef]
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEMO_PROJECT = REPO_ROOT / "examples" / "demo_project"
 
@@ -110,7 +115,7 @@ def make_ctx(agent_settings: Callable[..., Settings]) -> Callable[..., AgentCont
             **fields,
         )
         ctx.progress_log = log  # type: ignore[attr-defined]
-        return ctx
+        return attach_call(ctx) if "call" not in fields else ctx
 
     return make
 

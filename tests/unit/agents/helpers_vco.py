@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.config import Settings, load_settings
 from zc_lsp.core.cancel import CancelToken
 
@@ -48,6 +50,34 @@ class ListMemory:
         return [i for i in self.items if kind is None or i.kind == kind][-n:]
 
 
+_REGISTRY: AgentRegistry | None = None
+
+
+def attach_call(ctx: AgentContext) -> AgentContext:
+    """Give `ctx` a `call` like the runner's: the callee is the installed agent (entry points),
+    run with the caller's workspace, settings, router, trust and cancel token (memory: none).
+
+    Agents have one code path (`ctx.call`), so unit tests exercise the one production takes.
+    Each call is recorded in `ctx.calls` as (agent, action).
+    """
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = AgentRegistry.from_entry_points()
+    registry = _REGISTRY
+    calls: list[tuple[str, str]] = []
+
+    async def call(agent: str, request: AgentRequest) -> AgentResult:
+        calls.append((agent, request.action))
+        impl = registry.agent(agent)
+        if impl is None:
+            return AgentResult.failure(agent, request.action, f"no agent {agent!r} installed")
+        return await impl.handle(request, dataclasses.replace(ctx, memory=None))
+
+    ctx.call = call
+    ctx.calls = calls  # type: ignore[attr-defined]
+    return ctx
+
+
 def make_ctx(
     root: Path,
     settings: Settings,
@@ -57,7 +87,7 @@ def make_ctx(
     memory: ListMemory | None = None,
     progress: list[tuple[str, int | None]] | None = None,
     cancel: CancelToken | None = None,
-    services: Any = None,
+    **fields: Any,
 ) -> AgentContext:
     ctx = AgentContext(
         workspace_root=root,
@@ -66,8 +96,9 @@ def make_ctx(
         trusted=trusted,
         user_requested=user_requested,
         cancel=cancel or CancelToken(),
-        services=services,
+        **fields,
     )
+    attach_call(ctx)
     if progress is not None:
         ctx.progress = lambda message, pct=None: progress.append((message, pct))
     return ctx

@@ -13,7 +13,7 @@ import pytest
 
 from tests.fakes.model_server import FakeModelServer, Script
 from tests.unit.router.conftest import dead_url, fake_settings
-from zc_lsp.agents.base import AgentContext, AgentRequest
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
 from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 from zc_lsp.agents.conversational.agent import ConversationalAgent
 from zc_lsp.agents.ops.agent import OpsAgent
@@ -120,13 +120,18 @@ async def services_for(tmp_path: Path) -> AsyncIterator[Callable[..., Services]]
 
 
 def ctx_for(services: Services, agent: str, **kw: Any) -> AgentContext:
+    """A context as the runner builds it, with `call` going through the services' runner."""
+
+    async def call(other: str, request: AgentRequest) -> AgentResult:
+        return await services.agents.run(other, request)
+
     return AgentContext(
         workspace_root=services.workspace_root,
         settings=services.settings,
-        memory=services.agents._memory_for(agent),
+        memory=services.memory_for(agent),
         router=services.router,
         trusted=True,
-        services=services,
+        call=call,
         **kw,
     )
 

@@ -7,13 +7,13 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from zc_lsp.agents.base import AGENT_NAMES, AgentRequest
+from zc_lsp.agents.base import AgentRequest
 from zc_lsp.agents.ops.agent import OpsAgent
 from zc_lsp.agents.ops.doctor import run_doctor
+from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.background.status import StatusHub
 from zc_lsp.config import load_settings
 
@@ -36,7 +36,7 @@ async def test_status_without_services_gives_a_minimal_snapshot(tmp_path: Path) 
     result = await OpsAgent().handle(AgentRequest("status"), ctx_for(tmp_path))
     assert result.ok
     snap = result.data
-    assert [a["name"] for a in snap["agents"]] == list(AGENT_NAMES)
+    assert [a["name"] for a in snap["agents"]] == AgentRegistry.from_entry_points().names()
     assert snap["version"] and snap["uptime_s"] >= 0
     assert snap["process"]["rss_mb"] > 0
     assert snap["workspace"] == str(tmp_path)
@@ -47,7 +47,7 @@ async def test_status_with_services_uses_the_hub(tmp_path: Path) -> None:
     hub = StatusHub()
     hub.add_section("agents", lambda: [{"name": "verifier", "tasks_done": 3, "tasks_failed": 1, "state": "busy"}])
     hub.add_section("memory", lambda: {"path": "/data/x", "degraded": None})
-    ctx = ctx_for(tmp_path, services=SimpleNamespace(status=hub))
+    ctx = ctx_for(tmp_path, status=hub.snapshot)
     result = await OpsAgent().handle(AgentRequest("status"), ctx)
     assert result.data["agents"][0]["tasks_done"] == 3
     assert result.data["memory"]["path"] == "/data/x"
@@ -160,7 +160,7 @@ async def test_doctor_asks_the_router_when_there_is_one(tmp_path: Path) -> None:
     )
     router = ModelRouter(settings, env={})
     try:
-        ctx = ctx_for(tmp_path, settings=settings, services=SimpleNamespace(router=router, memory=None))
+        ctx = ctx_for(tmp_path, settings=settings, router=router)
         check = by_name(await run_doctor(ctx))["providers"]
     finally:
         await router.aclose()

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.core.types import FileEdit, Span, TextEdit
+from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.background.status import StatusHub
 from zc_lsp.config import Settings, _merge, load_defaults
+from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.memory import WorkspaceMemory
 
 
@@ -70,6 +71,24 @@ class Services:
         self.router = StandInRouter()
         self.agents = StandInAgents()
         self.status = StatusHub()
+        self.registry = AgentRegistry.from_entry_points()
+        self.data_dir = None
+
+    # The AgentHost port (zc_lsp.agents.base), for tests that run real agents through AgentRunner.
+    def memory_for(self, agent: str) -> Any:
+        return self.memory.agent(agent)
+
+    def record_start(self, agent: str, action: str) -> int | None:
+        return None
+
+    def record_finish(self, task_id: int | None, state: str, result: Any) -> None:
+        return None
+
+    def status_snapshot(self) -> dict[str, Any]:
+        return dict(self.status.snapshot())
+
+    def status_changed(self) -> None:
+        self.status.changed()
 
 
 @pytest.fixture

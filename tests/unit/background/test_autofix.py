@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 from zc_lsp.agents.base import AgentResult
-from zc_lsp.core.types import DocSnapshot, Finding, Span
-from zc_lsp.agents.best_practices.agent import BestPracticesAgent
-from zc_lsp.agents.programming.agent import ProgrammingAgent
-from zc_lsp.agents.registry import AgentRunner
+from zc_lsp.agents.registry import AgentRegistry
+from zc_lsp.agents.runner import AgentRunner
 from zc_lsp.background.autofix import AutoFixer
 from zc_lsp.background.classify import classify, classify_exception, import_edit
 from zc_lsp.background.store import as_dicts, ensure_schema
 from zc_lsp.background.textedits import apply_text_edits
+from zc_lsp.core.types import DocSnapshot, Finding, Span
 
 # (snippet, how the error is produced, expected kind)
 CORPUS = [
@@ -105,8 +104,7 @@ def test_import_edit_goes_after_docstring_and_future_imports() -> None:
 
 def real_services(services_factory, mode: str, trusted: bool | None):
     services = services_factory({"autofix": {"mode": mode}}, trusted=trusted)
-    services.agents = AgentRunner(services, {"programming": ProgrammingAgent(),
-                                             "best_practices": BestPracticesAgent()})
+    services.agents = AgentRunner(services, AgentRegistry.from_entry_points())
     ensure_schema(services.memory.tasks)
     return services
 

@@ -26,7 +26,7 @@ def wait_until(predicate, timeout: float = 5.0) -> None:
 def make_queue(services, **opts) -> BatchQueue:
     db = services.memory.tasks
     ensure_schema(db)
-    templates, _ = parse_templates({}, lambda key: ("x", None))
+    templates, _ = parse_templates({}, lambda key: ("x", None), services.registry)
     return BatchQueue(db, TemplateRunner(services, templates), QueueOptions(**opts))
 
 

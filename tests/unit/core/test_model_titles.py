@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.config import load_settings
 from zc_lsp.handlers.model_actions import first_model
 
@@ -21,7 +22,8 @@ class Router:
 
 def ls_with(status: list[dict], tmp_path) -> SimpleNamespace:
     settings = load_settings(tmp_path, user_file=tmp_path / "none.yaml")
-    return SimpleNamespace(services=SimpleNamespace(router=Router(status), settings=settings))
+    return SimpleNamespace(services=SimpleNamespace(router=Router(status), settings=settings),
+                           registry=AgentRegistry.from_entry_points())
 
 
 def test_titles_follow_provider_health(tmp_path) -> None:

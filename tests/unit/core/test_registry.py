@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.base import Action, AgentContext, AgentRequest, AgentResult, AgentSpec
+from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.config import load_settings
 from zc_lsp.services import build_services
 
@@ -33,7 +34,8 @@ class Fine:
 
 async def test_crash_in_one_agent_is_reported_and_others_work(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    services = build_services(tmp_path, load_settings(tmp_path), with_router=False, agents={"programming": Boom(), "ops": Fine()})
+    registry = AgentRegistry([AgentSpec("programming", (Action("explode"),), Boom), AgentSpec("ops", (Action("ping"),), Fine)])
+    services = build_services(tmp_path, load_settings(tmp_path), with_router=False, registry=registry)
     try:
         crashed = await services.agents.run("programming", AgentRequest("explode"))
         assert not crashed.ok and "kaboom" in (crashed.error or "")

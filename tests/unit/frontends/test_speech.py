@@ -153,7 +153,7 @@ def test_mp3_duration_walks_frames_after_an_id3_tag() -> None:
 
 
 async def test_speak_wrapper_writes_under_the_workspace_data_folder(services: Any) -> None:
-    reply = await speak(services, "The build is green.")
+    reply = await speak(services.settings, services.data_dir, "The build is green.")
     assert reply["ok"] is True and reply["error"] is None
     path = Path(reply["audio_path"])
     assert path.parent == Path(services.memory.path) / "audio" and path.is_file()
@@ -161,8 +161,8 @@ async def test_speak_wrapper_writes_under_the_workspace_data_folder(services: An
 
 
 async def test_speak_wrapper_answers_errors_instead_of_raising(services: Any) -> None:
-    reply = await speak(services, "   ")
+    reply = await speak(services.settings, services.data_dir, "   ")
     assert reply == {"ok": False, "audio_path": None, "engine": None, "duration_s": None,
                      "error": "There is no text to speak (the text is empty)."}
-    bad = await speak(services, "hello", lang="zz")
+    bad = await speak(services.settings, services.data_dir, "hello", lang="zz")
     assert bad["ok"] is False and "'zz'" in bad["error"]

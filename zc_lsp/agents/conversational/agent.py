@@ -12,10 +12,9 @@ import keyword
 import logging
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, SpecAgent
 from zc_lsp.agents.conversational.chat import code_at, code_context, history_text, shown_path
 from zc_lsp.agents.conversational.docstrings import STYLES, DocstringError, docstring_edit
 from zc_lsp.agents.conversational.explain import explain_source
@@ -138,22 +137,9 @@ def find_symbols(
     return hits[:MAX_SYMBOLS]
 
 
-class ConversationalAgent:
+class ConversationalAgent(SpecAgent):
     name = "conversational"
-
-    def actions(self) -> list[str]:
-        return ["explain", "docstring", "chat", "speak"]
-
-    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-        if request.action == "explain":
-            return await self.explain(request, ctx)
-        if request.action == "docstring":
-            return await self.docstring(request, ctx)
-        if request.action == "chat":
-            return await self.chat(request, ctx)
-        if request.action == "speak":
-            return await self.speak(request, ctx)
-        return AgentResult.failure(self.name, request.action, f"The conversational agent cannot do {request.action!r}.")
+    spec_actions = ("explain", "docstring", "chat", "speak")
 
     async def explain(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
@@ -195,12 +181,13 @@ class ConversationalAgent:
         explained: AgentResult | None = None
         if not text and request.doc is not None:
             explained = await self.explain(AgentRequest("explain", doc=request.doc, span=request.span), ctx)
+            if not explained.ok:
+                return AgentResult.failure(self.name, request.action, explained.error or "nothing to explain")
             text = explained.summary
         if not text:
             return AgentResult.failure(self.name, request.action, "Speak needs text, or a document and a range.")
         ctx.progress("speaking", None)
-        services = ctx.services if ctx.services is not None else SimpleNamespace(settings=ctx.settings, memory=None)
-        out = await speak(services, text, request.args.get("lang") or None)
+        out = await speak(ctx.settings, ctx.data_dir, text, request.args.get("lang") or None)
         if not out.get("ok"):
             return AgentResult.failure(self.name, request.action, str(out.get("error")), data=out)
         summary = f"Spoke {len(text)} characters with {out.get('engine')}: `{out.get('audio_path')}`."

@@ -285,12 +285,13 @@ def synthesize(
     raise SpeechError("No speech engine could speak this: " + "; ".join(failures) + ".")
 
 
-async def speak(services: Any, text: str, lang: str | None = None) -> dict[str, Any]:
-    """The `zc.speak` command's body: never raises, answers {ok, audio_path, engine, duration_s, error}."""
-    settings = services.settings
+async def speak(settings: Any, data_dir: Path | None, text: str, lang: str | None = None) -> dict[str, Any]:
+    """The `speak` action's body: never raises, answers {ok, audio_path, engine, duration_s, error}.
+
+    Audio goes under the workspace's data folder (`data_dir`), or a temp folder when there is none.
+    """
     lang = lang or str(settings.get("speech.lang", "en") or "en")
-    memory = getattr(services, "memory", None)
-    base = Path(memory.path) if memory is not None else Path(tempfile.gettempdir()) / "zombiecoder"
+    base = data_dir if data_dir is not None else Path(tempfile.gettempdir()) / "zombiecoder"
     try:
         result = await asyncio.to_thread(
             synthesize, text, lang, base / "audio", str(settings.get("speech.engine", "auto") or "auto"),

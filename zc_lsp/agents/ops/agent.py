@@ -1,7 +1,7 @@
 """The Ops agent: the status snapshot and `doctor`, for people and for the status panel.
 
-With services injected it reports what the status hub assembles; without them (unit tests, a
-bare CLI) it still answers with a minimal snapshot of this process, so `zc status` never fails.
+Run through the AgentRunner it reports what the status hub assembles (`ctx.status`); without one
+(a bare context) it still answers with a minimal snapshot of this process, so `zc status` never fails.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from typing import Any
 import psutil
 
 from zc_lsp import __version__
-from zc_lsp.agents.base import AGENT_NAMES, AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, SpecAgent
 from zc_lsp.agents.ops.doctor import render, run_doctor
+from zc_lsp.agents.registry import AgentRegistry
 
 
 def minimal_snapshot(ctx: AgentContext) -> dict[str, Any]:
@@ -30,9 +31,9 @@ def minimal_snapshot(ctx: AgentContext) -> dict[str, Any]:
         "uptime_s": round(uptime, 1),
         "workspace": str(ctx.workspace_root),
         "trusted": ctx.trusted,
-        "agents": [
+        "agents": [  # no runner here, so nothing has run: the installed agents, idle
             {"name": name, "tasks_done": 0, "tasks_failed": 0, "state": "idle", "last_error": None}
-            for name in AGENT_NAMES
+            for name in AgentRegistry.from_entry_points().names()
         ],
         "providers": [],
         "memory": {"path": None, "degraded": "no memory service in this context"},
@@ -75,24 +76,15 @@ def render_status(snap: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-class OpsAgent:
+class OpsAgent(SpecAgent):
     name = "ops"
-
-    def actions(self) -> list[str]:
-        return ["status", "doctor", "probe"]
-
-    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-        if request.action == "status":
-            return await self.status(request, ctx)
-        if request.action == "doctor":
-            return await self.doctor(request, ctx)
-        if request.action == "probe":
-            return await self.probe(request, ctx)
-        return AgentResult.failure(self.name, request.action, f"The ops agent cannot do {request.action!r}.")
+    spec_actions = ("status", "doctor", "probe")
 
     async def status(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-        hub = getattr(ctx.services, "status", None) if ctx.services is not None else None
-        snap = await asyncio.to_thread(hub.snapshot) if hub is not None else minimal_snapshot(ctx)
+        if ctx.status is not None:
+            snap = await asyncio.to_thread(ctx.status)
+        else:
+            snap = await asyncio.to_thread(minimal_snapshot, ctx)
         return AgentResult(
             ok=True,
             agent=self.name,
@@ -118,7 +110,7 @@ class OpsAgent:
 
     async def probe(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         """Time every configured model now; the router then prefers the fastest healthy one per role."""
-        router = ctx.router or (getattr(ctx.services, "router", None) if ctx.services is not None else None)
+        router = ctx.router
         if router is None:
             return AgentResult.failure(self.name, request.action, "There is no model router to probe; "
                                        "the offline engines answer.")

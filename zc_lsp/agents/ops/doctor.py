@@ -120,9 +120,8 @@ def _probe_write(folder: Path) -> None:
 
 
 def data_dir(ctx: AgentContext) -> Path:
-    memory = getattr(ctx.services, "memory", None) if ctx.services is not None else None
-    if memory is not None and getattr(memory, "path", None):
-        return Path(memory.path)
+    if ctx.data_dir is not None:
+        return ctx.data_dir
     from zc_lsp.memory.workspace import resolve_data_dir
 
     return resolve_data_dir(ctx.workspace_root, ctx.settings)
@@ -156,6 +155,18 @@ def check_config(ctx: AgentContext) -> Check:
     )
 
 
+def check_agents(ctx: AgentContext) -> Check:
+    """The agents found through the `zombiecoder.agents` entry points, and any plug-in that was skipped."""
+    snap = ctx.status() if ctx.status is not None else {}
+    found = [str(a.get("name")) for a in snap.get("agent_plugins") or [] if isinstance(a, dict)]
+    problems = [str(p) for p in snap.get("problems") or [] if "agent" in str(p)]
+    if not found and not problems:
+        return Check("agents", True, "not listed in this context", required=False)
+    detail = f"{len(found)} agent(s): {', '.join(found)}" + (f"; {'; '.join(problems)}" if problems else "")
+    hint = "fix or uninstall the plug-in named; the other agents work meanwhile" if problems else ""
+    return Check("agents", not problems, detail, hint, required=False)
+
+
 def _ollama_address(ctx: AgentContext, env: Mapping[str, str]) -> tuple[str, int]:
     raw = ctx.settings.get("providers.ollama.host") or env.get("OLLAMA_HOST") or "127.0.0.1:11434"
     parts = urlsplit(raw if "://" in raw else f"http://{raw}")
@@ -174,7 +185,7 @@ async def check_providers(ctx: AgentContext, env: Mapping[str, str]) -> Check:
         "start Ollama (`ollama serve`), or set OPENAI_API_KEY / ANTHROPIC_API_KEY and "
         "`privacy.allow_cloud: true`; the offline engines work meanwhile"
     )
-    router = getattr(ctx.services, "router", None) if ctx.services is not None else None
+    router = ctx.router
     if router is not None:
         try:
             models = await asyncio.wait_for(router.list_models(), 15)
@@ -237,6 +248,9 @@ async def run_doctor(
         check_providers(ctx, env),
     )
     checks = [check_python(), *results[:3], results[3], check_config(ctx), results[4], check_speech(which, env)]
+    agents = check_agents(ctx)
+    if not agents.ok:  # a skipped plug-in: shown only when there is one (the usual report stays as it was)
+        checks.append(agents)
     return {"ok": all(c.ok for c in checks if c.required), "checks": [c.as_dict() for c in checks]}
 
 

@@ -168,19 +168,11 @@ def _disk_edit(doc_path: Path, doc_text: str, edit: TextEdit, new_text: str) -> 
 
 
 async def verify(ctx: AgentContext, file_edit: FileEdit) -> dict[str, Any]:
-    """The Verifier's verdict through the runner (its own memory, its own task); direct without services."""
-    services = ctx.services
-    if services is not None and getattr(services, "agents", None) is not None:
-        result = await services.agents.run(
-            "verifier", AgentRequest("validate_edit", args={"edits": [file_edit]}), cancel=ctx.cancel,
-            user_requested=ctx.user_requested,
-        )
-        if not result.ok:
-            return {"verified": False, "tests_passed": 0, "reason": result.error or "the verifier failed"}
-        return dict(result.data)
-    from zc_lsp.agents.verifier.testing.validate import validate_edits
-
-    return await validate_edits([file_edit], ctx)
+    """The Verifier's verdict, asked through the runner (its own memory, its own task row)."""
+    result = await ctx.call("verifier", AgentRequest("validate_edit", args={"edits": [file_edit]}))
+    if not result.ok:
+        return {"verified": False, "tests_passed": 0, "reason": result.error or "the verifier failed"}
+    return dict(result.data)
 
 
 def verification_label(verdict: dict[str, Any]) -> str:

@@ -21,13 +21,13 @@ from zc_lsp.agents.engines.documents import end_position, remember
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
 from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none
 from zc_lsp.agents.verifier.testing.discovery import module_name, workspace_python
-from zc_lsp.core.workspace import is_inside
 from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
 from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
 from zc_lsp.agents.verifier.testing.shadow import copy_workspace
 from zc_lsp.agents.verifier.testing.validate import import_paths, model_code_blocker, sandbox_for
 from zc_lsp.core.cancel import Cancelled
 from zc_lsp.core.types import FileEdit, Span, TextEdit
+from zc_lsp.core.workspace import is_inside
 from zc_lsp.router.base import NoModelAvailable
 from zc_lsp.router.parse import extract_code, python_parses
 
@@ -87,12 +87,7 @@ def _failure_report(summary: JUnitSummary | None, run: PytestRun, new: list[str]
 async def offline_skeleton(agent: str, request: AgentRequest, ctx: AgentContext, attempts: list[str]) -> AgentResult:
     """No model: the Programming agent's test skeleton, labelled offline."""
     skeleton_request = AgentRequest("test_skeleton", doc=request.doc, span=request.span)
-    if ctx.services is not None and getattr(ctx.services, "agents", None) is not None:
-        result = await ctx.services.agents.run("programming", skeleton_request, cancel=ctx.cancel)
-    else:
-        from zc_lsp.agents.programming.agent import ProgrammingAgent
-
-        result = await ProgrammingAgent().handle(skeleton_request, ctx)
+    result = await ctx.call("programming", skeleton_request)
     note = offline_note(attempts) + " a test skeleton to fill in (not run)."
     result.agent, result.action = agent, "generate_tests"
     result.provider, result.model = "offline", result.model or "ast-skeleton"

@@ -1,0 +1,150 @@
+"""AgentRunner: the one way anything (LSP handlers, CLI, batch queue, another agent) calls an agent.
+
+It depends on a small `AgentHost` port (Services implements it), never on the container. It hands
+each agent only its own memory store, records the task, counts outcomes for the status panel, and
+turns a crash inside one agent into a plain failure result so the others keep working. Agents call
+each other with `ctx.call(agent, request)`, which comes back here: one code path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from zc_lsp.agents.base import AgentContext, AgentHost, AgentRequest, AgentResult
+from zc_lsp.agents.registry import AgentRegistry
+from zc_lsp.core.cancel import Cancelled, CancelToken, ProgressFn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AgentStats:
+    name: str
+    tasks_done: int = 0
+    tasks_failed: int = 0
+    running: int = 0
+    last_error: str | None = None
+    last_duration_ms: float | None = None
+
+    @property
+    def state(self) -> str:
+        if self.running:
+            return "busy"
+        return "error" if self.last_error else "idle"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "tasks_done": self.tasks_done,
+            "tasks_failed": self.tasks_failed,
+            "state": self.state,
+            "last_error": self.last_error,
+            "last_duration_ms": self.last_duration_ms,
+        }
+
+
+class AgentRunner:
+    def __init__(self, host: AgentHost, registry: AgentRegistry) -> None:
+        self.host = host
+        self.registry = registry
+        self.stats = {name: AgentStats(name) for name in registry.names()}
+        self.last_provenance: str | None = None  # who answered last: shown in the status bar
+
+    def status(self) -> list[dict[str, Any]]:
+        return [s.as_dict() for s in self.stats.values()]
+
+    async def run(
+        self,
+        agent: str,
+        request: AgentRequest,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        user_requested: bool = True,
+        on_token: Callable[[str], None] | None = None,
+    ) -> AgentResult:
+        spec = self.registry.specs.get(agent)
+        if spec is None:
+            known = ", ".join(self.registry.names()) or "none"
+            return AgentResult.failure(agent, request.action, f"There is no agent called {agent!r} (agents: {known}).")
+        if spec.action(request.action) is None:
+            can = ", ".join(a.name for a in spec.actions)
+            return AgentResult.failure(
+                agent, request.action, f"The {agent} agent cannot do {request.action!r} here; it can do: {can}."
+            )
+        impl = self.registry.agent(agent)
+        if impl is None:
+            return AgentResult.failure(agent, request.action, f"The {agent} agent could not start (see zc doctor).")
+        host = self.host
+        stats = self.stats.setdefault(agent, AgentStats(agent))
+        stats.running += 1
+        host.status_changed()
+        try:
+            store, task_id = await asyncio.to_thread(self._record_start, agent, request.action)
+        except asyncio.CancelledError:
+            stats.running -= 1
+            raise
+        token = cancel or CancelToken()
+
+        async def call(other: str, sub: AgentRequest) -> AgentResult:
+            return await self.run(other, sub, cancel=token, user_requested=user_requested)
+
+        ctx = AgentContext(
+            workspace_root=host.workspace_root,
+            settings=host.settings,
+            memory=store,
+            router=host.router,
+            trusted=host.trusted,
+            user_requested=user_requested,
+            cancel=token,
+            call=call,
+            status=host.status_snapshot,
+            data_dir=host.data_dir,
+            on_token=on_token,
+        )
+        if progress is not None:
+            ctx.progress = progress
+        started = time.perf_counter()
+        state = "done"
+        try:
+            result = await impl.handle(request, ctx)
+            if not result.ok:
+                state = "failed"
+        except (asyncio.CancelledError, Cancelled) as exc:
+            how_far = exc.progress if isinstance(exc, Cancelled) else ""
+            result = AgentResult.failure(agent, request.action, f"Cancelled{': ' + how_far if how_far else ''}.")
+            state = "cancelled"
+            stats.running -= 1
+            await asyncio.shield(asyncio.to_thread(host.record_finish, task_id, state, result))
+            host.status_changed()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return result
+        except Exception as exc:
+            log.exception("agent %s crashed on %s", agent, request.action)
+            result = AgentResult.failure(
+                agent, request.action, f"The {agent} agent failed on {request.action}: {type(exc).__name__}: {exc}"
+            )
+            state = "failed"
+        stats.running -= 1
+        stats.last_duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        if result.provenance:
+            self.last_provenance = result.provenance
+        if state == "done":
+            stats.tasks_done += 1
+            stats.last_error = None
+        else:
+            stats.tasks_failed += 1
+            stats.last_error = result.error
+        await asyncio.to_thread(host.record_finish, task_id, state, result)
+        host.status_changed()
+        return result
+
+    def _record_start(self, agent: str, action: str) -> tuple[Any, int | None]:
+        """Open the agent's store (first use may take a while) and record the task: off the loop."""
+        return self.host.memory_for(agent), self.host.record_start(agent, action)
