@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from zc_lsp.core.workspace import skip_dir
 from zc_lsp.core.types import FileEdit, TextEdit
+from zc_lsp.core.workspace import skip_dir
 
 log = logging.getLogger(__name__)
 MAX_COPY_BYTES = 2_000_000  # files larger than this are not copied (data dumps, binaries)
