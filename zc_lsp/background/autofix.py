@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
 from zc_lsp.background.classify import SAFE_KINDS, classify, classify_exception, import_edit
 from zc_lsp.background.store import TaskStore
 from zc_lsp.background.textedits import apply_text_edits, write_file_edits
+from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
 
 log = logging.getLogger(__name__)
 

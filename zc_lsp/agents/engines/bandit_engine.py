@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.core.types import Finding, Severity, Span
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError, run_process
+from zc_lsp.core.types import Finding, Severity, Span
 
 log = logging.getLogger(__name__)
 _SEVERITY: dict[str, Severity] = {"HIGH": "error", "MEDIUM": "warning", "LOW": "warning"}

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.core.types import DocSnapshot, Span, TextEdit
 from zc_lsp.agents.engines.lines import end_position, split_keepends
 from zc_lsp.agents.engines.ruff_engine import RuffOptions
+from zc_lsp.core.types import DocSnapshot, Span, TextEdit
 
 __all__ = ["diff_edits", "end_position", "refusal", "remember", "ruff_options", "stdin_filename"]
 

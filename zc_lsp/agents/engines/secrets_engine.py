@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.core.types import Finding, Span
 from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
 
