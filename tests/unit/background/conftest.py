@@ -40,6 +40,10 @@ class StandInRouter:
         await asyncio.sleep(0)
         return [{"name": "ollama", "latency_ms": 90.0}]
 
+    def run_private(self, make_coro: Any) -> Any:
+        """As the ModelRouter: a background thread runs the coroutine on a loop of its own."""
+        return asyncio.run(make_coro())
+
 
 class StandInAgents:
     """The AgentRunner's async run(); records calls; `fix_all` removes a trailing-space line."""

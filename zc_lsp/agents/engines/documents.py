@@ -54,6 +54,7 @@ def ruff_options(ctx: AgentContext) -> RuffOptions:
     return RuffOptions(
         root=ctx.workspace_root,
         select=tuple(diag.ruff_select or ()),
+        base_select=tuple(ctx.settings.get("diagnostics.ruff_base_select") or ()),
         ignore=tuple(diag.ruff_ignore or ()),
         test_ignore=tuple(ctx.settings.get("diagnostics.ruff_test_ignore") or ()),
         timeout_s=float(ctx.settings.get("diagnostics.engine_timeout_s", DEFAULT_TIMEOUT_S)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -93,6 +94,31 @@ class RuffOptions:
     ignore: tuple[str, ...] = ()
     test_ignore: tuple[str, ...] = ()  # rules that make no sense in tests (assert, magic numbers)
     timeout_s: float = 60.0
+    base_select: tuple[str, ...] = ()  # the selection used when no ruff config of the project's own applies
+
+
+_CONFIG_NAMES = (".ruff.toml", "ruff.toml")
+
+
+def _names_ruff_config(folder: Path) -> bool:
+    if any((folder / name).is_file() for name in _CONFIG_NAMES):
+        return True
+    pyproject = folder / "pyproject.toml"
+    try:
+        return pyproject.is_file() and "[tool.ruff" in pyproject.read_text("utf-8", "replace")
+    except OSError as exc:
+        log.info("cannot read %s (%s): taken as a ruff config", pyproject, exc)
+        return True
+
+
+def has_own_ruff_config(root: Path) -> bool:
+    """Whether ruff would find a config for files under `root`: the project's, an ancestor's or the
+    user's (`~/.config/ruff`). Only then does the project's selection stand on its own; otherwise
+    ruff's bare defaults (E4, E7, E9, F) would hide `== None`, bare `except:` or trailing spaces."""
+    if any(_names_ruff_config(folder) for folder in (root, *root.parents)):
+        return True
+    user = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "ruff"
+    return _names_ruff_config(user) or (user / "pyproject.toml").is_file()
 
 
 READ_ONLY_ARGS = ("--no-fix", "--no-unsafe-fixes", "--output-format", "json", "--force-exclude")
@@ -103,6 +129,8 @@ def rule_args(opts: RuffOptions) -> list[str]:
     # must not turn a review into an edit), JSON whatever `output-format` the project sets, our
     # rules added to the project's selection (not replacing it), its excludes kept for stdin too.
     args: list[str] = [*READ_ONLY_ARGS]
+    if opts.base_select and not has_own_ruff_config(opts.root):
+        args += ["--select", ",".join(opts.base_select)]
     if opts.select:
         args += ["--extend-select", ",".join(opts.select)]
     if opts.ignore:

@@ -6,8 +6,6 @@ VCS data, virtualenvs, caches and big files, so copying stays cheap on ordinary 
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import os
 import shutil
@@ -15,6 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from zc_lsp.agents.engines.proc import run_process
+from zc_lsp.agents.engines.ruff_engine import RuffOptions, check_returncode, parse_json, ruff_command, rule_args
 from zc_lsp.core.types import FileEdit, TextEdit
 from zc_lsp.core.workspace import skip_dir
 
@@ -111,48 +111,20 @@ def apply_file_edits(root: Path, shadow: Path, edits: Sequence[FileEdit]) -> lis
     return changed
 
 
-def ruff_binary() -> str | None:
-    """ruff's own binary (the wheel ships one), else whatever `ruff` is on PATH."""
-    try:
-        from ruff.__main__ import find_ruff_bin
+async def ruff_problems(cwd: Path, files: Sequence[Path], opts: RuffOptions) -> Counter[tuple[str, str, str]]:
+    """Ruff findings as a multiset of (file, code, message): positions move, identities don't.
 
-        return str(find_ruff_bin())
-    except (ImportError, FileNotFoundError) as exc:
-        log.debug("ruff wheel binary not found: %s", exc)
-    return shutil.which("ruff")
-
-
-async def ruff_problems(
-    ruff: str, cwd: Path, files: Sequence[Path], select: Sequence[str], ignore: Sequence[str], timeout_s: float = 60.0
-) -> Counter[tuple[str, str, str]]:
-    """Ruff findings as a multiset of (file, code, message): positions move, identities don't."""
+    The same rules as the editor's review (`rule_args`), so "adds no ruff findings" means what the
+    user would see; `opts.root` is the real workspace, `cwd` the copy being checked.
+    """
     existing = [str(f) for f in files if (cwd / f).is_file()]
     if not existing:
         return Counter()
-    cmd = [ruff, "check", "--output-format", "json", "--no-cache", "--exit-zero", "--no-fix"]
-    if select:
-        cmd += ["--select", ",".join(select)]
-    if ignore:
-        cmd += ["--ignore", ",".join(ignore)]
-    proc = await asyncio.create_subprocess_exec(
-        *cmd,
-        "--",
-        *existing,
-        cwd=str(cwd),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), timeout_s)
-    except (TimeoutError, asyncio.CancelledError):
-        proc.kill()
-        await proc.wait()
-        raise
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"ruff failed ({proc.returncode}): {err.decode(errors='replace').strip()[:300]}")
+    args = [*ruff_command(), "check", "--no-cache", "--exit-zero", *rule_args(opts), "--", *existing]
+    res = await run_process(args, cwd=cwd, timeout_s=opts.timeout_s)
+    check_returncode(res.returncode, res.stderr, "check")
     problems: Counter[tuple[str, str, str]] = Counter()
-    for item in json.loads(out or b"[]"):
+    for item in parse_json(res.stdout, "check"):
         try:
             rel = Path(item["filename"]).resolve().relative_to(cwd.resolve()).as_posix()
         except ValueError:

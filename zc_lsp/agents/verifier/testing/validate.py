@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext
+from zc_lsp.agents.engines.documents import ruff_options
 from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, workspace_python
 from zc_lsp.agents.verifier.testing.junit import parse_junit
 from zc_lsp.agents.verifier.testing.runner import run_pytest
@@ -25,7 +26,6 @@ from zc_lsp.agents.verifier.testing.shadow import (
     EditError,
     apply_file_edits,
     copy_workspace,
-    ruff_binary,
     ruff_problems,
 )
 from zc_lsp.core.cancel import Cancelled
@@ -148,15 +148,11 @@ async def validate_edits(
         checks.append({"name": "parse", "ok": True, "detail": f"{len(py_files)} file(s) parse"})
 
         say("running ruff", 35)
-        ruff = ruff_binary()
-        if ruff is None:
-            checks.append({"name": "ruff", "ok": True, "detail": "skipped: ruff is not installed"})
-        elif py_files:
-            diag = ctx.settings.diagnostics
-            select, ignore = list(diag.ruff_select), list(diag.ruff_ignore)
+        if py_files:
+            opts = ruff_options(ctx)
             before, after = await asyncio.gather(
-                ruff_problems(ruff, root, py_files, select, ignore),
-                ruff_problems(ruff, shadow, py_files, select, ignore),
+                ruff_problems(root, py_files, opts),
+                ruff_problems(shadow, py_files, opts),
             )
             new = after - before
             if new:
