@@ -1,8 +1,19 @@
-"""LSP latency, our server beside `ruff server` and `pylsp`, in one run on this machine.
+"""LSP latency and memory: our server beside `ruff server`, `pylsp` and a bare pygls server, in ONE run.
 
-Measures: spawn -> initialize reply, codeAction listing p50/p95, didOpen -> first diagnostics and
-didChange -> diagnostics on the standard library's `_pydecimal.py` (~6,400 lines), idle RSS.
-Prints a table with ratios against our server. Run: `python bench/lsp_latency.py [--rounds N]`.
+Every server gets the same documents (the standard library's `_pydecimal.py`, ~6,400 lines) and the
+same messages over stdio; sessions are interleaved round-robin, so load on this shared machine hits
+all of them alike. Per server it measures:
+
+- spawn -> initialize reply (every session plus extra bare spawns),
+- a no-op request round trip just after `initialized` (start-up work competing with the loop) and
+  again once the session is idle (an unknown method: every server answers MethodNotFound at once),
+- didOpen -> first diagnostics (a fresh copy of the file each time), didChange -> diagnostics
+  (one isolated edit at a time, as a user pausing after a change), codeAction p50/p95,
+- RSS (the server and its children) idle after start-up and after the session.
+
+It prints p50/p95 per measure, our figure divided by each peer's (>1 means we are slower or bigger)
+and the issue-15 target with met / not met. `--json FILE` writes the raw figures.
+Run: `python bench/lsp_latency.py [--sessions 3] [--rounds 5] [--servers zombiecoder,ruff,pylsp,hello]`.
 """
 
 from __future__ import annotations
@@ -22,14 +33,34 @@ from typing import Any
 
 import psutil
 
-SERVERS = {
-    "zombiecoder": [sys.executable, "-m", "zc_lsp"],
-    "ruff server": [sys.executable, "-m", "ruff", "server"],
-    "pylsp": [sys.executable, "-m", "pylsp"],
+HERE = Path(__file__).resolve().parent
+OURS = "zombiecoder"
+
+
+def server_commands() -> dict[str, list[str]]:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    return {
+        OURS: [sys.executable, "-m", "zc_lsp"],
+        "ruff": [ruff, "server"],  # the binary itself, as editors start it
+        "pylsp": [sys.executable, "-m", "pylsp"],
+        "hello": [sys.executable, str(HERE / "hello_server.py")],  # the floor: bare pygls, no work
+    }
+
+
+CAPS = {
+    "textDocument": {
+        "publishDiagnostics": {"versionSupport": True},
+        "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}},
+                       "resolveSupport": {"properties": ["edit"]}, "dataSupport": True},
+        "synchronization": {"didSave": True},
+    },
+    "window": {"workDoneProgress": False},
 }
 
 
 class Client:
+    """A minimal LSP client: futures for replies, a timestamped queue for publishDiagnostics."""
+
     def __init__(self, proc: asyncio.subprocess.Process) -> None:
         self.proc = proc
         self.next_id = 0
@@ -75,122 +106,222 @@ class Client:
         self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
         return await asyncio.wait_for(fut, 60)
 
+    async def timed(self, method: str, params: Any) -> float:
+        t0 = time.perf_counter()
+        await self.request(method, params)
+        return (time.perf_counter() - t0) * 1000
+
     def notify(self, method: str, params: Any) -> None:
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    async def diagnostics_for(self, uri: str, after: float, nonempty: bool = True) -> float:
+    async def diagnostics_for(self, uri: str, after: float) -> float:
         while True:
             at, params = await asyncio.wait_for(self.diagnostics.get(), 60)
-            if params["uri"] == uri and at >= after and (params["diagnostics"] or not nonempty):
+            if params["uri"] == uri and at >= after:
                 return at
 
+    async def quiet(self, seconds: float, cap: float = 15.0) -> None:
+        """Wait until no diagnostics arrived for `seconds` (second passes such as bandit settle)."""
+        deadline = time.perf_counter() + cap
+        while time.perf_counter() < deadline:
+            try:
+                await asyncio.wait_for(self.diagnostics.get(), seconds)
+            except TimeoutError:
+                return
 
-async def spawn_to_initialize(cmd: list[str], workspace: Path, env: dict[str, str], rounds: int) -> float:
-    """Median over `rounds` fresh processes: one spawn is too noisy on a shared machine."""
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        proc = await asyncio.create_subprocess_exec(*cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.DEVNULL, env=env, cwd=workspace)
-        client = Client(proc)
-        await client.request("initialize", {"processId": os.getpid(), "rootUri": workspace.as_uri(), "capabilities": {}})
-        times.append((time.perf_counter() - started) * 1000)
-        proc.kill()
-        await proc.wait()
-        client.reader.cancel()
-    return statistics.median(times)
+    def rss_mb(self) -> float:
+        try:
+            proc = psutil.Process(self.proc.pid)
+            total = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
+        except psutil.NoSuchProcess:
+            return float("nan")
+        return total / 1_048_576
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.request("shutdown", None), 10)
+            self.notify("exit", None)
+            await asyncio.wait_for(self.proc.wait(), 5)
+        except (TimeoutError, ConnectionError):
+            self.proc.kill()
+            await self.proc.wait()
+        self.reader.cancel()
 
 
-async def measure(name: str, cmd: list[str], workspace: Path, text: str, rounds: int, data_home: str) -> dict[str, Any]:
-    env = {**os.environ, "XDG_DATA_HOME": data_home, "OLLAMA_HOST": "http://127.0.0.1:9"}
-    stderr = open(os.environ.get("ZC_BENCH_STDERR", os.devnull), "ab")  # noqa: SIM115 - closed below
+async def spawn(cmd: list[str], workspace: Path, env: dict[str, str]) -> tuple[Client, float]:
+    """Start a server and initialize it; returns the client and the spawn -> initialize reply time."""
+    stderr = open(os.environ.get("ZC_BENCH_STDERR", os.devnull), "ab")  # noqa: SIM115 - owned by the child
     started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(*cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                                                 stderr=stderr, env=env, cwd=workspace)
+    stderr.close()
     client = Client(proc)
-    caps = {"textDocument": {"publishDiagnostics": {}, "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}}}},
-            "window": {"workDoneProgress": False}}
-    await client.request("initialize", {"processId": os.getpid(), "rootUri": workspace.as_uri(), "capabilities": caps,
+    await client.request("initialize", {"processId": os.getpid(), "rootUri": workspace.as_uri(), "capabilities": CAPS,
                                         "initializationOptions": {"trust": {"trusted": True}}})
-    init_ms = (time.perf_counter() - started) * 1000
+    return client, (time.perf_counter() - started) * 1000
+
+
+def _change(uri: str, version: int) -> dict[str, Any]:
+    edit = {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": f"import os{version}\n"}
+    return {"textDocument": {"uri": uri, "version": version}, "contentChanges": [edit]}
+
+
+def _code_action(uri: str, line: int) -> dict[str, Any]:
+    point = {"line": line, "character": 4}
+    return {"textDocument": {"uri": uri}, "range": {"start": point, "end": point},
+            "context": {"diagnostics": [], "triggerKind": 2}}
+
+
+async def session(cmd: list[str], workspace: Path, text: str, rounds: int, env: dict[str, str], tag: str) -> dict[str, list[float]]:
+    """One fresh server: every measure once or `rounds` times."""
+    out: dict[str, list[float]] = {}
+    client, init_ms = await spawn(cmd, workspace, env)
+    out["initialize"] = [init_ms]
     client.notify("initialized", {})
-    await asyncio.sleep(1.0)
-    uri = (workspace / "_pydecimal.py").as_uri()
-    t0 = time.perf_counter()
+    # Just after start: what a request waits behind while services, warm-up and background start.
+    out["noop_start"] = [await client.timed("zc/bench/noop", {}) for _ in range(20)]
+    await asyncio.sleep(2.0)
+    out["rss_idle"] = [client.rss_mb()]
+    out["open_diag"] = []
+    for i in range(rounds):
+        uri = (workspace / f"open_{tag}_{i}.py").as_uri()
+        t0 = time.perf_counter()
+        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        out["open_diag"].append((await client.diagnostics_for(uri, t0) - t0) * 1000)
+        await client.quiet(0.6)
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        await client.quiet(0.2)
+    uri = (workspace / f"edit_{tag}.py").as_uri()
     client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
-    first = await client.diagnostics_for(uri, t0, nonempty=False)
-    open_ms = (first - t0) * 1000
-    await asyncio.sleep(3.0)  # let slower second passes (bandit) settle
-    change_ms: list[float] = []
+    await client.quiet(1.0)
+    out["change_diag"] = []
     for version in range(2, 2 + rounds):
         t0 = time.perf_counter()
-        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                  "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                                                                      "text": f"import os{version}\n"}]})
-        at = await client.diagnostics_for(uri, t0, nonempty=False)
-        change_ms.append((at - t0) * 1000)
-        await asyncio.sleep(0.3)
-    action_ms: list[float] = []
-    for i in range(rounds * 10):
-        line = (i * 37) % 6000
-        t0 = time.perf_counter()
-        await client.request("textDocument/codeAction", {"textDocument": {"uri": uri},
-                                                         "range": {"start": {"line": line, "character": 4}, "end": {"line": line, "character": 4}},
-                                                         "context": {"diagnostics": []}})
-        action_ms.append((time.perf_counter() - t0) * 1000)
-    await asyncio.sleep(2.0)
-    rss = psutil.Process(proc.pid).memory_info().rss / 1_048_576
-    rss += sum(c.memory_info().rss for c in psutil.Process(proc.pid).children(recursive=True)) / 1_048_576
-    try:
-        await client.request("shutdown", None)
-        client.notify("exit", None)
-        await asyncio.wait_for(proc.wait(), 5)
-    except TimeoutError:
-        proc.kill()
-    client.reader.cancel()
-    stderr.close()
-    action_ms.sort()
-    init_ms = await spawn_to_initialize(cmd, workspace, env, rounds)
+        client.notify("textDocument/didChange", _change(uri, version))
+        out["change_diag"].append((await client.diagnostics_for(uri, t0) - t0) * 1000)
+        await client.quiet(0.4)  # a pause after each edit: isolated edits, not a typing burst
+    out["code_action"] = [await client.timed("textDocument/codeAction", _code_action(uri, (i * 37) % 6000))
+                          for i in range(rounds * 20)]
+    out["noop_idle"] = [await client.timed("zc/bench/noop", {}) for _ in range(20)]
+    await asyncio.sleep(1.0)
+    out["rss_after"] = [client.rss_mb()]
+    await client.close()
+    return out
+
+
+async def bare_spawns(cmd: list[str], workspace: Path, env: dict[str, str], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        client, ms = await spawn(cmd, workspace, env)
+        times.append(ms)
+        client.proc.kill()
+        await client.proc.wait()
+        client.reader.cancel()
+    return times
+
+
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(v for v in values if v == v)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+MEASURES = [  # key, label, unit, percentiles shown
+    ("initialize", "spawn -> initialize reply", "ms", (0.5, 0.95)),
+    ("noop_start", "no-op round trip just after start", "ms", (0.5, 0.95)),
+    ("noop_idle", "no-op round trip, idle", "ms", (0.5, 0.95)),
+    ("code_action", "codeAction", "ms", (0.5, 0.95)),
+    ("open_diag", "didOpen -> diagnostics", "ms", (0.5, 0.95)),
+    ("change_diag", "didChange -> diagnostics", "ms", (0.5, 0.95)),
+    ("rss_idle", "RSS idle after start", "MB", (0.5,)),
+    ("rss_after", "RSS after the session", "MB", (0.5,)),
+]
+
+
+def targets(fig: dict[str, dict[str, float]]) -> dict[str, tuple[str, float]]:
+    """Issue 15's targets, the first relative to the bare pygls server measured in this run."""
+    hello_init = fig.get("hello", {}).get("initialize p50", float("nan"))
     return {
-        "server": name,
-        "init_ms": init_ms,
-        "action_p50": statistics.median(action_ms),
-        "action_p95": action_ms[int(len(action_ms) * 0.95) - 1],
-        "open_diag_ms": open_ms,
-        "change_diag_ms": statistics.median(change_ms),
-        "idle_rss_mb": rss,
+        "initialize p50": (f"<= hello + 30 = {hello_init + 30:.0f}", hello_init + 30),
+        "noop_start p50": ("<= 1", 1.0),
+        "code_action p50": ("<= 0.3", 0.3),
+        "code_action p95": ("<= 2", 2.0),
+        "change_diag p50": ("<= 100", 100.0),
+        "rss_idle p50": ("<= 45", 45.0),
+        "rss_after p50": ("<= 80", 80.0),
     }
 
 
+def summarise(raw: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, float]]:
+    fig: dict[str, dict[str, float]] = {}
+    for server, measures in raw.items():
+        for key, _label, _unit, qs in MEASURES:
+            for q in qs:
+                fig.setdefault(server, {})[f"{key} p{round(q * 100)}"] = p(measures.get(key, []), q)
+    return fig
+
+
+def report(fig: dict[str, dict[str, float]], samples: dict[str, dict[str, list[float]]]) -> None:
+    servers = list(fig)
+    peers = [s for s in servers if s != OURS]
+    goal = targets(fig)
+    head = f"{'measure':<46}" + "".join(f"{s:>12}" for s in servers) + "".join(f"{'/ ' + s:>10}" for s in peers)
+    head += f"  {'target':<22}"
+    print(head)
+    print("-" * len(head))
+    for key, label, unit, qs in MEASURES:
+        for q in qs:
+            col = f"{key} p{round(q * 100)}"
+            n = len(samples.get(OURS, {}).get(key, []))
+            name = f"{label} p{round(q * 100)} ({unit}, n={n})"
+            row = f"{name:<46}" + "".join(f"{fig[s][col]:>12.2f}" for s in servers)
+            ours = fig.get(OURS, {}).get(col, float("nan"))
+            row += "".join(f"{ours / fig[s][col]:>10.2f}" if fig[s][col] else f"{'-':>10}" for s in peers)
+            if col in goal:
+                text, limit = goal[col]
+                row += f"  {text:<16} {'met' if ours <= limit else 'NOT met'}"
+            print(row)
+    print(f"\n'/ peer' = {OURS}'s figure divided by that peer's: 2.00 means twice as slow (or big), 0.50 half.")
+
+
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--servers", default=",".join(SERVERS))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=3, help="fresh sessions per server (interleaved)")
+    parser.add_argument("--rounds", type=int, default=5, help="opens and changes per session (codeActions: 20x)")
+    parser.add_argument("--spawns", type=int, default=5, help="extra spawn -> initialize samples per server")
+    parser.add_argument("--servers", default=",".join(server_commands()))
+    parser.add_argument("--json", help="write the raw samples and the figures to this file")
     args = parser.parse_args()
-    source = Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py"
-    text = source.read_text()
-    rows = []
+    commands = server_commands()
+    names = [n for n in args.servers.split(",") if n]
+    if OURS not in names:
+        parser.error(f"--servers must include {OURS}")
+    for name in list(names):
+        if name == "pylsp" and not _importable("pylsp"):
+            print("skipping pylsp: not installed", file=sys.stderr)
+            names.remove(name)
+    text = (Path(sysconfig.get_paths()["stdlib"]) / "_pydecimal.py").read_text()
+    samples: dict[str, dict[str, list[float]]] = {n: {} for n in names}
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "ws"
         workspace.mkdir()
-        (workspace / "_pydecimal.py").write_text(text)
-        for name in args.servers.split(","):
-            cmd = SERVERS[name]
-            if name == "pylsp" and shutil.which("pylsp") is None and not _importable("pylsp"):
-                print(f"skipping {name}: not installed", file=sys.stderr)
-                continue
-            rows.append(await measure(name, cmd, workspace, text, args.rounds, str(Path(tmp) / f"data-{len(rows)}")))
-    ours = rows[0]
-    print(f"_pydecimal.py: {len(text.splitlines())} lines; {args.rounds} change rounds, {args.rounds * 10} codeAction requests\n")
-    header = f"{'server':<14}{'init ms':>10}{'action p50':>12}{'action p95':>12}{'open->diag':>12}{'change->diag':>14}{'idle RSS MB':>13}"
-    print(header)
-    print("-" * len(header))
-    for r in rows:
-        print(f"{r['server']:<14}{r['init_ms']:>10.0f}{r['action_p50']:>12.2f}{r['action_p95']:>12.2f}{r['open_diag_ms']:>12.0f}{r['change_diag_ms']:>14.0f}{r['idle_rss_mb']:>13.0f}")
-    print("\nratios (peer / zombiecoder; >1 means we are faster or smaller):")
-    for r in rows[1:]:
-        ratios = {k: r[k] / ours[k] for k in ("init_ms", "action_p50", "open_diag_ms", "change_diag_ms", "idle_rss_mb") if ours[k]}
-        print(f"  {r['server']:<12} " + "  ".join(f"{k}={v:.2f}" for k, v in ratios.items()))
+        for i in range(args.sessions):
+            for name in names:  # round-robin: drift in the machine's load hits every server alike
+                env = {**os.environ, "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-{i}"), "OLLAMA_HOST": "http://127.0.0.1:9"}
+                print(f"session {i + 1}/{args.sessions}: {name}", file=sys.stderr)
+                got = await session(commands[name], workspace, text, args.rounds, env, f"{name}_{i}")
+                for key, values in got.items():
+                    samples[name].setdefault(key, []).extend(values)
+        for name in names:
+            env = {**os.environ, "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-spawn"), "OLLAMA_HOST": "http://127.0.0.1:9"}
+            samples[name]["initialize"] += await bare_spawns(commands[name], workspace, env, args.spawns)
+    fig = summarise(samples)
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+          f"_pydecimal.py ({len(text.splitlines())} lines); {args.sessions} sessions per server\n")
+    report(fig, samples)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"figures": fig, "samples": samples}, indent=1))
 
 
 def _importable(module: str) -> bool:
