@@ -122,7 +122,7 @@ async def save_report(ls: Any, agent: str, title: str, markdown: str, show: bool
         slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:60] or "report"
         path = folder / f"{report_id or 0:05d}-{slug}.md"
         try:
-            from zc_lsp.router.redact import scrub  # the file on disk holds the redacted form
+            from zc_lsp.core.redact import scrub  # the file on disk holds the redacted form
 
             await asyncio.to_thread(_write_text, path, scrub(markdown))
         except OSError:

@@ -92,7 +92,7 @@ class AgentMemory(SqliteStore):
         if not isinstance(kind, str) or not isinstance(content, str):
             raise TypeError(f"memory kind and content must be text, got {type(kind).__name__} "
                             f"and {type(content).__name__}")
-        from zc_lsp.router.redact import scrub, scrub_value  # stored text holds placeholders, never secrets
+        from zc_lsp.core.redact import scrub, scrub_value  # stored text holds placeholders, never secrets
 
         content = scrub(content)
         meta = json.dumps(scrub_value(dict(metadata or {})), sort_keys=True, default=str)

@@ -55,7 +55,7 @@ class AuditLog(SqliteStore):
     def append(self, kind: str, **fields: Any) -> int:
         """Record one event. kind: model_call | edit_offered | edit_applied | test_run | command |
         config_change (others are accepted, for forward compatibility, and kept as given)."""
-        from zc_lsp.router.redact import scrub_value  # scrubbed before hashing, so the chain verifies
+        from zc_lsp.core.redact import scrub_value  # scrubbed before hashing, so the chain verifies
 
         body = canonical(scrub_value(fields))
         ts = time.time()

@@ -1,6 +1,6 @@
 """Structured logs: JSON lines in the workspace's `logs/` folder, rotated, with secrets redacted.
 
-Redaction here is a last line of defence (the router redacts prompts before any model call):
+Redaction here is a last line of defence (the router redacts prompts before any model call, with core.redact):
 anything that looks like a key, token, password assignment, credential in a URL or PEM block
 is replaced before the line reaches the disk.
 """
@@ -22,7 +22,7 @@ REDACTED = "[REDACTED]"
 
 def redact(text: str) -> str:
     """`text` as it may be written to a log: the router's one redactor, one-way (no restore map)."""
-    from zc_lsp.router.redact import scrub
+    from zc_lsp.core.redact import scrub
 
     return scrub(text)
 

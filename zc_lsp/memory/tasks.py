@@ -49,7 +49,7 @@ class TaskDB(SqliteStore):
     def _enc(self, value: Any, as_json: bool = True) -> str | None:
         if value is None:
             return None
-        from zc_lsp.router.redact import scrub, scrub_value  # stored text holds placeholders, never secrets
+        from zc_lsp.core.redact import scrub, scrub_value  # stored text holds placeholders, never secrets
 
         text = json.dumps(scrub_value(value), default=str, sort_keys=True) if as_json else scrub(str(value))
         return self.cipher.encrypt(text) if self.cipher else text
@@ -109,7 +109,7 @@ class TaskDB(SqliteStore):
 
     # -- reports -----------------------------------------------------------------------------
     def add_report(self, agent: str, title: str, markdown: str, task_id: int | None = None) -> int:
-        from zc_lsp.router.redact import scrub  # reports are stored in their redacted form
+        from zc_lsp.core.redact import scrub  # reports are stored in their redacted form
 
         title, markdown = scrub(title), scrub(markdown)
         with self.write() as conn:

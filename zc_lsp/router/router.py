@@ -19,12 +19,12 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from zc_lsp.core.redact import Redaction, no_redaction, redact
 from zc_lsp.router._common import ProviderConfig, provider_config
 from zc_lsp.router.base import ModelReply, ModelRequest, NoModelAvailable, Provider, ProviderError, Usage
 from zc_lsp.router.cache import CachedReply, ReplyStore, cache_key, prompt_sha256
 from zc_lsp.router.health import CircuitBreaker, ProviderStats, price_of
 from zc_lsp.router.models import choose_model, substitution_notice
-from zc_lsp.router.redact import Redaction, no_redaction, redact
 from zc_lsp.router.router_lifecycle import RouterLifecycle, close_quietly
 from zc_lsp.router.router_ops import RouterOps
 from zc_lsp.router.sanitize import strip_invisible

@@ -92,7 +92,7 @@ def test_config_override_inline_and_file(tmp_path: Path) -> None:
 
 
 def test_importing_the_router_does_not_import_provider_sdks() -> None:
-    code = ("import sys, zc_lsp.router, zc_lsp.router.router, zc_lsp.router.redact, zc_lsp.router.parse;"
+    code = ("import sys, zc_lsp.router, zc_lsp.router.router, zc_lsp.core.redact, zc_lsp.router.parse;"
             "heavy = [m for m in ('ollama', 'openai', 'anthropic', 'httpx', 'httpx2', 'detect_secrets')"
             " if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)

@@ -11,8 +11,8 @@ import pytest
 
 from tests.fakes.model_server import FakeModelServer, Script
 from tests.unit.router.conftest import fake_settings
+from zc_lsp.core.redact import find_secrets, redact
 from zc_lsp.router.base import ModelRequest
-from zc_lsp.router.redact import find_secrets, redact
 
 ALNUM = string.ascii_letters + string.digits
 

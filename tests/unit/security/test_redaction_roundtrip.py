@@ -10,9 +10,9 @@ import pytest
 from tests.fakes.model_server import FakeModelServer, Script, model_server  # noqa: F401  (fixture)
 from tests.unit.router.conftest import fake_settings, make_router  # noqa: F401  (fixture)
 from tests.unit.security.secrets_corpus import CORPUS
+from zc_lsp.core.redact import find_secrets, redact, scrub
 from zc_lsp.memory.logs import install_redaction
 from zc_lsp.router.base import ModelRequest
-from zc_lsp.router.redact import find_secrets, redact, scrub
 
 PROVIDERS = ("ollama", "openai", "anthropic")
 

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from zc_lsp.router.redact.assign import KEYWORDS, placeholder_like, shannon_entropy, value_is_secret
+from zc_lsp.core.redact.assign import KEYWORDS, placeholder_like, shannon_entropy, value_is_secret
 
 log = logging.getLogger(__name__)
 

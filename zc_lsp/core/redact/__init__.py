@@ -19,16 +19,16 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from zc_lsp.router.redact.assign import NAME, find_assigned, placeholder_like, shannon_entropy
-from zc_lsp.router.redact.extra import (
+from zc_lsp.core.redact.assign import NAME, find_assigned, placeholder_like, shannon_entropy
+from zc_lsp.core.redact.extra import (
     decoded_base64,
     detect_secrets_values,
     high_entropy_tokens,
     is_candidate_line,
     joined_literals,
 )
-from zc_lsp.router.redact.restore import PLACEHOLDER_PREFIX, PLACEHOLDER_RE, Redaction, StreamRestorer
-from zc_lsp.router.redact.rules import run_rules
+from zc_lsp.core.redact.restore import PLACEHOLDER_PREFIX, PLACEHOLDER_RE, Redaction, StreamRestorer
+from zc_lsp.core.redact.rules import run_rules
 
 __all__ = [
     "PLACEHOLDER_PREFIX", "Redaction", "StreamRestorer", "find_secrets", "no_redaction", "redact", "remember",
