@@ -46,6 +46,7 @@ ALLOWED = {
 # Settings whose default is null: what a value must be when one is given.
 NULLABLE = {
     "trust.trusted": bool,
+    "tests.python": str,
     "memory.path": str,
     "providers.ollama.host": str,
     "providers.openai.base_url": str,
@@ -53,7 +54,8 @@ NULLABLE = {
 }
 PROVIDER_NAMES = ("ollama", "openai", "anthropic", "offline")
 EDITOR_SOURCE = "editor settings (zombiecoder.*)"
-EDITOR_ONLY = {"server", "trace"}  # extension-side settings sent along with ours; not the server's
+EDITOR_ONLY = {"server", "trace", "python"}  # extension-side settings sent along with ours; not the server's
+# `python.interpreter`: the editor's interpreter for the folder (VS Code Python extension), kept on Settings.
 
 
 @dataclass(frozen=True)
@@ -263,11 +265,13 @@ class Settings(Section):
     """The merged settings, plus the issues found while loading them."""
 
     def __init__(
-        self, data: dict[str, Any], issues: list[ConfigIssue] | None = None, sources: list[str] | None = None
+        self, data: dict[str, Any], issues: list[ConfigIssue] | None = None, sources: list[str] | None = None,
+        editor_python: str | None = None,
     ) -> None:
         super().__init__(data)
         self.issues = issues or []
         self.sources = sources or []
+        self.editor_python = editor_python  # the editor's interpreter (python.interpreter), after config
 
     @property
     def valid(self) -> bool:
@@ -333,4 +337,11 @@ def load_settings(
         issues.extend(layer_issues)
         merged = _merge(merged, layer)
         sources.append("editor settings")
-    return Settings(merged, issues, sources)
+    return Settings(merged, issues, sources, editor_python=_editor_python(editor))
+
+
+def _editor_python(editor: dict[str, Any] | None) -> str | None:
+    """`python.interpreter` from the editor (its Python extension's choice for this folder)."""
+    python = editor.get("python") if isinstance(editor, dict) else None
+    value = python.get("interpreter") if isinstance(python, dict) else None
+    return value if isinstance(value, str) and value.strip() else None

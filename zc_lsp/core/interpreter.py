@@ -135,6 +135,11 @@ def find_interpreter(root: Path, *, configured: str | None = None, editor: str |
     return make(sys.executable, "ZombieCoder's own Python: no project environment found")
 
 
+def is_tool_python(python: str | Path) -> bool:
+    """Is this the server's own interpreter (whose site-packages hold the tool's pytest plug-ins)?"""
+    return _same_python(python, sys.executable)
+
+
 def plugin_isolation_env(interp: Interpreter) -> dict[str, str]:
     """Environment additions that keep the tool's own pytest plug-ins out of a project's run.
 

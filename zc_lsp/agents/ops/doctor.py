@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from zc_lsp.agents.base import AgentContext
-from zc_lsp.agents.verifier.testing.discovery import workspace_python
+from zc_lsp.agents.verifier.testing.discovery import project_interpreter
 from zc_lsp.agents.verifier.testing.runner import TRUSTED_LIMITS
 from zc_lsp.core.sandbox import limited_command, scrub_env
 
@@ -81,15 +81,16 @@ async def check_tool(name: str, which: Which, env: Mapping[str, str], hint: str)
     return Check(name, ok, f"{detail} ({path})" if ok else f"`{path} --version` failed: {detail}", "" if ok else hint)
 
 
-async def check_pytest(root: Path, env: Mapping[str, str], trusted: bool | None = None) -> Check:
+async def check_pytest(root: Path, env: Mapping[str, str], trusted: bool | None = None, settings: Any = None) -> Check:
     """pytest in the interpreter that runs the tests; a workspace's own `.venv` runs only if trusted.
 
     The probe runs isolated (-I) from an empty folder, without credentials and with limits, so
     neither a `pytest.py` in the workspace nor its site hooks can run through it.
     """
-    python = workspace_python(root)
-    if python != sys.executable and trusted is not True:
-        detail = f"not checked: the workspace is not trusted, so its interpreter {python} is not run"
+    interp = project_interpreter(root, settings)
+    python = interp.path
+    if not interp.is_tool_python and trusted is not True:
+        detail = f"not checked: the workspace is not trusted, so its interpreter {interp.describe()} is not run"
         return Check("pytest", True, detail, "trust the workspace to check its interpreter", False)
     probe_env = {**scrub_env(env), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # plugins make `--version` slow
     with tempfile.TemporaryDirectory(prefix="zc-doctor-") as empty:
@@ -97,7 +98,8 @@ async def check_pytest(root: Path, env: Mapping[str, str], trusted: bool | None 
         ok, detail = await _version(argv, probe_env, cwd=empty)
     hint = f"install pytest into the interpreter that runs the tests: `{python} -m pip install pytest`"
     return Check(
-        "pytest", ok, f"{detail} ({python})" if ok else f"{python} -m pytest: {detail or 'failed'}", "" if ok else hint
+        "pytest", ok, f"{detail} with {interp.describe()}" if ok else f"{interp.describe()} -m pytest: {detail or 'failed'}",
+        "" if ok else hint,
     )
 
 
@@ -243,7 +245,7 @@ async def run_doctor(
     results = await asyncio.gather(
         check_tool("ruff", which, env, "pip install ruff (it comes with zombiecoder)"),
         check_tool("bandit", which, env, "pip install bandit (it comes with zombiecoder)"),
-        check_pytest(ctx.workspace_root, env, ctx.trusted),
+        check_pytest(ctx.workspace_root, env, ctx.trusted, ctx.settings),
         check_data_dir(ctx),
         check_providers(ctx, env),
     )

@@ -16,7 +16,7 @@ from urllib.request import url2pathname
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
 from zc_lsp.agents.verifier.gen_tests import generate_tests
-from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, workspace_python
+from zc_lsp.agents.verifier.testing.discovery import find_tests_for, is_test_file, project_interpreter
 from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
 from zc_lsp.agents.verifier.testing.runner import PytestRun, key_env_names, run_pytest
 from zc_lsp.agents.verifier.testing.validate import validate_edits
@@ -164,10 +164,11 @@ class VerifierAgent:
         def on_progress(ran: int, total: int | None, percent: int | None) -> None:
             ctx.progress(f"{ran}/{total} tests ran" if total else f"{ran} tests ran", percent)
 
+        interp = await asyncio.to_thread(project_interpreter, root, ctx.settings)
         run = await run_pytest(
             root,
             targets,
-            python=workspace_python(root),
+            python=interp.path,
             timeout_s=float(tests.timeout_s),
             max_output_bytes=int(tests.max_output_bytes),
             extra_args=[str(a) for a in tests.pytest_args],
@@ -179,12 +180,15 @@ class VerifierAgent:
         if run.cancelled:
             await self._remember(ctx, f"Cancelled test run of {scope}: {run.how_far()}", {"cancelled": True})
             raise Cancelled(run.how_far())
-        return await self._result(ctx, action, root, scope, targets, run)
+        return await self._result(ctx, action, root, scope, targets, run, interp.describe())
 
     async def _result(
-        self, ctx: AgentContext, action: str, root: Path, scope: str, targets: list[str], run: PytestRun
+        self, ctx: AgentContext, action: str, root: Path, scope: str, targets: list[str], run: PytestRun,
+        interpreter: str = "",
     ) -> AgentResult:
+        python_line = f"\n\nPython: {interpreter}" if interpreter else ""
         extra = {
+            "interpreter": interpreter,
             "exit_code": run.exit_code,
             "targets": targets,
             "scope": scope,
@@ -197,7 +201,7 @@ class VerifierAgent:
         if run.timed_out:
             error = (
                 f"The test run ({scope}) timed out after {ctx.settings.tests.timeout_s}s and was "
-                f"killed; {run.how_far()}."
+                f"killed; {run.how_far()}.{python_line}"
             )
             await self._remember(ctx, error, {"timed_out": True, "ran": run.ran})
             return AgentResult.failure(
@@ -206,18 +210,18 @@ class VerifierAgent:
         summary = parse_junit(run.junit_xml, root) if run.junit_xml else None
         if run.exit_code == 5 or (summary is not None and summary.total == 0 and run.exit_code in (0, 5)):
             data = {**_empty_summary(NO_TESTS), **extra}
-            text = f"**{NO_TESTS}** for {scope}: pytest found no tests to run."
+            text = f"**{NO_TESTS}** for {scope}: pytest found no tests to run.{python_line}"
             await self._remember(ctx, text, {"exit_code": run.exit_code})
             return AgentResult(
                 ok=True, agent=self.name, action=action, summary=text, data=data, provider="offline", model="pytest"
             )
         if summary is None:
             tail = "\n".join(run.output.strip().splitlines()[-15:])
-            error = f"pytest exited with code {run.exit_code} without a report:\n```\n{tail}\n```"
+            error = f"pytest exited with code {run.exit_code} without a report:\n```\n{tail}\n```{python_line}"
             return AgentResult.failure(self.name, action, error, data={**_empty_summary("no report"), **extra})
         data = {**summary.as_dict(), **extra}
         findings = await asyncio.to_thread(failure_findings, summary)
-        text = f"Test run ({scope}): " + render_summary(data, root)
+        text = f"Test run ({scope}): " + render_summary(data, root) + python_line
         await self._remember(ctx, text, {k: data[k] for k in ("passed", "failed", "errors", "skipped")})
         return AgentResult(
             ok=True,

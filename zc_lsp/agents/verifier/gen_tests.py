@@ -67,7 +67,7 @@ def _prepare_shadow(root: Path, shadow: Path, doc_rel: Path, doc_text: str, test
 async def _run(ctx: AgentContext, root: Path, shadow: Path, test_rel: Path) -> PytestRun:
     tests = ctx.settings.tests  # model-written tests: only ever inside the sandbox
     return await run_pytest(
-        shadow, [test_rel.as_posix()], python=workspace_python(root), timeout_s=float(tests.timeout_s),
+        shadow, [test_rel.as_posix()], python=workspace_python(root, ctx.settings), timeout_s=float(tests.timeout_s),
         max_output_bytes=int(tests.max_output_bytes), extra_args=[str(a) for a in tests.pytest_args],
         cancel=ctx.cancel, sandbox=sandbox_for(shadow, import_paths(shadow)),
     )

@@ -7,11 +7,11 @@ server must not execute a project's code just to find its tests.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import sys
 from pathlib import Path
+from typing import Any
 
+from zc_lsp.core.interpreter import Interpreter, find_interpreter
 from zc_lsp.core.workspace import iter_files
 
 log = logging.getLogger(__name__)
@@ -19,12 +19,16 @@ log = logging.getLogger(__name__)
 MAX_SCAN_BYTES = 1_000_000
 
 
-def workspace_python(root: Path) -> str:
-    """The workspace's own interpreter if it has a `.venv`, so its dependencies are importable."""
-    for candidate in (root / ".venv" / "bin" / "python", root / ".venv" / "Scripts" / "python.exe"):
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return sys.executable
+def project_interpreter(root: Path, settings: Any = None) -> Interpreter:
+    """The project's interpreter and why (config `tests.python`, the editor's, VIRTUAL_ENV, .venv ...)."""
+    configured = settings.get("tests.python") if settings is not None else None
+    editor = getattr(settings, "editor_python", None)
+    return find_interpreter(root, configured=configured if isinstance(configured, str) else None, editor=editor)
+
+
+def workspace_python(root: Path, settings: Any = None) -> str:
+    """The project's own interpreter, so its dependencies (not the tool's) are importable."""
+    return project_interpreter(root, settings).path
 
 
 def is_test_file(path: Path) -> bool:

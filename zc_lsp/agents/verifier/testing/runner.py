@@ -23,6 +23,7 @@ from typing import Any
 
 from zc_lsp.core import procs
 from zc_lsp.core.cancel import CancelToken
+from zc_lsp.core.interpreter import is_tool_python
 from zc_lsp.core.sandbox import Limits, SandboxSpec, interpreter_dirs, limited_command, sandbox_command, scrub_env
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,8 @@ async def run_pytest(
     junit_path = tmp / "junit.xml"
     cmd = build_command(python, junit_path, targets, extra_args, keyword)
     fixed = {"PYTHONUNBUFFERED": "1", "PY_COLORS": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    if is_tool_python(python):  # a project without an environment: the tool's pytest plug-ins stay out
+        fixed["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if sandbox is not None:
         spec = SandboxSpec(
             sandbox.scratch,

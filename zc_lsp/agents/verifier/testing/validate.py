@@ -177,7 +177,7 @@ async def validate_edits(
             checks.append({"name": "tests", "ok": True, "detail": "no tests cover the changed files"})
             return _verdict(True, "parses and adds no ruff findings; no tests cover it", checks, files=changed)
         say(f"running {len(targets)} test file(s) on the edited copy", 55)
-        python = workspace_python(root)
+        python = workspace_python(root, ctx.settings)
         passed, failing, problem = await _pytest(ctx, shadow, targets, python)
         if problem:
             checks.append({"name": "tests", "ok": False, "detail": problem})
