@@ -64,11 +64,32 @@ def attempts_of(exc: NoModelAvailable) -> list[str]:
     return list(exc.attempts)
 
 
+NOTE_MAX = 160  # a one-line note before the answer; `zc doctor` and the status panel have the details
+
+
+def _short_attempt(attempt: str) -> tuple[str, str]:
+    """("ollama", "cannot connect to http://127.0.0.1:11434") from one router attempt line."""
+    name, _, why = attempt.partition(": ")
+    if "not allowed" in why:
+        return name, "cloud not allowed"
+    return name, why.split(" (", 1)[0].split(": ", 1)[0].strip() or "failed"
+
+
 def offline_note(attempts: list[str]) -> str:
-    """"No model answered (ollama: connection refused; openai: no API key) — offline answer:"."""
+    """"No model answered (ollama: cannot connect to ...; openai, anthropic: cloud not allowed) — offline answer:".
+
+    Short on purpose: each reason is cut at its hint, providers with the same reason share it.
+    """
     if not attempts:
         return "No model provider is configured — offline answer:"
-    return "No model answered (" + "; ".join(attempts) + ") — offline answer:"
+    grouped: dict[str, list[str]] = {}
+    for attempt in attempts:
+        name, why = _short_attempt(attempt)
+        grouped.setdefault(why, []).append(name)
+    reasons = "; ".join(f"{', '.join(names)}: {why}" for why, names in grouped.items())
+    if len(reasons) > NOTE_MAX:
+        reasons = reasons[: NOTE_MAX - 1].rstrip() + "…"
+    return f"No model answered ({reasons}) — offline answer:"
 
 
 def with_reply(result: AgentResult, reply: ModelReply) -> AgentResult:
