@@ -145,6 +145,7 @@ class Action:
     edits: Literal["none", "offer", "apply"] = "none"
     resolves: str | None = None
     model: bool = False
+    record_tasks: bool = True  # False: per-keystroke work, no task row and no memory store (inline completion)
 
 
 @dataclass(frozen=True)

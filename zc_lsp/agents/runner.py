@@ -72,7 +72,8 @@ class AgentRunner:
         if spec is None:
             known = ", ".join(self.registry.names()) or "none"
             return AgentResult.failure(agent, request.action, f"There is no agent called {agent!r} (agents: {known}).")
-        if spec.action(request.action) is None:
+        declared = spec.action(request.action)
+        if declared is None:
             can = ", ".join(a.name for a in spec.actions)
             return AgentResult.failure(
                 agent, request.action, f"The {agent} agent cannot do {request.action!r} here; it can do: {can}."
@@ -84,8 +85,10 @@ class AgentRunner:
         stats = self.stats.setdefault(agent, AgentStats(agent))
         stats.running += 1
         host.status_changed()
+        record = declared.record_tasks
         try:
-            store, task_id = await asyncio.to_thread(self._record_start, agent, request.action)
+            store, task_id = (await asyncio.to_thread(self._record_start, agent, request.action)
+                              if record else (None, None))
         except asyncio.CancelledError:
             stats.running -= 1
             raise
@@ -120,7 +123,8 @@ class AgentRunner:
             result = AgentResult.failure(agent, request.action, f"Cancelled{': ' + how_far if how_far else ''}.")
             state = "cancelled"
             stats.running -= 1
-            await asyncio.shield(asyncio.to_thread(host.record_finish, task_id, state, result))
+            if record:
+                await asyncio.shield(asyncio.to_thread(host.record_finish, task_id, state, result))
             host.status_changed()
             if isinstance(exc, asyncio.CancelledError):
                 raise
@@ -141,7 +145,8 @@ class AgentRunner:
         else:
             stats.tasks_failed += 1
             stats.last_error = result.error
-        await asyncio.to_thread(host.record_finish, task_id, state, result)
+        if record:
+            await asyncio.to_thread(host.record_finish, task_id, state, result)
         host.status_changed()
         return result
 

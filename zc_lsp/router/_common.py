@@ -206,6 +206,7 @@ class SdkProvider:
         # id(loop) -> (loop, client); a dict, not a WeakKeyDictionary: the pool keeps the loop alive anyway
         self._clients: dict[int, tuple[asyncio.AbstractEventLoop, Any]] = {}
         self._lock = threading.Lock()
+        self._no_fim: set[str] = set()  # models whose FIM endpoint refused: they get the chat fallback
 
     @property
     def is_cloud(self) -> bool:
@@ -294,6 +295,14 @@ async def _close_client(client: Any) -> None:
         await close()
     elif (inner := getattr(client, "_client", None)) is not None:  # ollama.AsyncClient wraps httpx
         await inner.aclose()
+
+
+# A FIM endpoint answering one of these says "not for this model/server": the chat fallback follows.
+FIM_REFUSED = frozenset({400, 404, 405, 422, 501})
+
+
+def fim_refused(exc: ProviderError) -> bool:
+    return getattr(exc, "status", None) in FIM_REFUSED
 
 
 def messages(system: str, prompt: str) -> list[dict[str, str]]:

@@ -19,6 +19,9 @@ class ModelRequest:
     stream: bool = False
     cache: bool = True
     metadata: dict[str, Any] = field(default_factory=dict)
+    # Fill-in-the-middle (inline completion): (prefix, suffix) for providers with a FIM endpoint
+    # (Ollama `suffix`, OpenAI-compatible `/v1/completions`); `prompt`/`system` are the chat fallback.
+    fim: tuple[str, str] | None = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Ollama via `ollama.AsyncClient` (/api/chat, NDJSON streaming)."""
+"""Ollama via `ollama.AsyncClient` (/api/chat, NDJSON streaming; /api/generate with `suffix` for FIM)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from zc_lsp.router._common import SdkProvider, classify, messages
-from zc_lsp.router.base import ModelReply, ModelRequest, Usage
+from zc_lsp.router._common import SdkProvider, classify, fim_refused, messages
+from zc_lsp.router.base import ModelReply, ModelRequest, ProviderError, Usage
 
 
 class OllamaProvider(SdkProvider):
@@ -30,12 +30,34 @@ class OllamaProvider(SdkProvider):
                 "options": {"temperature": request.temperature, "num_predict": request.max_tokens}}
 
     async def complete(self, request: ModelRequest, model: str) -> ModelReply:
+        if request.fim is not None and model not in self._no_fim:
+            try:
+                return await self._fill_in_middle(request, model)
+            except ProviderError as exc:
+                if not fim_refused(exc):
+                    raise
+                self._no_fim.add(model)  # "does not support insert": chat from now on for this model
         start = time.perf_counter()
         try:
             resp = await self.client().chat(**self._params(request, model), stream=False)
         except Exception as exc:
             raise classify(self.cfg, exc, model) from exc
         return ModelReply(text=resp.message.content or "", provider=self.name, model=resp.model or model,
+                          tokens_in=resp.prompt_eval_count or 0, tokens_out=resp.eval_count or 0,
+                          latency_ms=(time.perf_counter() - start) * 1000)
+
+    async def _fill_in_middle(self, request: ModelRequest, model: str) -> ModelReply:
+        """/api/generate with `suffix`: the model's own FIM template (qwen2.5-coder, codellama, starcoder2 ...)."""
+        assert request.fim is not None
+        prefix, suffix = request.fim
+        start = time.perf_counter()
+        try:
+            resp = await self.client().generate(
+                model=model, prompt=prefix, suffix=suffix, stream=False,
+                options={"temperature": request.temperature, "num_predict": request.max_tokens})
+        except Exception as exc:
+            raise classify(self.cfg, exc, model) from exc
+        return ModelReply(text=resp.response or "", provider=self.name, model=resp.model or model,
                           tokens_in=resp.prompt_eval_count or 0, tokens_out=resp.eval_count or 0,
                           latency_ms=(time.perf_counter() - start) * 1000)
 

@@ -6,8 +6,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from zc_lsp.router._common import SdkProvider, classify, messages
-from zc_lsp.router.base import ModelReply, ModelRequest, Usage
+from zc_lsp.router._common import SdkProvider, classify, fim_refused, messages
+from zc_lsp.router.base import ModelReply, ModelRequest, ProviderError, Usage
 
 
 class OpenAIProvider(SdkProvider):
@@ -28,12 +28,37 @@ class OpenAIProvider(SdkProvider):
                 "max_tokens": request.max_tokens, "temperature": request.temperature}
 
     async def complete(self, request: ModelRequest, model: str) -> ModelReply:
+        if request.fim is not None and model not in self._no_fim:
+            try:
+                return await self._fill_in_middle(request, model)
+            except ProviderError as exc:
+                if not fim_refused(exc):
+                    raise
+                self._no_fim.add(model)  # no /v1/completions or no `suffix` here: chat from now on
         start = time.perf_counter()
         try:
             resp = await self.client().chat.completions.create(**self._params(request, model))
         except Exception as exc:
             raise classify(self.cfg, exc, model) from exc
         text = (resp.choices[0].message.content or "") if resp.choices else ""
+        usage = resp.usage
+        return ModelReply(text=text, provider=self.name, model=resp.model or model,
+                          tokens_in=getattr(usage, "prompt_tokens", 0) or 0,
+                          tokens_out=getattr(usage, "completion_tokens", 0) or 0,
+                          latency_ms=(time.perf_counter() - start) * 1000)
+
+    async def _fill_in_middle(self, request: ModelRequest, model: str) -> ModelReply:
+        """The legacy `/v1/completions` with `suffix` (OpenAI instruct models, vLLM, llama.cpp, LM Studio)."""
+        assert request.fim is not None
+        prefix, suffix = request.fim
+        start = time.perf_counter()
+        try:
+            resp = await self.client().completions.create(
+                model=model, prompt=prefix, suffix=suffix, max_tokens=request.max_tokens,
+                temperature=request.temperature)
+        except Exception as exc:
+            raise classify(self.cfg, exc, model) from exc
+        text = (resp.choices[0].text or "") if resp.choices else ""
         usage = resp.usage
         return ModelReply(text=text, provider=self.name, model=resp.model or model,
                           tokens_in=getattr(usage, "prompt_tokens", 0) or 0,

@@ -193,8 +193,8 @@ class ModelRouter(RouterOps, RouterLifecycle):
                 attempts.append(f"{name}: {why}")
                 continue
             do_redact = provider.is_cloud or redact_local
-            if do_redact not in redactions:
-                redactions[do_redact] = await _redact(prompt, system, do_redact)
+            if do_redact not in redactions:  # FIM parts share the placeholders of the prompt
+                redactions[do_redact] = await _redact(do_redact, prompt, system, *(request.fim or ()))
             red = redactions[do_redact]
             models = self._models_for(name, request.role, provider)
             i = 0
@@ -218,13 +218,16 @@ class ModelRouter(RouterOps, RouterLifecycle):
     async def _call(self, name: str, provider: Provider, model: str, request: ModelRequest,
                     red: Redaction, on_token: Callable[[str], None] | None, attempts: list[str]) -> ModelReply:
         """One provider+model: cache, then the call with retries; feeds breaker, stats and audit."""
-        params = {"max_tokens": request.max_tokens, "temperature": request.temperature}
-        r_prompt, r_system = red.texts
+        params: dict[str, Any] = {"max_tokens": request.max_tokens, "temperature": request.temperature}
+        r_prompt, r_system, *r_fim = red.texts
+        if request.fim is not None:
+            params["fim"] = r_fim
         key = cache_key(name, model, r_prompt, r_system, params)
         use_cache = request.cache and bool(self._r.get("cache", True))
         if use_cache and (hit := await self._store.get(key)) is not None:
             return await self._cached_reply(name, request, red, hit, on_token)
-        req = dataclasses.replace(request, prompt=r_prompt, system=r_system)
+        req = dataclasses.replace(request, prompt=r_prompt, system=r_system,
+                                  fim=(r_fim[0], r_fim[1]) if request.fim is not None else None)
         retries, backoff = int(self._r.get("retries", 2)), float(self._r.get("backoff_s", 0.5))
         breaker, stats = self._breakers[name], self._stats[name]
         start = time.perf_counter()
@@ -326,7 +329,9 @@ class ModelRouter(RouterOps, RouterLifecycle):
         audit = getattr(self.memory, "audit", None)
         if audit is None:
             return
-        sha = prompt_sha256(*red.texts) if self.settings.get("privacy.audit_prompts", True) else ""
+        r_prompt, r_system, *r_fim = red.texts  # FIM parts join the prompt's hash (no change without them)
+        sha = (prompt_sha256("\x00".join([r_prompt, *r_fim]), r_system)
+               if self.settings.get("privacy.audit_prompts", True) else "")
         fields = {"provider": name, "model": model, "role": role, "prompt_sha256": sha,
                   "tokens_in": tokens_in, "tokens_out": tokens_out,
                   "latency_ms": round((time.perf_counter() - start) * 1000, 1), "outcome": outcome,
@@ -361,12 +366,12 @@ class ModelRouter(RouterOps, RouterLifecycle):
                 log.warning("closing provider %s failed: %s", name, exc)
 
 
-async def _redact(prompt: str, system: str, enabled: bool) -> Redaction:
+async def _redact(enabled: bool, *texts: str) -> Redaction:
     if not enabled:
-        return no_redaction(prompt, system)
-    if len(prompt) + len(system) > _BIG_PROMPT:
-        return await asyncio.to_thread(redact, prompt, system)
-    return redact(prompt, system)
+        return no_redaction(*texts)
+    if sum(len(t) for t in texts) > _BIG_PROMPT:
+        return await asyncio.to_thread(redact, *texts)
+    return redact(*texts)
 
 
 async def _watch(cancel: CancelToken, task: asyncio.Future[Any]) -> None:

@@ -27,6 +27,8 @@ SPEC = AgentSpec(
         Action("optimise", resolves="optimise", progress="Optimising selection", edits="offer", model=True),
         Action("fix", resolves="fix_ai", progress="Fixing with AI", edits="offer", model=True),
         Action("generate", command="zc.generate", params=("instruction",), progress="zc.generate", edits="apply"),
+        Action("repair", progress="Repairing"),  # chat's /fix: the repair engine's diff, never written
+        Action("inline_complete", record_tasks=False),  # textDocument/inlineCompletion, per keystroke
     ),
     build=build,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import difflib
 import logging
 import re
 from pathlib import Path
@@ -47,13 +48,15 @@ class ProgrammingAgent:
     name = "programming"
 
     def actions(self) -> list[str]:
-        return ["fix_all", "format", "test_skeleton", *MODEL_ACTIONS]
+        return ["fix_all", "format", "test_skeleton", "repair", "inline_complete", *MODEL_ACTIONS]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         handlers = {
             "fix_all": self._fix_all,
             "format": self._format,
             "test_skeleton": self._test_skeleton,
+            "repair": self._repair,
+            "inline_complete": self._inline_complete,
         }
         handler = handlers.get(request.action)
         if handler is None and request.action in MODEL_ACTIONS:
@@ -66,7 +69,7 @@ class ProgrammingAgent:
             )
         doc = request.doc
         reason = refusal(doc, ctx)
-        if reason is None and doc is not None and doc.path is None:
+        if reason is None and doc is not None and doc.path is None and request.action != "inline_complete":
             reason = f"{doc_name(doc)} has no file path yet; save it first."
         if reason is not None:
             return AgentResult.failure(self.name, request.action, reason)
@@ -77,6 +80,34 @@ class ProgrammingAgent:
 
     async def _model_edit(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         return await model_edit(self.name, request, ctx)
+
+    async def _inline_complete(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        from zc_lsp.agents.programming.inline import inline_complete
+
+        return await inline_complete(self.name, request, ctx)
+
+    async def _repair(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        """The repair engine's verified offline fixes as edits and a unified diff; nothing is written here."""
+        from zc_lsp.agents.engines.repair import repair_source
+
+        doc = request.doc
+        assert doc is not None and doc.path is not None
+        ctx.progress("repairing offline", 10)
+        fixed = await asyncio.to_thread(repair_source, doc.text, doc.path, workspace_root=ctx.workspace_root,
+                                        settings=ctx.settings)
+        shown = doc.path.name
+        diff = "".join(difflib.unified_diff(doc.text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
+                                            fromfile=f"a/{shown}", tofile=f"b/{shown}"))
+        lines = [f"- line {f.line}: {f.message} ({f.verification})" for f in fixed.applied]
+        lines += [f"- held back, line {f.line}: {f.message} ({f.verification})" for f in fixed.held_back]
+        if fixed.changed:
+            summary = f"Repaired {doc_name(doc)} offline ({len(fixed.applied)} verified fix(es))."
+        else:
+            summary = f"Nothing to repair in {doc_name(doc)}" + (f": {fixed.reason}" if fixed.reason else ".")
+        edits = [FileEdit(doc.path, await asyncio.to_thread(diff_edits, doc.text, fixed.text),
+                          base_version=doc.version)] if fixed.changed else []
+        return self._ok("repair", summary + ("\n\n" + "\n".join(lines) if lines else ""), edits=edits,
+                        diff=diff, **fixed.as_dict())
 
     async def _fix_all(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
@@ -170,7 +201,7 @@ class ProgrammingAgent:
         )
 
     def _ok(self, action: str, summary: str, edits: list[FileEdit] | None = None, **data: object) -> AgentResult:
-        model = "ast-skeleton" if action == "test_skeleton" else "ruff"
+        model = {"test_skeleton": "ast-skeleton", "repair": "repair-engine"}.get(action, "ruff")
         return AgentResult(
             ok=True,
             agent=self.name,
