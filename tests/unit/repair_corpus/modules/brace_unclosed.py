@@ -1,0 +1,8 @@
+DEFAULTS = {
+    "host": "localhost",
+    "port": 8080,
+
+def merged(overrides):
+    out = dict(DEFAULTS)
+    out.update(overrides)
+    return out

@@ -1,0 +1,2 @@
+def combine(first second, sep="-"):
+    return f"{first}{sep}{second}"

@@ -1,0 +1,5 @@
+COLOURS = [
+    "red",
+    "green"
+    "blue",
+]

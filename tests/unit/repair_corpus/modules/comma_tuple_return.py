@@ -1,0 +1,2 @@
+def bounds(values):
+    return (min(values) max(values))

@@ -1,0 +1,2 @@
+def roundtrip(data):
+    return json.loads(json.dumps(data))

@@ -1,0 +1,2 @@
+def hypot(a, b):
+    return sqrt(a * a + b * b)

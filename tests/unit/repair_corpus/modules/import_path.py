@@ -1,0 +1,2 @@
+def suffix_of(name: str) -> str:
+    return Path(name).suffix

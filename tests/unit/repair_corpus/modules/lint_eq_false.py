@@ -1,0 +1,2 @@
+def off(state):
+    return state == False

@@ -1,0 +1,4 @@
+def missing(value):
+    if value == None:
+        return True
+    return False

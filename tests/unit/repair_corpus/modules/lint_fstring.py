@@ -1,0 +1,3 @@
+def banner(name):
+    head = f"=== report ==="
+    return head + " " + name

@@ -1,0 +1,2 @@
+def is_empty_name(name):
+    return name is ""

@@ -1,0 +1,2 @@
+def absent(key, table):
+    return not key in table

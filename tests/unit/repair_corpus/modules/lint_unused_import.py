@@ -1,0 +1,6 @@
+import os
+import sys
+
+
+def argv_len():
+    return len(sys.argv)

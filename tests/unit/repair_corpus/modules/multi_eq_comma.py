@@ -1,0 +1,4 @@
+def matches(a, b):
+    if a = b:
+        return [a b]
+    return []

@@ -1,0 +1,3 @@
+def load(text):
+	data = json.loads(text)
+        return data["k"]

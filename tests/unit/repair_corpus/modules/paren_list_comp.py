@@ -1,0 +1,2 @@
+def evens(limit):
+    return [n for n in range(limit if n % 2 == 0]

@@ -1,0 +1,3 @@
+def label(items):
+    text = ", ".join(sorted(str(i) for i in items)
+    return "[" + text + "]"

@@ -1,0 +1,5 @@
+def pick(flag):
+    if flag:
+        value = "yes"
+	return value
+    return "no"

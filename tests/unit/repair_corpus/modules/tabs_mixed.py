@@ -1,0 +1,4 @@
+def summarise(values):
+	lo = min(values)
+        hi = max(values)
+	return lo, hi

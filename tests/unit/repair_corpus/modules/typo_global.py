@@ -1,0 +1,5 @@
+MAX_ITEMS = 3
+
+
+def cap(items):
+    return items[:MAX_ITEM]

@@ -1,0 +1,5 @@
+import math
+
+
+def root(x):
+    return math.sqr(x)

@@ -1,0 +1,2 @@
+def repeat(message, times):
+    return [mesage] * times

@@ -1,0 +1,2 @@
+def flags():
+    return {"a": true, "b": False}

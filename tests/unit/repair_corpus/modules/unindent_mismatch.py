@@ -1,0 +1,6 @@
+def classify(n):
+    if n > 0:
+        label = "pos"
+      else:
+        label = "non-pos"
+    return label
