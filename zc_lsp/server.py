@@ -15,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 
 from zc_lsp import __version__
 from zc_lsp.agents.registry import AgentRegistry
+from zc_lsp.handlers.session import Session
 from zc_lsp.protocol import ZcProtocol
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ class ZcLanguageServer(LanguageServer):
         # at start-up (the initialize reply lists the commands); each agent is built on first use.
         self.registry = registry if registry is not None else AgentRegistry.from_entry_points()
         self.features: dict[str, Any] = {}  # per-handler-module state objects (diagnostics, status ...)
+        # What the handlers share, typed (capabilities, documents, diagnostics, progress ...): handlers/session.py.
+        self.session = Session(self)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.initialization_options: dict[str, Any] = {}
         self.early_settings: Any = None  # settings read at initialize, before services exist

@@ -124,6 +124,7 @@ def register(ls: Any) -> None:
     def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         ls.initialization_options = options
+        ls.session.resolve_capabilities(params)
         root = workspace_root(params)
         settings = load_settings(root, options)
         ls.early_settings = settings
