@@ -66,6 +66,7 @@ export function registerCommands(
     showPanel: () => Promise<void>;
     openReport: (id: number | string) => Promise<void>;
     lastSnapshot: () => unknown;
+    openChat: () => Promise<void>;
     play: (audioPath: string, label: string) => Promise<boolean>;
   },
 ): void {
@@ -130,13 +131,7 @@ export function registerCommands(
     await showMarkdown((r?.markdown ?? "(no explanation)") + provenance(r ?? {}));
   });
   run("zombiecoder.chat", async () => {
-    const message = await vscode.window.showInputBox({ prompt: "Ask ZombieCoder", placeHolder: "e.g. what does this module do?", ignoreFocusOut: true });
-    if (!message) return;
-    const editor = vscode.window.activeTextEditor;
-    const args: unknown[] = [message];
-    if (editor) args.push(editor.document.uri.toString(), selectionRange(editor));
-    const r = await withProgress("thinking", () => server.execute<Markdownish>("zc.chat", args));
-    await showMarkdown(`**You:** ${message}\n\n${r?.markdown ?? "(no answer)"}${provenance(r ?? {})}`);
+    await actions.openChat();
   });
   run("zombiecoder.speak", async () => {
     const editor = needEditor();

@@ -3,8 +3,11 @@
  * server's settings (and Workspace Trust) in step with the editor's.
  */
 import * as vscode from "vscode";
+import { ChatPanel } from "./chatPanel";
 import { registerCommands, showMarkdown } from "./commands";
+import { COMPLETION_SETTING, flip, toggleLook } from "./completionToggle";
 import { StatusPanel } from "./panel";
+import { resolveInterpreter, watchPythonInterpreter } from "./python";
 import { explicitSettings, ZcServer } from "./server";
 import { needsRestart, SETTINGS } from "./settings";
 
@@ -84,7 +87,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     paintStatusBar();
   };
 
+  const chat = new ChatPanel(context, zc);
+
+  // Inline completions on/off: a status-bar toggle over zombiecoder.completion.enabled.
+  const completionItem = vscode.window.createStatusBarItem("zombiecoder.completions", vscode.StatusBarAlignment.Right, 99);
+  completionItem.name = "ZombieCoder completions";
+  completionItem.command = "zombiecoder.toggleCompletions";
+  const paintCompletions = () => {
+    const look = toggleLook(zc.completionsEnabled(), zc.connection.state === "running");
+    completionItem.text = look.text;
+    completionItem.tooltip = look.tooltip;
+    completionItem.accessibilityInformation = { label: look.ariaLabel, role: "button" };
+  };
+  paintCompletions();
+  completionItem.show();
+
   zc.onClientCreated = (client) => {
+    client.onNotification("zc/chatDelta", (delta: unknown) => chat.onDelta(delta));
     client.onNotification("zc/status", (snapshot: unknown) => onSnapshot(snapshot));
     client.onNotification("zc/report", (report: unknown) => {
       if (!isObject(report) || (typeof report.id !== "number" && typeof report.id !== "string")) return;
@@ -98,15 +117,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     zc,
     panel,
     vscode.window.registerWebviewViewProvider(StatusPanel.viewType, panel),
+    completionItem,
+    chat,
+    vscode.window.registerWebviewViewProvider(ChatPanel.viewType, chat),
+    vscode.commands.registerCommand("zombiecoder.toggleCompletions", async () => {
+      const cfg = vscode.workspace.getConfiguration("zombiecoder");
+      const { value, target } = flip(cfg.inspect<boolean>(COMPLETION_SETTING) ?? {});
+      const targets = { global: vscode.ConfigurationTarget.Global, workspace: vscode.ConfigurationTarget.Workspace, workspaceFolder: vscode.ConfigurationTarget.WorkspaceFolder };
+      zc.log(`inline completions ${value ? "on" : "off"} (${target} settings)`);
+      await cfg.update(COMPLETION_SETTING, value, targets[target]);
+    }),
+    vscode.commands.registerCommand("zombiecoder.newChat", () => chat.newChat()),
     zc.onDidChangeConnection((c) => {
       panel.setConnection(c);
       paintStatusBar();
+      paintCompletions();
     }),
     zc.onDidStart(() => {
       zc.execute("zc.status").then(onSnapshot, (err) => zc.log(`zc.status: ${String(err?.message ?? err)}`));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration("zombiecoder")) return;
+      if (e.affectsConfiguration(`zombiecoder.${COMPLETION_SETTING}`)) paintCompletions();
       const changed = [...SETTINGS.map((s) => s.key), "server.settings"].filter((k) => e.affectsConfiguration(`zombiecoder.${k}`));
       if (needsRestart(changed)) {
         void zc.restart();
@@ -128,10 +160,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     openReport,
     lastSnapshot: () => panel.lastSnapshot,
+    openChat: () => chat.focus(),
     play: async (audioPath: string, label: string) => {
       await vscode.commands.executeCommand("zombiecoder.status.focus");
       return panel.play(audioPath, label);
     },
+  });
+
+  // Issue 17: a new interpreter chosen in the Python extension restarts the server when it is the
+  // one we use (an explicit zombiecoder.server.python wins, so then nothing changes).
+  void watchPythonInterpreter(async () => {
+    const next = await resolveInterpreter((m) => zc.log(m));
+    if (next.command === zc.interpreter?.command) return;
+    zc.log(`the Python interpreter changed to ${next.command} (${next.source}); restarting the server`);
+    await zc.restart();
+  }, (m) => zc.log(m)).then((d) => {
+    if (d) context.subscriptions.push(d);
   });
 
   if (!vscode.workspace.isTrusted) {

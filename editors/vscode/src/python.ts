@@ -10,6 +10,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { type InstallPlan, installPlan, pickWheel } from "./install";
 
 export interface Interpreter {
   command: string;
@@ -93,22 +94,84 @@ export function localSourceDir(): string | undefined {
   return undefined;
 }
 
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, "\\$1")}"`;
+/** The newest server wheel shipped inside the extension (`bundled/`), if this build has one. */
+export function bundledWheel(extensionPath: string): string | undefined {
+  const dir = path.join(extensionPath, "bundled");
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return undefined; // no bundled/ folder: a development build without the wheel
+  }
+  const name = pickWheel(names);
+  return name ? path.join(dir, name) : undefined;
 }
 
-/** The install command line shown in the terminal; editable install when developing the server. */
-export function installCommand(python: string): string {
-  const local = localSourceDir();
-  const target = local ? `-e ${shellQuote(local)}` : "zombiecoder";
-  return `${shellQuote(python)} -m pip install ${target}`;
+/** The install plan for this interpreter: the open checkout (editable) or the bundled wheel. */
+export function installCommand(python: string, extensionPath: string): InstallPlan {
+  return installPlan(python, { checkout: localSourceDir(), wheel: bundledWheel(extensionPath) }, process.platform);
 }
 
 /**
- * Tell the user, once, what is missing and offer the fix. Returns true when they asked to retry
- * (the caller restarts the server after the install terminal is opened).
+ * Call `onChange` when the Python extension's active interpreter changes (its
+ * `environments.onDidChangeActiveEnvironmentPath` event, or the older
+ * `settings.onDidChangeExecutionDetails`). Undefined when the Python extension is absent.
  */
-export async function offerFix(python: Interpreter, check: Extract<ServerCheck, { ok: false }>): Promise<"installed" | "settings" | undefined> {
+export async function watchPythonInterpreter(onChange: () => void, log: (msg: string) => void): Promise<vscode.Disposable | undefined> {
+  const ext = vscode.extensions.getExtension("ms-python.python");
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    const event = api?.environments?.onDidChangeActiveEnvironmentPath ?? api?.settings?.onDidChangeExecutionDetails;
+    if (typeof event !== "function") {
+      log("the Python extension offers no interpreter-change event; restart the server by hand after switching");
+      return undefined;
+    }
+    return event(() => onChange()) as vscode.Disposable;
+  } catch (err) {
+    log(`could not watch the Python extension's interpreter: ${String(err)}`);
+    return undefined;
+  }
+}
+
+/** Run pip as a task (no shell, so no quoting) in a visible terminal; resolves with its exit code. */
+function runInstall(python: string, args: string[]): Promise<number | undefined> {
+  const task = new vscode.Task(
+    { type: "process", zombiecoder: "install" },
+    vscode.TaskScope.Workspace,
+    "install the server",
+    "ZombieCoder",
+    new vscode.ProcessExecution(python, args),
+  );
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  return new Promise((resolve, reject) => {
+    // matched by definition, not by the execution object: the process may end before executeTask resolves
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution.task.definition.zombiecoder === "install") {
+        sub.dispose();
+        resolve(e.exitCode);
+      }
+    });
+    vscode.tasks.executeTask(task).then(
+      () => undefined,
+      (err) => {
+        sub.dispose();
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * Tell the user, once, what is missing and offer the fix. "installed" means pip finished with
+ * exit 0 (the caller restarts the server).
+ */
+export async function offerFix(
+  python: Interpreter,
+  check: Extract<ServerCheck, { ok: false }>,
+  extensionPath: string,
+  log: (msg: string) => void,
+): Promise<"installed" | "settings" | undefined> {
   if (check.reason === "no-python") {
     const choice = await vscode.window.showErrorMessage(
       `ZombieCoder: no Python interpreter at "${python.command}" (from ${python.source}). Set zombiecoder.server.python to a Python 3.11+ interpreter.`,
@@ -126,14 +189,24 @@ export async function offerFix(python: Interpreter, check: Extract<ServerCheck, 
     "Choose Interpreter",
   );
   if (choice === "Install ZombieCoder") {
-    const term = vscode.window.createTerminal({ name: "ZombieCoder install" });
-    term.show();
-    term.sendText(installCommand(python.command));
-    const done = await vscode.window.showInformationMessage(
-      "ZombieCoder: restart the server when the install has finished.",
-      "Restart Server",
+    const plan = installCommand(python.command, extensionPath);
+    if (plan.kind === "none") {
+      log(`install: ${plan.reason}`);
+      void vscode.window.showErrorMessage(`ZombieCoder: ${plan.reason}.`);
+      return undefined;
+    }
+    log(`install (${plan.kind}): ${plan.commandLine}`);
+    const code = await runInstall(python.command, plan.args);
+    if (code === 0) {
+      void vscode.window.showInformationMessage("ZombieCoder: installed; starting the server.");
+      return "installed";
+    }
+    log(`install exited with ${code ?? "no exit code"}`);
+    void vscode.window.showErrorMessage(
+      `ZombieCoder: the install failed (exit ${code ?? "?"}); see the "ZombieCoder install" terminal. ` +
+        "On a system Python (externally-managed-environment) choose a virtual environment's interpreter.",
     );
-    return done ? "installed" : undefined;
+    return undefined;
   }
   if (choice === "Choose Interpreter") {
     await vscode.commands.executeCommand("workbench.action.openSettings", "zombiecoder.server.python");

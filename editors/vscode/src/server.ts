@@ -6,6 +6,7 @@
  */
 import * as vscode from "vscode";
 import {
+  type CancellationToken,
   CloseAction,
   DidChangeConfigurationNotification,
   ErrorAction,
@@ -115,7 +116,7 @@ export class ZcServer implements vscode.Disposable {
     if (!check.ok) {
       this.log(`cannot start the server: ${check.detail}`);
       this.setConnection("stopped", check.detail);
-      void offerFix(this.interpreter, check).then((r) => {
+      void offerFix(this.interpreter, check, this.context.extensionPath, (m) => this.log(m)).then((r) => {
         if (r === "installed") void this.restart();
       });
       return false;
@@ -135,6 +136,9 @@ export class ZcServer implements vscode.Disposable {
       outputChannel: this.channel,
       initializationOptions: currentServerSettings(),
       middleware: {
+        // the setting gates the request client-side too: no round trip while completions are off
+        provideInlineCompletionItems: (document, position, context, token, next) =>
+          this.completionsEnabled() ? next(document, position, context, token) : null,
         workspace: {
           // answer workspace/configuration for our section with the mapped settings object
           configuration: async (params, token, next) => {
@@ -150,6 +154,9 @@ export class ZcServer implements vscode.Disposable {
       },
     };
     const client = new LanguageClient("zombiecoder", "ZombieCoder", serverOptions, clientOptions);
+    // vscode-languageclient 9 ships textDocument/inlineCompletion (LSP 3.18) as a proposed feature;
+    // 10.x has it built in but needs VS Code 1.91, above the ^1.85 that Cursor needs.
+    client.registerProposedFeatures();
     this.client = client;
     this.onClientCreated?.(client);
     this.disposables.push(
@@ -228,12 +235,21 @@ export class ZcServer implements vscode.Disposable {
     });
   }
 
-  /** `workspace/executeCommand` on the server; starts nothing, says clearly when it is not running. */
-  async execute<T = unknown>(command: string, args: unknown[] = []): Promise<T> {
+  /**
+   * `workspace/executeCommand` on the server; starts nothing, says clearly when it is not running.
+   * A cancelled `token` sends `$/cancelRequest` for this request.
+   */
+  async execute<T = unknown>(command: string, args: unknown[] = [], token?: CancellationToken): Promise<T> {
     if (!this.client || this.connection.state !== "running") {
       throw new Error(`the ZombieCoder server is ${this.connection.state}${this.connection.error ? ` (${this.connection.error})` : ""}`);
     }
-    return (await this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args })) as T;
+    const params = { command, arguments: args };
+    return (await (token ? this.client.sendRequest(ExecuteCommandRequest.type, params, token) : this.client.sendRequest(ExecuteCommandRequest.type, params))) as T;
+  }
+
+  /** `zombiecoder.completion.enabled` (default on). */
+  completionsEnabled(): boolean {
+    return vscode.workspace.getConfiguration("zombiecoder").get<boolean>("completion.enabled", true);
   }
 
   showOutput(): void {

@@ -35,6 +35,7 @@ export const SETTINGS: readonly SettingMapping[] = [
   { key: "tests.pytestArgs", server: "tests.pytest_args" },
   { key: "speech.engine", server: "speech.engine" },
   { key: "background.enabled", server: "background.enabled" },
+  { key: "completion.enabled", server: "completion.enabled" },
 ];
 
 /** Extension keys whose change needs a server restart rather than didChangeConfiguration. */
