@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.engines.repair import names
+from zc_lsp.agents.engines.repair.calls import unbindable_calls
 from zc_lsp.agents.engines.repair.findings import (
     LINT_FIX_RULES,
     RuffFinding,
@@ -106,7 +107,7 @@ class Repairer:
         for order, cand in enumerate(cands):
             new_err = compile_error(cand.text, self.path)
             if new_err is None:
-                ranked.append((0, (0, 0), order, cand))
+                ranked.append((0, (unbindable_calls(cand.text), 0), order, cand))
             elif _pos(new_err) > _pos(err):
                 ranked.append((1, (-_pos(new_err)[0], -_pos(new_err)[1]), order, cand))
         ranked.sort(key=lambda r: (r[0], r[1], r[2]))

@@ -82,6 +82,39 @@ def never_closed(text: str, err: SyntaxError, opener: str) -> list[Candidate]:
             end -= 1  # `if (a and b:` -> the closer goes before the colon
         message = f"closed the '{opener}' opened on line {first} with '{closer}'"
         out.append(_cand(insert_at(text, n, end, closer), message, first, err.msg))
+    line = _line(text, first)
+    open_col = max((err.offset or 1) - 1, 0)
+    if line[open_col:open_col + 1] == opener:
+        out += closer_at_boundaries(text, err, first, open_col, code_end(line), closer, opener)
+    return out
+
+
+def _boundaries(line: str, start: int, stop: int) -> list[int]:
+    """0-based columns in `line[start:stop]` right after a complete operand (inside nested brackets too:
+    closing an inner call early is how `max(len(xs, 1)` becomes `max(len(xs), 1)`)."""
+    toks = [t for t in lex(line[start:stop] + "\n") if t.type not in (tokenize.NL, tokenize.NEWLINE)]
+    cols = []
+    depth = 0
+    for tok, nxt in zip(toks, [*toks[1:], None], strict=True):
+        if tok.string in CLOSER:
+            depth += 1
+        elif tok.string in OPENER:
+            depth -= 1
+        if depth >= 0 and ends_operand(tok) and not (nxt is not None and nxt.string in ("(", "[", ".")):
+            cols.append(start + tok.end[1])
+    return cols
+
+
+def closer_at_boundaries(text: str, err: SyntaxError, line_no: int, open_col: int, stop: int,
+                         closer: str, opener: str) -> list[Candidate]:
+    """`closer` inserted after each complete operand between the opener and `stop` on one line."""
+    line = _line(text, line_no)
+    out = []
+    for col in _boundaries(line, open_col + 1, stop):
+        if col >= stop:
+            continue
+        fixed = insert_at(text, line_no, col, closer)
+        out.append(_cand(fixed, f"closed the '{opener}' at column {col + 1} with '{closer}'", line_no, err.msg))
     return out
 
 
@@ -108,12 +141,31 @@ def mismatched(text: str, err: SyntaxError, closer: str, opener: str) -> list[Ca
     if _line(text, line_no)[col:col + 1] != closer:
         return []
     right = CLOSER[opener]
-    return [
+    out = [
         _cand(insert_at(text, line_no, col, right), f"closed '{opener}' with '{right}' before "
               f"'{closer}'", line_no, err.msg),
         _cand(insert_at(text, line_no, col, right, 1), f"replaced '{closer}' with '{right}' to "
               f"match '{opener}'", line_no, err.msg),
     ]
+    line = _line(text, line_no)
+    open_col = _opener_col(line, col, opener)
+    if open_col is not None:
+        out += closer_at_boundaries(text, err, line_no, open_col, col, right, opener)
+    return out
+
+
+def _opener_col(line: str, col: int, opener: str) -> int | None:
+    """Column of the still-open `opener` left of `col` on the same line (the innermost one)."""
+    depth = 0
+    for i in range(col - 1, -1, -1):
+        ch = line[i]
+        if ch in OPENER:
+            depth += 1
+        elif ch in CLOSER:
+            if depth == 0:
+                return i if ch == opener else None
+            depth -= 1
+    return None
 
 
 def _region(text: str, err: SyntaxError) -> tuple[str, int, int]:
@@ -133,15 +185,20 @@ def _region(text: str, err: SyntaxError) -> tuple[str, int, int]:
 
 
 def missing_comma(text: str, err: SyntaxError) -> list[Candidate]:
-    snippet, first, col = _region(text, err)
+    snippet, first, err_col = _region(text, err)
     if not snippet.strip():
         return []
+    # lex from the line start: the comma is often missing just before the token Python points at
+    col = 0
+    snippet = _line(text, first)[:err_col] + snippet
     toks = [t for t in lex("(" + snippet + "\n)") if t.type not in (
         tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
     out = []
     for a, b in zip(toks, toks[1:], strict=False):
         if not (ends_operand(a) and starts_operand(b)) or b.string in ("(", "["):
             continue
+        if b.start[0] == 1 and b.start[1] - 1 < err_col:
+            continue  # before the error: that code was fine
         if a.type == b.type == tokenize.STRING:
             continue
         line = first + a.end[0] - 1
