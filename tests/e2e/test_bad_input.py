@@ -24,6 +24,7 @@ class RawClient:
     def __init__(self, workspace: Path, process_id: int | None = None, capabilities: dict[str, Any] | None = None) -> None:
         self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.environ.get("ZC_TEST_STDERR", os.devnull), "ab"), env=SERVER_ENV)
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+        self.backlog: list[dict[str, Any]] = []  # read while waiting for something else (a reply may precede another)
         threading.Thread(target=self._read, daemon=True).start()
         self.request(1, "initialize", {"processId": process_id, "rootUri": workspace.as_uri(),
                                        "capabilities": capabilities or {}})
@@ -58,6 +59,10 @@ class RawClient:
         self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
 
     def _wait(self, wanted: Any, timeout: float, what: str) -> dict[str, Any]:
+        """The first message, in arrival order, that `wanted` accepts; the others stay for later waits."""
+        for index, message in enumerate(self.backlog):
+            if wanted(message):
+                return self.backlog.pop(index)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -66,6 +71,7 @@ class RawClient:
                 continue
             if wanted(message):
                 return message
+            self.backlog.append(message)
         raise AssertionError(f"no {what}")
 
     def wait_reply(self, msg_id: Any, timeout: float = 15) -> dict[str, Any]:

@@ -78,7 +78,9 @@ def end_by_closing_stdin(client: RawClient, editor: subprocess.Popen[bytes]) -> 
 
 
 def end_by_garbled_frame(client: RawClient, editor: subprocess.Popen[bytes]) -> None:
-    client.raw(b"Content-Length: 9\r\n\r\n{garbled!")
+    # A broken header loses the stream (fatal); a well-framed body that is not JSON gets -32700 and the
+    # session goes on (tests/e2e/test_bad_input.py), so it is not a way to end one.
+    client.raw(b"Content-Lenght: nine\r\n\r\n{garbled!")
 
 
 def end_by_editor_death(client: RawClient, editor: subprocess.Popen[bytes]) -> None:

@@ -115,6 +115,7 @@ def test_initialization_options_nested_3000_deep_are_refused_quickly(tmp_path: P
 
     client.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=SERVER_ENV)
     client.inbox = queue.Queue()
+    client.backlog = []
     threading.Thread(target=client._read, daemon=True).start()
     try:
         ws = make_workspace(tmp_path / "ws")

@@ -134,10 +134,13 @@ async def cmd_speak(args: argparse.Namespace) -> int:
 
 async def _explain_text(services: Any, target: str) -> str | None:
     from zc_lsp.agents.base import AgentRequest
-    from zc_lsp.cli.common import parse_file_line
+    from zc_lsp.cli.common import CliError, parse_file_line
     from zc_lsp.core.types import DocSnapshot, Span
 
-    path, line, text = parse_file_line(target)
+    try:
+        path, line, text = parse_file_line(target)
+    except CliError as exc:  # name the option, so the user knows which argument was wrong
+        raise CliError(f"--explain FILE:LINE: {exc}", exc.code) from None
     doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
     result = await services.agents.run("conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)))
     if not result.ok:
