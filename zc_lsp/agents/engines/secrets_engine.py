@@ -210,7 +210,7 @@ def _finding(hit: _Hit) -> Finding:
             "store) and rotate it, since anyone with this file has it."
         ),
         engine="secrets",
-        data={"type": hit.kind, "detector": hit.detector},
+        data={"type": hit.kind, "detector": hit.detector, "cwe": 798},  # CWE-798: hard-coded credentials
     )
 
 
