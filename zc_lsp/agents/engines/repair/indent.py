@@ -17,6 +17,8 @@ _HEADER_KIND = re.compile(r"after '(\w+)' statement|after (function|class) defin
 _CLAUSE = re.compile(r"^\s*(elif|else|except|finally|case)\b")
 _TERMINAL = re.compile(r"^\s*(return|raise|break|continue|pass)\b")
 _BLOCK_START = re.compile(r"^\s*(@|(async\s+)?def\s|class\s)")
+_ENDS_FUNCTION = re.compile(r"^\s*return\b")
+_LOOP = re.compile(r"^\s*(async\s+)?(for|while)\b")
 _METHOD = re.compile(r"^\s*(@|(async\s+)?def\s+\w+\s*\(\s*(self|cls)\b)")
 
 
@@ -120,7 +122,9 @@ def bad_unindent(text: str, err: SyntaxError) -> list[Candidate]:
     below = [lv for lv in levels if lv < width]
     above = [lv for lv in levels if lv > width]
     options = ([max(below)] if below else []) + ([min(above)] if above else [])
-    options.sort(key=lambda lv: (abs(lv - width), -lv))
+    ends = bool(_ENDS_FUNCTION.match(lines[idx]))
+    # a `return` that ties between a loop body and the level outside it ends the function, not the loop
+    options.sort(key=lambda lv: (abs(lv - width), ends and _loop_level(lines, idx, lv), -lv))
     unit = indent_unit(text)
     out = []
     for level in options:
@@ -132,6 +136,14 @@ def bad_unindent(text: str, err: SyntaxError) -> list[Candidate]:
                              f"re-indented line {idx + 1} to an outer level ({level} columns)",
                              idx + 1, err.msg))
     return out
+
+
+def _loop_level(lines: list[str], idx: int, level: int) -> bool:
+    """Whether the block at `level` around line `idx` is the body of a `for`/`while` loop."""
+    for j in range(idx - 1, -1, -1):
+        if not _blank(lines[j]) and indent_of(lines[j]) < level:
+            return bool(_LOOP.match(lines[j]))
+    return False
 
 
 def _prefix_for(lines: list[str], idx: int, width: int, unit: str) -> str:
@@ -152,6 +164,11 @@ def _body(lines: list[str], header: int, kind: str) -> list[int]:
     while j < len(lines):
         line = lines[j]
         if not line.strip():
+            nxt = next((k for k in range(j + 1, len(lines)) if lines[k].strip()), None)
+            if kind == "class" and body and nxt is not None and indent_of(lines[nxt]) == h \
+                    and _METHOD.match(lines[nxt]):
+                j = nxt  # the next method of the same class, after a blank line
+                continue
             break
         if _blank(line):
             j += 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 _BLOCK = re.compile(r"^\s*(?:async\s+def|def|class)\s+(\w+)")
 _DECORATOR = re.compile(r"^\s*@")
+_METHOD = re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\(\s*(?:self|cls)\b")
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,21 @@ def _blank(line: str) -> bool:
 def _block_end(lines: list[str], header: int) -> int:
     """Last line (0-based) of the block opened at `header`; a body-less header spans its paragraph."""
     h = indent_of(lines[header])
-    saw_body = False
+    saw_body = methods = False
+    is_class = lines[header].lstrip().startswith("class")
     last = header
     for j in range(header + 1, len(lines)):
         if _blank(lines[j]):
             continue
         ind = indent_of(lines[j])
         if ind > h:
-            saw_body, last = True, j
+            saw_body, last = saw_body or not methods, j
+            continue
+        if is_class and not saw_body and _METHOD.match(lines[j]):
+            methods, last = True, j  # a body-less class followed by `def m(self` lines: its lost methods
             continue
         starts_block = bool(_BLOCK.match(lines[j]) or _DECORATOR.match(lines[j]))
-        if saw_body or starts_block or not lines[j - 1].strip():
+        if saw_body or methods or starts_block or not lines[j - 1].strip():
             break
         last = j  # a header whose body lost its indentation: the paragraph is its body
     return last
