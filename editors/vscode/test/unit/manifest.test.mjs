@@ -40,3 +40,25 @@ test("engines allow Cursor's VS Code base and the bundle is the entry point", ()
   assert.equal(pkg.main, "./dist/extension.js");
   assert.ok(pkg.contributes.configuration.properties["zombiecoder.trace.server"]);
 });
+
+test("the chat view sits beside the status view in the ZombieCoder container, with a strict CSP", () => {
+  const views = pkg.contributes.views.zombiecoder.map((v) => v.id);
+  assert.deepEqual(views, ["zombiecoder.status", "zombiecoder.chat"]);
+  const chat = read("../../src/chatPanel.ts");
+  assert.ok(chat.includes('"default-src \'none\'"'), "default-src 'none'");
+  assert.ok(chat.includes("script-src 'nonce-${nonce}'"), "nonce scripts only");
+  assert.ok(!/unsafe-inline|unsafe-eval/.test(chat), "no unsafe-inline or unsafe-eval");
+  const webview = read("../../webview/chat.js");
+  assert.ok(!/\.style\b|setAttribute\("style"|\son[a-z]+=/.test(webview), "no inline styles or inline handlers in the webview script");
+  assert.ok(pkg.contributes.menus["view/title"].some((m) => m.command === "zombiecoder.newChat" && m.when === "view == zombiecoder.chat"));
+});
+
+test("the inline-completion setting and its toggle are contributed; the bundled wheel ships in the VSIX", () => {
+  const prop = pkg.contributes.configuration.properties["zombiecoder.completion.enabled"];
+  assert.equal(prop.type, "boolean");
+  assert.equal(prop.default, true);
+  assert.ok(pkg.contributes.commands.some((c) => c.command === "zombiecoder.toggleCompletions"));
+  const ignore = read("../../.vscodeignore");
+  for (const line of ["!dist/chat.js", "!bundled/*.whl"]) assert.ok(ignore.split("\n").includes(line), line);
+  assert.ok(!/pip install zombiecoder\b/.test(read("../../src/python.ts")), "no install from a package index");
+});
