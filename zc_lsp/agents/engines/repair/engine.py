@@ -1,7 +1,7 @@
 """`repair_source`: the one repair every entry point uses (CLI `zc fix`, editor actions, auto-fix).
 
 Rounds: compile -> repair the first error -> compile again, until the module parses; then
-undefined names (imports, typos); then lint fixes. Each fix is kept only if it verifies: the
+strings silently joined for a lost comma; then undefined names (imports, typos); then lint fixes. Each fix is kept only if it verifies: the
 result parses (or the first syntax error moves on), ruff finds nothing new, and the diff stays in
 the defect's smallest enclosing scope (inserted imports excepted).
 """
@@ -23,6 +23,7 @@ from zc_lsp.agents.engines.repair.findings import (
     ruff_findings,
 )
 from zc_lsp.agents.engines.repair.indent import indentation_candidates
+from zc_lsp.agents.engines.repair.literals import merged_items
 from zc_lsp.agents.engines.repair.result import Fix, RepairResult
 from zc_lsp.agents.engines.repair.scope import enclosing_scope, within
 from zc_lsp.agents.engines.repair.syntax import syntax_candidates
@@ -122,6 +123,22 @@ class Repairer:
             self.hold(*held)
         return False
 
+    def literal_rounds(self) -> None:
+        """Commas lost between one-per-line strings: the text parses, so Python cannot say."""
+        tried: set[int] = set()
+        for _ in range(self.max_rounds):
+            cands = [c for c in merged_items(self.text) if c.line not in tried]
+            if not cands:
+                return
+            cand = cands[0]
+            tried.add(cand.line)
+            self.result.rounds += 1
+            ok, note, after = self.verify(cand)
+            if ok:
+                self.apply(cand, note, after)
+            else:
+                self.hold(cand, note)
+
     def name_rounds(self) -> None:
         tried: set[tuple[str, int]] = set()
         for _ in range(self.max_rounds):
@@ -213,6 +230,7 @@ def repair_source(text: str, path: str | Path, *, workspace_root: str | Path | N
                             parses=compile_error(text, path) is None)
     try:
         if rep.syntax_rounds():
+            rep.literal_rounds()
             rep.name_rounds()
             rep.lint_rounds()
     except RuffUnavailable as exc:

@@ -51,7 +51,8 @@ def _attrs_used(tree: ast.AST, name: str) -> set[str]:
 def stdlib_import(name: str, tree: ast.AST) -> str | None:
     """The import line for an undefined stdlib name, or None when there is none or it is unclear."""
     used = _attrs_used(tree, name)
-    if name in module_names():
+    called = _called(tree, name)
+    if name in module_names() and not called:
         try:
             module = importlib.import_module(name)
         except ImportError:
@@ -61,9 +62,18 @@ def stdlib_import(name: str, tree: ast.AST) -> str | None:
     source = from_import_map().get(name)
     if source:
         obj = getattr(importlib.import_module(source), name, None)
-        if all(hasattr(obj, a) for a in used):
+        if all(hasattr(obj, a) for a in used) and (callable(obj) or not called):
             return f"from {source} import {name}"
     return None
+
+
+def _called(tree: ast.AST, name: str) -> bool:
+    """`name(...)` or `@name`: a module would not do (`datetime(2024, 1, 1)` is the class)."""
+    calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+                for n in ast.walk(tree))
+    return calls or any(isinstance(d, ast.Name) and d.id == name for n in ast.walk(tree)
+                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                        for d in n.decorator_list)
 
 
 def _dotted(root: Path, path: Path) -> str | None:
@@ -128,8 +138,9 @@ def import_candidate(text: str, line: str, name: str) -> Candidate:
                          m.group(1).split(".")[0] in module_names())
     new_lines = list(lines)
     text_line = line + "\n"
-    if after == 0 or not imports:
-        text_line += "\n" if after < len(lines) and lines[after].strip() and not imports else ""
+    if not imports and after < len(lines) and lines[after].strip():
+        # PEP 8: two blank lines before a top-level def/class, one before other code
+        text_line += "\n\n" if re.match(r"(@|def\s|async\s+def\s|class\s)", lines[after]) else "\n"
     if after and after <= len(lines) and not new_lines[after - 1].endswith("\n"):
         new_lines[after - 1] += "\n"
     new_lines.insert(after, text_line)
@@ -225,9 +236,32 @@ def _bound(body: list[ast.stmt]) -> set[str]:
     return out
 
 
+def _abbreviates(short: str, long: str) -> bool:
+    """`idx` for `index`: same first letter, every letter in order, clearly shorter."""
+    if len(short) < 3 or len(long) < len(short) + 2 or short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
+def best_in_scope(tree: ast.Module, name: str, line: int) -> str | None:
+    """CPython's order: the function's names, then the module's, then builtins; within the function
+    an unambiguous abbreviation (`idx` -> `index`) beats a builtin that happens to be close (`id`)."""
+    local = names_in_scope(tree, line) - set(dir(builtins))
+    module = _bound(tree.body)
+    for pool in (local - module, module):
+        best = closest(name, pool)
+        if best is not None:
+            return best
+    short = [n for n in local if _abbreviates(name, n)]
+    if len(short) == 1:
+        return short[0]
+    return closest(name, set(dir(builtins)))
+
+
 def typo_candidate(text: str, name: str, line: int, col: int) -> Candidate | None:
     tree = ast.parse(text)
-    best = closest(name, names_in_scope(tree, line))
+    best = best_in_scope(tree, name, line)
     if best is None:
         return None
     src = split_lines(text)[line - 1]

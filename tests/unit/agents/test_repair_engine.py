@@ -1,0 +1,72 @@
+"""The repair engine's newer classes, each with a case it must fix and one it must leave alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zc_lsp.agents.engines.repair import repair_source
+from zc_lsp.agents.engines.repair.calls import unbindable_calls
+from zc_lsp.agents.engines.repair.literals import merged_items
+
+
+def fixed(tmp_path: Path, source: str) -> str:
+    result = repair_source(source, tmp_path / "m.py", workspace_root=tmp_path)
+    compile(result.text, "m.py", "exec")
+    return result.text
+
+
+def test_strings_joined_for_a_lost_comma_are_split_again(tmp_path: Path) -> None:
+    source = 'NAMES = [\n    "ann",\n    "bob"\n    "cy",\n]\n'
+    assert fixed(tmp_path, source) == 'NAMES = [\n    "ann",\n    "bob",\n    "cy",\n]\n'
+
+
+def test_a_message_split_on_purpose_is_left_alone() -> None:
+    source = 'LINES = [\n    "first line",\n    "a long message that goes "\n    "on and on",\n]\n'
+    assert merged_items(source) == []
+
+
+def test_a_closer_goes_where_the_builtin_call_binds(tmp_path: Path) -> None:
+    text = fixed(tmp_path, "def mean(xs):\n    return sum(xs) / max(len(xs, 1)\n")
+    assert "max(len(xs), 1)" in text
+    assert unbindable_calls("n = len([], 1)\n") == 1 and unbindable_calls("def len(a, b): ...\nlen(1, 2)\n") == 0
+
+
+def test_a_bracket_closed_before_a_comprehension_filter(tmp_path: Path) -> None:
+    text = fixed(tmp_path, "def evens(n):\n    return [i for i in range(n if i % 2 == 0]\n")
+    assert "range(n) if i % 2 == 0]" in text
+
+
+def test_a_comma_missing_before_the_token_python_points_at(tmp_path: Path) -> None:
+    assert fixed(tmp_path, "def pair(a b):\n    return a, b\n").startswith("def pair(a, b):")
+
+
+def test_a_return_between_loop_and_function_levels_ends_the_function(tmp_path: Path) -> None:
+    source = "def flat(rows):\n  out = []\n  for r in rows:\n    for x in r:\n      out.append(x)\n   return out\n"
+    assert fixed(tmp_path, source).endswith("\n  return out\n")
+
+
+def test_a_body_less_class_takes_its_methods_back(tmp_path: Path) -> None:
+    source = "class M:\ndef __init__(self, v):\n    self.v = v\n\ndef get(self):\n    return self.v\n"
+    namespace: dict[str, object] = {}
+    exec(fixed(tmp_path, source), namespace)  # noqa: S102 - our own fixture text
+    assert namespace["M"](3).get() == 3  # type: ignore[operator]
+
+
+def test_a_called_name_imports_the_class_not_the_module(tmp_path: Path) -> None:
+    text = fixed(tmp_path, "def day(y):\n    return datetime(y, 1, 1).year\n")
+    assert text.startswith("from datetime import datetime\n\n\ndef day")
+
+
+def test_a_module_name_used_with_attributes_imports_the_module(tmp_path: Path) -> None:
+    assert fixed(tmp_path, "def day(y):\n    return datetime.date(y, 1, 1)\n").startswith("import datetime\n")
+
+
+def test_an_abbreviation_of_a_local_beats_a_close_builtin(tmp_path: Path) -> None:
+    source = "def find(xs, t):\n    for index, x in enumerate(xs):\n        if x == t:\n            return idx\n"
+    assert "return index" in fixed(tmp_path, source)
+
+
+def test_an_ambiguous_typo_is_not_guessed(tmp_path: Path) -> None:
+    source = "def f(alpha, alpho):\n    return alphx\n"
+    result = repair_source(source, tmp_path / "m.py", workspace_root=tmp_path)
+    assert "return alphx" in result.text
