@@ -10,13 +10,16 @@ import asyncio
 import logging
 import os
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
 from zc_lsp.core.types import DocSnapshot
-from zc_lsp.handlers.convert import Lines, diagnostic, snapshot
+from zc_lsp.handlers.convert import diagnostic
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +38,10 @@ def skip_reason(doc: DocSnapshot, max_bytes: int) -> str | None:
 
 
 class DiagnosticsFeature:
-    def __init__(self, ls: Any) -> None:
-        self.ls = ls
+    """The diagnostics publisher of one session: review tasks per document, sources merged per document."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.pending: dict[str, asyncio.Task[Any]] = {}
         self.sources: dict[str, dict[str, list[types.Diagnostic]]] = {}
         self.skipped: set[str] = set()
@@ -58,7 +63,7 @@ class DiagnosticsFeature:
         old = self.pending.pop(uri, None)
         if old is not None and not old.done():
             old.cancel()
-        self.pending[uri] = self.ls.spawn(self._review(uri, delay_ms / 1000, bandit), name=f"review {uri}")
+        self.pending[uri] = self.session.spawn(self._review(uri, delay_ms / 1000, bandit), name=f"review {uri}")
 
     def forget(self, uri: str) -> None:
         task = self.pending.pop(uri, None)
@@ -76,7 +81,7 @@ class DiagnosticsFeature:
 
     def publish(self, uri: str, version: int | None) -> None:
         merged = [d for diags in self.sources.get(uri, {}).values() for d in diags]
-        self.ls.text_document_publish_diagnostics(
+        self.session.server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=merged, version=version)
         )
 
@@ -87,47 +92,46 @@ class DiagnosticsFeature:
     async def _review(self, uri: str, delay_s: float, bandit: bool) -> None:
         if delay_s > 0:
             await asyncio.sleep(delay_s)
-        services = await self.ls.wait_ready()
-        doc = self.ls.workspace.get_text_document(uri)
-        snap = snapshot(doc)
+        services = await self.session.wait_ready_for(uri)  # the folder's own settings, trust and memory
+        documents = self.session.documents
+        snap = documents.snapshot(uri)
         if not snap.uri.endswith(".py") and snap.language_id != "python":
             return
         reason = skip_reason(snap, int(services.settings.diagnostics.max_file_bytes))
         if reason:
             if uri not in self.skipped:
                 self.skipped.add(uri)
-                self.ls.show(reason, types.MessageType.Warning)
+                self.session.show(reason, types.MessageType.Warning)
             self.set_source(uri, "review", [], snap.version)
             return
         self.skipped.discard(uri)
         started = time.perf_counter()
         # Fast engines first so the user sees ruff's findings at once; bandit follows when asked.
         passes = [False, True] if bandit else [False]
-        reviewer = self.ls.registry.by_command("zc.review")
+        reviewer = self.session.registry.by_command("zc.review")
         if reviewer is None:
             return  # no review agent installed: zc.doctor says why
         for with_bandit in passes:
             async with self.slots():
-                if self.ls.workspace.get_text_document(uri).version != snap.version:
+                if documents.version(uri) != snap.version:
                     return  # changed while queued: the newer review will run instead
                 result = await services.agents.run(
                     reviewer[0],
                     AgentRequest(reviewer[1].name, doc=snap, args={"bandit": with_bandit}),
                     user_requested=False,
                 )
-            current = self.ls.workspace.get_text_document(uri)
-            if current.version != snap.version:
+            if documents.version(uri) != snap.version:
                 return  # stale: a newer change has its own review coming
             if not result.ok:
                 log.warning("review of %s failed: %s", uri, result.error)
-                self.ls.log_to_client(f"ZombieCoder review of {uri} failed: {result.error}")
+                self.session.log_to_client(f"ZombieCoder review of {uri} failed: {result.error}")
                 return
             for problem in result.data.get("errors") or []:
                 # An engine that could not run (a broken ruff config, bandit crashing): once per reason.
                 if problem not in self.reported:
                     self.reported.add(problem)
-                    self.ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
-            lines = Lines(snap.text, self._encoding())
+                    self.session.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
+            lines = self.session.lines(snap.text)
             diags = [diagnostic(f, lines) for f in result.findings]
             self.set_source(uri, "review", diags, snap.version)
             if not with_bandit:
@@ -142,17 +146,13 @@ class DiagnosticsFeature:
             self.suggestions[uri] = await asyncio.to_thread(autofix.observe_findings, snap, result.findings)
 
     def _encoding(self) -> str:
-        """The negotiated position encoding as "utf-8" / "utf-16" / "utf-32" (default utf-16)."""
-        try:
-            encoding = self.ls.workspace.position_encoding
-        except RuntimeError:  # no workspace before initialize
-            return "utf-16"
-        return str(getattr(encoding, "value", encoding) or "utf-16")
+        """Migration only: modules not yet on the session read the encoding here (session.caps has it)."""
+        return self.session.caps.position_encoding
 
     def debounce_ms(self) -> int:
         """The tuner may lengthen the debounce under load; the config value is the floor."""
-        services = self.ls.services
-        settings = services.settings if services else self.ls.early_settings
+        services = self.session.services
+        settings = self.session.settings
         base = int(settings.diagnostics.debounce_ms) if settings else 300
         tuner = getattr(getattr(services, "background", None), "tuner", None)
         tuned = getattr(tuner, "debounce_ms", None)
@@ -160,4 +160,4 @@ class DiagnosticsFeature:
 
 
 def register(ls: Any) -> None:
-    ls.features["diagnostics"] = DiagnosticsFeature(ls)
+    ls.features["diagnostics"] = ls.session.diagnostics  # migration: modules not yet on the session

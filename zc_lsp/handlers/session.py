@@ -28,6 +28,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.capabilities import ClientCaps
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
+from zc_lsp.handlers.diagnostics import DiagnosticsFeature
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -122,9 +123,11 @@ class Session:
     commands: dict[str, CommandHandler] = field(default_factory=dict)  # every registered workspace command
     loop: asyncio.AbstractEventLoop | None = None  # the LSP loop, known from `initialized` on
     documents: DocumentStore = field(init=False)
+    diagnostics: DiagnosticsFeature = field(init=False)
 
     def __post_init__(self) -> None:
         self.documents = DocumentStore(self.server)
+        self.diagnostics = DiagnosticsFeature(self)
 
     # -- what the server was built with ------------------------------------------------------------
     @property
@@ -144,6 +147,14 @@ class Session:
 
     async def wait_ready(self, timeout: float = 60.0) -> Services:
         return await self.server.wait_ready(timeout)
+
+    def services_for(self, uri: str | None) -> Services | None:
+        """Multi-root: the services of the workspace folder holding `uri` (longest root), else the first's."""
+        return self.server.services_for(uri)
+
+    async def wait_ready_for(self, uri: str | None, timeout: float = 60.0) -> Services:
+        """`wait_ready`, then the services of the folder that holds `uri` (its settings, trust, memory)."""
+        return await self.server.wait_ready_for(uri, timeout)
 
     def started(self) -> Services:
         """The services, for code that runs only after `wait_ready` (commands, resolves)."""

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from lsprotocol import types
 
 from zc_lsp.core.types import Span
+from zc_lsp.handlers.capabilities import ClientCaps
 from zc_lsp.handlers.convert import Lines
-from zc_lsp.handlers.diagnostics import DiagnosticsFeature
 
 TEXT = 'x = "😀é"; y = 1\nplain\n'
 
@@ -30,8 +28,7 @@ def test_utf8_and_utf32_columns() -> None:
 
 def test_negotiated_encoding_is_read_as_its_value() -> None:
     for kind, expected in ((types.PositionEncodingKind.Utf16, "utf-16"), (types.PositionEncodingKind.Utf8, "utf-8")):
-        ls = SimpleNamespace(workspace=SimpleNamespace(position_encoding=kind), features={})
-        assert DiagnosticsFeature(ls)._encoding() == expected
+        assert ClientCaps.from_lsp(types.ClientCapabilities(), kind).position_encoding == expected
 
 
 def test_plain_changes_for_clients_without_document_changes(tmp_path) -> None:
