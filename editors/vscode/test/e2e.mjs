@@ -4,7 +4,12 @@
 // the lightbulb, "ZombieCoder: Run Tests" from the palette, the status side panel with live agent
 // and provider status. Screenshots go to --artifacts. Exit code 0 = pass; prints step timings.
 //
+// `--scenario chat --ollama-host URL` runs the chat panel instead, against a fake model server
+// (tests/fakes/model_server.py, started by the pytest wrapper): ask, watch the answer stream with
+// its provider, Apply as edit through the diff and the server's guard, Stop, and the completions toggle.
+//
 // Usage: node24 e2e.mjs --vsix X.vsix --python /path/python [--artifacts dir] [--keep]
+//                       [--scenario main|chat] [--ollama-host http://127.0.0.1:PORT --ollama-model NAME]
 import { spawn, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -28,6 +33,10 @@ const TOOLS = process.env.ZC_TOOLS_DIR || path.join(ROOT, ".tools");
 const CODE_SERVER = path.join(TOOLS, "code-server/node_modules/code-server/out/node/entry.js");
 const CHROMIUM = process.env.ZC_CHROMIUM || "/usr/bin/chromium";
 const STEP_TIMEOUT = 45_000;
+const SCENARIO = args.scenario || "main";
+const OLLAMA_HOST = typeof args["ollama-host"] === "string" ? args["ollama-host"] : "";
+const OLLAMA_MODEL = typeof args["ollama-model"] === "string" ? args["ollama-model"] : "fake-small";
+if (SCENARIO === "chat" && !OLLAMA_HOST) throw new Error("--scenario chat needs --ollama-host (the fake model server)");
 
 const CALC = `"""Tiny calculator for the VS Code end-to-end test: one unused import, one security finding."""
 import os
@@ -192,6 +201,128 @@ async function statusFrame(page, timeoutMs) {
   throw new Error("the ZombieCoder status webview did not appear");
 }
 
+
+/** The chat webview's frame: the one that has our #log. */
+async function chatFrame(page, timeoutMs) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    for (const frame of page.frames()) {
+      try {
+        if (await frame.$("#log.zc-log")) return frame;
+      } catch {
+        continue; // a frame navigating away; the next poll sees the new one
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the ZombieCoder chat webview did not appear");
+}
+
+async function waitFor(what, fn, timeoutMs = STEP_TIMEOUT) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The chat panel against the fake model server (its default reply holds FIXED_ADD in a python block). */
+async function chatScenario(page, ws, userData) {
+  await openFile(page, "calc.py");
+
+  // The completions toggle in the status bar flips zombiecoder.completion.enabled in User settings.
+  const userSettings = path.join(userData, "User", "settings.json");
+  const on = page.locator(".statusbar-item", { hasText: "ZC ✓ completions" }).first();
+  await on.waitFor({ timeout: STEP_TIMEOUT });
+  await on.click();
+  await page.locator(".statusbar-item", { hasText: "ZC ✗ completions off" }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await waitFor("completion.enabled=false in settings.json", () =>
+    /"zombiecoder\.completion\.enabled":\s*false/.test(fs.readFileSync(userSettings, "utf8")));
+  await page.locator(".statusbar-item", { hasText: "ZC ✗ completions off" }).first().click();
+  await on.waitFor({ timeout: STEP_TIMEOUT });
+  step("completions_toggle");
+
+  // Select the `add` function (lines 6-8): it is the question's context and the edit's range.
+  await page.locator(".editor-instance .view-lines").first().click();
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await page.keyboard.type("6");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Home");
+  for (let i = 0; i < 3; i++) await page.keyboard.press("Shift+ArrowDown");
+
+  await palette(page, "ZombieCoder: Chat");
+  const frame = await chatFrame(page, STEP_TIMEOUT);
+  await frame.locator("#context .zc-chip", { hasText: "calc.py:6-8" }).waitFor({ timeout: STEP_TIMEOUT });
+  const input = frame.locator("#input");
+  await input.click();
+  // slash-command hints while a command word is typed
+  await input.pressSequentially("/f");
+  await frame.locator("#suggest .zc-sug", { hasText: "/fix" }).waitFor({ timeout: STEP_TIMEOUT });
+  await input.fill("");
+  await frame.locator("#suggest").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
+  await input.pressSequentially("Add type hints to add, please.");
+  await input.press("Enter");
+  step("chat_open_and_ask");
+
+  // The answer streams in (zc/chatDelta), with Stop offered while it does.
+  const streaming = frame.locator('.zc-turn[data-role="assistant"].zc-state-streaming .zc-md');
+  await streaming.filter({ hasText: /\S/ }).first().waitFor({ timeout: 60_000 });
+  await frame.locator("#stop").waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  const partial = await streaming.first().innerText().catch(() => "");
+  await page.screenshot({ path: path.join(ARTIFACTS, "09-chat-streaming.png") });
+  const answer = frame.locator('.zc-turn[data-role="assistant"].zc-state-done').last();
+  const prov = answer.locator('[data-role="provenance"]');
+  await prov.waitFor({ timeout: 90_000 });
+  const provText = (await prov.innerText()).trim();
+  const full = await answer.locator(".zc-md").innerText();
+  console.log(`[e2e] chat: ${provText}; streamed ${partial.length} of ${full.length} chars before the end`);
+  if (!/^answered by ollama\/\S+/.test(provText)) throw new Error(`the answer does not name the provider: ${provText}`);
+  if (!full.includes("checked by ZombieCoder")) throw new Error(`the answer lacks the model's code block: ${full.slice(0, 300)}`);
+  if (await frame.locator("#stop").isVisible()) throw new Error("Stop is still offered after the answer ended");
+  await page.screenshot({ path: path.join(ARTIFACTS, "10-chat-answer.png") });
+  step("chat_answer_streamed");
+
+  // Apply as edit: a diff of the server's preview, a confirmation, then the server applies it.
+  await answer.locator('button[data-action="apply"]').first().click();
+  await page.locator(".tab", { hasText: "ZombieCoder's proposal" }).first().waitFor({ timeout: STEP_TIMEOUT });
+  const dialog = page.locator(".monaco-dialog-box").first();
+  await dialog.waitFor({ timeout: STEP_TIMEOUT });
+  await page.screenshot({ path: path.join(ARTIFACTS, "11-chat-apply-diff.png") });
+  await dialog.locator(".monaco-button", { hasText: /^Apply$/ }).first().click();
+  await page.locator(".tab", { hasText: "ZombieCoder's proposal" }).first().waitFor({ state: "detached", timeout: STEP_TIMEOUT });
+  await openFile(page, "calc.py");
+  await waitFor("the edit in the editor", async () => (await editorText(page)).includes("checked by ZombieCoder"));
+  await page.keyboard.press("Control+S");
+  const calc = path.join(ws, "calc.py");
+  await waitFor("the edit saved to calc.py", () => fs.readFileSync(calc, "utf8").includes("checked by ZombieCoder"));
+  const after = fs.readFileSync(calc, "utf8");
+  if (!after.includes("def add(a: int, b: int) -> int:") || !after.includes("def run(command: str) -> int:")) {
+    throw new Error(`calc.py after the edit:\n${after}`);
+  }
+  if ((after.match(/def add\(/g) || []).length !== 1) throw new Error(`the edit duplicated add():\n${after}`);
+  await page.screenshot({ path: path.join(ARTIFACTS, "12-chat-applied.png") });
+  step("chat_apply_as_edit");
+
+  // Stop (Esc) cancels the request; the partial answer stays, marked stopped.
+  await palette(page, "ZombieCoder: Chat");
+  const frame2 = await chatFrame(page, STEP_TIMEOUT);
+  const input2 = frame2.locator("#input");
+  await input2.click();
+  await input2.pressSequentially("Explain calc.py in detail.");
+  await input2.press("Enter");
+  await frame2.locator('.zc-turn[data-role="assistant"].zc-state-streaming .zc-md').filter({ hasText: /\S/ }).first()
+    .waitFor({ timeout: 60_000 });
+  await input2.press("Escape");
+  const stopped = frame2.locator('.zc-turn[data-role="assistant"].zc-state-stopped').last();
+  await stopped.waitFor({ timeout: STEP_TIMEOUT });
+  await stopped.locator(".zc-badge", { hasText: "stopped" }).waitFor({ timeout: 5_000 });
+  await frame2.locator("#stop").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
+  await page.screenshot({ path: path.join(ARTIFACTS, "13-chat-stopped.png") });
+  step("chat_stop");
+}
+
 async function main() {
   for (const [what, p] of [["vsix", VSIX], ["code-server", CODE_SERVER], ["chromium", CHROMIUM]]) {
     if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p} (run scripts/install-editor-tools.sh and scripts/build-vsix.sh)`);
@@ -226,6 +357,13 @@ async function main() {
         "chat.disableAIFeatures": true,
         "workbench.colorTheme": "Default Dark Modern",
         "workbench.secondarySideBar.defaultVisibility": "hidden",
+        ...(SCENARIO === "chat"
+          ? {
+              "zombiecoder.providers.order": ["ollama", "offline"],
+              "zombiecoder.providers.ollama.host": OLLAMA_HOST,
+              "zombiecoder.providers.ollama.model": OLLAMA_MODEL,
+            }
+          : {}),
       },
       null,
       2,
@@ -239,7 +377,8 @@ async function main() {
     XDG_DATA_HOME: path.join(home, ".local/share"),
     XDG_CONFIG_HOME: path.join(home, ".config"),
     XDG_CACHE_HOME: path.join(home, ".cache"),
-    OLLAMA_HOST: "http://127.0.0.1:9", // nothing listens there: the offline engines answer
+    // main: nothing listens on port 9, the offline engines answer; chat: the fake model server
+    OLLAMA_HOST: SCENARIO === "chat" ? OLLAMA_HOST : "http://127.0.0.1:9",
     OPENAI_API_KEY: "",
     ANTHROPIC_API_KEY: "",
   };
@@ -274,6 +413,13 @@ async function main() {
     await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
     await page.locator(".statusbar").waitFor({ timeout: STEP_TIMEOUT });
     step("workbench_loaded");
+    // a labelled block: the chat scenario skips the main steps but keeps the cleanup and timings below
+    scenario: {
+    if (SCENARIO === "chat") {
+      await chatScenario(page, ws, userData);
+      ok = true;
+      break scenario;
+    }
 
     // 1. Diagnostics: open the file, see the security finding in the Problems panel.
     await openFile(page, "calc.py");
@@ -390,6 +536,7 @@ async function main() {
     await page.screenshot({ path: path.join(ARTIFACTS, "08-missing-package.png") });
     step("missing_package_message");
     ok = true;
+    }
   } catch (err) {
     if (page) await page.screenshot({ path: path.join(ARTIFACTS, "failure.png") }).catch(() => undefined);
     console.error(`[e2e] FAILED: ${err.stack || err}`);
@@ -411,7 +558,7 @@ async function main() {
   }
   timings.total = (Date.now() - t0) / 1000;
   console.log(`[e2e] timings ${JSON.stringify(timings)}`);
-  fs.writeFileSync(path.join(ARTIFACTS, "timings.json"), JSON.stringify(timings, null, 2));
+  fs.writeFileSync(path.join(ARTIFACTS, SCENARIO === "main" ? "timings.json" : `timings-${SCENARIO}.json`), JSON.stringify(timings, null, 2));
   console.log(ok ? "[e2e] PASS" : "[e2e] FAIL");
   process.exit(ok ? 0 : 1);
 }

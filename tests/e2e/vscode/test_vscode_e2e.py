@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.model_server import FakeModelServer, Script
+
 ROOT = Path(__file__).resolve().parents[3]
 EXT = ROOT / "editors" / "vscode"
 TOOLS = Path(os.environ.get("ZC_TOOLS_DIR", ROOT / ".tools"))
@@ -89,6 +91,15 @@ def test_vsix_files_are_built_for_vscode_and_cursor() -> None:
     print(f"VSIX built in {time.monotonic() - t0:.1f}s ({vsix.stat().st_size} bytes)")
 
 
+def _build_vsix() -> Path:
+    build = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build-vsix.sh")],
+        env=_env(), capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    return Path(build.stdout.strip().splitlines()[0])
+
+
 def test_code_server_end_to_end(tmp_path: Path) -> None:
     """Problems panel, lightbulb quick fix, Run Tests from the palette, live status panel, speech
     played in the panel, crash restart, and the one message for an interpreter without the package."""
@@ -117,3 +128,46 @@ def test_code_server_end_to_end(tmp_path: Path) -> None:
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
     timings = json.loads((ARTIFACTS / "timings.json").read_text())
     assert timings["total"] < 180, timings
+
+
+FIXED_ADD = 'def add(a: int, b: int) -> int:\n    """Add two integers (checked by ZombieCoder)."""\n    return a + b\n'
+CHAT_ANSWER = (
+    "Here is `add` with type hints, so callers and mypy know what it takes and returns:\n\n"
+    f"```python\n{FIXED_ADD}```\n\n"
+    "The docstring now says what it checks. Nothing else in the file needs to change for this."
+)
+
+
+def test_chat_panel_end_to_end(tmp_path: Path) -> None:
+    """The chat panel in code-server against the fake model server: the answer streams with its
+    provider named, "Apply as edit" shows a diff and changes calc.py through the server, Esc stops
+    an answer, and the status-bar toggle flips inline completions."""
+    _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
+    vsix = _build_vsix()
+    # slow enough chunks that the answer is seen streaming and can be stopped mid-way
+    fake = FakeModelServer(default=Script(text=CHAT_ANSWER, chunk_delay_s=0.15)).start()
+    try:
+        env = _env()
+        env["TMPDIR"] = str(tmp_path)
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            [str(NODE24), str(EXT / "test" / "e2e.mjs"), "--vsix", str(vsix), "--python", sys.executable,
+             "--artifacts", str(ARTIFACTS), "--scenario", "chat", "--ollama-host", fake.url,
+             "--ollama-model", fake.models[0]],
+            env=env, capture_output=True, text=True, timeout=240,
+        )
+        elapsed = time.monotonic() - t0
+        print(proc.stdout[-4000:])
+        assert proc.returncode == 0, f"chat e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{proc.stderr[-12000:]}"
+    finally:
+        fake.stop()
+    chats = [r for r in fake.requests if r.method == "POST"]
+    assert chats, "the chat never reached the model server"
+    assert any("Add type hints to add" in r.body.decode(errors="replace") for r in chats)
+    # the question carried the selection as context
+    assert any("return a + b" in r.body.decode(errors="replace") for r in chats)
+    # Stop closed the model call mid-stream
+    assert any(r.closed_at is not None for r in chats), [(r.path, r.finished) for r in chats]
+    for shot in ("09-chat-streaming.png", "10-chat-answer.png", "11-chat-apply-diff.png", "12-chat-applied.png",
+                 "13-chat-stopped.png"):
+        assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
