@@ -152,3 +152,31 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 1 << 62
+
+
+def reviewable_files(
+    root: str | os.PathLike[str],
+    accept: Callable[[str], bool],
+    *,
+    limit: int = MAX_FILES,
+    max_bytes: int | None = None,
+) -> list[Path]:
+    """Files a review covers: `accept(file name)` says which, `.gitignore`/`.zombiecoderignore` hold.
+
+    Unlike `iter_files`, the built-in credential-file list does not exclude anything here: a
+    committed `.env` is exactly what a security review must read (locally; the prompt builders
+    still refuse to send it to a model, see `core.sensitive`). A file the project ignores is not
+    committed, so a secret in it is where secrets belong.
+    """
+    rules = IgnoreRules.load(root)
+    if rules.error:
+        log.warning("review of %s: an ignore file could not be read (%s); reviewing without it", root, rules.error)
+    return list(
+        iter_files(
+            root,
+            "*",
+            limit=limit,
+            max_bytes=max_bytes,
+            ignore=lambda path: (not path.is_dir() and not accept(path.name)) or rules.ignored(path),
+        )
+    )

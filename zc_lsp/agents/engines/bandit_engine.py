@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.agents.engines.parse_failure import ParseFailure
 from zc_lsp.agents.engines.proc import ToolError, run_process
 from zc_lsp.core.types import Finding, Severity, Span
 
@@ -53,10 +54,17 @@ def finding_from_bandit(item: dict[str, Any], lines: list[str]) -> Finding:
     )
 
 
-async def bandit_scan(text: str, filename: str, timeout_s: float = 60.0, skip: tuple[str, ...] = ()) -> list[Finding]:
+async def bandit_scan(
+    text: str,
+    filename: str,
+    timeout_s: float = 60.0,
+    skip: tuple[str, ...] = (),
+    failures: list[ParseFailure] | None = None,
+) -> list[Finding]:
     """Run bandit on a temp copy of `text` (so unsaved edits are what gets checked).
 
     `skip`: bandit test ids not to run (diagnostics.bandit_skip), e.g. B404 "import subprocess".
+    `failures` receives the files bandit could not parse (3.12 syntax under 3.11): never silent.
     """
     with tempfile.TemporaryDirectory(prefix="zc-bandit-") as tmp:
         path = Path(tmp) / (Path(filename).name or "snapshot.py")
@@ -75,8 +83,20 @@ async def bandit_scan(text: str, filename: str, timeout_s: float = 60.0, skip: t
         raise ToolError(f"bandit printed output that is not JSON: {exc}") from exc
     for err in data.get("errors") or []:
         log.info("bandit could not check %s: %s", filename, err.get("reason"))
+        if failures is not None:
+            failures.append(ParseFailure(filename, "bandit", bandit_reason(err)))
     lines = split_lines(text)
     return [finding_from_bandit(item, lines) for item in data.get("results") or []]
+
+
+def bandit_reason(err: dict[str, Any]) -> str:
+    """bandit's own words for a file it skipped, plus the usual cause when it is a syntax error."""
+    reason = str(err.get("reason") or "unknown error")
+    if "syntax error" in reason.lower() and sys.version_info < (3, 12):
+        reason += (
+            f" (bandit parses with this Python, {sys.version_info.major}.{sys.version_info.minor}; newer syntax fails)"
+        )
+    return reason
 
 
 def drop_ruff_duplicates(
