@@ -207,7 +207,7 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
     if user_requested and (why := await may_run_user_tests(ls)):  # untrusted: ask once before anything runs
         ls.show(f"ZombieCoder: {why}", types.MessageType.Warning)
         return {"ok": False, "agent": "verifier", "error": why, "not_run": True}
-    async with Progress(ls, "Running tests") as progress:
+    async with Progress(ls.session, "Running tests") as progress:
         result = await services.agents.run(
             "verifier",
             AgentRequest("run_tests", args=request_args),

@@ -127,7 +127,7 @@ def register(ls: Any) -> None:
         one_by_one = opened + ([p for p in files if p not in opened] if model else [])
         total = reviewed = 0
         answered_by: set[str] = set()
-        async with Progress(ls, "Reviewing workspace") as progress:
+        async with Progress(ls.session, "Reviewing workspace") as progress:
             if on_disk:
                 progress.report(f"{len(on_disk)} files from disk", 5)
                 batch = await run(agent, AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
@@ -171,7 +171,7 @@ def register(ls: Any) -> None:
         span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
         options = args.get("options") if isinstance(args.get("options"), dict) else {}
         agent, action = owner("zc.explain")
-        async with Progress(ls, "Explaining") as progress:
+        async with Progress(ls.session, "Explaining") as progress:
             result = await run(
                 agent,
                 AgentRequest(action, doc=doc, span=span),
@@ -206,7 +206,7 @@ def register(ls: Any) -> None:
         doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
         span = parse_span(args["range"]) if doc is not None and args.get("range") is not None else None
         agent, action = owner("zc.chat")
-        async with Progress(ls, "Chat") as progress:
+        async with Progress(ls.session, "Chat") as progress:
             result = await run(
                 agent,
                 AgentRequest(action, doc=doc, span=span, args={"message": args["message"]}),
@@ -223,7 +223,7 @@ def register(ls: Any) -> None:
 
     @command("zc.doctor")
     async def doctor(*raw: Any) -> dict[str, Any]:
-        async with Progress(ls, "Doctor") as progress:
+        async with Progress(ls.session, "Doctor") as progress:
             result = await run(*_request(owner("zc.doctor")), progress=progress.report, cancel=progress.cancel)
         return reply(ls, result)
 
@@ -243,7 +243,7 @@ def register(ls: Any) -> None:
         elif not isinstance(text, str) or not text.strip():
             raise JsonRpcInvalidParams("zc.speak needs text, or a uri and range to explain and read out")
         agent, action = owner("zc.speak")
-        async with Progress(ls, "Speaking") as progress:
+        async with Progress(ls.session, "Speaking") as progress:
             result = await run(agent, AgentRequest(action, doc=doc, span=span, args={"text": text or ""}),
                                progress=progress.report, cancel=progress.cancel)
         if not result.ok:
@@ -309,7 +309,7 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
         span = parse_span(args["range"], Lines(doc.text)) if doc is not None and args.get("range") is not None else None
         extra = {k: v for k, v in args.items() if k not in ("uri", "range")}
-        async with Progress(ls, title or name) as progress:
+        async with Progress(ls.session, title or name) as progress:
             result = await ls.services.agents.run(
                 agent,
                 AgentRequest(action, doc=doc, span=span, args=extra),

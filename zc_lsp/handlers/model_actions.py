@@ -151,7 +151,7 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
     agent, declared = ls.registry.by_resolver(kind)
     agent_action = declared.name
     args: dict[str, Any] = {k: data[k] for k in ("code", "message", "source") if k in data}
-    async with Progress(ls, declared.progress or declared.name) as progress:
+    async with Progress(ls.session, declared.progress or declared.name) as progress:
         result: AgentResult = await services.agents.run(
             agent, AgentRequest(agent_action, doc=snap, span=span, args=args),
             progress=progress.report, cancel=progress.cancel, on_token=progress.stream,

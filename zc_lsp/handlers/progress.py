@@ -10,11 +10,14 @@ import asyncio
 import logging
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from zc_lsp.core.cancel import CancelToken
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +40,10 @@ class ProgressTracker:
 
 
 class Progress:
-    """`async with Progress(ls, "Running tests") as p:` then `p.report("3/10", 30)`; `p.cancel` is the token."""
+    """`async with Progress(session, "Running tests") as p:` then `p.report("3/10", 30)`; `p.cancel` is the token."""
 
-    def __init__(self, ls: Any, title: str, cancellable: bool = True) -> None:
-        self.ls = ls
+    def __init__(self, session: Session, title: str, cancellable: bool = True) -> None:
+        self.session = session
         self.title = title
         self.cancellable = cancellable
         self.token = f"zc-{uuid.uuid4()}"
@@ -49,21 +52,14 @@ class Progress:
         self._last = 0.0
         self.partial: list[str] = []
 
-    def _client_supports(self) -> bool:
-        try:
-            caps = self.ls.client_capabilities
-            return bool(caps.window and caps.window.work_done_progress)
-        except Exception:
-            return False
-
     async def __aenter__(self) -> Progress:
-        tracker: ProgressTracker = self.ls.features["progress"]
-        tracker.active[self.token] = (self.cancel, asyncio.current_task())
-        if self._client_supports():
+        self.session.progress.active[self.token] = (self.cancel, asyncio.current_task())
+        if self.session.caps.work_done_progress:
+            progress = self.session.server.work_done_progress
             try:
-                await asyncio.wait_for(self.ls.work_done_progress.create_async(self.token), timeout=5)
+                await asyncio.wait_for(progress.create_async(self.token), timeout=5)
                 self.enabled = True
-                self.ls.work_done_progress.begin(
+                progress.begin(
                     self.token,
                     types.WorkDoneProgressBegin(
                         title=f"ZombieCoder: {self.title}", cancellable=self.cancellable, percentage=0
@@ -82,7 +78,7 @@ class Progress:
             return
         self._last = now
         pct = None if percentage is None else max(0, min(100, int(percentage)))
-        self.ls.work_done_progress.report(
+        self.session.server.work_done_progress.report(
             self.token, types.WorkDoneProgressReport(message=message[:500], percentage=pct)
         )
 
@@ -91,12 +87,12 @@ class Progress:
         self.partial.append(chunk)
         if self.enabled:
             tail = "".join(self.partial)[-200:].replace("\n", " ")
-            self.ls.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=tail))
+            self.session.server.work_done_progress.report(self.token, types.WorkDoneProgressReport(message=tail))
 
     async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        self.ls.features["progress"].active.pop(self.token, None)
+        self.session.progress.active.pop(self.token, None)
         if self.enabled:
             message = "cancelled" if exc_type is asyncio.CancelledError or self.cancel.cancelled else "done"
             if exc_type is not None and exc_type is not asyncio.CancelledError:
                 message = f"failed: {exc}"
-            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+            self.session.server.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))

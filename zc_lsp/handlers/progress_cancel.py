@@ -6,12 +6,10 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.handlers.progress import ProgressTracker
-
 
 def register(ls: Any) -> None:
-    tracker = ProgressTracker()
-    ls.features["progress"] = tracker
+    tracker = ls.session.progress
+    ls.features["progress"] = tracker  # migration: modules not yet on the session
 
     @ls.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def cancel(params: types.WorkDoneProgressCancelParams) -> None:

@@ -29,6 +29,7 @@ from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.capabilities import ClientCaps
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
 from zc_lsp.handlers.diagnostics import DiagnosticsFeature
+from zc_lsp.handlers.progress import ProgressTracker
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -124,10 +125,12 @@ class Session:
     loop: asyncio.AbstractEventLoop | None = None  # the LSP loop, known from `initialized` on
     documents: DocumentStore = field(init=False)
     diagnostics: DiagnosticsFeature = field(init=False)
+    progress: ProgressTracker = field(init=False)
 
     def __post_init__(self) -> None:
         self.documents = DocumentStore(self.server)
         self.diagnostics = DiagnosticsFeature(self)
+        self.progress = ProgressTracker()
 
     # -- what the server was built with ------------------------------------------------------------
     @property
