@@ -15,6 +15,7 @@ from pygls.lsp.server import LanguageServer
 
 from zc_lsp import __version__
 from zc_lsp.agents.registry import AgentRegistry
+from zc_lsp.handlers.folders import WorkspaceFolders
 from zc_lsp.handlers.session import Session
 from zc_lsp.protocol import ZcProtocol
 
@@ -32,7 +33,9 @@ class ZcLanguageServer(LanguageServer):
         # The stdin reader borrows this pool; we never use @server.thread, so 2 workers keep reading unstarved.
         kwargs.setdefault("max_workers", 2)
         super().__init__("zombiecoder", __version__, *args, **kwargs)
-        self.services: Services | None = None
+        self.services: Services | None = None  # the first folder's (status, background, commands without a file)
+        # Every workspace folder's own services (memory, trust, config, tests), the first one's included.
+        self.folders = WorkspaceFolders()
         # Agent specs from the `zombiecoder.agents` entry points: commands and resolvers are declared
         # at start-up (the initialize reply lists the commands); each agent is built on first use.
         self.registry = registry if registry is not None else AgentRegistry.from_entry_points()
@@ -57,6 +60,17 @@ class ZcLanguageServer(LanguageServer):
         if self.services is None:
             raise RuntimeError(f"ZombieCoder could not start its services: {self.startup_error}")
         return self.services
+
+    def services_for(self, uri: str | None) -> Services | None:
+        """The services of the workspace folder holding `uri` (longest root), else the first folder's."""
+        found = self.folders.for_uri(uri) if uri else None
+        return found if found is not None else self.services
+
+    async def wait_ready_for(self, uri: str | None, timeout: float = 60.0) -> Services:
+        """`wait_ready`, then the services of the folder that holds `uri`."""
+        primary = await self.wait_ready(timeout)
+        found = self.services_for(uri)
+        return found if found is not None else primary
 
     @property
     def zc_protocol(self) -> ZcProtocol:

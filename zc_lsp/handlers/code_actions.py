@@ -224,7 +224,7 @@ def _range_json(rng: types.Range) -> dict[str, Any]:
 
 async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
-    services = await ls.wait_ready()
+    services = await ls.wait_ready_for(data.get("uri") if isinstance(data.get("uri"), str) else None)
     kind = data.get("action")
     if kind in ls.features["model_resolvers"]:
         return await ls.features["model_resolvers"][kind](action, data)

@@ -190,8 +190,8 @@ def run_tests_in_background(ls: Any, uri: str) -> None:
 
 
 async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) -> dict[str, Any]:
-    services = ls.services
     uri = args.get("uri")
+    services = ls.services_for(uri if isinstance(uri, str) else None)  # the folder's tests, with its interpreter
     request_args: dict[str, Any] = {}
     if uri:
         path = uri_to_path(str(uri))

@@ -77,7 +77,8 @@ def register(ls: Any) -> None:
         return decorate
 
     def run(agent: str, request: AgentRequest, **kw: Any) -> Awaitable[AgentResult]:
-        return ls.services.agents.run(agent, request, **kw)
+        """Run on the services of the folder that holds the request's document (multi-root)."""
+        return ls.services_for(request.doc.uri if request.doc else None).agents.run(agent, request, **kw)
 
     def owner(command_id: str) -> tuple[str, str]:
         """(agent, action) that declares `command_id` in its spec: no agent names in this module."""
@@ -93,7 +94,7 @@ def register(ls: Any) -> None:
         if options.get("workspace") or not args.get("uri"):
             return await review_workspace(bool(options.get("model")))
         doc = await asyncio.to_thread(doc_for, ls, args["uri"])
-        reason = skip_reason(doc, int(ls.services.settings.diagnostics.max_file_bytes))
+        reason = skip_reason(doc, int(ls.services_for(doc.uri).settings.diagnostics.max_file_bytes))
         if reason:
             ls.show(reason, types.MessageType.Warning)
             return {"ok": False, "error": reason, "findings": 0, "files": 0}
@@ -310,7 +311,7 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         span = parse_span(args["range"], Lines(doc.text)) if doc is not None and args.get("range") is not None else None
         extra = {k: v for k, v in args.items() if k not in ("uri", "range")}
         async with Progress(ls.session, title or name) as progress:
-            result = await ls.services.agents.run(
+            result = await ls.services_for(doc.uri if doc else None).agents.run(
                 agent,
                 AgentRequest(action, doc=doc, span=span, args=extra),
                 progress=progress.report,
@@ -320,9 +321,9 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         if result.findings:
             publish_findings(ls, action, result, doc.uri if doc else None)
         if result.ok and result.edits:
-            from zc_lsp.handlers.edits import guard_edits, to_workspace_edit
+            from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
-            outside = guard_edits(ls.services.workspace_root, result.edits)
+            outside = guard_workspace_edits(ls, result.edits)
             if outside:
                 return reply(
                     ls, AgentResult.failure(agent, action, f"refused an edit outside the workspace: {outside}")

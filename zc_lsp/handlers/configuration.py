@@ -13,6 +13,7 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.config import load_settings
+from zc_lsp.handlers.convert import path_to_uri
 
 log = logging.getLogger(__name__)
 SECTION = "zombiecoder"
@@ -22,6 +23,7 @@ class ConfigurationFeature:
     def __init__(self, ls: Any) -> None:
         self.ls = ls
         self.editor: dict[str, Any] = {}
+        self.folder_editor: dict[Any, dict[str, Any]] = {}  # other workspace folders' settings, by root
 
     def _client_can_pull(self) -> bool:
         try:
@@ -48,13 +50,39 @@ class ConfigurationFeature:
         if editor != self.editor:
             self.apply(editor)
 
-    def apply(self, editor: dict[str, Any]) -> None:
-        services = self.ls.services
+    async def pull_folder(self, root: Any, services: Any) -> None:
+        """Another workspace folder's settings: the editor's for that folder (scopeUri), over initializationOptions."""
+        editor = dict(self.ls.initialization_options or {})
+        if self._client_can_pull():
+            try:
+                item = types.ConfigurationItem(section=SECTION, scope_uri=path_to_uri(root))
+                result = await asyncio.wait_for(
+                    self.ls.workspace_configuration_async(types.ConfigurationParams(items=[item])), timeout=5
+                )
+                if result and isinstance(result[0], dict):
+                    editor = _merge_editor(editor, result[0])
+            except Exception as exc:
+                log.warning("workspace/configuration for %s failed: %s", root, exc)
+        if editor != self.folder_editor.get(root):
+            self.folder_editor[root] = editor
+            self.apply(editor, services)
+
+    async def pull_all(self) -> None:
+        """Every folder's settings again (didChangeConfiguration without the settings in it)."""
+        await self.pull()
+        for root, services in self.ls.folders.items():
+            if services is not self.ls.services:
+                await self.pull_folder(root, services)
+
+    def apply(self, editor: dict[str, Any], services: Any = None) -> None:
+        primary = services is None or services is self.ls.services
+        services = self.ls.services if services is None else services
         if services is None:
             return
         old = services.settings
         settings = load_settings(services.workspace_root, editor)
-        self.editor = editor
+        if primary:
+            self.editor = editor
         services.settings = settings
         trust = editor.get("trust")
         editor_trusted = trust.get("trusted") if isinstance(trust, dict) else None
@@ -63,7 +91,8 @@ class ConfigurationFeature:
         reconfigure = getattr(services.router, "reconfigure", None)
         if callable(reconfigure):
             reconfigure(settings)
-        logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
+        if primary:
+            logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
         if [str(i) for i in settings.issues] != [str(i) for i in old.issues]:
             from zc_lsp.handlers.lifecycle import report_config_issues
 
@@ -95,7 +124,9 @@ def register(ls: Any) -> None:
         await ls.wait_ready()
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
-            # Push-style clients send the settings themselves.
-            feature.apply(_merge_editor(dict(ls.initialization_options or {}), settings[SECTION]))
+            # Push-style clients send the settings themselves (one set for every folder).
+            pushed = _merge_editor(dict(ls.initialization_options or {}), settings[SECTION])
+            for _root, services in ls.folders.items() or [(None, ls.services)]:
+                feature.apply(pushed, services)
         else:
-            await feature.pull()
+            await feature.pull_all()

@@ -15,12 +15,14 @@ def register(ls: Any) -> None:
     def diagnostics() -> Any:
         return ls.features["diagnostics"]
 
-    def settings() -> Any:
-        return ls.services.settings if ls.services else ls.early_settings
+    def settings(uri: str) -> Any:
+        """The settings of the workspace folder holding the document (multi-root)."""
+        services = ls.services_for(uri)
+        return services.settings if services else ls.early_settings
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        cfg = settings()
+        cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_open:
             return
         diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
@@ -29,18 +31,19 @@ def register(ls: Any) -> None:
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         changed[params.text_document.uri] = time.time()
         ls.features["activity"]["last_edit"] = time.monotonic()
-        cfg = settings()
+        cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_change:
             return
         diagnostics().schedule(params.text_document.uri, diagnostics().debounce_ms(), False)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        cfg = settings()
+        cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_save:
             return
         diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
-        if cfg.tests.run_on_save and ls.services is not None and ls.services.trusted is True:
+        folder = ls.services_for(params.text_document.uri)
+        if cfg.tests.run_on_save and folder is not None and folder.trusted is True:
             from zc_lsp.handlers.command_support import run_tests_in_background
 
             run_tests_in_background(ls, params.text_document.uri)

@@ -7,6 +7,7 @@ what an edit looks like on the wire and that it never leaves the workspace.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -36,11 +37,21 @@ def offered_edit(ls: Any, result: Any) -> types.WorkspaceEdit | None:
     if not result.edits:
         ls.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
         return None
-    outside = guard_edits(ls.services.workspace_root, result.edits)
+    outside = guard_workspace_edits(ls, result.edits)
     if outside:
         ls.show(f"ZombieCoder refused an edit outside the workspace: {outside}", types.MessageType.Error)
         return None
     return to_workspace_edit(ls, result.edits)
+
+
+def guard_workspace_edits(ls: Any, edits: list[Any]) -> str | None:
+    """Multi-root: each edit must stay inside a workspace folder (the one holding it, else the first)."""
+    for fe in edits:
+        services = ls.folders.for_path(Path(fe.path).absolute()) or ls.services
+        outside = guard_edits(services.workspace_root, [fe])
+        if outside:
+            return outside
+    return None
 
 
 def guard_edits(root: Any, edits: list[Any]) -> str | None:
@@ -100,9 +111,9 @@ async def apply_ready_edit(ls: Any, edit: types.WorkspaceEdit) -> dict[str, Any]
     """`zc.applyEdit`: a ready edit from a Command-only listing, applied if it stays in the workspace."""
     uris = [c.text_document.uri for c in edit.document_changes or [] if isinstance(c, types.TextDocumentEdit)]
     uris += list((edit.changes or {}).keys())
-    root = ls.services.workspace_root.resolve()
     for uri in uris:
         path = uri_to_path(uri)
+        root = ls.services_for(uri).workspace_root.resolve()  # multi-root: the folder that holds it
         if path is None or (path.resolve() != root and root not in path.resolve().parents):
             return {"ok": False, "applied": False, "error": f"refused an edit outside the workspace: {uri}"}
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder"))

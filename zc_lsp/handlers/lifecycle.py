@@ -16,6 +16,8 @@ from zc_lsp.config import load_settings
 from zc_lsp.core import procs
 from zc_lsp.core.trust_store import stored_trust
 from zc_lsp.handlers.convert import uri_to_path
+from zc_lsp.handlers.folders import build_folder, folder_roots, start_folder
+from zc_lsp.handlers.folders import register as register_folders
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ def register(ls: Any) -> None:
             os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
 
     ls.features["exit_now"] = exit_now
+    register_folders(ls)  # workspace/didChangeWorkspaceFolders: each folder's services come and go
 
     @ls.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
@@ -130,11 +133,12 @@ def register(ls: Any) -> None:
         ls.early_settings = settings
         logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
         # Services (SQLite files, clients, agents) are built after the reply: the editor is not kept waiting.
-        ls.spawn(build(root, settings, editor_trust(options)), name="start services")
+        others = [r for r in folder_roots(params) if r != root]  # multi-root: each folder gets its own services
+        ls.spawn(build(root, settings, editor_trust(options), others), name="start services")
         if params.process_id:
             ls.spawn(watch_client_process(ls, params.process_id), name="client process watch")
 
-    async def build(root: Path, settings: Any, trusted: bool | None) -> None:
+    async def build(root: Path, settings: Any, trusted: bool | None, others: list[Path]) -> None:
         from zc_lsp.services import build_services
 
         try:
@@ -142,6 +146,11 @@ def register(ls: Any) -> None:
             if ls.services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
                 ls.services.trusted = await asyncio.to_thread(stored_trust, root)
             ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
+            ls.folders.add(root, ls.services)
+            ls.services.status.add_section("folders", ls.folders.describe)
+            for other in others:
+                if (folder := await build_folder(ls, other, ls.initialization_options)) is not None:
+                    ls.folders.add(other, folder)
         except Exception as exc:
             ls.startup_error = f"{type(exc).__name__}: {exc}"
             log.exception("services failed to start")
@@ -163,6 +172,9 @@ def register(ls: Any) -> None:
         ls.spawn(asyncio.to_thread(warm_up, services), name="warm-up")
         ls.features["status_pusher"].start()
         await ls.features["configuration"].pull()
+        for root, folder in ls.folders.items():
+            if folder is not services:
+                await start_folder(ls, root, folder)
         if services.settings.background.enabled:
             await asyncio.to_thread(start_background, ls)
         if services.router is not None:

@@ -2,7 +2,8 @@
 
 Listing is cheap and never calls a model: a regex on the cursor line and the next, the selection,
 the diagnostics the client sent, and the router's status for the title ("(ollama/qwen2.5-coder:7b)").
-They are listed only when at least one model provider is enabled. The model call, the validation
+They are listed only when a model is reachable; when none is, one disabled entry says why (for
+clients that show `CodeAction.disabled`), else nothing. The model call, the validation
 and the Verifier run happen in `codeAction/resolve`, with `$/progress` showing the streamed reply;
 the edit carries a change annotation "verified: N tests pass (provider/model)".
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from lsprotocol import types
@@ -50,12 +52,22 @@ def _range_from(data: Any) -> types.Range | None:
         return None
 
 
-def first_model(ls: Any, role: str | None = None) -> str | None:
-    """"ollama/qwen2.5-coder:7b" the router would try first; "offline: ..." when none fits; None = do not list.
+@dataclass(frozen=True)
+class ModelChoice:
+    """Who would answer a model action: a reachable model (listed), or why none can (one disabled entry)."""
 
-    Reads `router.status()` and the config only: no network, cheap enough for every listing.
+    label: str | None = None  # "ollama/qwen2.5-coder:7b": the actions are listed with this in their titles
+    reason: str | None = None  # no model can answer: shown as the disabled entry's reason
+
+
+def model_choice(ls: Any, uri: str | None = None, role: str | None = None) -> ModelChoice | None:
+    """The model the router would try first for the document's folder; None: no model work here at all.
+
+    Reads `router.status()` and the config only: no network, cheap enough for every listing. A
+    provider whose health is not known yet (no probe or call so far) counts as reachable; one
+    known down (refused connection, breaker open) does not.
     """
-    services = getattr(ls, "services", None)
+    services = ls.services_for(uri) if hasattr(ls, "services_for") else getattr(ls, "services", None)
     router = getattr(services, "router", None) if services is not None else None
     role = role or model_agent(ls)
     if services is None or router is None or role is None:
@@ -68,19 +80,37 @@ def first_model(ls: Any, role: str | None = None) -> str | None:
         return None
     enabled = {s["name"]: s for s in status if s.get("enabled")}
     if not enabled:
-        return None
-    tripped = False
+        return None  # every model provider is off: the user chose offline, so nothing is listed
+    down: list[str] = []
     for name in chain:
         entry = enabled.get(name)
         if entry is None:
             continue
         if entry.get("breaker") == "open" or entry.get("healthy") is False:
-            tripped = True  # known down (breaker open, refused connection): name the next one, or say so
+            why = str(entry.get("last_error") or "").split(" (", 1)[0]
+            down.append(f"{name}: {why or ('circuit open' if entry.get('breaker') == 'open' else 'not reachable')}")
             continue
         models = services.settings.get(f"providers.{name}.models") or {}
         model = (models.get(role) or models.get("default")) if isinstance(models, dict) else None
-        return f"{name}/{model or entry.get('model') or '?'}"
-    return "offline: models unreachable" if tripped else "offline: no model configured"
+        return ModelChoice(label=f"{name}/{model or entry.get('model') or '?'}")
+    if down:
+        return ModelChoice(reason=f"No model is reachable ({'; '.join(down)}). Start one, or see `zc doctor`.")
+    return ModelChoice(reason="No enabled model provider is in the router chain for this action (router.chain).")
+
+
+def first_model(ls: Any, role: str | None = None, uri: str | None = None) -> str | None:
+    """The title suffix: "ollama/qwen2.5-coder:7b", or None when no model can answer."""
+    choice = model_choice(ls, uri, role)
+    return choice.label if choice is not None else None
+
+
+def client_shows_disabled(ls: Any) -> bool:
+    """LSP 3.16: the client renders `CodeAction.disabled` (literals and `disabledSupport` declared)."""
+    try:
+        support = ls.client_capabilities.text_document.code_action
+    except AttributeError:
+        return False
+    return bool(support and support.code_action_literal_support is not None and support.disabled_support)
 
 
 def stub_at(lines: list[str], line: int) -> bool:
@@ -92,32 +122,39 @@ def stub_at(lines: list[str], line: int) -> bool:
 
 def list_model_actions(ls: Any, actions: list[types.CodeAction], params: types.CodeActionParams,
                        data: dict[str, Any], only: list[str] | None) -> None:
-    label = first_model(ls)
-    if label is None:
+    choice = model_choice(ls, params.text_document.uri)
+    if choice is None:
         return
-    suffix = f" ({label})"
+    found: list[types.CodeAction] = []
+    suffix = f" ({choice.label})"
     rng = params.range
     base = {**data, "range": _range_json(rng)}
     rewrite = types.CodeActionKind.RefactorRewrite
     if _wanted(only, rewrite):
         doc = ls.workspace.get_text_document(params.text_document.uri)
         if stub_at(cached_lines(ls, doc), rng.start.line):
-            actions.append(types.CodeAction(title=f"ZombieCoder: Implement this{suffix}", kind=rewrite,
-                                            data={**base, "action": "implement"}))
+            found.append(types.CodeAction(title=f"ZombieCoder: Implement this{suffix}", kind=rewrite,
+                                          data={**base, "action": "implement"}))
         if rng.start != rng.end:
             for key, title in (("refactor", "Refactor selection"), ("optimise", "Optimise selection")):
-                actions.append(types.CodeAction(title=f"ZombieCoder: {title}{suffix}", kind=rewrite,
-                                                data={**base, "action": key}))
+                found.append(types.CodeAction(title=f"ZombieCoder: {title}{suffix}", kind=rewrite,
+                                              data={**base, "action": key}))
     if _wanted(only, types.CodeActionKind.QuickFix):
         for diag in params.context.diagnostics:
             code = str(diag.code) if diag.code is not None else ""
             name = code or (diag.message.splitlines() or [""])[0][:40]
-            actions.append(types.CodeAction(
+            found.append(types.CodeAction(
                 title=f"ZombieCoder: Fix with AI: {name}{suffix}", kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diag],
                 data={**data, "action": "fix_ai", "range": _range_json(diag.range), "code": code,
                       "message": diag.message, "source": diag.source or ""},
             ))
+    if choice.label is not None:
+        actions.extend(found)
+    elif found and client_shows_disabled(ls):
+        # No model can answer: one greyed entry that says why, not one dead entry per finding.
+        actions.append(types.CodeAction(title="ZombieCoder: AI actions (no model reachable)", kind=found[0].kind,
+                                        disabled=types.CodeActionDisabled(reason=choice.reason or "no model")))
 
 
 def annotate(edit: types.WorkspaceEdit, label: str, description: str) -> types.WorkspaceEdit:
@@ -136,8 +173,8 @@ def annotate(edit: types.WorkspaceEdit, label: str, description: str) -> types.W
 
 
 async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, data: dict[str, Any]) -> types.CodeAction:
-    services = ls.services
     uri = data.get("uri")
+    services = ls.services_for(uri if isinstance(uri, str) else None)
     rng = _range_from(data.get("range"))
     if services is None or not isinstance(uri, str) or rng is None:
         return action

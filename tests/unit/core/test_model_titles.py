@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.config import load_settings
-from zc_lsp.handlers.model_actions import first_model
+from zc_lsp.handlers.model_actions import ModelChoice, first_model, model_choice
 
 
 class Router:
@@ -32,5 +32,14 @@ def test_titles_follow_provider_health(tmp_path) -> None:
     assert first_model(ls_with([ollama, openai], tmp_path)) == "ollama/qwen2.5-coder:7b"  # unknown: still tried first
     down = {**ollama, "healthy": False}
     assert first_model(ls_with([down, openai], tmp_path)) == "openai/gpt-4o-mini"
-    assert first_model(ls_with([down], tmp_path)) == "offline: models unreachable"
-    assert first_model(ls_with([{**ollama, "enabled": False}], tmp_path)) is None  # nothing enabled: not listed
+    assert first_model(ls_with([down], tmp_path)) is None  # known down: not listed with a model name
+    assert model_choice(ls_with([{**ollama, "enabled": False}], tmp_path)) is None  # nothing enabled: not listed
+
+
+def test_no_reachable_model_gives_one_reason_naming_each_failure(tmp_path) -> None:
+    down = {"name": "ollama", "enabled": True, "breaker": "closed", "healthy": False,
+            "last_error": "cannot connect to http://127.0.0.1:9 (start it with `ollama serve`)"}
+    tripped = {"name": "openai", "enabled": True, "breaker": "open", "healthy": None, "last_error": ""}
+    choice = model_choice(ls_with([down, tripped], tmp_path))
+    assert choice == ModelChoice(reason="No model is reachable (ollama: cannot connect to http://127.0.0.1:9; "
+                                        "openai: circuit open). Start one, or see `zc doctor`.")
