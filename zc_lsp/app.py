@@ -27,6 +27,7 @@ def handler_modules() -> list[ModuleType]:
         configuration,
         diagnostics,
         documents,
+        inline_completion,
         lifecycle,
         model_actions,
         progress_cancel,
@@ -44,6 +45,7 @@ def handler_modules() -> list[ModuleType]:
         model_actions,
         code_actions,
         commands,
+        inline_completion,
     ]
 
 

@@ -180,8 +180,13 @@ class FakeModelServer:
         served = script.reply_model or self.serve_as
         if served:
             data = {**data, "model": served}
-        if script.delay_s:
-            await asyncio.sleep(script.delay_s)
+        if script.delay_s:  # a client that hangs up meanwhile is recorded (closed_at), as in streams
+            watcher = asyncio.ensure_future(reader.read(1))
+            await _sleep_unless(watcher, script.delay_s)
+            if watcher.done():
+                rec.closed_at = time.monotonic()
+                return False
+            watcher.cancel()
         if script.status >= 400:
             return await self._send_json(writer, script.status, _error_body(api, script), rec)
         streaming = bool(data.get("stream", api == "ollama" and path != "/api/tags"))

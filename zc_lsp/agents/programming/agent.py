@@ -93,21 +93,32 @@ class ProgrammingAgent:
         doc = request.doc
         assert doc is not None and doc.path is not None
         ctx.progress("repairing offline", 10)
-        fixed = await asyncio.to_thread(repair_source, doc.text, doc.path, workspace_root=ctx.workspace_root,
-                                        settings=ctx.settings)
+        fixed = await asyncio.to_thread(
+            repair_source, doc.text, doc.path, workspace_root=ctx.workspace_root, settings=ctx.settings
+        )
         shown = doc.path.name
-        diff = "".join(difflib.unified_diff(doc.text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
-                                            fromfile=f"a/{shown}", tofile=f"b/{shown}"))
+        diff = "".join(
+            difflib.unified_diff(
+                doc.text.splitlines(keepends=True),
+                fixed.text.splitlines(keepends=True),
+                fromfile=f"a/{shown}",
+                tofile=f"b/{shown}",
+            )
+        )
         lines = [f"- line {f.line}: {f.message} ({f.verification})" for f in fixed.applied]
         lines += [f"- held back, line {f.line}: {f.message} ({f.verification})" for f in fixed.held_back]
         if fixed.changed:
             summary = f"Repaired {doc_name(doc)} offline ({len(fixed.applied)} verified fix(es))."
         else:
             summary = f"Nothing to repair in {doc_name(doc)}" + (f": {fixed.reason}" if fixed.reason else ".")
-        edits = [FileEdit(doc.path, await asyncio.to_thread(diff_edits, doc.text, fixed.text),
-                          base_version=doc.version)] if fixed.changed else []
-        return self._ok("repair", summary + ("\n\n" + "\n".join(lines) if lines else ""), edits=edits,
-                        diff=diff, **fixed.as_dict())
+        edits = (
+            [FileEdit(doc.path, await asyncio.to_thread(diff_edits, doc.text, fixed.text), base_version=doc.version)]
+            if fixed.changed
+            else []
+        )
+        return self._ok(
+            "repair", summary + ("\n\n" + "\n".join(lines) if lines else ""), edits=edits, diff=diff, **fixed.as_dict()
+        )
 
     async def _fix_all(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc

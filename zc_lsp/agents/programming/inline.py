@@ -57,7 +57,7 @@ def definitions_named(names: set[str], sources: list[tuple[str, str]]) -> list[s
             if match is None:
                 continue
             first = text.count("\n", 0, match.start())
-            excerpt = text.split("\n")[first:first + MAX_SNIPPET_LINES]
+            excerpt = text.split("\n")[first : first + MAX_SNIPPET_LINES]
             out.append(f"{shown}:\n" + "\n".join(excerpt).rstrip())
             if len(out) >= MAX_CONTEXT_SNIPPETS:
                 return out
@@ -70,7 +70,7 @@ def build_parts(doc: DocSnapshot, line: int, char: int, nearby: list[tuple[str, 
     context: list[str] = []
     if len(prefix) > MAX_PREFIX_CHARS:
         cut = prefix.find("\n", len(prefix) - MAX_PREFIX_CHARS)
-        prefix = prefix[cut + 1:] if cut >= 0 else prefix[-MAX_PREFIX_CHARS:]
+        prefix = prefix[cut + 1 :] if cut >= 0 else prefix[-MAX_PREFIX_CHARS:]
         imports = _IMPORT.findall(full_prefix[: len(full_prefix) - len(prefix)])
         if imports:
             context.append("The file's imports:\n" + "\n".join(imports[:40]))
@@ -101,7 +101,7 @@ def strip_reply(text: str, line_before: str) -> str:
         text = fenced.group(1)
     head = line_before.strip()
     if head and text.lstrip().startswith(head):  # a chat model often repeats the line it was asked to finish
-        text = text.lstrip()[len(head):]
+        text = text.lstrip()[len(head) :]
     return text.rstrip()
 
 
@@ -146,7 +146,7 @@ def fit_suggestion(prefix: str, suggestion: str, suffix: str) -> str:
 
 
 async def inline_complete(agent: str, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-    """args: line, character (the cursor), nearby: [[shown path, text], ...] from open files."""
+    """args: line, character (the cursor), nearby: [[path, text], ...] of the other open files."""
     action = request.action
     doc = request.doc
     if doc is None:
@@ -156,32 +156,65 @@ async def inline_complete(agent: str, request: AgentRequest, ctx: AgentContext) 
     if ctx.router is None:
         return AgentResult.failure(agent, action, "no model router", data={"items": []})
     line, char = int(request.args.get("line", 0)), int(request.args.get("character", 0))
-    nearby = [(str(p), str(t)) for p, t in request.args.get("nearby") or []]
+    nearby = []
+    for where, text in request.args.get("nearby") or []:  # open files: sensitive ones never become context
+        path = Path(str(where))
+        if not refuse_reason(path, ctx.workspace_root):
+            nearby.append((shown_name(path, ctx.workspace_root, str(where)), str(text)))
     parts = build_parts(doc, line, char, nearby)
     shown = doc.path.name if doc.path else doc.uri
     try:
-        rendered = render("inline_complete", ctx.settings, base_dir=ctx.workspace_root, path=shown,
-                          language=doc.language_id or "python", context=parts.context, code=parts.prefix,
-                          suffix=parts.suffix)
+        rendered = render(
+            "inline_complete",
+            ctx.settings,
+            base_dir=ctx.workspace_root,
+            path=shown,
+            language=doc.language_id or "python",
+            context=parts.context,
+            code=parts.prefix,
+            suffix=parts.suffix,
+        )
     except PromptError as exc:
         return AgentResult.failure(agent, action, f"prompt template inline_complete: {exc}")
     model_request = ModelRequest(
-        role=agent, prompt=rendered.prompt, system=rendered.system, temperature=0.1, cache=False,
+        role=agent,
+        prompt=rendered.prompt,
+        system=rendered.system,
+        temperature=0.1,
+        cache=False,
         max_tokens=int(ctx.settings.get("completion.max_tokens", 96) or 96),
-        fim=(fim_prefix(parts, shown), parts.suffix), metadata={"kind": "inline_completion"},
+        fim=(fim_prefix(parts, shown), parts.suffix),
+        metadata={"kind": "inline_completion"},
     )
     try:
         reply = await ctx.router.complete(model_request, cancel=ctx.cancel)
     except NoModelAvailable as exc:
-        return AgentResult(ok=True, agent=agent, action=action, summary="no model answered",
-                           data={"items": [], "attempts": list(exc.attempts)})  # no provenance: nobody answered
+        return AgentResult(
+            ok=True,
+            agent=agent,
+            action=action,
+            summary="no model answered",
+            data={"items": [], "attempts": list(exc.attempts)},
+        )  # no provenance: nobody answered
     line_before = parts.prefix.rsplit("\n", 1)[-1]
     raw = strip_reply(reply.text, line_before)
     text = await asyncio.to_thread(fit_suggestion, parts.full_prefix, raw, parts.full_suffix)
-    data: dict[str, Any] = {"items": [text] if text else [], "raw_chars": len(raw), "trimmed": text != raw,
-                            "attempts": list(reply.attempts)}
-    return AgentResult(ok=True, agent=agent, action=action, summary=text, data=data, provider=reply.provider,
-                       model=reply.model, cached=reply.cached)
+    data: dict[str, Any] = {
+        "items": [text] if text else [],
+        "raw_chars": len(raw),
+        "trimmed": text != raw,
+        "attempts": list(reply.attempts),
+    }
+    return AgentResult(
+        ok=True,
+        agent=agent,
+        action=action,
+        summary=text,
+        data=data,
+        provider=reply.provider,
+        model=reply.model,
+        cached=reply.cached,
+    )
 
 
 def shown_name(path: Path | None, root: Path, uri: str) -> str:
