@@ -16,6 +16,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
+from zc_lsp.agents.best_practices.config_review import finish, is_config_document, review_config_document, settings_scan
 from zc_lsp.agents.best_practices.model_review import ModelReview, model_review
 from zc_lsp.agents.engines.bandit_engine import bandit_rule_doc, bandit_scan, drop_ruff_duplicates
 from zc_lsp.agents.engines.documents import (
@@ -25,6 +26,7 @@ from zc_lsp.agents.engines.documents import (
     ruff_options,
     stdin_filename,
 )
+from zc_lsp.agents.engines.parse_failure import ParseFailure
 from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
@@ -66,6 +68,8 @@ class BestPracticesAgent:
 
     async def _review(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
+        if doc is not None and is_config_document(doc):  # YAML, TOML, JSON, INI, .env, templates
+            return await review_config_document(self.name, doc, ctx)
         reason = refusal(doc, ctx)
         if reason is not None or doc is None:
             return AgentResult.failure(self.name, "review", reason or "No document was given.")
@@ -78,7 +82,8 @@ class BestPracticesAgent:
         errors: list[str] = []
 
         ctx.cancel.check("before the engines started")
-        running = ["ruff"] + (["bandit"] if use_bandit else []) + (["secrets"] if use_secrets else [])
+        running = ["ruff"] + (["bandit"] if use_bandit else []) + (["secrets"] if use_secrets else []) + ["settings"]
+        failures: list[ParseFailure] = []  # files an engine could not parse: said, never skipped silently
         ctx.progress(f"running {', '.join(running)}", 5)
 
         async def engine(name: str, coro: Awaitable[list[Finding]]) -> list[Finding] | None:
@@ -96,9 +101,10 @@ class BestPracticesAgent:
         jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
         if use_bandit:
             skip = tuple(ctx.settings.get("diagnostics.bandit_skip") or ())
-            jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip)))
+            jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip, failures)))
         if use_secrets:
             jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name)))
+        jobs.append(engine("settings", settings_scan(doc, failures)))
         results = dict(zip(running, await with_cancel_token(asyncio.gather(*jobs), ctx.cancel, "review"), strict=True))
         ruff_findings = results["ruff"]
         for name, found in results.items():
@@ -118,6 +124,7 @@ class BestPracticesAgent:
             if review.provider:
                 counts["model"] = len(review.findings)
                 findings += review.findings
+        findings = finish(findings, doc, ctx, failures)  # suppressions, parse failures, stable ids
         findings.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))
         ctx.progress("review done", 100)
         summary = _summary(doc_name(doc), counts, findings, errors)
@@ -127,7 +134,8 @@ class BestPracticesAgent:
             agent=self.name,
             action="review",
             summary=summary,
-            data={"counts": counts, "errors": errors, "syntax_error": _has_syntax_error(findings)},
+            data={"counts": counts, "errors": errors, "syntax_error": _has_syntax_error(findings),
+                  "parse_failures": [f.as_row() for f in failures]},
             findings=findings,
             provider="offline",
             model=engines,
@@ -207,6 +215,10 @@ async def _rule_documentation(code: str, message: str) -> tuple[str, str | None]
     """(engine, markdown) from the tool that owns the rule; the docs are the tools' own."""
     if code.startswith("ZC-SECRET-"):
         return "secrets", explain_secret(code.removeprefix("ZC-SECRET-"))
+    if code.startswith("ZC-CONF-"):
+        from zc_lsp.agents.engines.config_scan.rules import explain_rule
+
+        return "config", explain_rule(code)
     if code == SYNTAX_CODE:
         return "ruff", _syntax_help(message)
     if re.fullmatch(r"B\d{3}", code):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.agents.engines.batch_review import review_files
+from zc_lsp.agents.engines.batch_review import is_config_path, review_files
 from zc_lsp.agents.engines.documents import refusal, ruff_options
 from zc_lsp.agents.engines.proc import with_cancel_token
 from zc_lsp.core.types import DocSnapshot
@@ -37,12 +37,18 @@ def _read(paths: list[str], ctx: AgentContext) -> tuple[dict[Path, str], list[st
         except UnicodeDecodeError:
             skipped.append(f"{path}: not UTF-8; skipped")
             continue
-        reason = refusal(DocSnapshot(uri=path.as_uri(), path=path, text=text), ctx)
+        # Config files and templates go to the config engine; refusal() is about Python files.
+        reason = binary_reason(text) if is_config_path(path) else refusal(
+            DocSnapshot(uri=path.as_uri(), path=path, text=text), ctx)
         if reason:
             skipped.append(f"{path}: {reason}")
             continue
         files[path] = text
     return files, skipped
+
+
+def binary_reason(text: str) -> str | None:
+    return "looks binary (it contains NUL bytes); skipped" if "\x00" in text else None
 
 
 async def review_many(agent: str, request: AgentRequest, ctx: AgentContext) -> AgentResult:
@@ -75,7 +81,8 @@ async def review_many(agent: str, request: AgentRequest, ctx: AgentContext) -> A
                + (f"; {len(skipped)} skipped" if skipped else "") + "."
                + "".join(f"\n- {e}" for e in errors))
     data: dict[str, Any] = {"files": len(files), "skipped": skipped, "counts": counts, "errors": errors,
-                            "per_file": {str(p): len(r.findings) for p, r in reviews.items()}}
+                            "per_file": {str(p): len(r.findings) for p, r in reviews.items()},
+                            "parse_failures": [f.as_row() for r in reviews.values() for f in r.failures]}
     return AgentResult(ok=bool(counts), agent=agent, action=request.action, summary=summary, data=data,
                        findings=findings, provider="offline", model=engines,
                        error="; ".join(errors) if not counts else None)

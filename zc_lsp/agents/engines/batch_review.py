@@ -15,8 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zc_lsp.agents.engines.bandit_engine import drop_ruff_duplicates, finding_from_bandit
+from zc_lsp.agents.engines.bandit_engine import bandit_reason, drop_ruff_duplicates, finding_from_bandit
+from zc_lsp.agents.engines.config_scan import is_config_file, scan_config, scan_python_settings
+from zc_lsp.agents.engines.finding_ids import assign_ids
 from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.agents.engines.parse_failure import ParseFailure, still_unsaid
 from zc_lsp.agents.engines.proc import ToolError, run_process
 from zc_lsp.agents.engines.ruff_engine import (
     RuffOptions,
@@ -27,7 +30,9 @@ from zc_lsp.agents.engines.ruff_engine import (
     rule_args,
 )
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.agents.engines.suppress import drop_suppressed
 from zc_lsp.core.types import Finding
+from zc_lsp.core.workspace import relative_to_root
 
 CHUNK = 200  # files per tool invocation
 
@@ -38,6 +43,7 @@ class FileReview:
     text: str
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    failures: list[ParseFailure] = field(default_factory=list)  # engines that could not parse it
 
 
 def _chunks(items: list[Path]) -> list[list[Path]]:
@@ -83,8 +89,29 @@ async def _bandit_all(
             review = files.get(path)
             if review is not None:
                 found.setdefault(path, []).append(finding_from_bandit(item, split_lines(review.text)))
+        for err in data.get("errors") or []:
+            review = files.get((root / err.get("filename", "")).resolve())
+            if review is not None:
+                review.failures.append(ParseFailure(str(review.path), "bandit", bandit_reason(err)))
         done += len(chunk)
         tick("bandit", done)
+    return found
+
+
+def is_config_path(path: Path) -> bool:
+    """A file for the config engine (YAML, TOML, JSON, INI, .env, templates), not for ruff and bandit."""
+    return path.suffix not in (".py", ".pyi") and is_config_file(path.name)
+
+
+def _local_scan(review: FileReview) -> list[Finding]:
+    """The config engine on a config file, the settings checks on a Python file; parse failures kept."""
+    if is_config_path(review.path):
+        found, bad = scan_config(review.text, str(review.path))
+        engine = "config"
+    else:
+        found, bad = scan_python_settings(review.text, review.path.name)
+        engine = "settings"
+    review.failures += [ParseFailure(str(review.path), engine, b.reason, b.line) for b in bad]
     return found
 
 
@@ -104,7 +131,8 @@ async def review_files(
     """Findings per file (each tagged with data["path"]) and the engines' problems, said plainly."""
     reviews = {path.resolve(): FileReview(path.resolve(), text) for path, text in files.items()}
     errors: list[str] = []
-    paths = list(reviews)
+    paths = [p for p in reviews if not is_config_path(p)]  # Python: ruff, bandit, secrets
+    python_reviews = {p: reviews[p] for p in paths}
 
     async def engine(name: str, coro: object) -> dict[Path, list[Finding]] | None:
         try:
@@ -118,39 +146,53 @@ async def review_files(
 
     async def secrets_all() -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}
-        for n, (path, review) in enumerate(reviews.items(), 1):
+        for n, (path, review) in enumerate(python_reviews.items(), 1):
             found[path] = await asyncio.to_thread(scan_secrets, review.text, path.name)
-            if n % 20 == 0 or n == len(reviews):
+            if n % 20 == 0 or n == len(python_reviews):
                 tick("secrets", n)
         return found
 
-    names = ["ruff"] + (["bandit"] if bandit else []) + (["secrets"] if secrets else [])
+    async def local_all() -> dict[Path, list[Finding]]:
+        found: dict[Path, list[Finding]] = {}
+        for n, (path, review) in enumerate(reviews.items(), 1):
+            found[path] = await asyncio.to_thread(_local_scan, review)
+            if n % 20 == 0 or n == len(reviews):
+                tick("config", n)
+        return found
+
+    names = ["ruff"] + (["bandit"] if bandit else []) + (["secrets"] if secrets else []) + ["config"]
+    totals = {name: len(reviews) if name == "config" else len(paths) for name in names}
     done: dict[str, int] = dict.fromkeys(names, 0)
 
     def tick(name: str, n: int) -> None:
         """One figure for all engines: the share of (engine, file) pairs finished."""
         done[name] = n
-        progress(f"{', '.join(f'{k} {v}/{len(paths)}' for k, v in done.items())}",
-                 int(100 * sum(done.values()) / (len(paths) * len(names))))
+        progress(f"{', '.join(f'{k} {v}/{totals[k]}' for k, v in done.items())}",
+                 int(100 * sum(done.values()) / max(sum(totals.values()), 1)))
 
     jobs = [engine("ruff", _ruff_all(paths, opts, tick))]
     if bandit:
-        jobs.append(engine("bandit", _bandit_all(reviews, opts.root, opts.timeout_s, bandit_skip, tick)))
+        jobs.append(engine("bandit", _bandit_all(python_reviews, opts.root, opts.timeout_s, bandit_skip, tick)))
     if secrets:
         jobs.append(engine("secrets", secrets_all()))
+    jobs.append(engine("config", local_all()))
     results = dict(zip(names, await asyncio.gather(*jobs), strict=True))
     for path, review in reviews.items():
         ruff_findings = (results.get("ruff") or {}).get(path, [])
         for name, per_file in results.items():
-            if per_file is None:
+            if per_file is None or (name != "config" and path not in python_reviews):
                 continue
             found = per_file.get(path, [])
             if name == "bandit":
                 ignored = opts.ignore + (opts.test_ignore if _is_test_file(path) else ())
                 found = drop_ruff_duplicates(found, ruff_findings, ignored)
-            review.counts[name] = len(found)
+            found = drop_suppressed(found, review.text)
+            label = name if name != "config" or is_config_path(path) else "settings"
+            review.counts[label] = review.counts.get(label, 0) + len(found)
             review.findings += found
+        review.failures = still_unsaid(review.failures, review.findings)
         for finding in review.findings:
             finding.data["path"] = str(path)
+        assign_ids(review.findings, review.text, relative_to_root(opts.root, path) or path.name)
         review.findings.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))
     return reviews, errors

@@ -43,3 +43,11 @@ def as_finding(failure: ParseFailure) -> Finding:
         engine=failure.engine,
         data={"parse_failure": True},
     )
+
+
+def still_unsaid(failures: list[ParseFailure], findings: list[Finding]) -> list[ParseFailure]:
+    """The failures to report: when ruff already flagged a syntax error, the file's failure is said
+    (and mid-typing the editor would flicker a second note on every keystroke)."""
+    if any(f.code == "invalid-syntax" for f in findings):
+        return []
+    return failures

@@ -135,3 +135,16 @@ def make_finding(code: str, span: Span, detail: str, engine: str, **data: object
         engine=engine,
         data={"cwe": rule.cwe, **data},
     )
+
+
+def explain_rule(code: str) -> str | None:
+    """Markdown for `zc.explainFinding`: what the rule means, why it matters, how to fix it."""
+    rule = RULES.get(code)
+    if rule is None:
+        return None
+    return (
+        f"## What it means\n\n{rule.summary} ({rule.name}, CWE-{rule.cwe})\n\n"
+        f"## How to fix\n\n{rule.advice}\n\n"
+        f"To keep this finding on one line on purpose, add `# zc: ignore[{code}]` to it "
+        "(`{# zc: ignore[...] #}` in templates; a comment line just above in `.env` and INI files)."
+    )
