@@ -1,5 +1,9 @@
 """Diagnostics: debounced per document, published only while the document version still matches.
 
+The wait after a change adapts (`review_pacing.py`); a newer change cancels the review it
+supersedes, engine subprocesses included, and nothing is published for a version that is no
+longer the document's.
+
 Several sources feed one document (the review engines, test failures, model review); each keeps
 its own list and the union is published, so a test run does not wipe the lint results.
 """
@@ -17,6 +21,7 @@ from lsprotocol import types
 from zc_lsp.agents.base import AgentRequest
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.convert import diagnostic
+from zc_lsp.handlers.review_pacing import ReviewPacing
 
 if TYPE_CHECKING:
     from zc_lsp.handlers.session import Session
@@ -51,6 +56,7 @@ class DiagnosticsFeature:
         self._slots: asyncio.Semaphore | None = None
         self.last_latency_ms: float | None = None
         self.suggestions: dict[str, list[Any]] = {}  # auto-fix suggestions per document, offered as code actions
+        self.pacing = ReviewPacing()
 
     def slots(self) -> asyncio.Semaphore:
         if self._slots is None:
@@ -59,11 +65,16 @@ class DiagnosticsFeature:
 
     # -- entry points from document notifications -------------------------------------------
     def schedule(self, uri: str, delay_ms: int, bandit: bool) -> None:
-        """Debounce: cancel the pending review for this document and start a new one."""
+        """Cancel the pending or running review of this document (its engines are killed) and start a new one.
+
+        `delay_ms` 0 reviews now (open, save); otherwise it is the longest wait (the debounce from
+        config or the tuner) and the pacing picks the actual wait below it.
+        """
         old = self.pending.pop(uri, None)
         if old is not None and not old.done():
             old.cancel()
-        self.pending[uri] = self.session.spawn(self._review(uri, delay_ms / 1000, bandit), name=f"review {uri}")
+        wait_ms = self.pacing.on_change(uri, delay_ms) if delay_ms > 0 else 0.0
+        self.pending[uri] = self.session.spawn(self._review(uri, wait_ms / 1000, bandit), name=f"review {uri}")
 
     def forget(self, uri: str) -> None:
         task = self.pending.pop(uri, None)
@@ -72,10 +83,22 @@ class DiagnosticsFeature:
         self.sources.pop(uri, None)
         self.suggestions.pop(uri, None)
         self.skipped.discard(uri)
+        self.pacing.forget(uri)
         self.publish(uri, None)
 
     # -- sources ----------------------------------------------------------------------------
     def set_source(self, uri: str, source: str, diags: list[types.Diagnostic], version: int | None) -> None:
+        """Replace one source's findings; findings for an older version of an open document are dropped."""
+        documents = self.session.documents
+        if version is not None and documents.is_open(uri) and documents.version(uri) != version:
+            log.debug(
+                "dropped %s diagnostics for %s v%s: the document is at v%s",
+                source,
+                uri,
+                version,
+                documents.version(uri),
+            )
+            return
         self.sources.setdefault(uri, {})[source] = diags
         self.publish(uri, version)
 
@@ -136,6 +159,7 @@ class DiagnosticsFeature:
             self.set_source(uri, "review", diags, snap.version)
             if not with_bandit:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
+                self.pacing.record_review(uri, self.last_latency_ms)
         background = services.background
         tuner = getattr(background, "tuner", None)
         if tuner is not None and self.last_latency_ms is not None:
@@ -150,7 +174,7 @@ class DiagnosticsFeature:
         return self.session.caps.position_encoding
 
     def debounce_ms(self) -> int:
-        """The tuner may lengthen the debounce under load; the config value is the floor."""
+        """The longest wait after a change: the config value, or the tuner's longer one under load."""
         services = self.session.services
         settings = self.session.settings
         base = int(settings.diagnostics.debounce_ms) if settings else 300
