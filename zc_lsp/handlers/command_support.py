@@ -204,7 +204,7 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
     target = args.get("test")
     if isinstance(target, str) and target:
         request_args["test_id" if "::" in target else "function"] = target
-    if user_requested and (why := await may_run_user_tests(ls)):  # untrusted: ask once before anything runs
+    if user_requested and (why := await may_run_user_tests(ls, services)):  # untrusted: ask once before anything runs
         ls.show(f"ZombieCoder: {why}", types.MessageType.Warning)
         return {"ok": False, "agent": "verifier", "error": why, "not_run": True}
     async with Progress(ls.session, "Running tests") as progress:

@@ -62,9 +62,15 @@ class WorkspaceFolders:
         out = []
         for root, services in self._by_root.items():
             memory = services.memory
-            out.append({"root": str(root), "trusted": services.trusted,
-                        "memory": str(memory.path) if memory is not None else None,
-                        "config_sources": list(services.settings.sources), "problems": list(services.problems)})
+            out.append(
+                {
+                    "root": str(root),
+                    "trusted": services.trusted,
+                    "memory": str(memory.path) if memory is not None else None,
+                    "config_sources": list(services.settings.sources),
+                    "problems": list(services.problems),
+                }
+            )
         return out
 
 

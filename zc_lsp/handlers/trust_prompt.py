@@ -29,9 +29,12 @@ def _state(ls: Any) -> dict[str, Any]:
     return ls.features.setdefault("trust_prompt", {"lock": asyncio.Lock(), "run_once": False})
 
 
-async def may_run_user_tests(ls: Any) -> str | None:
-    """None when an explicit test run may go ahead; otherwise why it may not (for the reply)."""
-    services = ls.services
+async def may_run_user_tests(ls: Any, services: Any = None) -> str | None:
+    """None when an explicit test run may go ahead; otherwise why it may not (for the reply).
+
+    `services`: the workspace folder whose tests would run (multi-root); the first folder's by default.
+    """
+    services = ls.services if services is None else services
     if services.trusted is not None:
         return None  # True runs; False is refused by the verifier with its own message
     state = _state(ls)
