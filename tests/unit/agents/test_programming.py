@@ -22,7 +22,8 @@ async def run(ctx, action, doc, span=None):
 
 def test_only_working_actions_are_listed():
     assert ProgrammingAgent().actions() == [
-        "fix_all", "format", "test_skeleton", "implement", "refactor", "optimise", "fix", "generate"
+        "fix_all", "format", "test_skeleton", "repair", "quick_repair", "inline_complete",
+        "implement", "refactor", "optimise", "fix", "generate",
     ]
 
 

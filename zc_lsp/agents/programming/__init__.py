@@ -20,6 +20,7 @@ SPEC = AgentSpec(
     summary="Changes code: ruff fixes and formatting, test skeletons, model-written edits (verified).",
     actions=(
         Action("fix_all", resolves="fix_all", edits="offer"),
+        Action("quick_repair", resolves="quick_repair", edits="offer"),  # one diagnostic, same use case
         Action("format", resolves="format", edits="offer"),
         Action("test_skeleton", resolves="test_skeleton", edits="offer"),
         Action("implement", resolves="implement", progress="Implementing", edits="offer", model=True),

@@ -26,7 +26,7 @@ from zc_lsp.agents.engines.documents import (
 )
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
-from zc_lsp.agents.engines.ruff_engine import ruff_check, ruff_fix, ruff_format
+from zc_lsp.agents.engines.ruff_engine import ruff_format
 from zc_lsp.agents.engines.skeleton import (
     SkeletonError,
     Target,
@@ -48,7 +48,7 @@ class ProgrammingAgent:
     name = "programming"
 
     def actions(self) -> list[str]:
-        return ["fix_all", "format", "test_skeleton", "repair", "inline_complete", *MODEL_ACTIONS]
+        return ["fix_all", "format", "test_skeleton", "repair", "quick_repair", "inline_complete", *MODEL_ACTIONS]
 
     async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         handlers = {
@@ -56,6 +56,7 @@ class ProgrammingAgent:
             "format": self._format,
             "test_skeleton": self._test_skeleton,
             "repair": self._repair,
+            "quick_repair": self._quick_repair,
             "inline_complete": self._inline_complete,
         }
         handler = handlers.get(request.action)
@@ -87,66 +88,44 @@ class ProgrammingAgent:
         return await inline_complete(self.name, request, ctx)
 
     async def _repair(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-        """The repair engine's verified offline fixes as edits and a unified diff; nothing is written here."""
-        from zc_lsp.agents.engines.repair import repair_source
+        """The repair use case's verified fixes as edits and a unified diff (chat's /fix); nothing is written here."""
+        from zc_lsp.agents.programming.repair import repair_document
+        from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
 
         doc = request.doc
         assert doc is not None and doc.path is not None
-        ctx.progress("repairing offline", 10)
-        fixed = await asyncio.to_thread(
-            repair_source, doc.text, doc.path, workspace_root=ctx.workspace_root, settings=ctx.settings
-        )
+        result = await repair_document(self.name, request, ctx)
+        fixed = apply_text_edits(doc.text, [e for fe in result.edits for e in fe.edits])
         shown = doc.path.name
         diff = "".join(
             difflib.unified_diff(
                 doc.text.splitlines(keepends=True),
-                fixed.text.splitlines(keepends=True),
+                fixed.splitlines(keepends=True),
                 fromfile=f"a/{shown}",
                 tofile=f"b/{shown}",
             )
         )
-        lines = [f"- line {f.line}: {f.message} ({f.verification})" for f in fixed.applied]
-        lines += [f"- held back, line {f.line}: {f.message} ({f.verification})" for f in fixed.held_back]
-        if fixed.changed:
-            summary = f"Repaired {doc_name(doc)} offline ({len(fixed.applied)} verified fix(es))."
-        else:
-            summary = f"Nothing to repair in {doc_name(doc)}" + (f": {fixed.reason}" if fixed.reason else ".")
-        edits = (
-            [FileEdit(doc.path, await asyncio.to_thread(diff_edits, doc.text, fixed.text), base_version=doc.version)]
-            if fixed.changed
-            else []
-        )
-        return self._ok(
-            "repair", summary + ("\n\n" + "\n".join(lines) if lines else ""), edits=edits, diff=diff, **fixed.as_dict()
-        )
+        lines = [
+            f"- {'' if f['applied'] else 'held back, '}line {f['line']}: {f['message']} ({f['verification']})"
+            for f in result.data.get("fixes", [])
+        ]
+        result.data["diff"] = diff
+        result.summary += ("\n\n" + "\n".join(lines)) if lines else ""
+        return result
 
     async def _fix_all(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
-        doc = request.doc
-        assert doc is not None and doc.path is not None
-        opts = ruff_options(ctx)
-        filename = stdin_filename(doc, ctx.workspace_root)
-        ctx.cancel.check()
-        ctx.progress("ruff: applying safe fixes", 10)
-        fixed, remaining = await with_cancel_token(ruff_fix(doc.text, filename, opts), ctx.cancel, "fix")
-        if fixed == doc.text:
-            left = f"; {len(remaining)} finding(s) remain that have no safe fix" if remaining else ""
-            return self._ok("fix_all", f"Nothing to fix in {doc_name(doc)}{left}.", remaining=len(remaining))
-        ctx.cancel.check("fixes computed")
-        ctx.progress("ruff: counting what was fixed", 60)
-        before = await with_cancel_token(ruff_check(doc.text, filename, opts), ctx.cancel, "counting")
-        count = max(len(before) - len(remaining), 1)
-        edits = await asyncio.to_thread(diff_edits, doc.text, fixed)
-        summary = f"Fixed {count} finding{'s' if count != 1 else ''} in {doc_name(doc)} with ruff's safe fixes" + (
-            f"; {len(remaining)} remain." if remaining else "."
-        )
-        await remember(ctx, "edit", summary, {"action": "fix_all", "fixed": count}, doc.uri)
-        return self._ok(
-            "fix_all",
-            summary,
-            edits=[FileEdit(doc.path, edits)],
-            fixed=count,
-            remaining=len(remaining),
-        )
+        """The one repair use case (`zc fix`, the editor's Fix all, auto-fix): see `programming/repair.py`."""
+        from zc_lsp.agents.programming.repair import repair_document
+
+        return await repair_document(self.name, request, ctx)
+
+    async def _quick_repair(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        """One diagnostic's repair (`args.code` at `span`): the same use case, focused."""
+        from zc_lsp.agents.programming.repair import repair_document
+
+        if request.span is None or not request.args.get("code"):
+            return AgentResult.failure(self.name, request.action, "quick_repair needs a position and `code`.")
+        return await repair_document(self.name, request, ctx)
 
     async def _format(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
@@ -160,7 +139,7 @@ class ProgrammingAgent:
         edits = await asyncio.to_thread(diff_edits, doc.text, formatted)
         summary = f"Formatted {doc_name(doc)} with ruff ({len(edits)} change{'s' if len(edits) != 1 else ''})."
         await remember(ctx, "edit", summary, {"action": "format"}, doc.uri)
-        return self._ok("format", summary, edits=[FileEdit(doc.path, edits)], changed=True)
+        return self._ok("format", summary, edits=[FileEdit(doc.path, edits, base_version=doc.version)], changed=True)
 
     async def _test_skeleton(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc

@@ -58,6 +58,14 @@ class Repairer:
         self.findings = ruff_findings(text, path, root)
         self.baseline = list(self.findings)
 
+    focus: tuple[int, str] | None = None
+
+    def wanted(self, line: int, code: str = "") -> bool:
+        """Everything without a focus; with one, only that line (and that code, for lint)."""
+        if self.focus is None:
+            return True
+        return line == self.focus[0] and (not code or code == self.focus[1])
+
     # -- verification ----------------------------------------------------------------------------
     def verify(self, cand: Candidate, *, ignore: frozenset[str] = frozenset(),
                parses_now: bool | None = None) -> tuple[bool, str, list[RuffFinding]]:
@@ -127,7 +135,7 @@ class Repairer:
         """Commas lost between one-per-line strings: the text parses, so Python cannot say."""
         tried: set[int] = set()
         for _ in range(self.max_rounds):
-            cands = [c for c in merged_items(self.text) if c.line not in tried]
+            cands = [c for c in merged_items(self.text) if c.line not in tried and self.wanted(c.line)]
             if not cands:
                 return
             cand = cands[0]
@@ -142,9 +150,10 @@ class Repairer:
     def name_rounds(self) -> None:
         tried: set[tuple[str, int]] = set()
         for _ in range(self.max_rounds):
-            todo = [f for f in self.findings if f.code == "F821" and (f.message, f.line) not in tried]
-            cands = [] if todo else [c for c in names.attribute_typos(self.text)
-                                     if (c.message, c.line) not in tried]
+            todo = [f for f in self.findings if f.code == "F821" and (f.message, f.line) not in tried
+                    and self.wanted(f.line)]
+            cands = [] if todo or self.focus else [c for c in names.attribute_typos(self.text)
+                                                   if (c.message, c.line) not in tried]
             if not todo and not cands:
                 return
             if todo:
@@ -177,7 +186,8 @@ class Repairer:
         skipped: set[tuple[str, str, int]] = set()
         for _ in range(self.max_rounds * 2):
             fixable = [f for f in self.findings if f.code in LINT_FIX_RULES and f.fix
-                       and f.fix.get("edits") and (f.code, f.message, f.line) not in skipped]
+                       and f.fix.get("edits") and (f.code, f.message, f.line) not in skipped
+                       and self.wanted(f.line, f.code)]
             if not fixable:
                 return
             finding = fixable[0]
@@ -216,10 +226,18 @@ def _apply_ruff_fix(text: str, fix: dict[str, Any]) -> str:
     return text
 
 
+SYNTAX_CODES = frozenset({"invalid-syntax", "E999", "syntax", "indentation", "implicit-concatenation"})
+
+
 def repair_source(text: str, path: str | Path, *, workspace_root: str | Path | None = None,
-                  settings: Any = None, router: Any = None,
-                  max_rounds: int | None = None) -> RepairResult:
-    """Repair `text` offline (never writes files); `router` is for `repair_source_async` only."""
+                  settings: Any = None, max_rounds: int | None = None,
+                  focus: tuple[int, str] | None = None) -> RepairResult:
+    """Repair `text` offline (never writes files).
+
+    `focus=(line, code)` is a quick fix for one diagnostic: syntax codes run the syntax rounds (the
+    module must parse before anything else can be judged), F821 and the lint codes fix only the
+    findings with that code on that 1-based line.
+    """
     path = Path(path)
     root = Path(workspace_root) if workspace_root else path.parent
     rounds = max_rounds or int(_setting(settings, "repair.max_rounds", MAX_ROUNDS))
@@ -228,11 +246,16 @@ def repair_source(text: str, path: str | Path, *, workspace_root: str | Path | N
     except RuffUnavailable as exc:
         return RepairResult(original=text, text=text, reason=str(exc),
                             parses=compile_error(text, path) is None)
+    rep.focus = focus
+    code = focus[1] if focus else ""
     try:
-        if rep.syntax_rounds():
-            rep.literal_rounds()
-            rep.name_rounds()
-            rep.lint_rounds()
+        if rep.syntax_rounds() and code not in SYNTAX_CODES - {"implicit-concatenation"}:
+            if not focus or code == "implicit-concatenation":
+                rep.literal_rounds()
+            if not focus or code == "F821":
+                rep.name_rounds()
+            if not focus or code in LINT_FIX_RULES:
+                rep.lint_rounds()
     except RuffUnavailable as exc:
         rep.result.reason = f"stopped: {exc}"
     res = rep.result
