@@ -1,0 +1,288 @@
+"""Calls: sources, sinks, sanitizers, container updates, and functions of the same module.
+
+A call to a function defined in the module uses its summary (which parameters reach its return
+value and which reach a sink inside it), so a helper called with tainted data is followed.
+Unknown library calls pass their arguments' taint through: conservative for flow, while the
+sink list decides what is reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import Any
+
+from zc_lsp.agents.engines.taint.exprs import Env, ExprEval, fold
+from zc_lsp.agents.engines.taint.model import CLEAN, UNKNOWN, Step, Taint, Val, combine, container, sanitized
+from zc_lsp.agents.engines.taint.sanitizers import sanitizer_kinds
+from zc_lsp.agents.engines.taint.sinks import CallInfo, call_sinks
+from zc_lsp.agents.engines.taint.sources import CALL_SOURCES, REQUEST_METHODS
+
+# fmt: off
+_PURE_BUILTINS = frozenset({"str", "repr", "list", "dict", "tuple", "set", "frozenset", "sorted", "reversed", "min",
+                            "max", "format", "bytes", "bytearray", "enumerate", "zip", "map", "filter", "sum",
+                            "chr", "hex", "oct", "bin", "iter", "next", "any", "all"})
+_PURE_MODULES = ("base64.", "codecs.", "html.", "urllib.parse.", "os.path.", "posixpath.", "shlex.", "json.",
+                 "string.", "re.", "textwrap.", "binascii.", "unicodedata.", "operator.", "itertools.", "functools.")
+_CLEAN_RESULTS = ("secrets.", "uuid.", "time.", "datetime.", "os.urandom", "random.SystemRandom", "math.", "hmac.",
+                  "flask.render_template", "django.shortcuts.render", "logging.", "print", "isinstance", "hasattr",
+                  "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
+                  "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
+                  "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
+WEAK_RANDOM = frozenset({"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform",
+                         "randbytes", "triangular", "gauss", "betavariate", "expovariate", "normalvariate"})
+_KIND_OF_RESULT = {
+    "xml.sax.make_parser": "sax", "lxml.etree.parse": "xml", "lxml.etree.fromstring": "xml", "lxml.etree.XML": "xml",
+    "xml.etree.ElementTree.parse": "xml", "xml.etree.ElementTree.fromstring": "xml",
+    "xml.etree.ElementTree.ElementTree": "xml", "xml.etree.ElementTree.XML": "xml", "lxml.etree.ElementTree": "xml",
+    "defusedxml.ElementTree.fromstring": "xml", "defusedxml.ElementTree.parse": "xml", "lxml.html.fromstring": "xml",
+    "pathlib.Path": "path", "pathlib.PurePath": "path", "pathlib.PosixPath": "path", "anyio.Path": "path",
+    "requests.Session": "http-client", "httpx.Client": "http-client", "httpx.AsyncClient": "http-client",
+    "aiohttp.ClientSession": "http-client", "urllib3.PoolManager": "http-client",
+    "ldap.initialize": "ldap", "ldap3.Connection": "ldap", "ldap.ldapobject.LDAPObject": "ldap",
+    "configparser.ConfigParser": "config", "configparser.RawConfigParser": "config",
+    "flask.make_response": "response", "flask.Response": "response", "flask.jsonify": "json",
+    "random.Random": "weak-rng", "random.SystemRandom": "strong-rng", "subprocess.Popen": "subprocess",
+}
+# fmt: on
+
+
+class CallEval(ExprEval):
+    """Call evaluation; the frame supplies `hit` (sink check) and `call_function` (summaries)."""
+
+    def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:
+        raise NotImplementedError
+
+    def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call) -> Val:
+        raise NotImplementedError
+
+    def ev_Call(self, node: ast.Call, env: Env) -> Val:
+        func = node.func
+        recv: Val | None = None
+        method = ""
+        qual = ""
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            qual = self.qualname(func, env)
+            if qual.split(".")[0] == "self":
+                qual = ""
+            recv = self.ev(func.value, env)
+            if recv.kind == "request" and method in REQUEST_METHODS:
+                return self.source(f"request.{method}()", node)
+            if qual and (recv.taints or recv.kind is not None):
+                qual = ""  # a method of an object the engine tracks, not a module function
+            elif qual:
+                recv = None
+        elif isinstance(func, ast.Name):
+            if self.lookup(env, func.id) is None:
+                qual = self.mod.imports.get(func.id, func.id)
+        else:
+            self.ev(func, env)
+        args = [self.ev(a, env) for a in node.args]
+        kwargs: dict[str, Val] = {}
+        for kw in node.keywords:
+            val = self.ev(kw.value, env)
+            kwargs[kw.arg or f"**{len(kwargs)}"] = val
+            if kw.arg:
+                self.on_named_value(kw.arg, val, kw.value)
+        if qual in CALL_SOURCES:
+            return self.source(CALL_SOURCES[qual], node)
+        target = self._local_function(func, env)
+        if target is not None:
+            if recv is not None and target[1]:
+                args = [recv, *args]
+            return self.call_function(target[0], args, kwargs, node)
+        info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)
+        hits = call_sinks(info)
+        for kind, val, label in hits:
+            self.hit(kind, val, node, label)
+        if method in ("set_cookie", "set_signed_cookie") and len(args) >= 2:
+            self.on_named_value("cookie", args[1], node)
+        if hits:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
+            kinds = {kind for kind, _val, _label in hits}
+            return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
+        return self._result(info, env)
+
+    def _local_function(self, func: ast.expr, env: Env) -> tuple[Any, bool] | None:
+        """(definition, is_method) of a module function or a method called on self/cls."""
+        if isinstance(func, ast.Name) and self.lookup(env, func.id) in (None,) and func.id not in self.mod.imports:
+            fns = self.mod.functions.get(func.id)
+            return (fns[0], False) if fns else None
+        if isinstance(func, ast.Name):
+            val = self.lookup(env, func.id)
+            if val is not None and val.kind == "function" and func.id in self.mod.functions:
+                return self.mod.functions[func.id][0], False
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            owner = getattr(self, "owner", None)
+            fns = self.mod.functions.get(f"{owner}.{func.attr}") if owner else None
+            return (fns[0], True) if fns else None
+        return None
+
+    def _result(self, c: CallInfo, env: Env) -> Val:
+        q, m, recv = c.qual, c.method, c.recv
+        everything = [*c.args, *c.kwargs.values()]
+        kinds = sanitizer_kinds(q) if q else None
+        if kinds is not None:
+            return sanitized(combine(*everything), kinds) if everything else CLEAN
+        if (
+            q.startswith("random.")
+            and q.rsplit(".", 1)[-1] in WEAK_RANDOM
+            or (recv is not None and recv.kind == "weak-rng" and m in WEAK_RANDOM)
+        ):
+            label = f"random.{m}()" if m else q
+            return Val(
+                taints=(Taint(label, (Step.at(c.node, f"{label} is predictable"),), weak_random=True),), opaque=False
+            )
+        if q in _KIND_OF_RESULT:
+            return self._object(c, _KIND_OF_RESULT[q], everything)
+        if recv is not None and recv.kind in ("strong-rng",):
+            return CLEAN
+        if q.startswith(_CLEAN_RESULTS) or q in ("len", "id", "hash"):
+            return CLEAN
+        if m and recv is not None and c.node.func and isinstance(c.node.func, ast.Attribute):
+            updated = self._container_method(c, env)
+            if updated is not None:
+                return updated
+        if q and not m or (m and q.startswith(_PURE_MODULES)):
+            pure = q in _PURE_BUILTINS or q.startswith(_PURE_MODULES)
+            if q in ("str", "list", "tuple") and len(c.args) == 1:
+                arg = c.args[0]
+                consts = fold(str, arg) if q == "str" else None
+                if q != "str" and arg.items is not None:
+                    return arg
+                return replace(combine(arg, consts=consts), kind="list" if q != "str" else None)
+            result = combine(*everything) if everything else Val(opaque=not pure)
+            return result if pure else replace(result, opaque=True)
+        parts = ([recv] if recv is not None else []) + everything
+        result = combine(*parts) if parts else UNKNOWN
+        if recv is not None and not recv.opaque and recv.kind in (None, "list", "dict"):
+            consts = _fold_str_method(m, recv, c.args)
+            return replace(result, consts=consts, opaque=result.opaque)
+        if recv is not None and recv.kind in ("xml", "path"):
+            return replace(result, kind=recv.kind)
+        return replace(result, opaque=True) if (q or (recv is not None and recv.opaque)) else result
+
+    def _object(self, c: CallInfo, kind: str, everything: list[Val]) -> Val:
+        base = combine(*everything) if everything else Val(opaque=False)
+        if kind == "sax" or c.qual == "lxml.etree.XMLParser":
+            return replace(base, taints=(), kind=kind)
+        if kind in ("http-client", "ldap", "config", "weak-rng", "strong-rng", "subprocess"):
+            return Val(opaque=True, kind=kind, keys=() if kind == "config" else None)
+        return replace(base, kind=kind)
+
+    def _container_method(self, c: CallInfo, env: Env) -> Val | None:
+        """List/dict/config updates that change the receiver variable, and reads by constant key."""
+        func = c.node.func
+        assert isinstance(func, ast.Attribute)
+        owner = func.value
+        key = (
+            owner.id
+            if isinstance(owner, ast.Name)
+            else (
+                f"{owner.value.id}.{owner.attr}"
+                if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name)
+                else None
+            )
+        )
+        recv = c.recv
+        assert recv is not None
+        m, args = c.method, c.args
+        if m == "setFeature" and recv.kind == "sax" and len(args) == 2 and key:
+            feature = ast.unparse(c.node.args[0])
+            if "external" in feature and args[1].has_const() and args[1].const():
+                env[key] = replace(recv, kind="sax-unsafe")
+            return CLEAN
+        if recv.kind == "config" and key:
+            if m == "set" and len(args) == 3 and args[0].has_const() and args[1].has_const():
+                k = (args[0].const(), args[1].const())
+                keys = [(kk, v) for kk, v in recv.keys or () if kk != k] + [(k, args[2])]
+                env[key] = replace(container(keys=keys, kind="config"), opaque=True)
+                return CLEAN
+            if m in ("get", "getint", "getboolean") and len(args) >= 2 and args[0].has_const() and args[1].has_const():
+                found = recv.key((args[0].const(), args[1].const()))
+                return found if found is not None else UNKNOWN
+            return None
+        if recv.kind == "list" and recv.items is not None and key:
+            items = list(recv.items)
+            if m == "append" and len(args) == 1:
+                env[key] = container([*items, args[0]], kind="list")
+                return CLEAN
+            if m == "extend" and len(args) == 1 and args[0].items is not None:
+                env[key] = container([*items, *args[0].items], kind="list")
+                return CLEAN
+            if m == "insert" and len(args) == 2 and args[0].has_const() and isinstance(args[0].const(), int):
+                items.insert(args[0].const(), args[1])
+                env[key] = container(items, kind="list")
+                return CLEAN
+            if m == "pop" and items:
+                index = args[0].const() if args and args[0].has_const() else -1 if not args else None
+                if isinstance(index, int) and -len(items) <= index < len(items):
+                    popped = items.pop(index)
+                    env[key] = container(items, kind="list")
+                    return popped
+            if m == "remove" and len(args) == 1:
+                for i, item in enumerate(items):
+                    if item is args[0] or (
+                        item.has_const() and args[0].has_const() and item.const() == args[0].const()
+                    ):
+                        del items[i]
+                        env[key] = container(items, kind="list")
+                        return CLEAN
+            if m in ("append", "extend", "insert", "remove", "pop"):
+                env[key] = replace(combine(recv, *args), kind="list")
+                return combine(recv) if m == "pop" else CLEAN
+        if recv.kind == "dict" and key:
+            if m in ("get", "pop", "setdefault") and args and args[0].has_const():
+                found = recv.key(args[0].const())
+                if m == "setdefault" and found is None and len(args) == 2:
+                    env[key] = container(keys=[*(recv.keys or ()), (args[0].const(), args[1])], kind="dict")
+                    return args[1]
+                if found is not None:
+                    return found
+                if recv.keys is not None and not recv.opaque:
+                    return args[1] if len(args) > 1 else CLEAN
+            if m == "update" and recv.keys is not None and len(args) == 1 and args[0].keys is not None:
+                merged = dict(recv.keys)
+                merged.update(dict(args[0].keys))
+                env[key] = container(keys=list(merged.items()), kind="dict")
+                return CLEAN
+            if m == "update":
+                env[key] = replace(combine(recv, *c.args, *c.kwargs.values()), kind="dict")
+                return CLEAN
+        if m in ("append", "add", "extend", "insert", "update") and key and (args or c.kwargs):
+            env[key] = replace(combine(recv, *args, *c.kwargs.values()), kind=recv.kind)
+            return CLEAN
+        return None
+
+
+def _fold_str_method(method: str, recv: Val, args: list[Val]) -> Any:
+    if method not in (
+        "upper",
+        "lower",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "replace",
+        "format",
+        "join",
+        "title",
+        "capitalize",
+        "casefold",
+        "removeprefix",
+        "removesuffix",
+        "zfill",
+        "ljust",
+        "rjust",
+    ):
+        return None
+    if method == "join" and len(args) == 1 and args[0].items is not None:
+        items = container(list(args[0].items))
+        parts = args[0].items
+        if all(p.has_const() for p in parts) and recv.has_const():
+            try:
+                return frozenset([str(recv.const()).join(str(p.const()) for p in parts)])
+            except TypeError:
+                return None
+        del items
+        return None
+    return fold(lambda r, *a: getattr(r, method)(*a), recv, *args)

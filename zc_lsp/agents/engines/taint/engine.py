@@ -1,0 +1,179 @@
+"""One module's analysis: imports, function summaries, findings and per-line verdicts.
+
+Functions are analysed once each, on demand, with their parameters as symbolic taint; the
+summary says which parameters reach the return value and which reach a sink, so callers with
+tainted arguments get a finding at the sink inside the helper, with the call on the path.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from zc_lsp.agents.engines.taint.flow import Frame, ParamSink
+from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val
+from zc_lsp.agents.engines.taint.rules import check_rules
+from zc_lsp.agents.engines.taint.sources import decorator_name, frameworks, is_route_handler, tainted_params
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class Summary:
+    params: list[str]
+    ret: Val
+    param_sinks: list[ParamSink]
+
+
+@dataclass
+class ModuleAnalysis:
+    """Everything known about one module after `run()`."""
+
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)
+    roots: set[str] = field(default_factory=set)
+    frameworks: set[str] = field(default_factory=set)
+    functions: dict[str, list[FunctionNode]] = field(default_factory=dict)
+    owners: dict[int, str] = field(default_factory=dict)
+    summaries: dict[int, Summary | None] = field(default_factory=dict)
+    findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
+    verdicts: dict[tuple[int, str], str] = field(default_factory=dict)
+    module_env: dict[str, Val] = field(default_factory=dict)
+    random_sites: dict[int, ast.AST] = field(default_factory=dict)
+    quiet: bool = False
+
+    def run(self) -> None:
+        self._collect()
+        self.quiet = True  # first pass: module constants only, nothing reported
+        first = Frame(self, None, {}, None, False)
+        self.module_env = first.block(self.tree.body, {}) or {}
+        self.summaries.clear()
+        self.quiet = False
+        for fns in list(self.functions.values()):
+            for fn in fns:
+                self.summary(fn)
+        Frame(self, None, {}, None, False).block(self.tree.body, {})
+        check_rules(self.tree, self.imports, self.report_rule, self.verdict)
+        for line in self.random_sites:
+            if (line, "RAND") not in self.verdicts:
+                self.verdicts[(line, "RAND")] = "safe"
+
+    def _collect(self) -> None:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self.imports[local] = alias.name if alias.asname else alias.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.functions.setdefault(f"{node.name}.{item.name}", []).append(item)
+                        self.owners[id(item)] = node.name
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in self.owners:
+                self.functions.setdefault(node.name, []).append(node)
+            if isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr in _random_names():
+                    self.random_sites.setdefault(node.lineno - 1, node)
+        self.roots = {q.split(".")[0] for q in self.imports.values()}
+        self.frameworks = frameworks(self.imports)
+
+    def summary(self, fn: FunctionNode) -> Summary | None:
+        key = id(fn)
+        if key in self.summaries:
+            return self.summaries[key]
+        self.summaries[key] = None  # in progress: a recursive call sees None
+        owner = self.owners.get(key)
+        requests, data = tainted_params(fn, self.frameworks)
+        params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)] + [a.arg for a in fn.args.kwonlyargs]
+        env: dict[str, Val] = {}
+        for index, arg in enumerate((*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)):
+            name = arg.arg
+            if name in requests:
+                env[name] = Val(opaque=True, kind="request")
+            elif name in data:
+                label = f"route parameter `{name}`"
+                env[name] = Val(taints=(Taint(label, (Step.at(arg, f"source: {label}"),)),), opaque=True)
+            elif index == 0 and name in ("self", "cls") and owner:
+                env[name] = Val(opaque=True, kind="self")
+            else:
+                label = f"parameter `{name}`"
+                env[name] = Val(taints=(Taint(label, (Step.at(arg, label),), param=index),), opaque=False)
+        for extra in (fn.args.vararg, fn.args.kwarg):
+            if extra is not None:
+                env[extra.arg] = Val(opaque=True)
+        frame = Frame(self, fn, self.module_env, owner, self._html_returns(fn))
+        frame.block(fn.body, env)
+        result = Summary(params, frame.ret or Val(opaque=False), frame.param_sinks)
+        self.summaries[key] = result
+        return result
+
+    def _html_returns(self, fn: FunctionNode) -> bool:
+        """Whether what this function returns is served as HTML (Flask-style route handlers)."""
+        if not is_route_handler(fn):
+            return False
+        for decorator in fn.decorator_list:
+            if isinstance(decorator, ast.Call):
+                for kw in decorator.keywords:
+                    if kw.arg == "response_class":
+                        return "HTML" in ast.unparse(kw.value)
+        web = self.frameworks & {"flask", "quart", "bottle", "werkzeug"}
+        return bool(web) and not any(decorator_name(d) == "api_view" for d in fn.decorator_list)
+
+    # -- reporting ---------------------------------------------------------------------------
+    def report(self, kind: str, node: ast.AST, taint: Taint, label: str) -> None:
+        if self.quiet:
+            return
+        sink = Step.at(node, f"sink: {label}")
+        key = (kind, sink.line, sink.col)
+        if key in self.findings:
+            return
+        _code, cwe, _severity, what = KINDS[kind]
+        message = f"{what[0].upper()}{what[1:]}: untrusted data from {taint.source} reaches {label} (CWE-{cwe})"
+        self.findings[key] = RawFinding(
+            kind, sink.line, sink.col, sink.end_line, sink.end_col, message, (*taint.path, sink), cwe
+        )
+
+    def report_rule(self, kind: str, node: ast.AST, message: str, cwe: int | None = None) -> None:
+        if self.quiet:
+            return
+        at = Step.at(node, message)
+        key = (kind, at.line, at.col)
+        if key not in self.findings:
+            cwe = cwe or KINDS[kind][1]
+            self.findings[key] = RawFinding(
+                kind, at.line, at.col, at.end_line, at.end_col, f"{message} (CWE-{cwe})", (), cwe
+            )
+
+    def report_random(self, taint: Taint, node: ast.AST, name: str) -> None:
+        if self.quiet or not taint.path:
+            return
+        origin = taint.path[0]
+        key = ("RAND", origin.line, origin.col)
+        self.verdicts[(origin.line, "RAND")] = "vuln"
+        if key in self.findings:
+            return
+        where = Step.at(node, f"used as `{name}`")
+        message = (
+            f"{taint.source} is predictable and ends up in `{name}`; use the secrets module "
+            f"(secrets.token_urlsafe, secrets.randbelow) for security values (CWE-330)"
+        )
+        self.findings[key] = RawFinding(
+            "RAND", origin.line, origin.col, origin.end_line, origin.end_col, message, (*taint.path, where), 330
+        )
+
+    def verdict(self, line: int, kind: str, verdict: str) -> None:
+        if self.quiet:
+            return
+        if self.verdicts.get((line, kind)) != "vuln":
+            self.verdicts[(line, kind)] = verdict
+
+
+def _random_names() -> frozenset[str]:
+    from zc_lsp.agents.engines.taint.calls import WEAK_RANDOM
+
+    return WEAK_RANDOM | {"shuffle", "seed"}

@@ -1,0 +1,391 @@
+"""Statements: assignment, branches (folded or merged), loops, guards that exit early, returns.
+
+One `Frame` analyses one function body (or the module body) in source order, keeping an
+environment from variable keys to abstract values. Branches work on copies that are merged where
+control flow meets; a branch that always leaves (return/raise/abort) does not flow on, which is
+how `if x not in ALLOWED: abort(400)` cleans `x` for the rest of the function.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from zc_lsp.agents.engines.taint.calls import CallEval
+from zc_lsp.agents.engines.taint.exprs import Env, truth
+from zc_lsp.agents.engines.taint.model import UNKNOWN, Step, Taint, Val, branch_merge, combine, container
+from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
+
+if TYPE_CHECKING:
+    from zc_lsp.agents.engines.taint.engine import ModuleAnalysis
+
+SECURITY_NAME = re.compile(
+    r"(token|secret|passw|pwd|nonce|salt|otp|session|csrf|api_?key|auth|remember|reset|verif|credential|"
+    r"private|(^|_)key($|_)|(^|_)pin($|_)|ticket|signature|(^|_)sid($|_)|cookie|activation|invite|magic)",
+    re.I,
+)
+_JSON_KINDS = frozenset({"dict", "list", "json", "response", "template"})
+
+
+@dataclass(frozen=True)
+class ParamSink:
+    """A parameter of this function reaches a sink inside it (for the callers to check)."""
+
+    param: int
+    kind: str
+    node: ast.AST
+    label: str
+    path: tuple[Step, ...]
+    cleared: frozenset[str]
+
+
+def merge_env(a: Env | None, b: Env | None) -> Env | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = dict(a)
+    for key, val in b.items():
+        out[key] = branch_merge(out[key], val) if key in out else val
+    return out
+
+
+class Frame(CallEval):
+    """The analysis of one function body."""
+
+    def __init__(self, mod: ModuleAnalysis, fn: Any, outer: Env, owner: str | None, html_returns: bool) -> None:
+        self.mod = mod
+        self.fn = fn
+        self.outer = outer
+        self.owner = owner
+        self.html_returns = html_returns
+        self.ret: Val | None = None
+        self.param_sinks: list[ParamSink] = []
+        self.security_fn = bool(fn is not None and SECURITY_NAME.search(fn.name))
+
+    # -- sinks ---------------------------------------------------------------------------
+    def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:
+        real = val.real_taints(kind)
+        line = getattr(node, "lineno", 1) - 1
+        concrete = [t for t in real if t.param is None]
+        for t in real:
+            if t.param is not None:
+                sink = ParamSink(t.param, kind, node, label, t.path, t.cleared)
+                if sink not in self.param_sinks:
+                    self.param_sinks.append(sink)
+        for t in concrete:
+            self.mod.report(kind, node, t, label)
+        if concrete:
+            self.mod.verdict(line, kind, "vuln")
+        elif not real and val.proven_safe(kind):
+            self.mod.verdict(line, kind, "safe")
+        if kind == "DESER" and label.startswith("yaml.load") and not real and not val.proven_safe(kind):
+            self.mod.report_rule(
+                "YAML",
+                node,
+                "yaml.load with a loader that can build Python objects; use yaml.safe_load or Loader=yaml.SafeLoader",
+            )
+
+    def on_named_value(self, name: str, val: Val, node: ast.AST) -> None:
+        if not val.taints or not SECURITY_NAME.search(name):
+            return
+        for t in val.taints:
+            if t.weak_random:
+                self.mod.report_random(t, node, name)
+
+    def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call) -> Val:
+        summary = self.mod.summary(fn)
+        if summary is None:  # recursion: assume it passes its arguments through
+            return combine(*args, *kwargs.values()) if args or kwargs else UNKNOWN
+        names = summary.params
+        bound: dict[int, Val] = dict(enumerate(args[: len(names)]))
+        for name, val in kwargs.items():
+            if name in names:
+                bound[names.index(name)] = val
+        step = Step.at(node, f"passed to {fn.name}()")
+        taints: list[Taint] = []
+        opaque = summary.ret.opaque
+        for t in summary.ret.taints:
+            if t.param is None:
+                taints.append(t.hop(step))
+                continue
+            arg = bound.get(t.param)
+            if arg is None:
+                continue
+            opaque = opaque or arg.opaque
+            for at in arg.taints:
+                path = (*at.path, step, *t.path[1:])[-10:]
+                taints.append(replace(at, cleared=at.cleared | t.cleared, path=path))
+        for sink in summary.param_sinks:
+            arg = bound.get(sink.param)
+            if arg is None:
+                continue
+            for at in arg.real_taints(sink.kind):
+                if sink.kind in sink.cleared:
+                    continue
+                path = (*at.path, step, *sink.path[1:])[-10:]
+                if at.param is not None:
+                    nested = ParamSink(at.param, sink.kind, sink.node, sink.label, path, at.cleared | sink.cleared)
+                    if nested not in self.param_sinks:
+                        self.param_sinks.append(nested)
+                else:
+                    self.mod.report(sink.kind, sink.node, replace(at, path=path), sink.label)
+                    self.mod.verdict(getattr(sink.node, "lineno", 1) - 1, sink.kind, "vuln")
+        flows_params = any(t.param is not None for t in summary.ret.taints)
+        return Val(
+            taints=tuple(taints[:6]),
+            consts=None if flows_params else summary.ret.consts,
+            opaque=opaque,
+            safe_for=summary.ret.safe_for,
+            items=None if flows_params else summary.ret.items,
+            keys=None if flows_params else summary.ret.keys,
+            kind=summary.ret.kind,
+        )
+
+    # -- statements ------------------------------------------------------------------------
+    def block(self, stmts: list[ast.stmt], env: Env | None) -> Env | None:
+        for stmt in stmts:
+            if env is None:
+                return None
+            env = self.stmt(stmt, env)
+        return env
+
+    def stmt(self, node: ast.stmt, env: Env) -> Env | None:
+        method = getattr(self, "st_" + type(node).__name__, None)
+        if method is not None:
+            result: Env | None = method(node, env)
+            return result
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.ev(child, env)
+        return env
+
+    def st_Expr(self, node: ast.Expr, env: Env) -> Env | None:
+        self.ev(node.value, env)
+        if isinstance(node.value, ast.Call) and terminates([node]):
+            return None
+        return env
+
+    def st_Assign(self, node: ast.Assign, env: Env) -> Env:
+        val = self.ev(node.value, env)
+        for target in node.targets:
+            self.assign(target, val, env, node)
+        return env
+
+    def st_AnnAssign(self, node: ast.AnnAssign, env: Env) -> Env:
+        if node.value is not None:
+            self.assign(node.target, self.ev(node.value, env), env, node)
+        return env
+
+    def st_AugAssign(self, node: ast.AugAssign, env: Env) -> Env:
+        load = _as_load(node.target)
+        old = self.ev(load, env) if load is not None else UNKNOWN
+        new = self.ev(ast.BinOp(left=_Held(old), op=node.op, right=_Held(self.ev(node.value, env))), env)
+        if old.items is not None and isinstance(node.op, ast.Add) and new.items is None:
+            new = replace(combine(old, new), kind="list")
+        self.assign(node.target, new, env, node)
+        return env
+
+    def ev__Held(self, node: _Held, env: Env) -> Val:
+        return node.val
+
+    def assign(self, target: ast.expr, val: Val, env: Env, node: ast.stmt) -> None:
+        if isinstance(target, ast.Name):
+            if val.taints:
+                val = _hop(val, Step.at(node, f"assigned to `{target.id}`"))
+            self.on_named_value(target.id, val, node)
+            env[target.id] = val
+        elif isinstance(target, ast.Attribute):
+            self.on_named_value(target.attr, val, node)
+            owner = self.ev(target.value, env)
+            if owner.kind == "session":
+                self.hit("TRUST", val, node, "the session")
+            if isinstance(target.value, ast.Name):
+                env[f"{target.value.id}.{target.attr}"] = val
+        elif isinstance(target, ast.Subscript):
+            self._store_item(target, val, env, node)
+        else:
+            self.bind_target(target, val, env)
+
+    def _store_item(self, target: ast.Subscript, val: Val, env: Env, node: ast.stmt) -> None:
+        owner = self.ev(target.value, env)
+        index = self.ev(target.slice, env)
+        name = str(index.const()) if index.has_const() else ""
+        if owner.kind == "session":
+            self.hit("TRUST", val, node, "the session")
+            self.on_named_value("session", val, node)
+            return
+        if name.lower() == "location" and isinstance(target.value, ast.Attribute) and target.value.attr == "headers":
+            self.hit("REDIRECT", val, node, "the Location header")
+        if name:
+            self.on_named_value(name, val, node)
+        key = _key_of(target.value)
+        if key is None:
+            return
+        if index.has_const() and owner.kind in ("dict", "config") and owner.keys is not None:
+            keys = [(k, v) for k, v in owner.keys if k != index.const()] + [(index.const(), val)]
+            env[key] = replace(container(keys=keys, kind="dict"), opaque=owner.opaque)
+        elif index.has_const() and owner.items is not None and isinstance(index.const(), int):
+            items = list(owner.items)
+            if -len(items) <= index.const() < len(items):
+                items[index.const()] = val
+                env[key] = container(items, kind="list")
+        else:
+            env[key] = replace(combine(owner, val), kind=owner.kind)
+
+    def st_Return(self, node: ast.Return, env: Env) -> None:
+        val = self.ev(node.value, env) if node.value is not None else UNKNOWN
+        structured = isinstance(node.value, (ast.Dict, ast.List, ast.Tuple))  # serialised as JSON
+        if self.html_returns and val.kind not in _JSON_KINDS and node.value is not None and not structured:
+            self.hit("XSS", val, node, "the HTML response")
+        if self.security_fn:
+            self.on_named_value(self.fn.name, val, node)
+        self.ret = val if self.ret is None else branch_merge(self.ret, val)
+        return None
+
+    def st_Raise(self, node: ast.Raise, env: Env) -> None:
+        if node.exc is not None:
+            self.ev(node.exc, env)
+        return None
+
+    def st_If(self, node: ast.If, env: Env) -> Env | None:
+        known = truth(self.ev(node.test, env))
+        if known is True:
+            return self.block(node.body, env)
+        if known is False:
+            return self.block(node.orelse, env)
+        when_true, when_false = refine(node.test, self.is_clean_expr(env))
+        body = self.block(node.body, self.refined(dict(env), when_true))
+        orelse = self.block(node.orelse, self.refined(dict(env), when_false))
+        return merge_env(body, orelse)
+
+    def st_While(self, node: ast.While, env: Env) -> Env | None:
+        if truth(self.ev(node.test, env)) is False:
+            return self.block(node.orelse, env)
+        return self._loop(node.body, env, lambda e: e)
+
+    def st_For(self, node: ast.For | ast.AsyncFor, env: Env) -> Env | None:
+        element = self.element_of(self.ev(node.iter, env), node.iter)
+
+        def bind(e: Env) -> Env:
+            self.bind_target(node.target, element, e)
+            return e
+
+        after = self._loop(node.body, env, bind)
+        return self.block(node.orelse, after) if node.orelse and after is not None else after
+
+    st_AsyncFor = st_For
+
+    def _loop(self, body: list[ast.stmt], env: Env, bind: Any) -> Env | None:
+        first = self.block(body, bind(dict(env)))
+        merged = merge_env(env, first)
+        assert merged is not None
+        second = self.block(body, bind(dict(merged)))
+        return merge_env(merged, second)
+
+    def st_With(self, node: ast.With | ast.AsyncWith, env: Env) -> Env | None:
+        for item in node.items:
+            val = self.ev(item.context_expr, env)
+            if item.optional_vars is not None:
+                opened = isinstance(item.context_expr, ast.Call) and self.qualname(item.context_expr.func, env) in (
+                    "open",
+                    "io.open",
+                    "codecs.open",
+                    "tempfile.NamedTemporaryFile",
+                )
+                self.bind_target(item.optional_vars, UNKNOWN if opened else val, env)
+        return self.block(node.body, env)
+
+    st_AsyncWith = st_With
+
+    def st_Try(self, node: ast.Try, env: Env) -> Env | None:
+        body = self.block(node.body, dict(env))
+        after = merge_env(body, None)
+        if node.orelse and body is not None:
+            after = self.block(node.orelse, body)
+        start = merge_env(dict(env), body) or dict(env)
+        for handler in node.handlers:
+            handled = dict(start)
+            if handler.name:
+                handled[handler.name] = UNKNOWN
+            after = merge_env(after, self.block(handler.body, handled))
+        if node.finalbody:
+            final = self.block(node.finalbody, dict(after or start))
+            return final if after is not None else None
+        return after
+
+    st_TryStar = st_Try
+
+    def st_Match(self, node: ast.Match, env: Env) -> Env | None:
+        subject = self.ev(node.subject, env)
+        result: Env | None = None
+        for case in node.cases:
+            matched = _case_matches(case.pattern, subject)
+            if matched is False:
+                continue
+            result = merge_env(result, self.block(case.body, dict(env)))
+            if matched is True and case.guard is None:
+                return result
+        return merge_env(result, env) if not any(_irrefutable(c.pattern) for c in node.cases) else result
+
+    def st_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, env: Env) -> Env:
+        env[node.name] = Val(opaque=False, kind="function")
+        return env
+
+    st_AsyncFunctionDef = st_FunctionDef
+    st_ClassDef = st_FunctionDef
+
+    def st_Import(self, node: ast.Import | ast.ImportFrom, env: Env) -> Env:
+        return env
+
+    st_ImportFrom = st_Import
+
+    def st_Assert(self, node: ast.Assert, env: Env) -> Env:
+        return self.refined(env, refine(node.test, self.is_clean_expr(env))[0])
+
+
+class _Held(ast.expr):
+    """An already evaluated value standing in an expression (augmented assignment reuses BinOp)."""
+
+    def __init__(self, val: Val) -> None:
+        super().__init__()
+        self.val = val
+
+
+def _hop(val: Val, step: Step) -> Val:
+    return replace(val, taints=tuple(t.hop(step) for t in val.taints))
+
+
+def _as_load(target: ast.expr) -> ast.expr | None:
+    if isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
+        return target
+    return None
+
+
+def _key_of(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
+def _case_matches(pattern: ast.pattern, subject: Val) -> bool | None:
+    if _irrefutable(pattern):
+        return True
+    if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant) and subject.consts is not None:
+        hits = {c == pattern.value.value for c in subject.consts}
+        return hits.pop() if len(hits) == 1 else None
+    if isinstance(pattern, ast.MatchOr):
+        results = [_case_matches(p, subject) for p in pattern.patterns]
+        if any(r is True for r in results):
+            return True
+        if all(r is False for r in results):
+            return False
+    return None
+
+
+def _irrefutable(pattern: ast.pattern) -> bool:
+    return isinstance(pattern, ast.MatchAs) and pattern.pattern is None

@@ -1,0 +1,172 @@
+"""Rule checks that need context rather than data flow: weak hashes and cookie flags.
+
+md5 for an ETag or a cache key is fine and flagging it teaches people to ignore the tool; md5 for
+a password is not. The words around the call (target names, strings, the function's name)
+decide, and `usedforsecurity=False` is the author saying so explicitly.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+_WEAK_HASHES = frozenset({"md5", "sha1", "md4", "md2", "sha", "ripemd160", "sha-1"})
+_SECURITY_WORDS = re.compile(
+    r"(passw|pwd|token|secret|credential|auth|session|salt|signature|sign_|otp|api_?key|private|login|"
+    r"reset|nonce|hmac|csrf|verify|remember)",
+    re.I,
+)
+_BENIGN_WORDS = re.compile(
+    r"(cache|etag|checksum|fingerprint|dedup|shard|bucket|partition|gravatar|content_hash|file_hash|digest_of|"
+    r"integrity|identicon|color|colour|avatar|filename|storage_key|chunk|md5sum|crc|hash_file|version)",
+    re.I,
+)
+Report = Callable[[str, ast.AST, str, int | None], None]
+
+
+def check_rules(
+    tree: ast.Module, imports: dict[str, str], report: Report, verdict: Callable[[int, str, str], None]
+) -> None:
+    """Weak hash and cookie checks over the whole module."""
+    _RuleVisitor(imports, report, verdict).visit(tree)
+
+
+class _RuleVisitor(ast.NodeVisitor):
+    def __init__(self, imports: dict[str, str], report: Report, verdict: Callable[[int, str, str], None]) -> None:
+        self.imports = imports
+        self.report = report
+        self.verdict = verdict
+        self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        self.statement: ast.stmt | None = None
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        outer, self.function = self.function, node
+        self.generic_visit(node)
+        self.function = outer
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            outer, self.statement = self.statement, node
+            super().generic_visit(node)
+            self.statement = outer
+            return
+        super().generic_visit(node)
+
+    def _qual(self, node: ast.expr) -> str:
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return ""
+        return ".".join([self.imports.get(node.id, node.id), *reversed(parts)])
+
+    def visit_Call(self, node: ast.Call) -> None:
+        qual = self._qual(node.func)
+        algorithm = _weak_algorithm(qual, node)
+        if algorithm:
+            self._weak_hash(node, algorithm)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("set_cookie", "set_signed_cookie"):
+            self._cookie(node)
+        self.generic_visit(node)
+
+    def _weak_hash(self, node: ast.Call, algorithm: str) -> None:
+        line = node.lineno - 1
+        for kw in node.keywords:
+            if kw.arg == "usedforsecurity" and isinstance(kw.value, ast.Constant) and kw.value.value is False:
+                self.verdict(line, "HASH", "safe")
+                return
+        context = _words(self.statement) if self.statement is not None else ""
+        function_name = self.function.name if self.function is not None else ""
+        function_text = _words(self.function) if self.function is not None else ""
+        for text in (context, function_name, function_text):
+            if _SECURITY_WORDS.search(text):
+                self.report(
+                    "HASH",
+                    node,
+                    f"{algorithm} is too weak for security values (passwords, tokens); "
+                    "use hashlib.sha256 or a password hash (bcrypt, argon2, scrypt)",
+                    328,
+                )
+                self.verdict(line, "HASH", "vuln")
+                return
+            if _BENIGN_WORDS.search(text):
+                self.verdict(line, "HASH", "safe")
+                return
+        self.report(
+            "HASH",
+            node,
+            f"{algorithm} is a broken hash; if this protects anything use sha256, or pass "
+            "usedforsecurity=False when it is only a checksum",
+            328,
+        )
+        self.verdict(line, "HASH", "vuln")
+
+    def _cookie(self, node: ast.Call) -> None:
+        flags = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        positional = {6: "secure", 7: "httponly"}
+        for pos, name in positional.items():
+            if len(node.args) > pos:
+                flags[name] = node.args[pos]
+        for name in ("max_age", "expires"):
+            value = flags.get(name)
+            if isinstance(value, ast.Constant) and value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
+                return  # deleting a cookie
+        missing = [name for name in ("secure", "httponly") if _off(flags.get(name))]
+        line = node.lineno - 1
+        if not missing:
+            self.verdict(line, "COOKIE", "safe")
+            return
+        cwe = 614 if "secure" in missing else 1004
+        what = " and ".join(f"{m}=True" for m in missing)
+        self.report(
+            "COOKIE",
+            node,
+            f"cookie set without {what}: it can travel over plain HTTP or be read by "
+            "scripts; pass " + ", ".join(f"{m}=True" for m in missing),
+            cwe,
+        )
+        self.verdict(line, "COOKIE", "vuln")
+
+
+def _off(value: ast.expr | None) -> bool:
+    """A flag that is missing or a constant false; an expression is the author's decision."""
+    if value is None:
+        return True
+    return isinstance(value, ast.Constant) and not value.value
+
+
+def _words(node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    out: list[str] = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            out.append(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            out.append(sub.attr)
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 80:
+            out.append(sub.value)
+        elif isinstance(sub, ast.arg):
+            out.append(sub.arg)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            out.append(sub.name)
+    return " ".join(out)
+
+
+def _weak_algorithm(qual: str, node: ast.Call) -> str:
+    name = qual.rsplit(".", 1)[-1].lower()
+    if qual.startswith("hashlib.") and name in _WEAK_HASHES:
+        return name
+    if qual == "hashlib.new" and node.args and isinstance(node.args[0], ast.Constant):
+        algorithm = str(node.args[0].value).lower()
+        return algorithm if algorithm in _WEAK_HASHES else ""
+    if qual.startswith(("Crypto.Hash.", "Cryptodome.Hash.")) and qual.endswith(".new"):
+        module = qual.split(".")[-2].lower()
+        return module if module in _WEAK_HASHES else ""
+    if qual.startswith("cryptography.hazmat.primitives.hashes.") and name in _WEAK_HASHES:
+        return name
+    return ""

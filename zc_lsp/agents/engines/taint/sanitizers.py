@@ -1,0 +1,219 @@
+"""What makes untrusted data safe: sanitizing calls and guards that leave a branch early.
+
+A sanitizer clears the sink kinds it protects (html.escape protects HTML, not SQL). A guard
+(`if name not in ALLOWED: abort(400)`) refines the variables its condition validates, on the
+branch where the check held; with an early exit that branch is everything after the `if`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from zc_lsp.agents.engines.taint.model import ALL_KINDS
+
+# fmt: off
+_TEXT_KINDS = frozenset({"XSS", "SQL", "CMD", "CODE", "LDAP", "XPATH"})
+# Qualified name -> sink kinds its result is safe for.
+SANITIZERS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(
+        ["int", "float", "bool", "complex", "len", "hash", "id", "ord", "abs", "round", "uuid.UUID", "isinstance",
+         "decimal.Decimal", "datetime.date.fromisoformat", "datetime.datetime.fromisoformat", "ipaddress.ip_address",
+         "secrets.compare_digest", "hmac.compare_digest", "str.isdigit"],
+        ALL_KINDS,
+    ),
+    **dict.fromkeys(
+        ["html.escape", "markupsafe.escape", "flask.escape", "jinja2.escape", "cgi.escape", "bleach.clean",
+         "django.utils.html.escape", "django.utils.html.conditional_escape", "xml.sax.saxutils.escape",
+         "markupsafe.Markup.escape", "django.utils.html.strip_tags", "werkzeug.utils.escape"],
+        frozenset({"XSS"}),
+    ),
+    **dict.fromkeys(["shlex.quote", "pipes.quote", "shlex.join"], frozenset({"CMD"})),
+    **dict.fromkeys(
+        ["os.path.basename", "werkzeug.utils.secure_filename", "werkzeug.security.safe_join", "flask.safe_join",
+         "werkzeug.utils.safe_join", "ntpath.basename", "posixpath.basename", "django.utils.text.get_valid_filename"],
+        frozenset({"PATH"}),
+    ),
+    **dict.fromkeys(
+        ["ldap3.utils.conv.escape_filter_chars", "ldap.filter.escape_filter_chars", "ldap.filter.filter_format",
+         "ldap.dn.escape_dn_chars", "ldap3.utils.dn.escape_rdn"],
+        frozenset({"LDAP"}),
+    ),
+    **dict.fromkeys(["urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.urlencode"], _TEXT_KINDS),
+    "json.dumps": frozenset({"XSS", "CODE"}),
+    "ast.literal_eval": frozenset({"CODE"}),
+    "yaml.safe_load": frozenset({"CODE"}),
+    "flask.url_for": ALL_KINDS,
+    "django.urls.reverse": ALL_KINDS,
+    "django.shortcuts.resolve_url": frozenset(),
+}
+# fmt: on
+# For helpers imported from elsewhere (their code is not here): the name says what they are for.
+_NAME_HINTS = (
+    ("sql", "SQL"),
+    ("shell", "CMD"),
+    ("cmd", "CMD"),
+    ("command", "CMD"),
+    ("ldap", "LDAP"),
+    ("xpath", "XPATH"),
+    ("path", "PATH"),
+    ("filename", "PATH"),
+    ("url", "REDIRECT"),
+    ("redirect", "REDIRECT"),
+    ("html", "XSS"),
+)
+_SANITIZING_WORDS = re.compile(r"(escape|sanitiz|sanitis|encode_for|clean_|strip_tags|quote)", re.I)
+
+
+def sanitizer_kinds(qualname: str) -> frozenset[str] | None:
+    """The kinds a call makes safe, or None when it is no sanitizer."""
+    found = SANITIZERS.get(qualname)
+    if found is not None:
+        return found
+    last = qualname.rsplit(".", 1)[-1].lower()
+    if not _SANITIZING_WORDS.search(last):
+        return None
+    hinted = frozenset(kind for word, kind in _NAME_HINTS if word in last)
+    return hinted or frozenset({"XSS"})
+
+
+# fmt: off
+_VALIDATING_METHODS = frozenset({
+    "startswith", "isdigit", "isalnum", "isalpha", "isdecimal", "isnumeric", "isidentifier", "fullmatch",
+})
+_VALIDATING_FUNCS = re.compile(
+    r"(^|_)(is_safe_url|url_has_allowed_host_and_scheme|is_valid\w*|is_allowed\w*|validate\w*|is_safe\w*|allowed\w*)$"
+)
+_BLACKLIST_KINDS = (
+    ("..", "PATH"), ("/", "PATH"), ("\\", "PATH"), ("<", "XSS"), (";", "CMD"), ("|", "CMD"), ("&", "CMD"),
+    ("$", "CMD"), ("`", "CMD"), ("'", "SQL"), ("//", "REDIRECT"), ("://", "REDIRECT"), ("(", "LDAP"),
+)
+# fmt: on
+Refinement = dict[str, frozenset[str]]
+
+
+def names_in(node: ast.AST) -> set[str]:
+    """Variable keys an expression reads (`x`, `self.x`), for guards that validate them."""
+    out: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            out.add(sub.id)
+        elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name):
+            out.add(f"{sub.value.id}.{sub.attr}")
+    return out
+
+
+def _anchored(pattern: ast.expr, full: bool) -> bool:
+    if not isinstance(pattern, ast.Constant) or not isinstance(pattern.value, str):
+        return True  # a compiled pattern from elsewhere: trust the author's anchors
+    p = pattern.value
+    ends = p.endswith("$") or p.endswith(r"\Z")
+    return ends and (p.startswith("^") or not full)
+
+
+def refine(test: ast.expr, is_clean: object) -> tuple[Refinement, Refinement]:
+    """(validated if the test is true, validated if it is false): variable key -> kinds made safe.
+
+    `is_clean(expr) -> bool` tells whether the other side of a comparison is trusted data.
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        when_true, when_false = refine(test.operand, is_clean)
+        return when_false, when_true
+    if isinstance(test, ast.BoolOp):
+        parts = [refine(v, is_clean) for v in test.values]
+        if isinstance(test.op, ast.And):
+            return _union([p[0] for p in parts]), _intersect([p[1] for p in parts])
+        return _intersect([p[0] for p in parts]), _union([p[1] for p in parts])
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return _compare(test, is_clean)
+    if isinstance(test, ast.Call):
+        return _validating_call(test), {}
+    return {}, {}
+
+
+def _compare(test: ast.Compare, is_clean: object) -> tuple[Refinement, Refinement]:
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    check = is_clean if callable(is_clean) else (lambda _e: False)
+    if isinstance(op, (ast.In, ast.NotIn)):
+        if isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value:
+            # `".." in name` -> when false, name lacks that character sequence.
+            kinds = frozenset(k for token, k in _BLACKLIST_KINDS if token in left.value)
+            refined = dict.fromkeys(names_in(right), kinds) if kinds else {}
+            return ({}, refined) if isinstance(op, ast.In) else (refined, {})
+        if check(right):
+            refined = dict.fromkeys(names_in(left), ALL_KINDS)
+            return (refined, {}) if isinstance(op, ast.In) else ({}, refined)
+        return {}, {}
+    if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+        for this, other in ((left, right), (right, left)):
+            if isinstance(other, ast.Constant) and other.value in (None, "", 0, False, True):
+                continue
+            if check(other) and not isinstance(this, ast.Constant):
+                refined = dict.fromkeys(names_in(this), ALL_KINDS)
+                return (refined, {}) if isinstance(op, (ast.Eq, ast.Is)) else ({}, refined)
+    return {}, {}
+
+
+def _validating_call(call: ast.Call) -> Refinement:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr in _VALIDATING_METHODS and not _is_regex_module(func.value):
+            if func.attr == "fullmatch":
+                return dict.fromkeys(set().union(*(names_in(a) for a in call.args)), ALL_KINDS) if call.args else {}
+            return dict.fromkeys(names_in(func.value), ALL_KINDS)
+        if func.attr in ("fullmatch", "match", "search") and _is_regex_module(func.value) and len(call.args) >= 2:
+            if func.attr == "fullmatch" or _anchored(call.args[0], func.attr == "search"):
+                return dict.fromkeys(names_in(call.args[1]), ALL_KINDS)
+            return {}
+        if func.attr in ("match", "fullmatch") and call.args:
+            return dict.fromkeys(names_in(call.args[0]), ALL_KINDS)  # a compiled pattern's method
+        name = func.attr
+    elif isinstance(func, ast.Name):
+        name = func.id
+        if name == "isinstance" and call.args:
+            return dict.fromkeys(names_in(call.args[0]), ALL_KINDS)
+    else:
+        return {}
+    if _VALIDATING_FUNCS.search(name) and call.args:
+        return dict.fromkeys(names_in(call.args[0]), ALL_KINDS)
+    return {}
+
+
+def _is_regex_module(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id in ("re", "regex")
+
+
+def _union(parts: list[Refinement]) -> Refinement:
+    out: Refinement = {}
+    for part in parts:
+        for name, kinds in part.items():
+            out[name] = out.get(name, frozenset()) | kinds
+    return out
+
+
+def _intersect(parts: list[Refinement]) -> Refinement:
+    if not parts:
+        return {}
+    out = dict(parts[0])
+    for part in parts[1:]:
+        out = {n: k & part[n] for n, k in out.items() if n in part and k & part[n]}
+    return out
+
+
+_EXITS = frozenset({"abort", "exit", "_exit", "fail", "deny", "forbidden"})
+
+
+def terminates(body: list[ast.stmt]) -> bool:
+    """Whether a block always leaves (return, raise, continue, break, abort(...))."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise, ast.Continue, ast.Break)):
+        return True
+    if isinstance(last, ast.If):
+        return terminates(last.body) and terminates(last.orelse)
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return name in _EXITS
+    return False
