@@ -28,9 +28,11 @@ async def cmd_review(args: argparse.Namespace) -> int:
     if not files:
         print("error: nothing to review", file=sys.stderr)
         return 2
-    services = make_services(Path(args.workspace) if args.workspace else find_root(files[0]))
+    root = Path(args.workspace).resolve() if args.workspace else find_root(files[0])
+    services = make_services(root)
     results: list[dict[str, Any]] = []
     skipped: list[str] = []
+    failures: list[dict[str, Any]] = []  # files an engine could not parse: printed, never dropped
 
     def progress(message: str, pct: int | None = None) -> None:
         if not sys.stderr.isatty() or len(files) < 2:
@@ -59,6 +61,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
                     skipped.append(f"{path}: {result.error}")
                     continue
                 skipped += [f"{path}: {e}" for e in result.data.get("errors") or []]
+                failures += [{**f, "path": str(path)} for f in result.data.get("parse_failures") or []]
                 for finding in result.findings:
                     finding.data["path"] = str(path)
                 results += finding_rows(result)
@@ -71,15 +74,32 @@ async def cmd_review(args: argparse.Namespace) -> int:
                 sys.stderr.write("\r" + " " * 90 + "\r")
             skipped += result.data.get("skipped", [])
             skipped += result.data.get("errors", [])
+            failures += result.data.get("parse_failures") or []
             if not result.ok and not result.data.get("skipped"):
                 skipped.append(result.error or "the review failed")
             results += finding_rows(result)
     finally:
         await services.aclose()
     cwd = Path.cwd()
+    for failure in failures:
+        where = f"{failure['path']}:{failure['line']}" if failure.get("line") else failure["path"]
+        print(f"{where}: {failure['engine']} could not parse this file ({failure['reason']})", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps({"findings": results, "files": len(files), "skipped": skipped}, indent=2))
-    else:
+        print(json.dumps({"findings": results, "files": len(files), "skipped": skipped, "parse_failures": failures},
+                         indent=2))
+    elif args.format == "sarif":
+        from zc_lsp.cli.report_formats import sarif_report
+
+        print(json.dumps(sarif_report(results, failures, root), indent=2))
+    elif args.format == "github":
+        from zc_lsp.cli.report_formats import github_annotations
+
+        for line in github_annotations(results, failures, root):
+            print(line)
+    if args.format in ("sarif", "github"):
+        for s in skipped:
+            print(s, file=sys.stderr)
+    if args.format not in ("json", "sarif", "github"):
         for r in results:
             shown = Path(r["path"])
             shown_str = str(shown.relative_to(cwd)) if shown.is_relative_to(cwd) else str(shown)
@@ -168,8 +188,9 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add the agent verbs to `zc`'s sub-command parser."""
     p = sub.add_parser("review", help="review files and folders (Best Practices agent)")
-    p.add_argument("paths", nargs="+", help="files or folders")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("paths", nargs="+", help="files or folders (Python, YAML, TOML, JSON, INI, .env, templates)")
+    p.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text",
+                   help="sarif: SARIF 2.1.0 for code scanning; github: workflow annotations (docs/contracts.md)")
     p.add_argument("--model", action="store_true", help="also ask a model for a review")
     p.add_argument("--workspace", help="workspace root (default: found from the first path)")
     p.set_defaults(run=cmd_review)

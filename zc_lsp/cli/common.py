@@ -40,14 +40,21 @@ def progress_bar(done: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
+def reviewable(name: str) -> bool:
+    """Python sources plus what the config engine reads (YAML, TOML, JSON, INI, .env, templates)."""
+    from zc_lsp.agents.engines.config_scan import is_config_file
+
+    return name.endswith((".py", ".pyi")) or is_config_file(name)
+
+
 def collect_files(paths: list[str]) -> list[Path]:
-    from zc_lsp.core.workspace import python_files
+    from zc_lsp.core.workspace import reviewable_files
 
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(python_files(path.resolve()))
+            files.extend(reviewable_files(path.resolve(), reviewable))
         elif path.is_file():
             files.append(path.resolve())
         else:
@@ -59,10 +66,19 @@ def finding_rows(result: Any) -> list[dict[str, Any]]:
     rows = []
     for f in result.findings:
         rows.append({"path": f.data.get("path", ""), "line": f.span.start_line + 1, "column": f.span.start_char + 1,
+                     "end_line": f.span.end_line + 1, "end_column": f.span.end_char + 1,
                      "code": f.code, "severity": f.severity, "message": f.message, "engine": f.engine,
                      "url": f.url, "fixable": bool(f.fix),
-                     "cwe": f"CWE-{f.data['cwe']}" if f.data.get("cwe") else None})
+                     "cwe": f"CWE-{f.data['cwe']}" if f.data.get("cwe") else None,
+                     "id": f.data.get("id"), "related": _plain(f.data.get("related") or [])})
     return sorted(rows, key=lambda r: (r["path"], r["line"], r["column"], r["code"]))
+
+
+def _plain(steps: Any) -> list[Any]:
+    """Related spots (a taint path) as JSON-ready dicts, whatever dataclass an engine used."""
+    from dataclasses import asdict, is_dataclass
+
+    return [asdict(s) if is_dataclass(s) and not isinstance(s, type) else s for s in steps]
 
 
 class CliError(Exception):
