@@ -40,7 +40,7 @@ async def test_diagnostics_on_open_and_after_change(client: LanguageClient, work
     assert "F401" in codes  # unused import os
     assert any(str(c).startswith("S60") or str(c).startswith("B60") for c in codes)  # shell=True
     f401 = next(d for d in diags if d.code == "F401")
-    assert f401.range.start.line == 0 and f401.source == "zombiecoder"
+    assert f401.range.start.line == 0 and f401.source == "zombiecoder/ruff"  # the engine is named
     assert f401.code_description and f401.code_description.href.startswith("https://")
 
     # Remove the import: the F401 finding must go away after the debounced review.

@@ -96,9 +96,16 @@ def diagnostic(finding: Finding, lines: Lines) -> types.Diagnostic:
         severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code,
         code_description=types.CodeDescription(href=finding.url) if finding.url else None,
-        source=finding.source,
+        source=source_name(finding),
         data=data,
     )
+
+
+def source_name(finding: Finding) -> str:
+    """`zombiecoder/ruff`, `zombiecoder/bandit`, `zombiecoder/config`...: the engine that found it."""
+    if finding.source == "zombiecoder" and finding.engine:
+        return f"zombiecoder/{finding.engine}"
+    return finding.source
 
 
 def fix_edits(diag: types.Diagnostic) -> tuple[str, list[TextEdit]] | None:

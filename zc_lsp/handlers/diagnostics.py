@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
+from zc_lsp.agents.engines.config_scan import config_kind
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.convert import diagnostic
 from zc_lsp.handlers.review_pacing import ReviewPacing
@@ -40,6 +41,11 @@ def skip_reason(doc: DocSnapshot, max_bytes: int) -> str | None:
     if "\ufffd" in doc.text[:4096] and doc.text.count("\ufffd") > 3:
         return f"{doc.uri} is not valid UTF-8; ZombieCoder skips it."
     return None
+
+
+def config_document(snap: DocSnapshot) -> bool:
+    """YAML, TOML, JSON, INI, .env and templates are reviewed too (secrets, insecure settings)."""
+    return config_kind(snap.uri.rsplit("/", 1)[-1], snap.language_id) is not None
 
 
 class DiagnosticsFeature:
@@ -118,7 +124,7 @@ class DiagnosticsFeature:
         services = await self.session.wait_ready_for(uri)  # the folder's own settings, trust and memory
         documents = self.session.documents
         snap = documents.snapshot(uri)
-        if not snap.uri.endswith(".py") and snap.language_id != "python":
+        if not snap.uri.endswith(".py") and snap.language_id != "python" and not config_document(snap):
             return
         reason = skip_reason(snap, int(services.settings.diagnostics.max_file_bytes))
         if reason:
