@@ -120,7 +120,8 @@ async def cmd_speak(args: argparse.Namespace) -> int:
                 synthesize, text, lang, Path(services.memory.path) / "audio", engine,
                 gtts_timeout_s=float(settings.get("speech.gtts_timeout_s", 3.0)),
                 max_chars=int(settings.get("speech.max_chars", 50_000)),
-                keep_files=int(settings.get("speech.keep_files", 50)))
+                keep_files=int(settings.get("speech.keep_files", 50)),
+                allow_cloud=bool(settings.get("privacy.allow_cloud", False)))
         except SpeechError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1

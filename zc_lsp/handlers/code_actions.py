@@ -103,6 +103,9 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
         for diag in zc_diags:
             fix = fix_edits(diag)
             code = str(diag.code) if diag.code is not None else ""
+            computed_on = diag.data.get("version") if isinstance(diag.data, dict) else None
+            if computed_on is not None and computed_on != doc.version:
+                fix = None  # the finding is from an older text: its edit would land on the wrong lines
             if fix is not None:
                 title, edits = fix
                 edit = one_document_edit(ls, doc, Lines(doc.source, encoding), edits)

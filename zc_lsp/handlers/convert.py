@@ -82,8 +82,12 @@ def snapshot(doc: Any) -> DocSnapshot:
     )
 
 
-def diagnostic(finding: Finding, lines: Lines) -> types.Diagnostic:
+def diagnostic(finding: Finding, lines: Lines, version: int | None = None) -> types.Diagnostic:
+    """`version`: the document version the finding was computed on; its quick fix is offered only
+    while the document is still at that version (clients echo `data` back with the diagnostic)."""
     data: dict[str, Any] = {"engine": finding.engine, **finding.data}
+    if version is not None:
+        data["version"] = version
     if finding.fix:
         data["fix"] = [
             {"s": [e.span.start_line, e.span.start_char, e.span.end_line, e.span.end_char], "t": e.new_text}

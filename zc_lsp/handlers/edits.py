@@ -12,7 +12,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from zc_lsp.core.types import TextEdit
+from zc_lsp.core.edit_guard import refuse_path
+from zc_lsp.core.types import FileEdit, TextEdit
 from zc_lsp.handlers.convert import Lines, path_to_uri, uri_to_path, workspace_edit
 
 log = logging.getLogger(__name__)
@@ -37,30 +38,58 @@ def offered_edit(ls: Any, result: Any) -> types.WorkspaceEdit | None:
     if not result.edits:
         ls.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
         return None
-    outside = guard_workspace_edits(ls, result.edits)
-    if outside:
-        ls.show(f"ZombieCoder refused an edit outside the workspace: {outside}", types.MessageType.Error)
+    refused = guard_workspace_edits(ls, result.edits)
+    if refused:
+        ls.show(f"ZombieCoder refused an edit: {refused}", types.MessageType.Error)
         return None
     return to_workspace_edit(ls, result.edits)
 
 
 def guard_workspace_edits(ls: Any, edits: list[Any]) -> str | None:
-    """Multi-root: each edit must stay inside a workspace folder (the one holding it, else the first)."""
+    """The one edit guard: every path allowed (core/edit_guard.py) in the folder that holds it (else
+    the first), and every edit computed on the text the document has now. The first refusal, or None."""
     for fe in edits:
         services = ls.folders.for_path(Path(fe.path).absolute()) or ls.services
-        outside = guard_edits(services.workspace_root, [fe])
-        if outside:
-            return outside
+        refused = guard_edits(services.workspace_root, [fe]) or stale_reason(ls, fe)
+        if refused:
+            return refused
     return None
 
 
 def guard_edits(root: Any, edits: list[Any]) -> str | None:
-    """Rule 7: edits never leave the workspace. Returns the first offending path, if any."""
-    base = root.resolve()
+    """The path rules for edits under one root: "path: reason" for the first refused one, or None."""
     for fe in edits:
-        target = fe.path.resolve()
-        if target != base and base not in target.parents:
-            return str(fe.path)
+        why = refuse_path(root, fe.path)
+        if why:
+            return f"{fe.path}: {why}"
+    return None
+
+
+def stale_reason(ls: Any, fe: FileEdit) -> str | None:
+    """Why an edit no longer fits the document, or None.
+
+    An edit computed on version 7 of an open document is refused when the document is at 8: it is
+    never stamped with 8 (the client would apply it to lines the user has changed). An edit computed
+    from the file on disk (no base version) fits an open document only while it has no unsaved changes.
+    """
+    uri = path_to_uri(fe.path)
+    doc = ls.workspace.text_documents.get(uri)
+    name = Path(fe.path).name
+    if fe.base_version is not None:
+        if doc is None:
+            return f"{name} was closed after the edit was computed (version {fe.base_version})"
+        if doc.version != fe.base_version:
+            return (f"{name} changed since the edit was computed (version {fe.base_version}, now {doc.version}); "
+                    "ask again")
+        return None
+    if doc is None or fe.create:
+        return None
+    try:
+        on_disk = Path(fe.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"{name} is open with changes and its file cannot be read ({type(exc).__name__})"
+    if on_disk != doc.source:
+        return f"{name} has unsaved changes and the edit was computed from the file on disk; save and ask again"
     return None
 
 
@@ -92,7 +121,8 @@ def to_workspace_edit(ls: Any, edits: list[Any]) -> types.WorkspaceEdit:
             versions[uri] = None
             continue
         doc = ls.workspace.get_text_document(uri)
-        versions[uri] = doc.version
+        # The guard ran: the live text is the text the edit was computed on (base version or disk).
+        versions[uri] = fe.base_version if fe.base_version is not None else doc.version
         texts[uri] = doc.source
     return workspace_edit(edits, versions, ls.features["diagnostics"]._encoding(), texts, document_changes)
 
@@ -108,13 +138,40 @@ def audit(services: Any, kind: str, **fields: Any) -> None:
 
 
 async def apply_ready_edit(ls: Any, edit: types.WorkspaceEdit) -> dict[str, Any]:
-    """`zc.applyEdit`: a ready edit from a Command-only listing, applied if it stays in the workspace."""
-    uris = [c.text_document.uri for c in edit.document_changes or [] if isinstance(c, types.TextDocumentEdit)]
-    uris += list((edit.changes or {}).keys())
-    for uri in uris:
-        path = uri_to_path(uri)
-        root = ls.services_for(uri).workspace_root.resolve()  # multi-root: the folder that holds it
-        if path is None or (path.resolve() != root and root not in path.resolve().parents):
-            return {"ok": False, "applied": False, "error": f"refused an edit outside the workspace: {uri}"}
+    """`zc.applyEdit`: a ready WorkspaceEdit (from a Command-only listing or a front end), applied
+    only when the one guard passes every part of it: text edits, creates, renames (both ends) and
+    deletes, each inside its folder and on the version of the document it names."""
+    refused = ready_edit_refusal(ls, edit)
+    if refused:
+        log.warning("zc.applyEdit refused: %s", refused)
+        return {"ok": False, "applied": False, "error": f"refused: {refused}"}
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder"))
     return {"ok": True, "applied": bool(result and result.applied)}
+
+
+def ready_edit_refusal(ls: Any, edit: types.WorkspaceEdit) -> str | None:
+    """The first reason a ready WorkspaceEdit may not be applied, or None."""
+    targets: list[tuple[str, int | None]] = [(uri, None) for uri in (edit.changes or {})]
+    for change in edit.document_changes or []:
+        if isinstance(change, types.TextDocumentEdit):
+            targets.append((change.text_document.uri, change.text_document.version))
+        elif isinstance(change, types.RenameFile):
+            targets += [(change.old_uri, None), (change.new_uri, None)]
+        elif isinstance(change, (types.CreateFile, types.DeleteFile)):
+            targets.append((change.uri, None))
+        else:
+            return f"unknown document change {type(change).__name__}"
+    for uri, version in targets:
+        path = uri_to_path(uri)
+        if path is None:
+            return f"{uri}: not a file in the workspace"
+        root = ls.services_for(uri).workspace_root  # multi-root: the folder that holds it
+        why = refuse_path(root, path)
+        if why:
+            return f"{uri}: {why}"
+        if version is not None:
+            doc = ls.workspace.text_documents.get(uri)
+            if doc is None or doc.version != version:
+                live = "closed" if doc is None else f"at version {doc.version}"
+                return f"{path.name} is {live}, the edit was made for version {version}"
+    return None

@@ -210,7 +210,7 @@ def warm_up(services: Any) -> None:
 def start_background(ls: Any) -> None:
     """Start the scheduler, queue, tuner, auto-fix and alert threads (runs off the loop)."""
     from zc_lsp.background import Background
-    from zc_lsp.handlers.edits import guard_edits, to_workspace_edit
+    from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
     services = ls.services
     loop = ls.features["loop"]
@@ -225,10 +225,11 @@ def start_background(ls: Any) -> None:
 
     def apply_edits(edits: list[Any]) -> bool:
         """Auto-fix in `apply` mode: the editor applies the edit, so open buffers stay in sync."""
-        if guard_edits(services.workspace_root, edits):
-            return False
-
         async def send() -> bool:
+            refused = guard_workspace_edits(ls, edits)  # on the loop: it reads the live documents
+            if refused:
+                log.warning("auto-fix edit refused: %s", refused)
+                return False
             edit = to_workspace_edit(ls, edits)
             result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder auto-fix"))
             return bool(result and result.applied)

@@ -1,8 +1,9 @@
-"""Text to speech: gTTS (Google's online voice) first, espeak-ng (offline, Debian) when gTTS cannot answer.
+"""Text to speech: espeak-ng (offline, Debian) first; gTTS (Google's online voice) only when the user allows cloud.
 
-Why two engines: gTTS sounds better but needs its web service; espeak-ng always works on the
-machine. gTTS 2.2 has no network timeout of its own, so it runs in a worker thread with a deadline:
-a hung connection costs at most `gtts_timeout_s` before espeak-ng takes over.
+Why offline first: gTTS sends the text to Google's service, so it is a cloud provider like any
+other and needs `privacy.allow_cloud: true` (a user-level setting a workspace cannot grant); the
+text it gets is scrubbed of secrets. gTTS 2.2 has no network timeout of its own, so it runs in a
+worker thread with a deadline: a hung connection costs at most `gtts_timeout_s`.
 """
 
 from __future__ import annotations
@@ -235,8 +236,11 @@ def synthesize(
     gtts_timeout_s: float = 3.0,
     max_chars: int = 50_000,
     keep_files: int = 50,
+    allow_cloud: bool = False,
 ) -> SpeechResult:
-    """Write `text` as speech under `out_dir`; raise SpeechError with a plain reason when impossible."""
+    """Write `text` as speech under `out_dir`; raise SpeechError with a plain reason when impossible.
+
+    `allow_cloud` is the user's `privacy.allow_cloud`: without it gTTS is never contacted."""
     if engine not in ENGINES:
         raise SpeechError(f"Unknown speech engine {engine!r}; use one of: {', '.join(ENGINES)}.")
     words = clean_text(text or "")
@@ -246,29 +250,22 @@ def synthesize(
     if truncated:
         cut = words.rfind(" ", 0, max_chars)
         words = words[: cut if cut > 0 else max_chars]
-    g_lang = _match(lang, list(gtts_languages())) if engine in ("auto", "gtts") else None
+    if engine == "gtts" and not allow_cloud:
+        raise SpeechError("gTTS sends the text to Google's service; it is used only with privacy.allow_cloud: true "
+                          "in your user config or editor settings (espeak-ng speaks offline: engine 'espeak').")
     e_lang = _match(lang, espeak_languages()) if engine in ("auto", "espeak") else None
+    g_lang = _match(lang, list(gtts_languages())) if engine == "gtts" or (engine == "auto" and allow_cloud) else None
     if g_lang is None and e_lang is None:
         if engine == "espeak" and not espeak_languages():
             raise SpeechError("espeak-ng is not installed (Debian package `espeak-ng`).")
+        if engine == "auto" and not allow_cloud and _match(lang, list(gtts_languages())) is not None:
+            raise SpeechError(f"espeak-ng cannot speak {lang!r} here, and gTTS (online) is off: "
+                              "privacy.allow_cloud is false.")
         raise _unsupported(lang)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"speech-{time.strftime('%Y%m%d-%H%M%S')}-{hashlib.sha256(words.encode()).hexdigest()[:8]}"
     failures: list[str] = []
     notes = [f"text longer than {max_chars} characters was cut"] if truncated else []
-    if g_lang is not None:
-        chunks = chunk_text(words, GTTS_CHUNK_CHARS)
-        try:
-            data = _gtts_bytes(chunks, g_lang, gtts_timeout_s)
-            dest = out_dir / f"{stem}.mp3"
-            dest.write_bytes(data)
-            _prune(out_dir, keep_files)
-            return SpeechResult(dest, "gtts", round(mp3_duration(data), 2), len(chunks), truncated, notes)
-        except SpeechError as exc:
-            failures.append(str(exc))
-            log.info("gTTS unavailable, falling back: %s", exc)
-    elif engine in ("auto", "gtts"):
-        failures.append(f"gTTS does not support {lang!r}")
     if e_lang is not None:
         chunks = chunk_text(words, ESPEAK_CHUNK_CHARS)
         dest = out_dir / f"{stem}.wav"
@@ -276,12 +273,28 @@ def synthesize(
             _espeak_wav(chunks, e_lang, dest)
         except SpeechError as exc:
             failures.append(str(exc))
+            log.info("espeak-ng could not speak, %s: %s", "trying gTTS" if g_lang else "no other engine", exc)
         else:
             _prune(out_dir, keep_files)
-            return SpeechResult(dest, "espeak-ng", round(wav_duration(dest), 2), len(chunks), truncated,
-                                notes + [f"offline voice used: {f}" for f in failures])
+            return SpeechResult(dest, "espeak-ng", round(wav_duration(dest), 2), len(chunks), truncated, notes)
     elif engine in ("auto", "espeak"):
         failures.append("espeak-ng is not installed" if not espeak_languages() else f"espeak-ng has no voice for {lang!r}")
+    if g_lang is not None:
+        from zc_lsp.core.redact import scrub
+
+        chunks = chunk_text(scrub(words), GTTS_CHUNK_CHARS)  # nothing leaves the machine unredacted
+        try:
+            data = _gtts_bytes(chunks, g_lang, gtts_timeout_s)
+        except SpeechError as exc:
+            failures.append(str(exc))
+        else:
+            dest = out_dir / f"{stem}.mp3"
+            dest.write_bytes(data)
+            _prune(out_dir, keep_files)
+            return SpeechResult(dest, "gtts", round(mp3_duration(data), 2), len(chunks), truncated,
+                                notes + [f"online voice used: {f}" for f in failures])
+    elif engine == "gtts":
+        failures.append(f"gTTS does not support {lang!r}")
     raise SpeechError("No speech engine could speak this: " + "; ".join(failures) + ".")
 
 
@@ -298,6 +311,7 @@ async def speak(settings: Any, data_dir: Path | None, text: str, lang: str | Non
             gtts_timeout_s=float(settings.get("speech.gtts_timeout_s", 3.0)),
             max_chars=int(settings.get("speech.max_chars", 50_000)),
             keep_files=int(settings.get("speech.keep_files", 50)),
+            allow_cloud=bool(settings.get("privacy.allow_cloud", False)),
         )
     except SpeechError as exc:
         return {"ok": False, "audio_path": None, "engine": None, "duration_s": None, "error": str(exc)}

@@ -208,7 +208,7 @@ async def offline_fix(agent: str, request: AgentRequest, ctx: AgentContext, atte
                 and finding.span.end_line >= span.start_line:
             summary = f"{note} ruff's fix: {finding.fix_title or 'fix ' + code}."
             return AgentResult(
-                ok=True, agent=agent, action="fix", summary=summary, edits=[FileEdit(doc.path, finding.fix)],
+                ok=True, agent=agent, action="fix", summary=summary, edits=[FileEdit(doc.path, finding.fix, base_version=doc.version)],
                 data={"attempts": attempts, "verified": False, "tests_passed": 0,
                       "verification": "ruff's own fix (not a model edit)"},
                 provider="offline", model="ruff",
@@ -305,4 +305,4 @@ async def _gate(agent: str, request: AgentRequest, ctx: AgentContext, plan: Plan
     await remember(ctx, "edit", summary, {"action": request.action, "provider": reply.provider,
                                           "model": reply.model, "verified": True}, doc.uri)
     return AgentResult(ok=True, agent=agent, action=request.action, summary=summary, data=data,
-                       edits=[FileEdit(doc.path, [edit])])
+                       edits=[FileEdit(doc.path, [edit], base_version=doc.version)])
