@@ -278,10 +278,17 @@ class Settings(Section):
         return not self.issues
 
 
+_defaults: dict[str, Any] | None = None
+
+
 def load_defaults() -> dict[str, Any]:
-    data, _lines = config_yaml.parse(DEFAULTS_PATH.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
+    """A fresh copy of the shipped defaults (parsed once per process: start-up and every reload use them)."""
+    global _defaults
+    if _defaults is None:
+        data = config_yaml.parse_shipped(DEFAULTS_PATH.read_text(encoding="utf-8"))
+        assert isinstance(data, dict)
+        _defaults = data
+    return copy.deepcopy(_defaults)
 
 
 def _read_layer(

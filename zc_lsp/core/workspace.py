@@ -15,8 +15,6 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from zc_lsp.core.ignore import IgnoreRules
-
 log = logging.getLogger(__name__)
 
 # Folders that never hold the project's own sources and can be huge.
@@ -90,6 +88,8 @@ def ignore_rules(root: str | os.PathLike[str]) -> IgnorePredicate:
     A broken ignore file fails closed (every file counts as sensitive): the walk then lists
     nothing, and the reason is logged once.
     """
+    from zc_lsp.core.ignore import IgnoreRules  # pathspec: ~15 ms the server's start-up does not need
+
     rules = IgnoreRules.load(root)
     if rules.error:
         log.warning("workspace walk of %s lists nothing: %s", root, rules.error)
@@ -168,6 +168,8 @@ def reviewable_files(
     still refuse to send it to a model, see `core.sensitive`). A file the project ignores is not
     committed, so a secret in it is where secrets belong.
     """
+    from zc_lsp.core.ignore import IgnoreRules
+
     rules = IgnoreRules.load(root)
     if rules.error:
         log.warning("review of %s: an ignore file could not be read (%s); reviewing without it", root, rules.error)

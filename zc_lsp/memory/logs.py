@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from logging.handlers import RotatingFileHandler
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -78,17 +77,23 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(entry, default=lambda v: redact(str(v)), ensure_ascii=False)
 
 
-def setup_json_log(memory: WorkspaceMemory, logger: str | None = "zc_lsp",
-                   max_bytes: int = 5_000_000, backup_count: int = 5,
-                   level: int = logging.INFO) -> logging.Handler:
+def setup_json_log(
+    memory: WorkspaceMemory,
+    logger: str | None = "zc_lsp",
+    max_bytes: int = 5_000_000,
+    backup_count: int = 5,
+    level: int = logging.INFO,
+) -> logging.Handler:
     """A rotating JSON-lines handler on `<data>/logs/zc.jsonl`, attached to `logger` (None: not
     attached). When the folder cannot be written a NullHandler is returned and a warning logged,
     so logging problems never stop the server."""
+    from logging.handlers import RotatingFileHandler  # pickle, socket, queue: not on the server's start-up path
+
     try:
         memory.logs_dir.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = RotatingFileHandler(
-            memory.logs_dir / LOG_FILE, maxBytes=max_bytes, backupCount=backup_count,
-            encoding="utf-8")
+            memory.logs_dir / LOG_FILE, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+        )
     except OSError as exc:
         logging.getLogger(__name__).warning("JSON log unavailable in %s: %s", memory.logs_dir, exc)
         handler = logging.NullHandler()
