@@ -15,9 +15,11 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.core.types import Span
-from zc_lsp.handlers.convert import Lines, fix_edits, snapshot
-from zc_lsp.handlers.edits import audit, offered_edit, one_document_edit
+from zc_lsp.agents.engines.config_scan import config_kind
+from zc_lsp.agents.engines.suppress import suppression
+from zc_lsp.core.types import FileEdit, Span
+from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, uri_to_path
+from zc_lsp.handlers.edits import audit, guard_workspace_edits, offered_edit, one_document_edit
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +142,7 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             )
     if _wanted(only, types.CodeActionKind.QuickFix):
         actions.extend(autofix_actions(ls, uri, doc, params.range))
+        actions.extend(suppression_actions(ls, doc, zc_diags, encoding))
     lines = cached_lines(ls, doc)
     line = params.range.start.line
     found = enclosing_def(lines, line) if lines else None
@@ -202,6 +205,30 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             )
         )
     return actions
+
+
+def suppression_actions(ls: Any, doc: Any, diags: list[types.Diagnostic], encoding: str) -> list[types.CodeAction]:
+    """"Suppress CODE on this line" per finding: `# noqa:` (ruff), `# nosec` (bandit), `# zc: ignore[...]` (ZC-*),
+    merged into a marker already on the line. Same edit guard and version stamp as every other edit."""
+    path = uri_to_path(doc.uri)
+    if path is None:
+        return []
+    kind = config_kind(path.name, doc.language_id or "") or "python"
+    lines = cached_lines(ls, doc)
+    found: list[types.CodeAction] = []
+    seen: set[tuple[str, int]] = set()
+    for diag in diags:
+        data = diag.data if isinstance(diag.data, dict) else {}
+        code, line = str(diag.code or ""), diag.range.start.line
+        if (code, line) in seen or data.get("version", doc.version) != doc.version:
+            continue  # one per code and line; none for a finding on an older text
+        seen.add((code, line))
+        marker = suppression(lines, line, code, str(data.get("engine") or ""), kind)
+        if marker is None or guard_workspace_edits(ls, [FileEdit(path, [marker.edit], base_version=doc.version)]):
+            continue  # no comment syntax (JSON), or a file edits may not touch (.env, ignored files)
+        edit = one_document_edit(ls, doc, Lines(doc.source, encoding), [marker.edit])
+        found.append(_action(marker.title, types.CodeActionKind.QuickFix, diagnostics=[diag], edit=edit))
+    return found
 
 
 def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types.CodeAction]:
