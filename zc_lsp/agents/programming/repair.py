@@ -3,7 +3,7 @@ fixes, and background auto-fix in `apply` mode all run the Programming agent's `
 focused `quick_repair`), which is `repair_document` below.
 
 Offline first: the repair engine's rounds, each fix verified (parses, no new findings, inside the
-smallest enclosing scope). With `model` the defects that need understanding get a model fix, one
+smallest enclosing scope), then ruff's safe fixes for the project's own rule selection. With `model` the defects that need understanding get a model fix, one
 function at a time, gated the same way. Last, in a trusted workspace, the Verifier runs the tests
 that cover the file on a sandboxed copy; a repair that breaks them is held back. In a workspace not
 trusted nothing of it runs, and the label says so.
@@ -12,11 +12,21 @@ trusted nothing of it runs, and the label says so.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult
-from zc_lsp.agents.engines.documents import diff_edits, doc_name, remember, whole_document_edit
+from zc_lsp.agents.engines.documents import (
+    diff_edits,
+    doc_name,
+    remember,
+    ruff_options,
+    stdin_filename,
+    whole_document_edit,
+)
+from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.repair import RepairResult, repair_source
+from zc_lsp.agents.engines.ruff_engine import ruff_check, ruff_fix
 from zc_lsp.agents.programming.code_edits import _disk_edit
 from zc_lsp.core.types import DocSnapshot, FileEdit
 
@@ -53,6 +63,61 @@ async def tests_verdict(ctx: AgentContext, doc: DocSnapshot, new_text: str) -> t
     return True, "; no tests cover it"
 
 
+async def ruff_safe_fixes(ctx: AgentContext, doc: DocSnapshot, text: str) -> tuple[str, list[dict[str, Any]]]:
+    """ruff's own safe fixes for the project's rule selection (what "Fix all" did before the repair
+    engine): each lands on its own finding's lines; kept only if nothing new is found after them."""
+    opts = ruff_options(ctx)
+    filename = stdin_filename(doc, ctx.workspace_root)
+    try:
+        fixed, remaining = await with_cancel_token(ruff_fix(text, filename, opts), ctx.cancel, "fix")
+        if fixed == text:
+            return text, []
+        before = await with_cancel_token(ruff_check(text, filename, opts), ctx.cancel, "fix")
+        after = await with_cancel_token(ruff_check(fixed, filename, opts), ctx.cancel, "fix")
+    except ToolError as exc:
+        return text, [_lint_record(0, "ruff's safe fixes", False, f"held back: ruff could not run: {exc}")]
+    fresh = Counter((f.code, f.message) for f in after) - Counter((f.code, f.message) for f in before)
+    if fresh or compile_ok(fixed) is False:
+        what = ", ".join(f"{c} {m}" for c, m in list(fresh)[:3]) or "it does not parse"
+        return text, [_lint_record(0, "ruff's safe fixes", False, f"held back: {what}")]
+    gone = Counter((f.code, f.message) for f in before) - Counter((f.code, f.message) for f in remaining)
+    records = []
+    for f in before:
+        if gone[(f.code, f.message)] > 0:
+            gone[(f.code, f.message)] -= 1
+            records.append(
+                _lint_record(
+                    f.span.start_line + 1,
+                    f"{f.code}: {f.fix_title or f.message}",
+                    True,
+                    "verified: parses, no new findings, on the finding's own lines",
+                )
+            )
+    return fixed, records
+
+
+def compile_ok(text: str) -> bool:
+    try:
+        compile(text, "<repair>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _lint_record(line: int, message: str, applied: bool, verification: str) -> dict[str, Any]:
+    return {
+        "kind": "lint",
+        "message": message,
+        "line": line,
+        "end_line": line,
+        "code": "ruff-safe-fix",
+        "scope": "module",
+        "verified": applied,
+        "verification": verification,
+        "applied": applied,
+    }
+
+
 def _focus(request: AgentRequest) -> tuple[int, str] | None:
     code = str(request.args.get("code") or "")
     if request.span is None or not code:
@@ -80,6 +145,9 @@ async def repair_document(agent: str, request: AgentRequest, ctx: AgentContext) 
         ctx.progress("asking a model about what is left", 40)
         text, model_fixes, model_notes = await model_repairs(agent, doc, text, ctx, focus=focus)
         fixes += model_fixes
+    if focus is None and offline.parses:
+        text, ruff_fixes = await ruff_safe_fixes(ctx, doc, text)
+        fixes += ruff_fixes
     applied = [f for f in fixes if f["applied"]]
     held = [f for f in fixes if not f["applied"]]
     data: dict[str, Any] = {
