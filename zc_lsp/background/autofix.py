@@ -2,9 +2,9 @@
 them, and offer or apply a fix.
 
 `autofix.mode`: `off`; `suggest` (default) returns suggestions the LSP side turns into code
-actions; `apply` applies the safe classes itself (ruff fixes through the Programming agent's
-`fix_all`, a missing standard-library import) but only in a trusted workspace, and still only
-suggests the rest. Each new detection, suggestion and fix is logged in tasks.db
+actions; `apply` applies what the repair engine fixes (syntax, imports, typos, lint: the Programming
+agent's `fix_all`, the same use case as `zc fix` and the editor's Fix all, each fix verified) but
+only in a trusted workspace, and still only suggests the rest. Each new detection, suggestion and fix is logged in tasks.db
 (`autofix_events`) and the audit log, and counted in the status.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.background.classify import SAFE_KINDS, classify, classify_exception, import_edit
+from zc_lsp.background.classify import SAFE_KINDS, classify, classify_exception
 from zc_lsp.background.store import TaskStore
 from zc_lsp.background.textedits import apply_text_edits, write_file_edits
 from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
@@ -28,6 +28,8 @@ from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
 log = logging.getLogger(__name__)
 
 ApplyEdits = Callable[[list[FileEdit]], bool]
+# What the repair engine fixes (each fix verified), so what `apply` mode applies through it.
+REPAIRED_KINDS = frozenset({*SAFE_KINDS, "syntax_error"})
 
 
 @dataclass
@@ -89,7 +91,7 @@ class AutoFixer:
             if kind is None:
                 continue
             detections.append(Detection(kind, f.message, "diagnostics", doc.path, f.span.start_line,
-                                        f.code, detail, kind in SAFE_KINDS and _safe(kind, detail)))
+                                        f.code, detail, kind in REPAIRED_KINDS))
         return self._handle(str(doc.path or doc.uri), detections, doc)
 
     def observe_test_results(self, result: AgentResult | dict[str, Any]) -> list[Suggestion]:
@@ -137,11 +139,15 @@ class AutoFixer:
         return suggestions
 
     def _suggest(self, d: Detection, doc: DocSnapshot | None) -> Suggestion:
-        if d.kind == "missing_import" and d.safe and d.detail and doc is not None:
-            edit = import_edit(doc.text, d.detail)
-            return Suggestion(f"Add `import {d.detail}`", d, [edit] if edit else [])
+        # the repair engine's fixes, computed when asked for (the editor's quick fix resolves them)
+        if d.kind == "missing_import" and d.detail:
+            return Suggestion(f"Repair `{d.detail}` (missing import or typo), verified", d,
+                              agent="programming", action="quick_repair")
+        if d.kind == "syntax_error":
+            return Suggestion(f"Repair the syntax error, verified: {d.message[:60]}", d,
+                              agent="programming", action="quick_repair")
         if d.kind == "autofixable_lint":
-            return Suggestion("Fix all auto-fixable problems (ruff)", d, agent="programming",
+            return Suggestion("Fix all (ZombieCoder): verified repair", d, agent="programming",
                               action="fix_all")
         if d.kind == "missing_dependency":
             name = (d.detail or "the package").split(".")[0]
@@ -159,33 +165,25 @@ class AutoFixer:
             for s in safe:
                 self._event(s.detection, "skipped", "apply needs a trusted workspace")
             return
-        # one pass over a running text, so ruff's edits and the import line never collide
-        text, lint_ok = doc.text, False
-        lint = [s for s in safe if s.action == "fix_all"]
-        if lint:
-            result = _run_sync(self.services.agents.run(
-                "programming", AgentRequest("fix_all", doc), user_requested=False))
-            edits = [e for fe in result.edits if fe.path == doc.path for e in fe.edits]
-            if result.ok and edits:
-                text, lint_ok = apply_text_edits(text, edits), True
-            else:
-                self._finish(lint, False, "programming/fix_all", result.error or "no edit produced")
-        imports = [s for s in safe if s.detection.kind == "missing_import"]
-        for module in sorted({s.detection.detail for s in imports if s.detection.detail}):
-            edit = import_edit(text, module)
-            if edit is not None:
-                text = apply_text_edits(text, [edit])
+        # The one repair use case (the CLI's `zc fix` and the editor's Fix all run it too): every fix
+        # in it was verified, and in this trusted workspace the covering tests ran in the sandbox.
+        result = _run_sync(self.services.agents.run(
+            "programming", AgentRequest("fix_all", doc), user_requested=False))
+        edits = [e for fe in result.edits if fe.path == doc.path for e in fe.edits]
+        if not result.ok or not edits:
+            self._finish(safe, False, "programming/fix_all", result.error or result.summary or "no edit produced")
+            return
+        text = apply_text_edits(doc.text, edits)
         if text == doc.text or doc.path is None:
             return
-        done = imports + (lint if lint_ok else [])
         if self.apply_edits is write_file_edits and _disk_text(doc.path) != doc.text:
-            self._finish(done, False, "", "the file changed on disk after it was checked")
+            self._finish(safe, False, "", "the file changed on disk after it was checked")
             return
         lines = doc.text.split("\n")
         whole = TextEdit(Span(0, 0, len(lines) - 1, len(lines[-1])), text)
-        ok = self._try_apply([FileEdit(doc.path, [whole])])
-        self._finish(done, ok, "ruff fix_all + stdlib import" if lint_ok and imports else
-                     "ruff fix_all" if lint_ok else "stdlib import")
+        ok = self._try_apply([FileEdit(doc.path, [whole], base_version=doc.version)])
+        how = f"repair (programming/fix_all): {result.data.get('verification') or result.summary}"
+        self._finish(safe, ok, how[:500])
 
     def _try_apply(self, edits: list[FileEdit]) -> bool:
         try:
@@ -244,15 +242,6 @@ class AutoFixer:
                     "suggested": self.counts["suggested"], "fixed": self.counts["fixed"],
                     "failed": self.counts["failed"], "by_kind": dict(self.counts["by_kind"]),
                     "failing_tests": self.failing_tests}
-
-
-def _safe(kind: str, detail: str | None) -> bool:
-    """missing_import is safe only for standard-library modules (nothing to install or guess)."""
-    import sys
-
-    if kind == "missing_import":
-        return bool(detail) and detail in sys.stdlib_module_names
-    return kind in SAFE_KINDS
 
 
 def _disk_text(path: Path) -> str | None:
