@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from zc_lsp.core.ignore import IgnoreRules
+if TYPE_CHECKING:  # pathspec costs ~15 ms to import: loaded on the first check, not at server start
+    from zc_lsp.core.ignore import IgnoreRules
 
 _cache: dict[Path, tuple[tuple[tuple[str, float], ...], IgnoreRules]] = {}
 _lock = threading.Lock()
@@ -25,6 +27,8 @@ def rules_for(root: str | os.PathLike[str]) -> IgnoreRules:
         hit = _cache.get(key)
         if hit is not None and hit[0] == _stamp(hit[1]):
             return hit[1]
+    from zc_lsp.core.ignore import IgnoreRules
+
     rules = IgnoreRules.load(key)
     with _lock:
         _cache[key] = (_stamp(rules), rules)

@@ -15,7 +15,7 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.agents.engines.config_scan import config_kind
+from zc_lsp.agents.engines.config_kinds import config_kind
 from zc_lsp.agents.engines.suppress import suppression
 from zc_lsp.core.types import FileEdit, Span
 from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, uri_to_path

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
-from zc_lsp.agents.engines.config_scan import config_kind
+from zc_lsp.agents.engines.config_kinds import config_kind
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.convert import diagnostic
 from zc_lsp.handlers.review_pacing import ReviewPacing

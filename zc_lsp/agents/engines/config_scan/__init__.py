@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from zc_lsp.agents.engines.config_kinds import config_kind, is_config_file
 from zc_lsp.agents.engines.config_scan.judge import dsn_password, judge_secret, judge_setting
 from zc_lsp.agents.engines.config_scan.python_settings import scan_python_settings
 from zc_lsp.agents.engines.config_scan.rules import RULES, make_finding
@@ -32,40 +33,6 @@ from zc_lsp.core.types import Finding, Span
 __all__ = ["RULES", "Unparsable", "config_kind", "is_config_file", "scan_config", "scan_python_settings"]
 
 ENGINE = "config"
-_SUFFIXES = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-    ".json": "json",
-    ".jsonc": "json",
-    ".ini": "ini",
-    ".cfg": "ini",
-    ".env": "env",
-    ".html": "template",
-    ".htm": "template",
-    ".jinja": "template",
-    ".jinja2": "template",
-    ".j2": "template",
-    ".djhtml": "template",
-}
-_LANGUAGES = {
-    "yaml": "yaml",
-    "toml": "toml",
-    "json": "json",
-    "jsonc": "json",
-    "ini": "ini",
-    "dotenv": "env",
-    "properties": "ini",
-    "html": "template",
-    "jinja": "template",
-    "jinja-html": "template",
-    "django-html": "template",
-    "jinja2": "template",
-    "j2": "template",
-    "django-txt": "template",
-}
-# Big generated files with nothing of ours in them.
-_SKIP_NAMES = {"package-lock.json", "npm-shrinkwrap.json", "composer.json", "yarn.lock"}
 # Tools' own config: their `debug`/`secure` keys are not a web framework's.
 _TOOL_CONFIGS = {
     "pyproject.toml",
@@ -89,21 +56,6 @@ _JSONC = re.compile(r"(?:^(?:ts|js)config.*|devcontainer|\.eslintrc|settings|lau
 _DEV_FILE = re.compile(
     r"(?i)(?:^|[._\-/])(?:dev|devel|development|local|test|tests|testing|example|sample)(?:[._\-]|$)"
 )
-
-
-def config_kind(filename: str, language_id: str = "") -> str | None:
-    """ "yaml" | "toml" | "json" | "ini" | "env" | "template" for a file this engine reads, else None."""
-    name = PurePath(filename).name
-    if name in _SKIP_NAMES:
-        return None
-    if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
-        return "env"
-    kind = _SUFFIXES.get(PurePath(name).suffix.lower())
-    return kind or _LANGUAGES.get(language_id.lower())
-
-
-def is_config_file(filename: str) -> bool:
-    return config_kind(filename) is not None
 
 
 def _leaves(kind: str, text: str, name: str) -> tuple[list[Leaf], list[Unparsable]]:
