@@ -113,6 +113,10 @@ async def test_each_folder_has_its_own_config_trust_memory_and_tests(
     await wait_for_diagnostics(client, uri_a, lambda d: True)  # published (it may be empty)
     await asyncio.sleep(0.3)  # a late F401 for alpha would arrive by now
     assert not [d for d in client.diagnostics[uri_a] if d.code == "F401"]
+    # The open findings are in the server's status (zc status, the dashboard), per file.
+    findings = (await execute(client, "zc.status"))["findings"]
+    beta = next(f for f in findings["files"] if f["path"] == str(b / "mod.py"))
+    assert any(item["code"] == "F401" and item["line"] == 1 for item in beta["items"])
 
     # zc.runTests for a file in beta runs beta's tests with beta's interpreter.
     ran = await execute(client, "zc.runTests", (b / "tests" / "test_mod.py").as_uri())

@@ -7,6 +7,8 @@ on every poll.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
 import re
 import threading
@@ -15,6 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+log = logging.getLogger(__name__)
+REACH_EVERY_S = 30.0
 METRIC_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 DB_TIMEOUT_S = 10.0
 TASK_BUCKET_S = 60
@@ -37,12 +41,15 @@ class DashboardData:
         self.services = services
         self.live = live  # the running language server's snapshot, when the dashboard attached to one
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zc-dash-db")
+        self._reach = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zc-dash-reach")
+        self._reached_at = -math.inf
         self._changed = threading.Condition()
         self.version = 0
         services.status.subscribe(self._on_change)
 
     def close(self) -> None:
         self._db.shutdown(wait=False, cancel_futures=True)
+        self._reach.shutdown(wait=False, cancel_futures=True)
         with self._changed:
             self.version += 1
             self._changed.notify_all()
@@ -82,8 +89,39 @@ class DashboardData:
             for alert in alerts.get("open") or []:
                 if isinstance(alert, dict) and alert.get("state") == "acked":
                     alert["acked"] = True  # the shared renderer shows an "acked" badge for this flag
+        snap["insights"] = self._insights(snap)
         snap["dashboard"] = {"background": self.services.background is not None, "time": time.time(), **source}
         return snap
+
+    def _insights(self, snap: dict[str, Any]) -> dict[str, Any]:
+        """Open findings, the last test run, latency and cost per provider (dashboard/insights.py)."""
+        from zc_lsp.dashboard.insights import insights
+
+        memory = self.services.memory
+        if memory is None or getattr(memory, "degraded", None):
+            why = f"memory is unavailable: {getattr(memory, 'degraded', None) or 'it did not start'}"
+            return {name: {"error": why} for name in ("findings", "last_test_run", "provider_usage")}
+        found: dict[str, Any] = self._on_db(insights, snap, memory)
+        return found
+
+    def _refresh_reachability(self) -> None:
+        """Without a live server nobody else checks the providers: a TCP connect each, every REACH_EVERY_S,
+        off the request thread, so Ollama shows up or down instead of unknown."""
+        router = self.services.router
+        now = time.monotonic()
+        if router is None or now - self._reached_at < REACH_EVERY_S:
+            return
+        self._reached_at = now
+
+        def check() -> None:
+            try:
+                asyncio.run(router.check_reachable())
+            except Exception:  # the panel keeps showing "unknown", and the log says why
+                log.exception("provider reachability check failed")
+                return
+            self.services.status.changed()
+
+        self._reach.submit(check)
 
     def _base_snapshot(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The live server's snapshot when attached (and answering), else this process's own."""
@@ -94,7 +132,9 @@ class DashboardData:
                 return dict(self.live()), {"live": True, "note": "live: the editor's running server"}
             except LiveStatusError as exc:
                 note = f"the running server stopped answering ({exc}): showing stored state"
+                self._refresh_reachability()
                 return dict(self.services.status.snapshot()), {"live": False, "note": note}
+        self._refresh_reachability()
         return dict(self.services.status.snapshot()), {
             "live": False, "note": "no running server for this workspace: showing its stored state"}
 

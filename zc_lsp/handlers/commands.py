@@ -199,24 +199,6 @@ def register(ls: Any) -> None:
             path = await save_report(ls, agent, f"Finding {args['code']}", result.summary, show=True)
         return reply(ls, result, markdown=result.summary, report_path=path)
 
-    @command("zc.chat")
-    async def chat(*raw: Any) -> dict[str, Any]:
-        args = parse_args(raw, ["message", "uri", "range"], required=1)
-        if not isinstance(args["message"], str):
-            raise JsonRpcInvalidParams("message must be text")
-        doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
-        span = parse_span(args["range"]) if doc is not None and args.get("range") is not None else None
-        agent, action = owner("zc.chat")
-        async with Progress(ls.session, "Chat") as progress:
-            result = await run(
-                agent,
-                AgentRequest(action, doc=doc, span=span, args={"message": args["message"]}),
-                progress=progress.report,
-                cancel=progress.cancel,
-                on_token=progress.stream,
-            )
-        return reply(ls, result, markdown=result.summary)
-
     @command("zc.status")
     async def status(*raw: Any) -> dict[str, Any]:
         snap: dict[str, Any] = await asyncio.to_thread(ls.services.status.snapshot)
@@ -287,7 +269,10 @@ def register(ls: Any) -> None:
             raise JsonRpcInvalidParams(f"no report {report_id}")
         return {"ok": True, **{k: found.get(k) for k in ("id", "title", "agent", "markdown", "created_at")}}
 
+    from zc_lsp.handlers.chat import register_chat_commands
     from zc_lsp.handlers.service_commands import register_service_commands
+
+    register_chat_commands(ls, command)
 
     register_service_commands(ls, command)
     # Every other declared action with a command id (built-in or plug-in) gets the generic handler.

@@ -16,6 +16,7 @@ from zc_lsp.config import load_settings
 from zc_lsp.core import procs
 from zc_lsp.core.trust_store import stored_trust
 from zc_lsp.handlers.convert import uri_to_path
+from zc_lsp.handlers.findings_status import findings_section
 from zc_lsp.handlers.folders import build_folder, folder_roots, start_folder
 from zc_lsp.handlers.folders import register as register_folders
 
@@ -148,6 +149,7 @@ def register(ls: Any) -> None:
             ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
             ls.folders.add(root, ls.services)
             ls.services.status.add_section("folders", ls.folders.describe)
+            ls.services.status.add_section("findings", lambda: findings_section(ls.session.diagnostics))
             for other in others:
                 if (folder := await build_folder(ls, other, ls.initialization_options)) is not None:
                     ls.folders.add(other, folder)

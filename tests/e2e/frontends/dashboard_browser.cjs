@@ -61,6 +61,26 @@ async function main() {
     out.report = await page.textContent("#report-body");
     step("a report opens");
 
+    out.reports_list = await page.textContent('[data-role="reports"]');
+    step("reports are listed");
+
+    await page.waitForSelector('[data-role="findings"] [data-role="finding-file"]', { timeout: 10000 });
+    out.findings_total = await page.textContent('[data-role="findings-total"]');
+    out.findings = await page.textContent('[data-role="findings"]');
+    step("open findings from the stored reviews");
+    out.test_state = await page.textContent('[data-role="test-state"]');
+    out.test_counts = await page.textContent('[data-role="last-test-run"] .zc-kv');
+    out.test_failures = await page.textContent('[data-role="last-test-run"]');
+    step("the last test run with its failure");
+    await page.waitForSelector('[data-role="provider-usage"] tr[data-provider="openai"]', { timeout: 10000 });
+    out.usage = await page.$$eval('[data-role="provider-usage"] tbody tr', (rows) => Object.fromEntries(
+      rows.map((r) => [r.getAttribute("data-provider"), Array.from(r.cells).map((c) => c.textContent.trim())])));
+    step("latency and cost per provider");
+    await page.waitForSelector('[data-role="providers"] [data-provider="ollama"] .zc-dot:not(.zc-health-unknown)', { timeout: 15000 });
+    out.ollama_health = await page.getAttribute('[data-role="providers"] [data-provider="ollama"] .zc-dot', "title");
+    step("ollama's real health");
+    await page.screenshot({ path: path.join(artifacts, "dashboard-insights.png"), fullPage: true });
+
     await page.setViewportSize({ width: 375, height: 812 });
     await page.waitForTimeout(500);
     out.phone_scroll_width = await page.evaluate(() => document.documentElement.scrollWidth);

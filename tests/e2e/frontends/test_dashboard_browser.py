@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,9 +59,35 @@ def _seed(workspace: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch)
             tasks.finish_task(tasks.start_task("verifier", "run_tests"), "done")
         tasks.add_report("verifier", "Nightly test run", "3 passed, 0 failed")
         ensure_schema(tasks)
+        _seed_insights(workspace, memory)
         AlertCenter(tasks, settings).raise_alert("provider_slow", "warning", "ollama answered slowly (seeded)")
     finally:
         memory.close()
+
+
+def _seed_insights(workspace: Path, memory: Any) -> None:
+    """A stored review with findings, a failed test run, two model calls and their spend."""
+    import asyncio
+
+    from zc_lsp.router.cache import ReplyStore
+
+    calc = (workspace / "calc.py").as_uri()
+    memory.agent("best_practices").remember(
+        "review", "review of calc.py: 2 findings (S307, F401)", {"counts": {"S307": 1, "F401": 1}, "codes": ["F401", "S307"]},
+        calc)
+    memory.agent("verifier").remember(
+        "test_run", "Test run (the whole workspace): 4 passed, 1 failed",
+        {"passed": 4, "failed": 1, "errors": 0, "skipped": 0, "duration": 0.5, "scope": "the whole workspace",
+         "interpreter": "/usr/bin/python3 (seeded)",
+         "failures": [{"test": "tests/test_calc.py::test_add_wrong", "file": str(workspace / "tests" / "test_calc.py"),
+                       "line": 7, "kind": "failure", "message": "assert 5 == 4"}]})
+    for latency, outcome in ((120.0, "ok"), (180.0, "ok"), (0.0, "error: refused")):
+        memory.audit.append("model_call", provider="ollama", model="qwen2.5-coder:7b", role="programming",
+                            prompt_sha256="", tokens_in=100, tokens_out=20, latency_ms=latency, outcome=outcome,
+                            secrets_redacted=0)
+    memory.audit.append("model_call", provider="openai", model="gpt-4o-mini", role="programming", prompt_sha256="",
+                        tokens_in=1000, tokens_out=200, latency_ms=900.0, outcome="ok", secrets_redacted=0)
+    asyncio.run(ReplyStore(memory).add_spend("openai", 0.0123))
 
 
 def _start(workspace: Path, env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
@@ -113,6 +140,15 @@ def test_dashboard_in_a_real_browser(tmp_path: Path, slow_workspace: Path, front
     assert "ollama answered slowly" in seen["alert_before"]
     assert seen["alerts_after"] == 0
     assert seen["report"] == "3 passed, 0 failed"
+    assert "Nightly test run" in seen["reports_list"]
+    # The dashboard's own sections, from the data folder: findings, last test run, latency and cost.
+    assert seen["findings_total"] == "2" and "calc.py" in seen["findings"] and "F401" in seen["findings"]
+    assert seen["test_state"] == "failed" and "test_add_wrong" in seen["test_failures"]
+    assert "4 passed" in seen["test_counts"] and "1 failed" in seen["test_counts"]
+    ollama, openai = seen["usage"]["ollama"], seen["usage"]["openai"]
+    assert ollama[:3] == ["ollama", "3", "1"] and ollama[3] == "150 ms"  # p50 of the answered calls
+    assert openai[1] == "1" and openai[6] == "$0.0123"
+    assert seen["ollama_health"] == "down"  # checked by this process, not left unknown (grey)
     assert seen["phone_scroll_width"] <= 375
     assert seen["no_token_status"] == 401
     assert seen["csp_violations"] == [] and seen["page_errors"] == [] and seen["remote_requests"] == []

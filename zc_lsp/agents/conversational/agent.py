@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentRequest, AgentResult, SpecAgent
-from zc_lsp.agents.conversational.chat import code_at, code_context, history_text, shown_path
+from zc_lsp.agents.conversational.chat import (
+    code_at,
+    code_context,
+    context_files,
+    history_messages,
+    history_text,
+    shown_path,
+)
 from zc_lsp.agents.conversational.docstrings import STYLES, DocstringError, docstring_edit
 from zc_lsp.agents.conversational.explain import explain_source
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
@@ -139,7 +146,7 @@ def find_symbols(
 
 class ConversationalAgent(SpecAgent):
     name = "conversational"
-    spec_actions = ("explain", "docstring", "chat", "speak")
+    spec_actions = ("explain", "docstring", "chat", "speak", "history")
 
     async def explain(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
         doc = request.doc
@@ -226,9 +233,11 @@ class ConversationalAgent(SpecAgent):
         message = str(request.args.get("message") or "").strip()
         if not message:
             return AgentResult.failure(self.name, request.action, "Chat needs a message.")
-        doc = request.doc
+        doc, span, extra, notes = await asyncio.to_thread(
+            context_files, request.doc, request.span, request.args.get("files"), ctx.workspace_root)
+        request = AgentRequest(request.action, doc=doc, span=span, args={**request.args, "notes": notes})
         if ctx.router is not None:
-            answered, attempts = await self._model_chat(message, request, ctx)
+            answered, attempts = await self._model_chat(message, request, ctx, extra)
             if answered is not None:
                 return answered
         else:
@@ -257,13 +266,21 @@ class ConversationalAgent(SpecAgent):
             agent=self.name,
             action=request.action,
             summary=answer,
-            data={"markdown": answer, "explained": explained},
+            data={"markdown": answer, "explained": explained, "notes": notes},
             provider="offline",
             model=ENGINE,
         )
 
+    async def history(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        """The stored exchanges of one conversation (the newest one without an id), oldest first."""
+        wanted = request.args.get("conversation")
+        conversation, messages = await asyncio.to_thread(
+            history_messages, ctx.memory, str(wanted) if wanted else None, int(request.args.get("limit") or 50))
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary=f"{len(messages)} message(s)",
+                           data={"conversation": conversation, "messages": messages})
+
     async def _model_chat(
-        self, message: str, request: AgentRequest, ctx: AgentContext
+        self, message: str, request: AgentRequest, ctx: AgentContext, extra: str = ""
     ) -> tuple[AgentResult | None, list[str]]:
         """A model's answer with history and code as context; (None, attempts) when no model answered."""
         doc = request.doc
@@ -276,6 +293,7 @@ class ConversationalAgent(SpecAgent):
         conversation = request.args.get("conversation")
         history = await asyncio.to_thread(history_text, ctx.memory, message, 6, conversation)
         code = await asyncio.to_thread(code_context, doc, request.span, hits, ctx.workspace_root)
+        code = "\n\n".join(part for part in (code, extra) if part)
         try:
             reply = await ask(ctx, "chat", role=self.name, history=history, code=code, message=message)
         except NoModelAvailable as exc:
@@ -284,7 +302,8 @@ class ConversationalAgent(SpecAgent):
         explained = [{"symbol": name, "file": str(path) if path else None, "line": line} for name, path, _, line in hits]
         await self._remember(ctx, message, answer, explained, reply.provider, reply.model, conversation)
         result = AgentResult(ok=True, agent=self.name, action=request.action, summary=answer,
-                             data={"markdown": answer, "explained": explained, "history_used": bool(history)})
+                             data={"markdown": answer, "explained": explained, "history_used": bool(history),
+                                   "notes": list(request.args.get("notes") or [])})
         return with_reply(result, reply), list(reply.attempts)
 
     async def _remember(

@@ -222,7 +222,10 @@ class VerifierAgent:
         data = {**summary.as_dict(), **extra}
         findings = await asyncio.to_thread(failure_findings, summary)
         text = f"Test run ({scope}): " + render_summary(data, root) + python_line
-        await self._remember(ctx, text, {k: data[k] for k in ("passed", "failed", "errors", "skipped")})
+        failures = [{k: f.get(k) for k in ("test", "file", "line", "kind")} | {"message": str(f.get("message") or "")[:300]}
+                    for f in data.get("failures") or []][:20]
+        await self._remember(ctx, text, {**{k: data[k] for k in ("passed", "failed", "errors", "skipped", "duration")},
+                                         "scope": scope, "interpreter": interpreter, "failures": failures})
         return AgentResult(
             ok=True,
             agent=self.name,

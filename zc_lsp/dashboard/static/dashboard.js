@@ -10,6 +10,7 @@
   var statusEl = document.getElementById("status");
   var liveEl = document.getElementById("live");
   var chartsEl = document.getElementById("charts");
+  var insightsEl = document.getElementById("insights");
   var snapshot = null;
   var connection = { state: "starting" };
   var rangeS = 3600;
@@ -40,6 +41,7 @@
 
   function draw() {
     R.render(statusEl, snapshot, connection);
+    if (window.ZcInsights) window.ZcInsights.render(insightsEl, snapshot && snapshot.insights);
   }
 
   function onSnapshot(s) {
