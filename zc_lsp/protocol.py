@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -34,6 +35,8 @@ class ZcProtocol(LanguageServerProtocol):
         super().__init__(*args, **kwargs)
         # Command handlers run one level below pygls' own request future; $/cancelRequest must reach them.
         self.command_tasks: dict[Any, asyncio.Task[Any]] = {}
+        # Requests that answer a cancellation themselves (zc.chat: a partial reply, `cancelled: true`).
+        self.cancel_hooks: dict[Any, Callable[[], None]] = {}
         self.dropped_init_options: str | None = None  # why initializationOptions were ignored, for the user
 
     # -- entry point from the transport ---------------------------------------------------------
@@ -174,6 +177,10 @@ class ZcProtocol(LanguageServerProtocol):
         return super().structure_message(data)
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
+        hook = self.cancel_hooks.pop(msg_id, None)
+        if hook is not None:
+            hook()  # the request stops its work and replies with what it has
+            return
         task = self.command_tasks.pop(msg_id, None)
         if task is not None and not task.done():
             task.cancel()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
+from zc_lsp.agents.conversational import slash
 from zc_lsp.core.cancel import CancelToken
 from zc_lsp.core.types import DocSnapshot, Span
 
@@ -28,6 +29,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]")
 HELP = """Commands:
   /explain FILE:LINE   explain the code at that line
   /review FILE         review a file (ruff, bandit, secrets)
+  /tests FILE:LINE     generate tests for the function at that line (shown, not written)
+  /fix FILE            repair a file offline: shows the diff, changes nothing
   /test [PATH]         run the tests (all, or for PATH)
   /status              agents, providers, alerts
   /memory [QUERY]      what the chat remembers (recent, or matching QUERY)
@@ -58,6 +61,7 @@ class ChatSession:
         self.cancel_token: CancelToken | None = None
         self.commands: dict[str, Callable[[str], Awaitable[None]]] = {
             "/explain": self.cmd_explain, "/review": self.cmd_review, "/test": self.cmd_test,
+            "/tests": self.cmd_tests, "/fix": self.cmd_fix,
             "/status": self.cmd_status, "/memory": self.cmd_memory, "/clear": self.cmd_clear,
             "/help": self.cmd_help,
         }
@@ -167,32 +171,56 @@ class ChatSession:
             return None
         return DocSnapshot(uri=path.as_uri(), path=path, text=raw.decode("utf-8", errors="replace"))
 
-    async def cmd_explain(self, arg: str) -> None:
+    async def _slash(self, name: str, doc: DocSnapshot, span: Span | None) -> None:
+        """The shared slash commands (agents/conversational/slash.py): the editors' chat runs the same."""
+        streamed = False
+
+        async def run(agent: str, request: AgentRequest) -> AgentResult:
+            nonlocal streamed
+            result, did_stream = await self._agent(agent, request, stream=name == "/explain")
+            streamed = streamed or did_stream
+            return result
+
+        answer = await slash.run_slash(name, run, doc, span)
+        if not answer.ok:
+            self.write(f"error: {answer.markdown}\n")
+            return
+        self.write("\n" if streamed else answer.markdown.rstrip() + "\n")
+        if answer.result is not None:
+            self.write(self.provenance_line(answer.result) + "\n")
+
+    async def _file_line(self, name: str, arg: str) -> tuple[DocSnapshot | None, Span | None]:
         file_part, _, line_part = arg.rpartition(":")
         if not file_part or not line_part.isdigit():
-            self.write("usage: /explain FILE:LINE (e.g. /explain calc.py:12)\n")
-            return
+            self.write(f"usage: {name} FILE:LINE (e.g. {name} calc.py:12)\n")
+            return None, None
         doc = await asyncio.to_thread(self._doc, self._resolve(file_part))
-        if doc is None:
-            return
         line = max(0, int(line_part) - 1)
-        result, streamed = await self._agent("conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)))
-        self._show(result, streamed)
+        return doc, Span(line, 0, line, 0)
+
+    async def _file(self, name: str, arg: str) -> DocSnapshot | None:
+        if not arg:
+            self.write(f"usage: {name} FILE\n")
+            return None
+        return await asyncio.to_thread(self._doc, self._resolve(arg))
+
+    async def cmd_explain(self, arg: str) -> None:
+        doc, span = await self._file_line("/explain", arg)
+        if doc is not None:
+            await self._slash("/explain", doc, span)
+
+    async def cmd_tests(self, arg: str) -> None:
+        doc, span = await self._file_line("/tests", arg)
+        if doc is not None:
+            await self._slash("/tests", doc, span)
 
     async def cmd_review(self, arg: str) -> None:
-        if not arg:
-            self.write("usage: /review FILE\n")
-            return
-        doc = await asyncio.to_thread(self._doc, self._resolve(arg))
-        if doc is None:
-            return
-        result, _ = await self._agent("best_practices", AgentRequest("review", doc=doc, args={"bandit": True}), stream=False)
-        if not result.ok:
-            self.write(f"error: {result.error}\n")
-            return
-        for f in result.findings:
-            self.write(f"{arg}:{f.span.start_line + 1}:{f.span.start_char + 1}: {f.code} {f.message} [{f.engine}]\n")
-        self.write(f"{len(result.findings)} finding(s) in {arg}\n")
+        if (doc := await self._file("/review", arg)) is not None:
+            await self._slash("/review", doc, None)
+
+    async def cmd_fix(self, arg: str) -> None:
+        if (doc := await self._file("/fix", arg)) is not None:
+            await self._slash("/fix", doc, None)
 
     async def cmd_test(self, arg: str) -> None:
         args = {"path": str(self._resolve(arg))} if arg else {}

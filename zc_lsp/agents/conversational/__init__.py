@@ -22,6 +22,7 @@ SPEC = AgentSpec(
         Action("docstring", resolves="docstring", edits="offer"),
         Action("chat", command="zc.chat", params=("message",), progress="Chat"),
         Action("speak", command="zc.speak", params=("text",), progress="Speaking"),
+        Action("history"),  # zc.chat.history: the stored (scrubbed) exchanges of a conversation
     ),
     build=build,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none, selection_block
@@ -101,3 +102,68 @@ def shown_path(path: Path | None, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+MAX_FILE_CHARS = 12_000  # per `@file`: its head, enough for the model to see what it holds
+MAX_FILES = 8
+
+
+def context_files(doc: DocSnapshot | None, span: Span | None, files: Any,
+                  root: Path) -> tuple[DocSnapshot | None, Span | None, str, list[str]]:
+    """The chat's file context after the sensitive-file gate: (doc or None, span, extra code, notes).
+
+    The current document is dropped (with a note) when it is sensitive; each `@file` is read, bounded
+    and kept only when it passes the same gate. Nothing refused is read into the prompt.
+    """
+    from zc_lsp.core.sensitive import refuse_reason
+
+    notes: list[str] = []
+    if doc is not None and doc.path is not None and (why := refuse_reason(doc.path, root)):
+        notes.append(why)
+        doc, span = None, None
+    parts: list[str] = []
+    if doc is not None and span is None:  # the current file without a selection: its head is context
+        code, _ = code_at(doc.text, None)
+        parts.append(f"# {shown_path(doc.path, root) if doc.path else doc.uri} (the current file)\n{code}")
+    wanted = [f for f in files if isinstance(f, str) and f] if isinstance(files, list) else []
+    for raw in wanted[:MAX_FILES]:
+        path = Path(unquote(urlsplit(raw).path)) if raw.startswith("file:") else Path(raw)
+        path = path if path.is_absolute() else root / path
+        if why := refuse_reason(path, root):
+            notes.append(why)
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")[:MAX_FILE_CHARS]
+        except OSError as exc:
+            notes.append(f"not sent: {path.name} cannot be read ({type(exc).__name__})")
+            continue
+        parts.append(f"# {shown_path(path, root)} (@file)\n{text}")
+    if len(wanted) > MAX_FILES:
+        notes.append(f"only the first {MAX_FILES} @files were sent")
+    return doc, span, "\n\n".join(parts), notes
+
+
+def history_messages(memory: Any, conversation: str | None, n: int = 50) -> tuple[str | None, list[dict[str, Any]]]:
+    """(conversation, messages oldest first) from the stored exchanges (stored scrubbed: no secret).
+
+    Without a conversation id, the newest exchange's conversation is the one shown.
+    """
+    if memory is None:
+        return conversation, []
+    items = memory.recent(max(n * 5, 50), kind="chat")
+    if not conversation:
+        newest = next((i for i in items if (item_field(i, "metadata") or {}).get("conversation")), None)
+        if newest is None:
+            return None, []
+        conversation = str((item_field(newest, "metadata") or {})["conversation"])
+    picked = [i for i in items if _in_conversation(i, conversation)][:n][::-1]
+    messages: list[dict[str, Any]] = []
+    for item in picked:
+        content = str(item_field(item, "content") or "")
+        question, _, answer = content.removeprefix("Q: ").partition("\n\nA: ")
+        metadata = item_field(item, "metadata") or {}
+        at = item_field(item, "created_at")
+        messages.append({"role": "user", "markdown": question, "at": at})
+        messages.append({"role": "assistant", "markdown": answer, "provider": metadata.get("provider"),
+                         "model": metadata.get("model"), "at": at})
+    return conversation, messages
