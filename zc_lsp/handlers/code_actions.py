@@ -18,6 +18,7 @@ from zc_lsp.agents.base import AgentRequest
 from zc_lsp.agents.engines.config_kinds import config_kind
 from zc_lsp.agents.engines.suppress import suppression
 from zc_lsp.core.types import FileEdit, Span
+from zc_lsp.handlers import repair_actions
 from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, uri_to_path
 from zc_lsp.handlers.edits import audit, guard_workspace_edits, offered_edit, one_document_edit
 
@@ -143,6 +144,7 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
     if _wanted(only, types.CodeActionKind.QuickFix):
         actions.extend(autofix_actions(ls, uri, doc, params.range))
         actions.extend(suppression_actions(ls, doc, zc_diags, encoding))
+        actions.extend(repair_actions.quick_fixes(ls, doc, zc_diags))
     lines = cached_lines(ls, doc)
     line = params.range.start.line
     found = enclosing_def(lines, line) if lines else None
@@ -193,7 +195,9 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
         )
     ls.features["model_actions"](actions, params, data, only)
     if _wanted(only, FIX_ALL) or _wanted(only, types.CodeActionKind.SourceFixAll):
-        actions.append(_action("Fix all auto-fixable findings (ruff)", FIX_ALL, data={**data, "action": "fix_all"}))
+        fix_all = repair_actions.fix_all(ls, doc, FIX_ALL, data)  # the repair use case, verified
+        if fix_all is not None:
+            actions.append(fix_all)
     if _wanted(only, FORMAT):
         actions.append(_action("Format document (ruff)", FORMAT, data={**data, "action": "format"}))
     if _wanted(only, types.CodeActionKind.Source):
@@ -256,6 +260,8 @@ async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     services = await ls.wait_ready_for(data.get("uri") if isinstance(data.get("uri"), str) else None)
     kind = data.get("action")
+    if kind in repair_actions.REPAIR_KINDS:
+        return await repair_actions.resolve(ls, action, data)
     if kind in ls.features["model_resolvers"]:
         return await ls.features["model_resolvers"][kind](action, data)
     found = ls.registry.by_resolver(kind) if isinstance(kind, str) else None

@@ -1,0 +1,180 @@
+"""The repair code actions (issue 14): "Fix all (ZombieCoder)" and a quick fix per repairable diagnostic.
+
+Both are the Programming agent's one repair use case (`fix_all`, or `quick_repair` focused on one
+diagnostic), the same `zc fix` and background auto-fix run. Listing stays cheap (no parsing, no
+agent): the repair runs in `codeAction/resolve`, its edit goes through the one edit guard
+(`offered_edit`: paths, and the document version the repair was computed on), and the edit carries
+a change annotation saying how it was verified. A repair that was held back is offered as no edit:
+the action comes back disabled with the reason (and later listings of that version show it
+disabled where the client renders `disabled`, else leave it out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+
+from zc_lsp.agents.base import AgentRequest
+from zc_lsp.core.types import Span
+from zc_lsp.handlers.convert import snapshot
+from zc_lsp.handlers.edits import audit, offered_edit
+
+log = logging.getLogger(__name__)
+
+REPAIR_KINDS = ("fix_all", "quick_repair")
+SYNTAX = frozenset({"invalid-syntax", "E999", "syntax-error"})
+# what `quick_repair` knows: syntax errors, undefined names (imports, typos) and the lint fixes
+REPAIRABLE = SYNTAX | {"F821", "F401", "F541", "F632", "F841", "E711", "E712", "E713", "E714"}
+ANNOTATION = "zombiecoder.repair"
+UNVERIFIED_TAIL = "verified before it is offered"
+
+
+def _outcomes(ls: Any) -> dict[tuple[Any, ...], tuple[bool, str]]:
+    """(uri, version, action, line, code) -> (held back, label or reason), filled in by resolve."""
+    cache: dict[tuple[Any, ...], tuple[bool, str]] = ls.features.setdefault("repair_outcomes", {})
+    return cache
+
+
+def _remember(ls: Any, key: tuple[Any, ...], outcome: tuple[bool, str]) -> None:
+    """Keep outcomes of the live version only: older versions' answers are of no use."""
+    cache = _outcomes(ls)
+    for old in [k for k in cache if k[0] == key[0] and k[1] != key[1]]:
+        del cache[old]
+    cache[key] = outcome
+
+
+def _key(uri: str, version: Any, kind: str, line: int, code: str) -> tuple[Any, ...]:
+    return (uri, version, kind, line if kind == "quick_repair" else -1, code)
+
+
+def _shows_disabled(ls: Any) -> bool:
+    try:
+        support = ls.client_capabilities.text_document.code_action
+    except AttributeError:
+        return False
+    return bool(support and support.code_action_literal_support is not None and support.disabled_support)
+
+
+def _listed(ls: Any, title: str, kind: str, key: tuple[Any, ...], **kw: Any) -> types.CodeAction | None:
+    """The action with what is known about its version: its label, or disabled with the reason."""
+    known = _outcomes(ls).get(key)
+    if known is None:
+        return types.CodeAction(title=f"ZombieCoder: {title} ({UNVERIFIED_TAIL})", kind=kind, **kw)
+    held, text = known
+    if not held:
+        return types.CodeAction(title=f"ZombieCoder: {title} ({text})", kind=kind, **kw)
+    if not _shows_disabled(ls):
+        return None  # a held-back repair is never offered as something to apply
+    kw.pop("data", None)
+    return types.CodeAction(
+        title=f"ZombieCoder: {title}", kind=kind, disabled=types.CodeActionDisabled(reason=text), **kw
+    )
+
+
+def quick_fixes(ls: Any, doc: Any, diags: list[types.Diagnostic]) -> list[types.CodeAction]:
+    """One "Repair" quick fix per diagnostic the repair engine knows, computed in resolve."""
+    out = []
+    for diag in diags:
+        code = str(diag.code) if diag.code is not None else ""
+        computed_on = diag.data.get("version") if isinstance(diag.data, dict) else None
+        if code not in REPAIRABLE or (computed_on is not None and computed_on != doc.version):
+            continue  # a diagnostic of an older text points at the wrong line
+        line = diag.range.start.line
+        data = {"uri": doc.uri, "version": doc.version, "line": line, "action": "quick_repair", "code": code}
+        what = "syntax error" if code in SYNTAX else code
+        title = f"Repair {what}: {diag.message.splitlines()[0][:60]}"
+        action = _listed(
+            ls,
+            title,
+            types.CodeActionKind.QuickFix,
+            _key(doc.uri, doc.version, "quick_repair", line, code),
+            diagnostics=[diag],
+            data=data,
+            is_preferred=code in SYNTAX or None,
+        )
+        if action is not None:
+            out.append(action)
+    return out
+
+
+def fix_all(ls: Any, doc: Any, kind: str, data: dict[str, Any]) -> types.CodeAction | None:
+    key = _key(doc.uri, doc.version, "fix_all", -1, "")
+    return _listed(ls, "Fix all (ZombieCoder)", kind, key, data={**data, "action": "fix_all"})
+
+
+def _disable(ls: Any, action: types.CodeAction, reason: str) -> types.CodeAction:
+    action.edit = None
+    action.disabled = types.CodeActionDisabled(reason=reason)
+    ls.show(f"ZombieCoder: {reason}", types.MessageType.Info)
+    return action
+
+
+def annotate(ls: Any, edit: types.WorkspaceEdit, label: str, summary: str) -> None:
+    """Mark the text edits with a change annotation saying how they were verified (clients that take it)."""
+    try:
+        support = ls.client_capabilities.workspace.workspace_edit.change_annotation_support
+    except AttributeError:
+        support = None
+    if support is None or not edit.document_changes:
+        return
+    for change in edit.document_changes:
+        if isinstance(change, types.TextDocumentEdit):
+            change.edits = [
+                types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION)
+                for e in change.edits
+            ]
+    edit.change_annotations = {
+        ANNOTATION: types.ChangeAnnotation(label=label, needs_confirmation=False, description=summary[:500])
+    }
+
+
+async def resolve(ls: Any, action: types.CodeAction, data: dict[str, Any]) -> types.CodeAction:
+    """Run the repair on the document as offered; refuse when it changed since it was listed."""
+    kind = str(data.get("action"))
+    uri = data.get("uri")
+    if not isinstance(uri, str):
+        return action
+    services = await ls.wait_ready_for(uri)
+    doc = ls.workspace.get_text_document(uri)
+    offered = data.get("version")
+    if offered is not None and doc.version != offered:
+        return _disable(
+            ls,
+            action,
+            f"the document changed since this fix was offered (version {offered}, now {doc.version}); ask again",
+        )
+    line = int(data.get("line", 0))
+    code = str(data.get("code") or "")
+    args = {"code": code} if kind == "quick_repair" else {}
+    request = AgentRequest(kind, doc=snapshot(doc), span=Span(line, 0, line, 0), args=args)
+    result = await services.agents.run("programming", request)
+    key = _key(uri, doc.version, kind, line, code)
+    if not result.ok:
+        return _disable(ls, action, result.error or "the repair failed")
+    if not result.edits:
+        held = result.data.get("verification") if result.data.get("held") else None
+        reason = held or result.summary or "nothing to repair"
+        _remember(ls, key, (True, reason))
+        return _disable(ls, action, reason)
+    label = str(result.data.get("verification") or "verified")
+    edit = offered_edit(ls, result)  # the one edit guard: paths, and the version it was computed on
+    if edit is None:
+        return action
+    annotate(ls, edit, label, result.summary)
+    _remember(ls, key, (False, label))
+    action.edit = edit
+    if UNVERIFIED_TAIL in action.title:
+        action.title = action.title.replace(UNVERIFIED_TAIL, label)
+    await asyncio.to_thread(
+        audit,
+        services,
+        "edit_offered",
+        agent="programming",
+        action=kind,
+        files=[str(e.path) for e in result.edits],
+        verification=label,
+    )
+    return action
