@@ -8,37 +8,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from zc_lsp.config import load_settings
 from zc_lsp.handlers.convert import path_to_uri
 
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
+
 log = logging.getLogger(__name__)
 SECTION = "zombiecoder"
 
 
 class ConfigurationFeature:
-    def __init__(self, ls: Any) -> None:
-        self.ls = ls
+    """The editor's settings per folder, applied to that folder's services when they change."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.editor: dict[str, Any] = {}
         self.folder_editor: dict[Any, dict[str, Any]] = {}  # other workspace folders' settings, by root
 
-    def _client_can_pull(self) -> bool:
-        try:
-            ws = self.ls.client_capabilities.workspace
-            return bool(ws and ws.configuration)
-        except Exception:
-            return False
-
     async def pull(self) -> None:
         """Ask the client for our section; fall back to initializationOptions."""
-        editor = dict(self.ls.initialization_options or {})
-        if self._client_can_pull():
+        editor = dict(self.session.server.initialization_options or {})
+        if self.session.caps.configuration_pull:
             try:
                 result = await asyncio.wait_for(
-                    self.ls.workspace_configuration_async(
+                    self.session.server.workspace_configuration_async(
                         types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
                     ),
                     timeout=5,
@@ -52,12 +50,13 @@ class ConfigurationFeature:
 
     async def pull_folder(self, root: Any, services: Any) -> None:
         """Another workspace folder's settings: the editor's for that folder (scopeUri), over initializationOptions."""
-        editor = dict(self.ls.initialization_options or {})
-        if self._client_can_pull():
+        editor = dict(self.session.server.initialization_options or {})
+        if self.session.caps.configuration_pull:
             try:
                 item = types.ConfigurationItem(section=SECTION, scope_uri=path_to_uri(root))
                 result = await asyncio.wait_for(
-                    self.ls.workspace_configuration_async(types.ConfigurationParams(items=[item])), timeout=5
+                    self.session.server.workspace_configuration_async(types.ConfigurationParams(items=[item])),
+                    timeout=5,
                 )
                 if result and isinstance(result[0], dict):
                     editor = _merge_editor(editor, result[0])
@@ -70,13 +69,13 @@ class ConfigurationFeature:
     async def pull_all(self) -> None:
         """Every folder's settings again (didChangeConfiguration without the settings in it)."""
         await self.pull()
-        for root, services in self.ls.folders.items():
-            if services is not self.ls.services:
+        for root, services in self.session.server.folders.items():
+            if services is not self.session.services:
                 await self.pull_folder(root, services)
 
     def apply(self, editor: dict[str, Any], services: Any = None) -> None:
-        primary = services is None or services is self.ls.services
-        services = self.ls.services if services is None else services
+        primary = services is None or services is self.session.services
+        services = self.session.services if services is None else services
         if services is None:
             return
         old = services.settings
@@ -96,7 +95,7 @@ class ConfigurationFeature:
         if [str(i) for i in settings.issues] != [str(i) for i in old.issues]:
             from zc_lsp.handlers.lifecycle import report_config_issues
 
-            report_config_issues(self.ls, settings)
+            report_config_issues(self.session, settings)
         if services.memory is not None and not getattr(services.memory, "degraded", None):
             try:
                 services.memory.audit.append("config_change", sources=settings.sources, issues=len(settings.issues))
@@ -116,8 +115,8 @@ def _merge_editor(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(ls: Any) -> None:
-    feature = ConfigurationFeature(ls)
-    ls.features["configuration"] = feature
+    feature = ls.session.configuration
+    ls.features["configuration"] = feature  # migration: modules not yet on the session
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:

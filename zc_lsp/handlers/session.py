@@ -27,9 +27,11 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.capabilities import ClientCaps
+from zc_lsp.handlers.configuration import ConfigurationFeature
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
 from zc_lsp.handlers.diagnostics import DiagnosticsFeature
 from zc_lsp.handlers.progress import ProgressTracker
+from zc_lsp.handlers.status import StatusPusher
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -126,11 +128,15 @@ class Session:
     documents: DocumentStore = field(init=False)
     diagnostics: DiagnosticsFeature = field(init=False)
     progress: ProgressTracker = field(init=False)
+    status: StatusPusher = field(init=False)
+    configuration: ConfigurationFeature = field(init=False)
 
     def __post_init__(self) -> None:
         self.documents = DocumentStore(self.server)
         self.diagnostics = DiagnosticsFeature(self)
         self.progress = ProgressTracker()
+        self.status = StatusPusher(self)
+        self.configuration = ConfigurationFeature(self)
 
     # -- what the server was built with ------------------------------------------------------------
     @property

@@ -5,39 +5,44 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
 
 class StatusPusher:
-    def __init__(self, ls: Any) -> None:
-        self.ls = ls
+    """One per session: the panel gets a fresh snapshot soon after a change, never a flood."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.wake = asyncio.Event()
         self.last_sent = 0.0
         self.sent = 0
 
     def start(self) -> None:
-        services = self.ls.services
+        services = self.session.started()
         loop = asyncio.get_running_loop()
         services.status.subscribe(lambda: loop.call_soon_threadsafe(self.wake.set))
-        self.ls.spawn(self._run(), name="status pusher")
+        self.session.spawn(self._run(), name="status pusher")
         self.wake.set()
 
     async def _run(self) -> None:
         while True:
             await self.wake.wait()
             self.wake.clear()
-            services = self.ls.services
+            services = self.session.started()
             interval = float(services.settings.get("status.min_interval_s", 1.0))
             wait = self.last_sent + interval - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
             snapshot = await asyncio.to_thread(services.status.snapshot)
-            self.ls.protocol.notify("zc/status", snapshot)
+            self.session.server.protocol.notify("zc/status", snapshot)
             self.last_sent = time.monotonic()
             self.sent += 1
 
 
 def register(ls: Any) -> None:
-    ls.features["status_pusher"] = StatusPusher(ls)
+    ls.features["status_pusher"] = ls.session.status  # migration: modules not yet on the session
