@@ -43,7 +43,7 @@ async def test_demo_project_review_finds_every_planted_problem(demo_project, mak
     # B404 ("import subprocess") is skipped by default (diagnostics.bandit_skip): noise on its own.
     assert "B404" not in codes and result.data["counts"]["bandit"] == 0
     assert result.provider == "offline" and result.model == "ruff+bandit+secrets"
-    assert set(result.data["counts"]) == {"ruff", "bandit", "secrets"}
+    assert {"ruff", "bandit", "secrets", "settings"} <= set(result.data["counts"])  # settings: config_scan
     assert "| ruff |" in result.summary
     assert all(DEMO_TOKEN not in f.message for f in result.findings)
 
