@@ -46,9 +46,21 @@ def render(snap: dict[str, Any], colour: bool = True) -> str:
         out.append(f"agent    {agent.get('name', '?'):<15} {_c(state, 'ok' if state != 'error' else 'error', colour)}"
                    f"  done {agent.get('tasks_done', 0)} failed {agent.get('tasks_failed', 0)}")
     for p in snap.get("providers") or []:
-        health = "healthy" if p.get("healthy", True) else "down"
-        out.append(f"provider {p.get('name', '?'):<15} {_c(health, 'ok' if health == 'healthy' else 'error', colour)}"
+        healthy = p.get("healthy")
+        health = "disabled" if p.get("enabled") is False else {True: "healthy", False: "down"}.get(healthy, "unknown")
+        tone = "ok" if health == "healthy" else "error" if health == "down" else "warning"
+        out.append(f"provider {p.get('name', '?'):<15} {_c(health, tone, colour)}"
                    f"  breaker {p.get('breaker', '-')}  p50 {p.get('latency_p50_ms') or '-'} ms")
+    for folder in snap.get("folders") or []:
+        if isinstance(folder, dict) and len(snap.get("folders") or []) > 1:
+            trust = {True: "trusted", False: "untrusted"}.get(folder.get("trusted"), "trust unknown")
+            out.append(f"folder   {folder.get('root', '?')}  {trust}")
+    findings = snap.get("findings")
+    if isinstance(findings, dict):
+        files = findings.get("files") or []
+        out.append(f"findings {findings.get('total', 0)} in {len(files) + int(findings.get('more_files') or 0)} file(s)")
+        for f in files[:5]:
+            out.append(f"  {f.get('count', 0):>4}  {f.get('path', '?')}")
     queue = snap.get("queue")
     if isinstance(queue, dict):
         out.append(f"queue    depth {queue.get('depth', 0)}  running {queue.get('running', 0)}"
