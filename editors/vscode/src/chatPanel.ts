@@ -191,11 +191,13 @@ export class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable 
           void vscode.window.setStatusBarMessage("ZombieCoder: code copied", 3000);
         }
         return;
-      case "insert":
-        if (typeof m.code === "string") await this.insert(m.code);
-        return;
       case "apply":
-        if (typeof m.code === "string" && typeof m.turn === "string") await this.apply(m.turn, m.code);
+        if (typeof m.code === "string" && typeof m.turn === "string") {
+          await this.apply(m.turn, m.code).catch((err) => this.fail("Apply as edit", err));
+        }
+        return;
+      case "insert":
+        if (typeof m.code === "string") await this.insert(m.code).catch((err) => this.fail("Insert at cursor", err));
         return;
       case "openLink":
         if (typeof m.href === "string" && /^(https?:|mailto:)/i.test(m.href)) await vscode.env.openExternal(vscode.Uri.parse(m.href));
@@ -279,8 +281,9 @@ export class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable 
       if (reply.markdown || !reply.cancelled) answer.markdown = reply.markdown;
       answer.provider = reply.provider || undefined;
       answer.model = reply.model || undefined;
-      answer.notes = reply.notes;
-      answer.state = reply.cancelled ? "stopped" : "done";
+      answer.notes = reply.ok || !reply.error || reply.notes.includes(reply.error) ? reply.notes : [...reply.notes, reply.error];
+      answer.state = reply.cancelled ? "stopped" : reply.ok ? "done" : "error";
+      if (!reply.ok) this.server.log(`zc.chat answered with an error: ${reply.error || "(no reason given)"}`);
     } catch (err) {
       const code = (err as { code?: unknown })?.code;
       if (cts.token.isCancellationRequested && code === REQUEST_CANCELLED) {

@@ -91,6 +91,9 @@ export function buildChatArgs(input: {
 }
 
 export interface ChatReply {
+  /** false: the server could not answer (the reason is in `error` and the notes) */
+  ok: boolean;
+  error: string;
   markdown: string;
   provider: string;
   model: string;
@@ -110,6 +113,8 @@ export function parseChatReply(raw: unknown): ChatReply {
   }
   const r = raw as Record<string, unknown>;
   return {
+    ok: r.ok !== false,
+    error: str(r.error),
     markdown: str(r.markdown),
     provider: str(r.provider),
     model: str(r.model),

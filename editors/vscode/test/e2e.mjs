@@ -253,6 +253,9 @@ async function chatScenario(page, ws, userData) {
   for (let i = 0; i < 3; i++) await page.keyboard.press("Shift+ArrowDown");
 
   await palette(page, "ZombieCoder: Chat");
+  // collapse the Status view so the chat has the side bar's height (for the screenshots)
+  const statusHeader = page.locator(".pane-header", { has: page.locator(".title", { hasText: /^status$/i }) }).first();
+  if ((await statusHeader.getAttribute("aria-expanded", { timeout: 5_000 }).catch(() => null)) === "true") await statusHeader.click();
   const frame = await chatFrame(page, STEP_TIMEOUT);
   await frame.locator("#context .zc-chip", { hasText: "calc.py:6-8" }).waitFor({ timeout: STEP_TIMEOUT });
   const input = frame.locator("#input");
@@ -293,7 +296,8 @@ async function chatScenario(page, ws, userData) {
   await dialog.locator(".monaco-button", { hasText: /^Apply$/ }).first().click();
   await page.locator(".tab", { hasText: "ZombieCoder's proposal" }).first().waitFor({ state: "detached", timeout: STEP_TIMEOUT });
   await openFile(page, "calc.py");
-  await waitFor("the edit in the editor", async () => (await editorText(page)).includes("checked by ZombieCoder"));
+  // rendered whitespace in a selection shows as "·" in the DOM text, hence "." between the words
+  await waitFor("the edit in the editor", async () => /checked.by.ZombieCoder/.test(await editorText(page)));
   await page.keyboard.press("Control+S");
   const calc = path.join(ws, "calc.py");
   await waitFor("the edit saved to calc.py", () => fs.readFileSync(calc, "utf8").includes("checked by ZombieCoder"));

@@ -48,8 +48,12 @@ test("zc.chat gets one object; missing context is left out, the current file is 
 test("the reply is normalised; a non-object reply is an error, not an empty answer", () => {
   assert.deepEqual(
     p.parseChatReply({ markdown: "ok", provider: "ollama", model: "gemma3-270m", conversation: "c", cancelled: false, notes: ["used gemma3-270m", 3] }),
-    { markdown: "ok", provider: "ollama", model: "gemma3-270m", conversation: "c", cancelled: false, notes: ["used gemma3-270m"] },
+    { ok: true, error: "", markdown: "ok", provider: "ollama", model: "gemma3-270m", conversation: "c", cancelled: false, notes: ["used gemma3-270m"] },
   );
+  const failed = p.parseChatReply({ ok: false, markdown: "No model answered.", error: "ollama: connection refused", provider: null });
+  assert.equal(failed.ok, false);
+  assert.equal(failed.error, "ollama: connection refused");
+  assert.equal(failed.provider, "");
   assert.equal(p.parseChatReply({ markdown: "part", cancelled: true }).cancelled, true);
   assert.throws(() => p.parseChatReply(null), /not an object/);
   assert.throws(() => p.parseChatReply("text"), /not an object/);
