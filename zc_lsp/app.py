@@ -18,6 +18,7 @@ from zc_lsp.server import ZcLanguageServer
 from zc_lsp.transport import GarbledStream, serve_frames, stdin_reader
 
 log = logging.getLogger(__name__)
+GIL_SWITCH_S = 0.001  # how long a busy thread may keep the GIL from the LSP loop
 
 
 def handler_modules() -> list[ModuleType]:
@@ -60,6 +61,9 @@ def create_server(
 
 def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> NoReturn:
     """Serve on stdio with strict framing, then end the process with the exit code (it never returns)."""
+    # Threads run pure Python next to the loop (services start-up, the taint engine, the secret scan):
+    # at CPython's default 5 ms switch interval every message could wait up to 5 ms for the GIL.
+    sys.setswitchinterval(GIL_SWITCH_S)
     ls._stop_event = threading.Event()
     ls.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
 

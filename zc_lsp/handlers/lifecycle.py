@@ -140,10 +140,8 @@ def register(ls: Any) -> None:
             ls.spawn(watch_client_process(ls, params.process_id), name="client process watch")
 
     async def build(root: Path, settings: Any, trusted: bool | None, others: list[Path]) -> None:
-        from zc_lsp.services import build_services
-
         try:
-            ls.services = await asyncio.to_thread(build_services, root, settings, trusted, registry=ls.registry)
+            ls.services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, ls.registry)
             if ls.services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
                 ls.services.trusted = await asyncio.to_thread(stored_trust, root)
             ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
@@ -192,6 +190,13 @@ def register(ls: Any) -> None:
         ls.cancel_all()
         if ls.services is not None:
             await ls.services.aclose(close_memory=False)
+
+
+def build_services_off_loop(root: Path, settings: Any, trusted: bool | None, registry: Any) -> Any:
+    """Runs in a thread: importing the services (~15 ms) would otherwise hold the loop just after initialize."""
+    from zc_lsp.services import build_services
+
+    return build_services(root, settings, trusted, registry=registry)
 
 
 def warm_up(services: Any) -> None:
