@@ -31,6 +31,7 @@ def _folder(root: Path, tests: str, config: str) -> Path:
     (root / "tests" / "test_mod.py").write_text(tests)
     (root / "conftest.py").write_text(CONFTEST)
     (root / ".zombiecoder.yaml").write_text(config)
+    (root / "extra.py").write_text("import json\n")  # never opened: a workspace review reads it from disk
     return root
 
 
@@ -127,6 +128,13 @@ async def test_each_folder_has_its_own_config_trust_memory_and_tests(
     assert not refused["ok"] and "not trusted" in refused["error"]
     # Memory is separate on disk: the test run is remembered in beta's folder only.
     assert _test_runs(memory_b) == 1 and _test_runs(memory_a) == 0
+
+    # A workspace review covers every folder, each file with its own folder's config.
+    reviewed = await execute(client, "zc.review", None, {"workspace": True})
+    assert reviewed["ok"] and reviewed["files"] >= 6, reviewed
+    extra_a, extra_b = (a / "extra.py").as_uri(), (b / "extra.py").as_uri()
+    await wait_for_diagnostics(client, extra_b, lambda d: any(x.code == "F401" for x in d))
+    assert extra_a in client.diagnostics and not [d for d in client.diagnostics[extra_a] if d.code == "F401"]
 
 
 def _test_runs(memory: Path) -> int:

@@ -111,11 +111,19 @@ def register(ls: Any) -> None:
         return reply(ls, result, findings=len(result.findings), files=1)
 
     async def review_workspace(model: bool) -> dict[str, Any]:
+        """Every workspace folder, each with its own services (settings, memory)."""
+        folders = ls.folders.items() or [(ls.services.workspace_root, ls.services)]
+        found = [await review_folder(root, services, model) for root, services in folders]
+        answered = {p for f in found for p in f["provenance"].split(", ") if p}
+        return {"ok": True, "findings": sum(f["findings"] for f in found), "files": sum(f["files"] for f in found),
+                "provenance": ", ".join(sorted(answered))}
+
+    async def review_folder(root: Path, services: Any, model: bool) -> dict[str, Any]:
         """Open documents are reviewed as the user sees them (buffers); the rest from disk, in one
         batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
-        root = ls.services.workspace_root
         agent, action = owner("zc.review")
         files = await asyncio.to_thread(python_files, root)
+        files = [p for p in files if ls.folders.for_path(p) in (None, services)]  # a nested folder reviews its own
         diags = ls.features["diagnostics"]
         from zc_lsp.handlers.convert import diagnostic
 
@@ -131,7 +139,7 @@ def register(ls: Any) -> None:
         async with Progress(ls.session, "Reviewing workspace") as progress:
             if on_disk:
                 progress.report(f"{len(on_disk)} files from disk", 5)
-                batch = await run(agent, AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
+                batch = await services.agents.run(agent, AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
                                   progress=progress.report, cancel=progress.cancel)
                 for problem in batch.data.get("errors") or []:
                     ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
@@ -150,7 +158,7 @@ def register(ls: Any) -> None:
                 progress.cancel.check(f"{reviewed} of {len(files)} files reviewed")
                 progress.report(f"{path.relative_to(root)} ({n + 1}/{len(one_by_one)})", int(100 * n / max(1, len(one_by_one))))
                 doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
-                if skip_reason(doc, int(ls.services.settings.diagnostics.max_file_bytes)):
+                if skip_reason(doc, int(services.settings.diagnostics.max_file_bytes)):
                     continue
                 result = await run(agent, AgentRequest(action, doc=doc, args={"bandit": True, "model": model}),
                                    cancel=progress.cancel)
