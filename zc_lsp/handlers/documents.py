@@ -7,15 +7,14 @@ from typing import Any
 
 from lsprotocol import types
 
+from zc_lsp.config import Settings
+
 
 def register(ls: Any) -> None:
-    changed: dict[str, float] = {}
-    ls.features["changed_files"] = changed  # for the idle review sweep
+    session = ls.session
+    diagnostics = session.diagnostics
 
-    def diagnostics() -> Any:
-        return ls.features["diagnostics"]
-
-    def settings(uri: str) -> Any:
+    def settings(uri: str) -> Settings | None:
         """The settings of the workspace folder holding the document (multi-root)."""
         services = ls.services_for(uri)
         return services.settings if services else ls.early_settings
@@ -25,23 +24,23 @@ def register(ls: Any) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_open:
             return
-        diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
+        diagnostics.schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        changed[params.text_document.uri] = time.time()
-        ls.features["activity"]["last_edit"] = time.monotonic()
+        session.changed_files[params.text_document.uri] = time.time()  # for the idle review sweep
+        session.activity.last_edit = time.monotonic()
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_change:
             return
-        diagnostics().schedule(params.text_document.uri, diagnostics().debounce_ms(), False)
+        diagnostics.schedule(params.text_document.uri, diagnostics.debounce_ms(), False)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_save:
             return
-        diagnostics().schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
+        diagnostics.schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
         folder = ls.services_for(params.text_document.uri)
         if cfg.tests.run_on_save and folder is not None and folder.trusted is True:
             from zc_lsp.handlers.command_support import run_tests_in_background
@@ -50,5 +49,5 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
-        diagnostics().forget(params.text_document.uri)
-        ls.features.get("line_cache", {}).pop(params.text_document.uri, None)
+        diagnostics.forget(params.text_document.uri)
+        session.documents.forget(params.text_document.uri)

@@ -99,14 +99,13 @@ async def measure_loop_lag(ls: Any) -> None:
         start = time.perf_counter()
         await asyncio.sleep(interval)
         lag_ms = max(0.0, (time.perf_counter() - start - interval) * 1000)
-        ls.features["activity"]["loop_lag_ms"] = round(lag_ms, 2)
+        ls.session.activity.loop_lag_ms = round(lag_ms, 2)
         tuner = getattr(getattr(ls.services, "background", None), "tuner", None)
         if tuner is not None:
             tuner.record_loop_lag(lag_ms)
 
 
 def register(ls: Any) -> None:
-    ls.features["activity"] = {"last_edit": time.monotonic(), "loop_lag_ms": 0.0}
 
     async def exit_now(code: int) -> None:
         """Leave now, whatever happens while cleaning up (the caller may itself be a tracked task)."""
@@ -144,7 +143,7 @@ def register(ls: Any) -> None:
             ls.services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, ls.registry)
             if ls.services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
                 ls.services.trusted = await asyncio.to_thread(stored_trust, root)
-            ls.services.status.add_section("loop", lambda: {"lag_ms": ls.features["activity"]["loop_lag_ms"]})
+            ls.services.status.add_section("loop", lambda: {"lag_ms": ls.session.activity.loop_lag_ms})
             ls.folders.add(root, ls.services)
             ls.services.status.add_section("folders", ls.folders.describe)
             ls.services.status.add_section("findings", lambda: findings_section(ls.session.diagnostics))
@@ -226,7 +225,7 @@ def start_background(ls: Any) -> None:
         loop.call_soon_threadsafe(ls.show, message, types.MessageType.Error)
 
     def changed_files(since: float) -> tuple[list[Path], float | None]:
-        edits = ls.features["changed_files"]
+        edits = ls.session.changed_files
         paths = [p for uri, at in list(edits.items()) if at > since and (p := uri_to_path(uri)) is not None]
         return paths, max(edits.values(), default=None)
 
