@@ -18,6 +18,7 @@ from typing import Any
 from zc_lsp.agents.base import AgentContext, AgentHost, AgentRequest, AgentResult
 from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.core.cancel import Cancelled, CancelToken, ProgressFn
+from zc_lsp.core.types import DocSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,9 @@ class AgentRunner:
             return AgentResult.failure(
                 agent, request.action, f"The {agent} agent cannot do {request.action!r} here; it can do: {can}."
             )
+        oversized = too_big(request.doc, self.host.settings)
+        if oversized:  # never parsed, explained, summarised or sent: it could take minutes and gigabytes
+            return AgentResult.failure(agent, request.action, oversized)
         impl = self.registry.agent(agent)
         if impl is None:
             return AgentResult.failure(agent, request.action, f"The {agent} agent could not start (see zc doctor).")
@@ -153,3 +157,18 @@ class AgentRunner:
     def _record_start(self, agent: str, action: str) -> tuple[Any, int | None]:
         """Open the agent's store (first use may take a while) and record the task: off the loop."""
         return self.host.memory_for(agent), self.host.record_start(agent, action)
+
+
+def too_big(doc: DocSnapshot | None, settings: Any) -> str | None:
+    """Why a document is too large for any agent (`diagnostics.max_file_bytes`), or None."""
+    if doc is None:
+        return None
+    limit = int(settings.get("diagnostics.max_file_bytes", 5_000_000))
+    size = len(doc.text)
+    if size <= limit and size * 4 > limit:  # a character takes up to 4 bytes: count only when it matters
+        size = len(doc.text.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return None
+    name = doc.path.name if doc.path is not None else doc.uri
+    return (f"{name} is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit (diagnostics.max_file_bytes): "
+            "ZombieCoder does not parse, explain, summarise or send it.")

@@ -97,6 +97,10 @@ def _command(title: str, command: str, *args: Any) -> types.Command:
 def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
     doc = ls.workspace.get_text_document(uri)
+    services = ls.services_for(uri)
+    limit = int(services.settings.diagnostics.max_file_bytes) if services is not None else 5_000_000
+    if len(doc.source) > limit:
+        return []  # a huge document is never parsed: no action could be computed for it
     only = list(params.context.only) if params.context.only else None
     actions: list[types.CodeAction] = []
     encoding = ls.features["diagnostics"]._encoding()

@@ -107,7 +107,7 @@ def register(ls: Any) -> None:
             from zc_lsp.handlers.convert import diagnostic
 
             lines = Lines(doc.text, diags._encoding())
-            diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in result.findings], doc.version)
+            diags.set_source(doc.uri, "review", [diagnostic(f, lines, doc.version, doc.uri) for f in result.findings], doc.version)
         return reply(ls, result, findings=len(result.findings), files=1)
 
     async def review_workspace(model: bool) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def register(ls: Any) -> None:
 
         def publish(doc: Any, findings: list[Any]) -> None:
             lines = Lines(doc.text, diags._encoding())
-            diags.set_source(doc.uri, "review", [diagnostic(f, lines) for f in findings], doc.version)
+            diags.set_source(doc.uri, "review", [diagnostic(f, lines, doc.version, doc.uri) for f in findings], doc.version)
 
         opened = [p for p in files if path_to_uri(p) in ls.workspace.text_documents]
         on_disk = [p for p in files if p not in opened] if not model else []
@@ -224,7 +224,7 @@ def register(ls: Any) -> None:
         """Text, or (uri, range) to explain first: the Conversational agent's `speak` action."""
         args = parse_args(raw, ["text", "uri", "range"])
         text = args.get("text")
-        if isinstance(text, str) and text.startswith("file:") and not args.get("uri"):
+        if isinstance(text, str) and text.startswith("file:") and not isinstance(args.get("uri"), str):
             args = parse_args(raw, ["uri", "range"])  # called as (uri, range)
             text = None
         doc = span = None
@@ -316,11 +316,9 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         if result.ok and result.edits:
             from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
-            outside = guard_workspace_edits(ls, result.edits)
-            if outside:
-                return reply(
-                    ls, AgentResult.failure(agent, action, f"refused an edit outside the workspace: {outside}")
-                )
+            refused = guard_workspace_edits(ls, result.edits)
+            if refused:
+                return reply(ls, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
             edit = to_workspace_edit(ls, result.edits)
             applied = await ls.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")

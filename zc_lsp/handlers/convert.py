@@ -22,15 +22,39 @@ SEVERITY = {
 }
 
 
+HUGE_TEXT = 50_000_000  # above the highest diagnostics.max_file_bytes: never analysed, never split whole
+
+
 class Lines:
     """Column conversion for one text in one position encoding."""
 
     def __init__(self, text: str, encoding: str = "utf-16") -> None:
-        self.lines = text.split("\n")
+        self.text = text
         self.encoding = encoding
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """Every line, split on first use: most conversions touch a few lines of a text that may be huge."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     def _line(self, n: int) -> str:
-        return self.lines[n] if 0 <= n < len(self.lines) else ""
+        if self._lines is not None or n < 0:
+            return self.lines[n] if 0 <= n < len(self.lines) else ""
+        start = 0
+        for _ in range(n):  # a few lines near the top of a big text: no split of the whole of it
+            found = self.text.find("\n", start)
+            if found < 0:
+                return ""
+            start = found + 1
+            if start > 1_000_000:  # deep into the text: one split is cheaper than walking on...
+                if len(self.text) > HUGE_TEXT:  # ...unless it is a document no agent will look at:
+                    return ""  # its columns pass through unconverted (as for ASCII)
+                return self.lines[n] if n < len(self.lines) else ""
+        end = self.text.find("\n", start)
+        return self.text[start:] if end < 0 else self.text[start:end]
 
     def to_client(self, line: int, char: int) -> types.Position:
         text = self._line(line)
@@ -82,10 +106,12 @@ def snapshot(doc: Any) -> DocSnapshot:
     )
 
 
-def diagnostic(finding: Finding, lines: Lines, version: int | None = None) -> types.Diagnostic:
+def diagnostic(finding: Finding, lines: Lines, version: int | None = None, uri: str | None = None) -> types.Diagnostic:
     """`version`: the document version the finding was computed on; its quick fix is offered only
-    while the document is still at that version (clients echo `data` back with the diagnostic)."""
+    while the document is still at that version (clients echo `data` back with the diagnostic).
+    `uri`: the document's, for `relatedInformation` (a taint finding's source-to-sink path)."""
     data: dict[str, Any] = {"engine": finding.engine, **finding.data}
+    related = data.pop("related", None)  # sent as relatedInformation, not echoed back in data
     if version is not None:
         data["version"] = version
     if finding.fix:
@@ -102,7 +128,25 @@ def diagnostic(finding: Finding, lines: Lines, version: int | None = None) -> ty
         code_description=types.CodeDescription(href=finding.url) if finding.url else None,
         source=source_name(finding),
         data=data,
+        related_information=related_information(related, lines, uri),
     )
+
+
+def related_information(steps: Any, lines: Lines, uri: str | None) -> list[types.DiagnosticRelatedInformation] | None:
+    """A finding's related spots (0-based `line`/`col`/`end_line`/`end_col` and a `note`) as LSP locations."""
+    if not uri or not isinstance(steps, list) or not steps:
+        return None
+    out = []
+    for step in steps:
+        if not isinstance(step, dict):
+            continue
+        try:
+            span = Span(int(step["line"]), int(step["col"]), int(step["end_line"]), int(step["end_col"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        location = types.Location(uri=str(step.get("uri") or uri), range=lines.range(span))
+        out.append(types.DiagnosticRelatedInformation(location=location, message=str(step.get("note") or "")))
+    return out or None
 
 
 def source_name(finding: Finding) -> str:

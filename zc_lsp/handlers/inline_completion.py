@@ -21,6 +21,7 @@ from typing import Any
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
+from zc_lsp.agents.runner import too_big
 from zc_lsp.core.cancel import CancelToken
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
 
@@ -63,6 +64,8 @@ class InlineCompleter:
         if uri not in ls.workspace.text_documents:
             return EMPTY
         doc = snapshot(ls.workspace.get_text_document(uri))
+        if too_big(doc, settings):  # never parsed, hashed or sent: it would hold the loop for seconds
+            return EMPTY
         line, char = Lines(doc.text, _encoding(ls)).from_client(params.position)
         key = (uri, _around_cursor(doc.text, line, char))
         size = int(settings.get("completion.cache_size", 64) or 0)
