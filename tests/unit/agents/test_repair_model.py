@@ -153,3 +153,28 @@ async def test_untrusted_workspace_says_tests_were_not_run(tmp_path, model_serve
         "verified: parses, no new findings; tests not run: the workspace is not trusted, so none of its code runs")
 
 
+
+
+async def test_trusted_workspace_runs_the_covering_tests_in_the_sandbox(tmp_path, model_server, services_for):
+    path = tmp_path / "m.py"
+    path.write_text("def f(x)\n    return x\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_m.py").write_text("from m import f\n\n\ndef test_f():\n    assert f(1) == 1\n")
+    services = services_for(tmp_path, model_server.url, trusted=True)
+    doc = DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(), version=1)
+    result = await services.agents.run("programming", AgentRequest("fix_all", doc=doc))
+    assert result.edits, result.summary
+    assert result.data["verification"] == "verified: parses, no new findings, tests pass (1)"
+
+
+async def test_a_repair_that_breaks_a_covering_test_is_held_back(tmp_path, model_server, services_for):
+    path = tmp_path / "m.py"
+    path.write_text("import os\n\n\ndef f(x):\n    return x\n")  # the unused import is what a test relies on
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_m.py").write_text("import m\n\n\ndef test_m_exports_os():\n    assert hasattr(m, 'os')\n")
+    services = services_for(tmp_path, model_server.url, trusted=True)
+    doc = DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(), version=1)
+    result = await services.agents.run("programming", AgentRequest("fix_all", doc=doc))
+    assert result.ok and not result.edits
+    assert result.data["held"] is True and "test_m_exports_os" in result.data["verification"]
+    assert result.data["verification"].startswith("held back: ")
