@@ -8,6 +8,7 @@ import site
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,8 @@ async def test_folders_added_and_removed_get_and_lose_their_services(
     client: LanguageClient, folders: tuple[Path, Path], tmp_path: Path
 ) -> None:
     a, b = folders
-    await _folders_status(client, 2)
+    servers_b = Path((await _folders_status(client, 2))["beta"]["memory"]) / "servers"
+    await _until(lambda: any(servers_b.glob("*.json")), "beta registered for `zc status`")
     c = _folder(tmp_path / "gamma", PASSING, BASE)
     client.workspace_did_change_workspace_folders(
         types.DidChangeWorkspaceFoldersParams(
@@ -162,8 +164,17 @@ async def test_folders_added_and_removed_get_and_lose_their_services(
     )
     status = await _folders_status(client, 2)
     assert sorted(status) == ["alpha", "gamma"]
+    await _until(lambda: not any(servers_b.glob("*.json")), "beta's registration removed with the folder")
     assert str(c / ".zombiecoder.yaml") in status["gamma"]["config_sources"]
     assert status["gamma"]["memory"] not in (status["alpha"]["memory"],)
     # gamma's documents are reviewed with gamma's config (F401 reported; alpha ignores it).
     uri_c = open_doc(client, c / "mod.py")
     await wait_for_diagnostics(client, uri_c, lambda d: any(x.code == "F401" for x in d))
+
+
+async def _until(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"timed out waiting until {what}")

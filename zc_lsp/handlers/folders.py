@@ -30,6 +30,7 @@ class WorkspaceFolders:
 
     def __init__(self) -> None:
         self._by_root: dict[Path, Services] = {}
+        self.live: dict[Path, Any] = {}  # each added folder's live-status link (`zc status` in that folder)
 
     def add(self, root: Path, services: Services) -> None:
         self._by_root[Path(root)] = services
@@ -113,7 +114,7 @@ async def start_folder(ls: Any, root: Path, services: Services) -> None:
     await ls.features["configuration"].pull_folder(root, services)
     if services.router is not None:
         await services.router.check_reachable()
-    await asyncio.to_thread(register_running_server, services)
+    ls.folders.live[root] = await asyncio.to_thread(register_running_server, services)
     if ls.services is not None:
         ls.services.status.changed()
 
@@ -123,6 +124,9 @@ async def close_folder(ls: Any, root: Path) -> None:
     services = ls.folders.remove(root)
     if services is None or services is ls.services:
         return  # the first folder keeps the status pusher and the background work: it stays open
+    live = ls.folders.live.pop(root, None)
+    if live is not None:  # `zc status` in that folder no longer finds a server that is going away
+        await asyncio.to_thread(live.stop)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + DRAIN_S
     while _busy(services) and loop.time() < deadline:
