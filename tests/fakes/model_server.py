@@ -187,6 +187,8 @@ class FakeModelServer:
                 rec.closed_at = time.monotonic()
                 return False
             watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher  # the reader is free again for the next request on this connection
         if script.status >= 400:
             return await self._send_json(writer, script.status, _error_body(api, script), rec)
         streaming = bool(data.get("stream", api == "ollama" and path != "/api/tags"))

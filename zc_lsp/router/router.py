@@ -258,8 +258,14 @@ class ModelRouter(RouterOps, RouterLifecycle):
             await self._store.add_spend(name, cost)
             if use_cache and raw:
                 await self._store.put(key, CachedReply(name, served, raw, usage.tokens_in, usage.tokens_out))
-            await self._audit(name, served, request.role, red, usage.tokens_in, usage.tokens_out, start, "ok",
-                              requested=model)
+            audit = self._audit(name, served, request.role, red, usage.tokens_in, usage.tokens_out, start, "ok",
+                                requested=model)
+            if request.fim is not None:  # inline completion: the row (an fsync, ~10 ms) is written after the reply
+                task = asyncio.ensure_future(audit)
+                self._closing.add(task)  # aclose() waits for it
+                task.add_done_callback(self._closing.discard)
+            else:
+                await audit
             return ModelReply(text=red.restore(raw), provider=name, model=served, tokens_in=usage.tokens_in,
                               tokens_out=usage.tokens_out, latency_ms=latency,
                               first_token_ms=state.first_token_ms)

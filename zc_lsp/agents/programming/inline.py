@@ -26,6 +26,7 @@ MAX_PREFIX_CHARS = 3000
 MAX_SUFFIX_CHARS = 1500
 MAX_CONTEXT_SNIPPETS = 3
 MAX_SNIPPET_LINES = 8
+INLINE_PARSE_CHARS = 20_000  # modules smaller than this are parse-checked on the loop (well under 1 ms)
 NEAR_LINES = 25  # identifiers in this many lines before the cursor pick the open files' definitions
 _IMPORT = re.compile(r"^(?:from\s+\S+\s+import\s+.+|import\s+.+)$", re.M)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -198,7 +199,11 @@ async def inline_complete(agent: str, request: AgentRequest, ctx: AgentContext) 
         )  # no provenance: nobody answered
     line_before = parts.prefix.rsplit("\n", 1)[-1]
     raw = strip_reply(reply.text, line_before)
-    text = await asyncio.to_thread(fit_suggestion, parts.full_prefix, raw, parts.full_suffix)
+    size = len(parts.full_prefix) + len(parts.full_suffix)
+    if size < INLINE_PARSE_CHARS:  # compiling a small module costs less than the hop to a thread
+        text = fit_suggestion(parts.full_prefix, raw, parts.full_suffix)
+    else:
+        text = await asyncio.to_thread(fit_suggestion, parts.full_prefix, raw, parts.full_suffix)
     data: dict[str, Any] = {
         "items": [text] if text else [],
         "raw_chars": len(raw),
