@@ -198,6 +198,7 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
             )
         )
     ls.features["model_actions"](actions, params, data, only)
+    actions.extend(repair_actions.model_repair(ls, doc, data, only))
     if _wanted(only, FIX_ALL) or _wanted(only, types.CodeActionKind.SourceFixAll):
         fix_all = repair_actions.fix_all(ls, doc, FIX_ALL, data)  # the repair use case, verified
         if fix_all is not None:

@@ -24,7 +24,7 @@ from zc_lsp.handlers.edits import audit, offered_edit
 
 log = logging.getLogger(__name__)
 
-REPAIR_KINDS = ("fix_all", "quick_repair")
+REPAIR_KINDS = ("fix_all", "quick_repair", "model_repair")
 SYNTAX = frozenset({"invalid-syntax", "E999", "syntax-error"})
 # what `quick_repair` knows: syntax errors, undefined names (imports, typos) and the lint fixes
 REPAIRABLE = SYNTAX | {"F821", "F401", "F541", "F632", "F841", "E711", "E712", "E713", "E714"}
@@ -105,6 +105,22 @@ def fix_all(ls: Any, doc: Any, kind: str, data: dict[str, Any]) -> types.CodeAct
     return _listed(ls, "Fix all (ZombieCoder)", kind, key, data={**data, "action": "fix_all"})
 
 
+def model_repair(ls: Any, doc: Any, data: dict[str, Any], only: list[str] | None) -> list[types.CodeAction]:
+    """The model entry ("Repair this function with a model") when the cursor is in a function and a model can answer."""
+    from zc_lsp.handlers.model_actions import model_choice
+
+    kind = types.CodeActionKind.RefactorRewrite
+    if "def_line" not in data or (only and not any(kind == o or kind.startswith(o + ".") for o in only)):
+        return []
+    choice = model_choice(ls, doc.uri)
+    if choice is None or choice.label is None:
+        return []  # the quiet-menus rule: no model, no model entries (model_actions says why once)
+    title = f"Repair this function with a model ({choice.label})"
+    key = _key(doc.uri, doc.version, "model_repair", -1, "")
+    action = _listed(ls, title, kind, key, data={**data, "line": data["def_line"], "action": "model_repair"})
+    return [action] if action is not None else []
+
+
 def _disable(ls: Any, action: types.CodeAction, reason: str) -> types.CodeAction:
     action.edit = None
     action.disabled = types.CodeActionDisabled(reason=reason)
@@ -148,8 +164,11 @@ async def resolve(ls: Any, action: types.CodeAction, data: dict[str, Any]) -> ty
         )
     line = int(data.get("line", 0))
     code = str(data.get("code") or "")
-    args = {"code": code} if kind == "quick_repair" else {}
-    request = AgentRequest(kind, doc=snapshot(doc), span=Span(line, 0, line, 0), args=args)
+    args: dict[str, Any] = {"code": code} if kind == "quick_repair" else {}
+    agent_action = kind
+    if kind == "model_repair":  # the same use case, focused on one function, with a model
+        agent_action, args = "quick_repair", {"code": "model", "model": True}
+    request = AgentRequest(agent_action, doc=snapshot(doc), span=Span(line, 0, line, 0), args=args)
     result = await services.agents.run("programming", request)
     key = _key(uri, doc.version, kind, line, code)
     if not result.ok:
