@@ -48,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from zc_lsp.cli.common import CliError
 
+    workspace = getattr(args, "workspace", None)
+    if workspace and not os.path.isdir(workspace):  # before any data folder is made for it
+        print(f"zc {args.command}: error: --workspace {workspace}: no such folder", file=sys.stderr)
+        return 2
+
     try:
         result = args.run(args)
         code = asyncio.run(result) if asyncio.iscoroutine(result) else result

@@ -120,6 +120,10 @@ async def cmd_test(args: argparse.Namespace) -> int:
     root = Path(args.workspace).resolve() if args.workspace else find_root(target)
     services = make_services(root, trusted=True)  # the user asked for it from their own shell
     request_args: dict[str, Any] = {} if target == root else {"path": str(target)}
+    if args.k and not str(args.k).replace(".", "_").isidentifier():
+        raise CliError(f"-k {args.k!r} is not a test function name (letters, digits, _ and .)")
+    if not target.is_relative_to(root):
+        raise CliError(f"{target} is outside the workspace {root}")
     if args.k:
         request_args["function"] = args.k
 

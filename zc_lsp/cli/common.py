@@ -56,9 +56,10 @@ def collect_files(paths: list[str]) -> list[Path]:
         if path.is_dir():
             files.extend(reviewable_files(path.resolve(), reviewable))
         elif path.is_file():
+            read_source(path)  # a file named on purpose must be source: binary or not UTF-8 is bad input
             files.append(path.resolve())
         else:
-            print(f"error: no such file or folder: {raw}", file=sys.stderr)
+            raise CliError(f"no such file or folder: {raw}")
     return files
 
 

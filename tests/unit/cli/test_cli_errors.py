@@ -96,3 +96,24 @@ def test_help_documents_exit_codes_and_version_works(tmp_path: Path) -> None:
     assert "exit codes:" in out.stdout and "141" in out.stdout
     version = zc("--version", tmp=tmp_path)
     assert version.returncode == 0 and version.stdout.startswith("zc ")
+
+
+def test_review_of_a_missing_path_is_one_line(tmp_path: Path, small: Path) -> None:
+    _one_clear_line(zc("review", str(small), str(tmp_path / "nope.py"), tmp=tmp_path), "no such file", "nope.py")
+
+
+def test_review_of_a_binary_file_named_on_purpose_is_refused(tmp_path: Path) -> None:
+    blob = tmp_path / "blob.py"
+    blob.write_bytes(b"\x7fELF\x00\x01\x02" * 100)
+    _one_clear_line(zc("review", str(blob), tmp=tmp_path), "binary")
+
+
+def test_a_missing_workspace_folder_is_refused_before_anything_is_made(tmp_path: Path) -> None:
+    for verb in ("status", "test", "chat", "dashboard"):
+        out = zc(verb, "--workspace", str(tmp_path / "nowhere"), tmp=tmp_path)
+        _one_clear_line(out, "--workspace", "no such folder")
+    assert not (tmp_path / "data").exists()  # no data folder for a workspace that does not exist
+
+
+def test_a_bad_test_name_is_refused(tmp_path: Path, small: Path) -> None:
+    _one_clear_line(zc("test", str(small), "-k", "bad name!", tmp=tmp_path), "-k", "not a test function name")
