@@ -14,6 +14,7 @@ from lsprotocol import types
 
 from zc_lsp.config import load_settings
 from zc_lsp.core import procs
+from zc_lsp.core.memtrim import release_freed_memory
 from zc_lsp.core.trust_store import stored_trust
 from zc_lsp.handlers.convert import uri_to_path
 from zc_lsp.handlers.findings_status import findings_section
@@ -181,6 +182,8 @@ def register(ls: Any) -> None:
             # reachability at once; the scheduled probe measures health and latency later.
             await services.router.check_reachable()
             services.status.changed()
+        # Start-up is done: give the pages its imports and builds freed back (a few MB of idle RSS).
+        await asyncio.to_thread(release_freed_memory)
 
     @ls.feature(types.SHUTDOWN)
     async def shutdown(params: Any = None) -> None:
@@ -199,10 +202,11 @@ def build_services_off_loop(root: Path, settings: Any, trusted: bool | None, reg
 
 
 def warm_up(services: Any) -> None:
-    """Pay one-time costs (detect-secrets plugins, JSON log file) before the user's first request."""
-    from zc_lsp.agents.engines import secrets_engine
+    """Pay one-time costs (JSON log file, live-status registration) before the user's first request.
 
-    secrets_engine.preload()
+    detect-secrets is not preloaded: with `requests` and urllib3 it is ~9 MB that an idle server does
+    not need; the first review imports it in the secret scan's thread.
+    """
     memory = services.memory
     if memory is not None and not memory.degraded:
         from zc_lsp.memory import setup_json_log
