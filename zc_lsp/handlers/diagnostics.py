@@ -135,18 +135,22 @@ class DiagnosticsFeature:
             return
         self.skipped.discard(uri)
         started = time.perf_counter()
-        # Fast engines first so the user sees ruff's findings at once; bandit follows when asked.
-        passes = [False, True] if bandit else [False]
         reviewer = self.session.registry.by_command("zc.review")
         if reviewer is None:
             return  # no review agent installed: zc.doctor says why
-        for with_bandit in passes:
+        # Fast engines first (ruff, secrets, settings: tens of ms) so the user sees their findings at
+        # once. The deep pass (the in-process taint engine, bandit when asked: hundreds of ms of
+        # Python) follows; after a change it waits for a pause first, so typing cancels it before
+        # it starts instead of leaving a thread that cannot be stopped.
+        for deep in (False, True):
+            if deep and delay_s > 0:
+                await asyncio.sleep(self.debounce_ms() / 1000)
             async with self.slots():
                 if documents.version(uri) != snap.version:
                     return  # changed while queued: the newer review will run instead
                 result = await services.agents.run(
                     reviewer[0],
-                    AgentRequest(reviewer[1].name, doc=snap, args={"bandit": with_bandit}),
+                    AgentRequest(reviewer[1].name, doc=snap, args={"bandit": deep and bandit, "taint": deep}),
                     user_requested=False,
                 )
             if documents.version(uri) != snap.version:
@@ -163,7 +167,7 @@ class DiagnosticsFeature:
             lines = self.session.lines(snap.text)
             diags = [diagnostic(f, lines, snap.version) for f in result.findings]
             self.set_source(uri, "review", diags, snap.version)
-            if not with_bandit:
+            if not deep:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
                 self.pacing.record_review(uri, self.last_latency_ms)
         background = services.background

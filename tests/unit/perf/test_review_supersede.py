@@ -40,11 +40,15 @@ class SlowReviewer:
     def __init__(self) -> None:
         self.started: list[int] = []
         self.cancelled: list[int] = []
+        self.deep: list[int] = []  # versions whose deep pass (taint) started
         self.release = asyncio.Event()
 
     async def run(self, agent: str, request: Any, **kw: Any) -> AgentResult:
         version = request.doc.version
-        self.started.append(version)
+        if request.args.get("taint"):
+            self.deep.append(version)
+        else:
+            self.started.append(version)
         try:
             await self.release.wait()
         except asyncio.CancelledError:
@@ -54,10 +58,12 @@ class SlowReviewer:
         return AgentResult(ok=True, agent=agent, action="review", findings=[finding], data={})
 
 
-def make_feature() -> tuple[DiagnosticsFeature, FakeDocuments, SlowReviewer, list[types.PublishDiagnosticsParams]]:
+def make_feature(
+    debounce_ms: int = 300,
+) -> tuple[DiagnosticsFeature, FakeDocuments, SlowReviewer, list[types.PublishDiagnosticsParams]]:
     published: list[types.PublishDiagnosticsParams] = []
     documents, reviewer = FakeDocuments(), SlowReviewer()
-    settings = SimpleNamespace(diagnostics=SimpleNamespace(max_file_bytes=10_000_000, debounce_ms=300))
+    settings = SimpleNamespace(diagnostics=SimpleNamespace(max_file_bytes=10_000_000, debounce_ms=debounce_ms))
     services = SimpleNamespace(settings=settings, agents=reviewer, background=None)
     tasks: set[asyncio.Task[Any]] = set()
 
@@ -101,7 +107,7 @@ async def test_a_newer_change_cancels_the_running_review_and_only_the_latest_ver
     assert reviewer.started == [1, 2]
     reviewer.release.set()
     await settle()
-    assert [p.version for p in published] == [2]
+    assert published and {p.version for p in published} == {2}
     assert [d.code for d in published[-1].diagnostics] == ["V2"]
 
 
@@ -149,3 +155,21 @@ async def test_the_review_waits_less_than_the_debounce_once_reviews_are_known_to
     feature.schedule(URI, 5_000, bandit=False)  # a 5 s bound: a fixed debounce would still be waiting
     await settle()
     assert reviewer.started == [1, 2]
+
+
+async def test_the_deep_pass_waits_for_a_pause_and_a_change_cancels_it_before_it_starts() -> None:
+    feature, documents, reviewer, published = make_feature(debounce_ms=150)
+    reviewer.release.set()
+    feature.schedule(URI, 0, bandit=False)  # open: fast pass, then the deep pass at once
+    await settle()
+    assert reviewer.started == [1] and reviewer.deep == [1]
+    documents.change("x = 5\n")
+    feature.schedule(URI, 1, bandit=False)
+    await asyncio.sleep(0.05)  # the fast pass has published; the deep pass waits for a 150 ms pause
+    assert reviewer.started == [1, 2] and reviewer.deep == [1]
+    assert published[-1].version == 2
+    documents.change("x = 6\n")
+    feature.schedule(URI, 1, bandit=False)  # typing on: v2's deep pass never starts
+    await asyncio.sleep(0.4)
+    assert reviewer.deep == [1, 3]
+    assert published[-1].version == 3
