@@ -170,7 +170,7 @@ def publish_findings(ls: Any, source: str, result: AgentResult, default_uri: str
     for uri, findings in per_uri.items():
         text = ls.workspace.text_documents[uri].source if uri in ls.workspace.text_documents else _read_or_empty(uri)
         lines = Lines(text, encoding)
-        diagnostics.set_source(uri, source, [diagnostic(f, lines) for f in findings], None)
+        diagnostics.set_source(uri, source, [diagnostic(f, lines, None, uri) for f in findings], None)
     return sum(len(v) for v in per_uri.values())
 
 
@@ -204,7 +204,7 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
     target = args.get("test")
     if isinstance(target, str) and target:
         request_args["test_id" if "::" in target else "function"] = target
-    if user_requested and (why := await may_run_user_tests(ls, services)):  # untrusted: ask once before anything runs
+    if user_requested and (why := await may_run_user_tests(ls.session, services)):  # untrusted: ask once before anything runs
         ls.show(f"ZombieCoder: {why}", types.MessageType.Warning)
         return {"ok": False, "agent": "verifier", "error": why, "not_run": True}
     async with Progress(ls.session, "Running tests") as progress:

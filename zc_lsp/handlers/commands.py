@@ -260,7 +260,7 @@ def register(ls: Any) -> None:
             edit = ls.protocol._converter.structure(raw[0], types.WorkspaceEdit)
         except Exception as exc:  # cattrs raises validation groups: all mean "not a WorkspaceEdit"
             raise JsonRpcInvalidParams(f"not a WorkspaceEdit: {exc}") from exc
-        return await apply_ready_edit(ls, edit)
+        return await apply_ready_edit(ls.session, edit)
 
     @command("zc.report")
     async def report(*raw: Any) -> dict[str, Any]:
@@ -316,10 +316,10 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
         if result.ok and result.edits:
             from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
-            refused = guard_workspace_edits(ls, result.edits)
+            refused = guard_workspace_edits(ls.session, result.edits)
             if refused:
                 return reply(ls, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
-            edit = to_workspace_edit(ls, result.edits)
+            edit = to_workspace_edit(ls.session, result.edits)
             applied = await ls.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")
             )

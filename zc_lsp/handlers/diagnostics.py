@@ -165,7 +165,7 @@ class DiagnosticsFeature:
                     self.reported.add(problem)
                     self.session.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
             lines = self.session.lines(snap.text)
-            diags = [diagnostic(f, lines, snap.version) for f in result.findings]
+            diags = [diagnostic(f, lines, snap.version, uri) for f in result.findings]
             self.set_source(uri, "review", diags, snap.version)
             if not deep:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)

@@ -1,4 +1,4 @@
-"""Best Practices agent, offline engine: ruff (security rules included), bandit and secret detection.
+"""Best Practices agent, offline engines: ruff (security rules included), the taint engine, bandit, secrets.
 
 Actions: `review` (findings for one document snapshot; with args {"model": true} a model adds
 findings, see `zc_lsp.agents.best_practices.model_review`), `review_files` (many saved files at once, see
@@ -31,6 +31,8 @@ from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.agents.engines.taint import TaintReport, taint_review
+from zc_lsp.agents.engines.taint.precision import dedupe, quiet_pattern_findings
 from zc_lsp.core.types import DocSnapshot, Finding
 
 log = logging.getLogger(__name__)
@@ -82,7 +84,8 @@ class BestPracticesAgent:
         errors: list[str] = []
 
         ctx.cancel.check("before the engines started")
-        running = ["ruff"] + (["bandit"] if use_bandit else []) + (["secrets"] if use_secrets else []) + ["settings"]
+        running = ["ruff", "taint"] + (["bandit"] if use_bandit else []) + (["secrets"] if use_secrets else [])
+        running.append("settings")
         failures: list[ParseFailure] = []  # files an engine could not parse: said, never skipped silently
         ctx.progress(f"running {', '.join(running)}", 5)
 
@@ -98,7 +101,15 @@ class BestPracticesAgent:
         # The engines are independent: ruff and bandit are subprocesses, secrets a thread, so they
         # overlap and the review takes as long as the slowest one. Cancelling this task cancels
         # all three (and kills the subprocesses).
-        jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
+        taint = TaintReport()
+
+        async def taint_job() -> list[Finding]:
+            nonlocal taint
+            stop = lambda: ctx.cancel.cancelled  # noqa: E731 - polled from the worker thread
+            taint = await asyncio.to_thread(taint_review, doc.text, filename.name, failures, stop)
+            return taint.findings
+
+        jobs = [engine("ruff", ruff_check(doc.text, filename, opts)), engine("taint", taint_job())]
         if use_bandit:
             skip = tuple(ctx.settings.get("diagnostics.bandit_skip") or ())
             jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip, failures)))
@@ -114,8 +125,11 @@ class BestPracticesAgent:
                 is_test = filename.name.startswith("test_") or filename.name.endswith("_test.py") or "tests" in filename.parts
                 ignored = opts.ignore + (opts.test_ignore if is_test else ())
                 found = drop_ruff_duplicates(found, ruff_findings or [], ignored)
+            if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
+                found, _quieted = quiet_pattern_findings(found, taint.verdicts)
             counts[name] = len(found)
             findings += found
+        findings = dedupe(findings)
 
         engines = "+".join(counts) or "none"
         review = None

@@ -31,6 +31,8 @@ from zc_lsp.agents.engines.ruff_engine import (
 )
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
 from zc_lsp.agents.engines.suppress import drop_suppressed
+from zc_lsp.agents.engines.taint import taint_review
+from zc_lsp.agents.engines.taint.precision import dedupe, quiet_pattern_findings
 from zc_lsp.core.types import Finding
 from zc_lsp.core.workspace import relative_to_root
 
@@ -152,6 +154,21 @@ async def review_files(
                 tick("secrets", n)
         return found
 
+    verdicts: dict[Path, dict[tuple[int, str], str]] = {}
+
+    def taint_one(path: Path, review: FileReview) -> list[Finding]:
+        report = taint_review(review.text, str(path), review.failures)
+        verdicts[path] = report.verdicts
+        return report.findings
+
+    async def taint_all() -> dict[Path, list[Finding]]:
+        found: dict[Path, list[Finding]] = {}
+        for n, (path, review) in enumerate(python_reviews.items(), 1):
+            found[path] = await asyncio.to_thread(taint_one, path, review)
+            if n % 20 == 0 or n == len(python_reviews):
+                tick("taint", n)
+        return found
+
     async def local_all() -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}
         for n, (path, review) in enumerate(reviews.items(), 1):
@@ -160,7 +177,7 @@ async def review_files(
                 tick("config", n)
         return found
 
-    names = ["ruff"] + (["bandit"] if bandit else []) + (["secrets"] if secrets else []) + ["config"]
+    names = ["ruff", "taint"] + (["bandit"] if bandit else []) + (["secrets"] if secrets else []) + ["config"]
     totals = {name: len(reviews) if name == "config" else len(paths) for name in names}
     done: dict[str, int] = dict.fromkeys(names, 0)
 
@@ -170,7 +187,7 @@ async def review_files(
         progress(f"{', '.join(f'{k} {v}/{totals[k]}' for k, v in done.items())}",
                  int(100 * sum(done.values()) / max(sum(totals.values()), 1)))
 
-    jobs = [engine("ruff", _ruff_all(paths, opts, tick))]
+    jobs = [engine("ruff", _ruff_all(paths, opts, tick)), engine("taint", taint_all())]
     if bandit:
         jobs.append(engine("bandit", _bandit_all(python_reviews, opts.root, opts.timeout_s, bandit_skip, tick)))
     if secrets:
@@ -186,10 +203,13 @@ async def review_files(
             if name == "bandit":
                 ignored = opts.ignore + (opts.test_ignore if _is_test_file(path) else ())
                 found = drop_ruff_duplicates(found, ruff_findings, ignored)
+            if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
+                found, _quieted = quiet_pattern_findings(found, verdicts.get(path, {}))
             found = drop_suppressed(found, review.text)
             label = name if name != "config" or is_config_path(path) else "settings"
             review.counts[label] = review.counts.get(label, 0) + len(found)
             review.findings += found
+        review.findings = dedupe(review.findings)
         review.failures = still_unsaid(review.failures, review.findings)
         for finding in review.findings:
             finding.data["path"] = str(path)

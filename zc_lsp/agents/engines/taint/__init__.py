@@ -8,14 +8,16 @@ could not be analysed (reported, never skipped in silence).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from zc_lsp.agents.engines.taint.engine import ModuleAnalysis
+from zc_lsp.agents.engines.parse_failure import ParseFailure as EngineParseFailure
+from zc_lsp.agents.engines.taint.engine import ModuleAnalysis, Stopped
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding
 from zc_lsp.agents.engines.taint.parse import ParseFailure, parse_source
 from zc_lsp.core.types import Finding, Span
 
-__all__ = ["TaintReport", "scan_taint", "to_finding"]
+__all__ = ["TaintReport", "scan_taint", "taint_review", "to_finding"]
 
 ENGINE = "taint"
 
@@ -27,31 +29,47 @@ class TaintReport:
     findings: list[Finding] = field(default_factory=list)
     verdicts: dict[tuple[int, str], str] = field(default_factory=dict)  # (0-based line, kind) -> vuln | safe
     problem: str | None = None  # why the file was not analysed
+    problem_line: int | None = None
 
 
-def scan_taint(text: str, filename: str = "<file>") -> TaintReport:
-    """Analyse one module's text. Blocking and CPU-bound: run it through asyncio.to_thread."""
+def scan_taint(text: str, filename: str = "<file>", stop: Callable[[], bool] | None = None) -> TaintReport:
+    """Analyse one module's text. Blocking and CPU-bound: run it through asyncio.to_thread.
+
+    `stop()` is polled between functions: a cancelled review must not keep a thread busy (and the
+    GIL held) after its task is gone; a stopped scan returns an empty report saying so.
+    """
     try:
         tree = parse_source(text, filename)
     except ParseFailure as exc:
-        return TaintReport(problem=f"taint engine could not parse {filename}: {exc}")
+        return TaintReport(problem=str(exc), problem_line=exc.line)
     except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting
-        return TaintReport(problem=f"taint engine could not parse {filename}: {exc}")
-    analysis = ModuleAnalysis(tree)
+        return TaintReport(problem=str(exc))
+    analysis = ModuleAnalysis(tree, stop=stop)
     try:
         analysis.run()
+    except Stopped:
+        return TaintReport(problem="stopped: the review was cancelled")
     except RecursionError:
-        return TaintReport(problem=f"taint engine gave up on {filename}: nesting too deep")
+        return TaintReport(problem="nesting too deep for the analysis")
     findings = [to_finding(raw) for raw in sorted(analysis.findings.values(), key=lambda r: (r.line, r.col, r.kind))]
     return TaintReport(findings=findings, verdicts=dict(analysis.verdicts))
+
+
+def taint_review(
+    text: str, name: str, failures: list[EngineParseFailure], stop: Callable[[], bool] | None = None
+) -> TaintReport:
+    """`scan_taint` for the reviews: a file it cannot read goes into `failures` (shown to the user)."""
+    report = scan_taint(text, name, stop)
+    if report.problem is not None and not (stop is not None and stop()):
+        failures.append(EngineParseFailure(name, ENGINE, report.problem, report.problem_line))
+    return report
 
 
 def to_finding(raw: RawFinding) -> Finding:
     code, cwe, severity, _what = KINDS[raw.kind]
     steps = [s for i, s in enumerate(raw.path) if i + 1 == len(raw.path) or raw.path[i + 1].line != s.line]
     related = [
-        {"line": s.line, "character": s.col, "end_line": s.end_line, "end_character": s.end_col, "message": s.note}
-        for s in steps
+        {"line": s.line, "col": s.col, "end_line": s.end_line, "end_col": s.end_col, "note": s.note} for s in steps
     ]
     return Finding(
         span=Span(raw.line, raw.col, raw.end_line, raw.end_col),

@@ -53,6 +53,9 @@ class CallEval(ExprEval):
     def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:
         raise NotImplementedError
 
+    def check_rules(self, info: CallInfo) -> None:
+        """Context-aware rule checks (weak hash, cookie flags); the frame knows the context."""
+
     def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call) -> Val:
         raise NotImplementedError
 
@@ -93,6 +96,7 @@ class CallEval(ExprEval):
                 args = [recv, *args]
             return self.call_function(target[0], args, kwargs, node)
         info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)
+        self.check_rules(info)
         hits = call_sinks(info)
         for kind, val, label in hits:
             self.hit(kind, val, node, label)
@@ -130,6 +134,7 @@ class CallEval(ExprEval):
             or (recv is not None and recv.kind == "weak-rng" and m in WEAK_RANDOM)
         ):
             label = f"random.{m}()" if m else q
+            self.mod.random_sites.setdefault(c.node.lineno - 1, c.node)
             return Val(
                 taints=(Taint(label, (Step.at(c.node, f"{label} is predictable"),), weak_random=True),), opaque=False
             )

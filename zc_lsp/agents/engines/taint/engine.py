@@ -8,15 +8,19 @@ tainted arguments get a finding at the sink inside the helper, with the call on 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from zc_lsp.agents.engines.taint.flow import Frame, ParamSink
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val
-from zc_lsp.agents.engines.taint.rules import check_rules
 from zc_lsp.agents.engines.taint.sources import decorator_name, frameworks, is_route_handler, tainted_params
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class Stopped(Exception):
+    """The caller asked the analysis to stop (its review was cancelled)."""
 
 
 @dataclass
@@ -42,6 +46,7 @@ class ModuleAnalysis:
     module_env: dict[str, Val] = field(default_factory=dict)
     random_sites: dict[int, ast.AST] = field(default_factory=dict)
     quiet: bool = False
+    stop: Callable[[], bool] | None = None
 
     def run(self) -> None:
         self._collect()
@@ -54,13 +59,15 @@ class ModuleAnalysis:
             for fn in fns:
                 self.summary(fn)
         Frame(self, None, {}, None, False).block(self.tree.body, {})
-        check_rules(self.tree, self.imports, self.report_rule, self.verdict)
         for line in self.random_sites:
             if (line, "RAND") not in self.verdicts:
                 self.verdicts[(line, "RAND")] = "safe"
 
     def _collect(self) -> None:
-        for node in ast.walk(self.tree):
+        """Imports and definitions: statements only (walking every expression would cost more)."""
+        stack: list[ast.stmt] = list(self.tree.body)
+        while stack:
+            node = stack.pop()
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -75,10 +82,12 @@ class ModuleAnalysis:
                         self.owners[id(item)] = node.name
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in self.owners:
                 self.functions.setdefault(node.name, []).append(node)
-            if isinstance(node, ast.Call):
-                func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in _random_names():
-                    self.random_sites.setdefault(node.lineno - 1, node)
+            for name in ("body", "orelse", "finalbody"):
+                stack.extend(getattr(node, name, ()))
+            for handler in getattr(node, "handlers", ()):
+                stack.extend(handler.body)
+            for case in getattr(node, "cases", ()):
+                stack.extend(case.body)
         self.roots = {q.split(".")[0] for q in self.imports.values()}
         self.frameworks = frameworks(self.imports)
 
@@ -86,6 +95,8 @@ class ModuleAnalysis:
         key = id(fn)
         if key in self.summaries:
             return self.summaries[key]
+        if self.stop is not None and self.stop():
+            raise Stopped
         self.summaries[key] = None  # in progress: a recursive call sees None
         owner = self.owners.get(key)
         requests, data = tainted_params(fn, self.frameworks)
@@ -171,9 +182,3 @@ class ModuleAnalysis:
             return
         if self.verdicts.get((line, kind)) != "vuln":
             self.verdicts[(line, kind)] = verdict
-
-
-def _random_names() -> frozenset[str]:
-    from zc_lsp.agents.engines.taint.calls import WEAK_RANDOM
-
-    return WEAK_RANDOM | {"shuffle", "seed"}

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from zc_lsp.agents.engines.taint.calls import CallEval
 from zc_lsp.agents.engines.taint.exprs import Env, truth
 from zc_lsp.agents.engines.taint.model import UNKNOWN, Step, Taint, Val, branch_merge, combine, container
+from zc_lsp.agents.engines.taint.rules import check_call
 from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
+from zc_lsp.agents.engines.taint.sinks import CallInfo
 
 if TYPE_CHECKING:
     from zc_lsp.agents.engines.taint.engine import ModuleAnalysis
@@ -64,6 +66,11 @@ class Frame(CallEval):
         self.ret: Val | None = None
         self.param_sinks: list[ParamSink] = []
         self.security_fn = bool(fn is not None and SECURITY_NAME.search(fn.name))
+        self.statement: ast.stmt | None = None
+
+    def check_rules(self, info: CallInfo) -> None:
+        qual = info.qual or (f"?.{info.method}" if info.method else "")
+        check_call(qual, info.node, self.fn, self.statement, self.mod.report_rule, self.mod.verdict)
 
     # -- sinks ---------------------------------------------------------------------------
     def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:
@@ -82,6 +89,7 @@ class Frame(CallEval):
         elif not real and val.proven_safe(kind):
             self.mod.verdict(line, kind, "safe")
         if kind == "DESER" and label.startswith("yaml.load") and not real and not val.proven_safe(kind):
+            self.mod.verdict(line, "YAML", "vuln")
             self.mod.report_rule(
                 "YAML",
                 node,
@@ -153,6 +161,8 @@ class Frame(CallEval):
         return env
 
     def stmt(self, node: ast.stmt, env: Env) -> Env | None:
+        if not isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)):
+            self.statement = node
         method = getattr(self, "st_" + type(node).__name__, None)
         if method is not None:
             result: Env | None = method(node, env)

@@ -23,113 +23,91 @@ _BENIGN_WORDS = re.compile(
     re.I,
 )
 Report = Callable[[str, ast.AST, str, int | None], None]
+Verdict = Callable[[int, str, str], None]
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def check_rules(
-    tree: ast.Module, imports: dict[str, str], report: Report, verdict: Callable[[int, str, str], None]
+def check_call(
+    qual: str,
+    node: ast.Call,
+    function: FunctionNode | None,
+    statement: ast.stmt | None,
+    report: Report,
+    verdict: Verdict,
 ) -> None:
-    """Weak hash and cookie checks over the whole module."""
-    _RuleVisitor(imports, report, verdict).visit(tree)
+    """Weak hash and cookie checks for one call, seen where the data-flow pass evaluates it."""
+    algorithm = _weak_algorithm(qual, node)
+    if algorithm:
+        _weak_hash(node, algorithm, function, statement, report, verdict)
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("set_cookie", "set_signed_cookie"):
+        _cookie(node, report, verdict)
 
 
-class _RuleVisitor(ast.NodeVisitor):
-    def __init__(self, imports: dict[str, str], report: Report, verdict: Callable[[int, str, str], None]) -> None:
-        self.imports = imports
-        self.report = report
-        self.verdict = verdict
-        self.function: ast.FunctionDef | ast.AsyncFunctionDef | None = None
-        self.statement: ast.stmt | None = None
-
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        outer, self.function = self.function, node
-        self.generic_visit(node)
-        self.function = outer
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def generic_visit(self, node: ast.AST) -> None:
-        if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            outer, self.statement = self.statement, node
-            super().generic_visit(node)
-            self.statement = outer
+def _weak_hash(
+    node: ast.Call,
+    algorithm: str,
+    function: FunctionNode | None,
+    statement: ast.stmt | None,
+    report: Report,
+    verdict: Verdict,
+) -> None:
+    line = node.lineno - 1
+    for kw in node.keywords:
+        if kw.arg == "usedforsecurity" and isinstance(kw.value, ast.Constant) and kw.value.value is False:
+            verdict(line, "HASH", "safe")
             return
-        super().generic_visit(node)
-
-    def _qual(self, node: ast.expr) -> str:
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return ""
-        return ".".join([self.imports.get(node.id, node.id), *reversed(parts)])
-
-    def visit_Call(self, node: ast.Call) -> None:
-        qual = self._qual(node.func)
-        algorithm = _weak_algorithm(qual, node)
-        if algorithm:
-            self._weak_hash(node, algorithm)
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("set_cookie", "set_signed_cookie"):
-            self._cookie(node)
-        self.generic_visit(node)
-
-    def _weak_hash(self, node: ast.Call, algorithm: str) -> None:
-        line = node.lineno - 1
-        for kw in node.keywords:
-            if kw.arg == "usedforsecurity" and isinstance(kw.value, ast.Constant) and kw.value.value is False:
-                self.verdict(line, "HASH", "safe")
-                return
-        context = _words(self.statement) if self.statement is not None else ""
-        function_name = self.function.name if self.function is not None else ""
-        function_text = _words(self.function) if self.function is not None else ""
-        for text in (context, function_name, function_text):
-            if _SECURITY_WORDS.search(text):
-                self.report(
-                    "HASH",
-                    node,
-                    f"{algorithm} is too weak for security values (passwords, tokens); "
-                    "use hashlib.sha256 or a password hash (bcrypt, argon2, scrypt)",
-                    328,
-                )
-                self.verdict(line, "HASH", "vuln")
-                return
-            if _BENIGN_WORDS.search(text):
-                self.verdict(line, "HASH", "safe")
-                return
-        self.report(
-            "HASH",
-            node,
-            f"{algorithm} is a broken hash; if this protects anything use sha256, or pass "
-            "usedforsecurity=False when it is only a checksum",
-            328,
-        )
-        self.verdict(line, "HASH", "vuln")
-
-    def _cookie(self, node: ast.Call) -> None:
-        flags = {kw.arg: kw.value for kw in node.keywords if kw.arg}
-        positional = {6: "secure", 7: "httponly"}
-        for pos, name in positional.items():
-            if len(node.args) > pos:
-                flags[name] = node.args[pos]
-        for name in ("max_age", "expires"):
-            value = flags.get(name)
-            if isinstance(value, ast.Constant) and value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
-                return  # deleting a cookie
-        missing = [name for name in ("secure", "httponly") if _off(flags.get(name))]
-        line = node.lineno - 1
-        if not missing:
-            self.verdict(line, "COOKIE", "safe")
+    context = _words(statement) if statement is not None else ""
+    function_name = function.name if function is not None else ""
+    function_text = _words(function) if function is not None else ""
+    for text in (context, function_name, function_text):
+        if _SECURITY_WORDS.search(text):
+            report(
+                "HASH",
+                node,
+                f"{algorithm} is too weak for security values (passwords, tokens); "
+                "use hashlib.sha256 or a password hash (bcrypt, argon2, scrypt)",
+                328,
+            )
+            verdict(line, "HASH", "vuln")
             return
-        cwe = 614 if "secure" in missing else 1004
-        what = " and ".join(f"{m}=True" for m in missing)
-        self.report(
-            "COOKIE",
-            node,
-            f"cookie set without {what}: it can travel over plain HTTP or be read by "
-            "scripts; pass " + ", ".join(f"{m}=True" for m in missing),
-            cwe,
-        )
-        self.verdict(line, "COOKIE", "vuln")
+        if _BENIGN_WORDS.search(text):
+            verdict(line, "HASH", "safe")
+            return
+    report(
+        "HASH",
+        node,
+        f"{algorithm} is a broken hash; if this protects anything use sha256, or pass "
+        "usedforsecurity=False when it is only a checksum",
+        328,
+    )
+    verdict(line, "HASH", "vuln")
+
+
+def _cookie(node: ast.Call, report: Report, verdict: Verdict) -> None:
+    flags = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+    positional = {6: "secure", 7: "httponly"}
+    for pos, name in positional.items():
+        if len(node.args) > pos:
+            flags[name] = node.args[pos]
+    for name in ("max_age", "expires"):
+        value = flags.get(name)
+        if isinstance(value, ast.Constant) and value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
+            return  # deleting a cookie
+    missing = [name for name in ("secure", "httponly") if _off(flags.get(name))]
+    line = node.lineno - 1
+    if not missing:
+        verdict(line, "COOKIE", "safe")
+        return
+    cwe = 614 if "secure" in missing else 1004
+    what = " and ".join(f"{m}=True" for m in missing)
+    report(
+        "COOKIE",
+        node,
+        f"cookie set without {what}: it can travel over plain HTTP or be read by scripts; "
+        "pass " + ", ".join(f"{m}=True" for m in missing),
+        cwe,
+    )
+    verdict(line, "COOKIE", "vuln")
 
 
 def _off(value: ast.expr | None) -> bool:

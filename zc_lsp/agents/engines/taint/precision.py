@@ -1,0 +1,88 @@
+"""One finding per problem across engines, and pattern rules quieted where the taint engine knows better.
+
+ruff's `S` rules and bandit match patterns: `cursor.execute(f"...")` is flagged whether the
+f-string holds user data or only `?` placeholders. Where the taint engine analysed the same line
+for the same kind of problem it has a verdict: "vuln" (its own finding, with the data path, is
+the more specific one) or "safe" (proved: constants, sanitized, parameterised). Either way the
+pattern finding goes. Without a verdict (the engine saw nothing it could judge) it stays.
+Order of preference for the same problem: taint > ruff S > bandit.
+"""
+
+from __future__ import annotations
+
+from zc_lsp.core.types import Finding
+
+# ruff S rule / bandit test -> the taint engine's kind for the same problem.
+# fmt: off
+_PATTERN_KINDS: dict[str, str] = {
+    "608": "SQL", "610": "SQL", "611": "SQL",
+    "602": "CMD", "603": "CMD", "604": "CMD", "605": "CMD", "606": "CMD", "607": "CMD", "609": "CMD",
+    "307": "CODE", "102": "CODE",
+    "301": "DESER", "302": "DESER", "506": "DESER", "403": "DESER",
+    "303": "HASH", "324": "HASH",
+    "311": "RAND",
+    "313": "XXE", "314": "XXE", "315": "XXE", "316": "XXE", "317": "XXE", "318": "XXE", "319": "XXE", "320": "XXE",
+    "410": "XXE",
+    "308": "XSS", "701": "XSS", "703": "XSS", "704": "XSS",
+    "310": "SSRF",
+}
+# fmt: on
+# A yaml.load verdict covers ruff/bandit's yaml rule too.
+_ALSO = {"DESER": ("YAML",), "XSS": (), "SQL": ()}
+
+
+def pattern_kind(finding: Finding) -> str | None:
+    """The taint kind a ruff S / bandit finding is about, or None when it has no taint twin."""
+    code = finding.code
+    if finding.engine == "ruff" and code.startswith("S") and code[1:].isdigit():
+        return _PATTERN_KINDS.get(code[1:])
+    if finding.engine == "bandit" and code.startswith("B") and code[1:].isdigit():
+        return _PATTERN_KINDS.get(code[1:])
+    return None
+
+
+def quiet_pattern_findings(findings: list[Finding], verdicts: dict[tuple[int, str], str]) -> tuple[list[Finding], int]:
+    """Drop ruff/bandit findings on lines the taint engine judged for the same kind; (kept, dropped)."""
+    kept: list[Finding] = []
+    dropped = 0
+    for finding in findings:
+        kind = pattern_kind(finding)
+        if kind is not None and _judged(finding, kind, verdicts):
+            dropped += 1
+            continue
+        kept.append(finding)
+    return kept, dropped
+
+
+def _judged(finding: Finding, kind: str, verdicts: dict[tuple[int, str], str]) -> bool:
+    lines = range(finding.span.start_line, max(finding.span.end_line, finding.span.start_line) + 1)
+    kinds = (kind, *_ALSO.get(kind, ()))
+    return any((line, k) in verdicts for line in lines for k in kinds)
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (line, problem): the most specific engine wins (taint > ruff > bandit > others)."""
+    rank = {"taint": 0, "ruff": 1, "bandit": 2}
+    best: dict[tuple[int, str], Finding] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        problem = _problem(finding)
+        if problem is None:
+            out.append(finding)
+            continue
+        key = (finding.span.start_line, problem)
+        old = best.get(key)
+        if old is None or rank.get(finding.engine, 3) < rank.get(old.engine, 3):
+            best[key] = finding
+    return out + list(best.values())
+
+
+def _problem(finding: Finding) -> str | None:
+    """What a finding is about, comparable across engines (bandit's CWE for eval is 78, ours 95)."""
+    if finding.engine == "taint":
+        return str(finding.data.get("kind") or finding.code)
+    kind = pattern_kind(finding)
+    if kind is not None:
+        return kind
+    cwe = finding.data.get("cwe")
+    return f"CWE-{cwe}" if cwe else None
