@@ -124,7 +124,16 @@ def parses_in_place(prefix: str, text: str, suffix: str, baseline: tuple[str, in
     if baseline is None:
         return False
     inserted_end = (prefix + text).count("\n") + 1
-    return error[0] == baseline[0] and error[1] > inserted_end and error[1] - text.count("\n") == baseline[1]
+    if not (error[0] == baseline[0] and error[1] > inserted_end and error[1] - text.count("\n") == baseline[1]):
+        return False
+    # The same error at the same place may still be a new one (an unclosed bracket runs on to it): the
+    # module up to that line must then be as good with the suggestion as without it.
+    return _error(_head(prefix + text + suffix, error[1])) == _error(_head(prefix + suffix, baseline[1]))
+
+
+def _head(source: str, line: int) -> str:
+    """The lines before 1-based `line`."""
+    return "".join(source.splitlines(keepends=True)[: max(line - 1, 0)])
 
 
 def fit_suggestion(prefix: str, suggestion: str, suffix: str) -> str:
@@ -142,7 +151,8 @@ def fit_suggestion(prefix: str, suggestion: str, suffix: str) -> str:
     candidates += [suggestion[:i] for i in reversed(cuts)]
     for candidate in candidates:
         if candidate.strip() and parses_in_place(prefix, candidate, suffix, baseline):
-            return candidate
+            tidy = candidate.rstrip()  # no trailing blank lines in ghost text, when it parses without them
+            return tidy if tidy != candidate and parses_in_place(prefix, tidy, suffix, baseline) else candidate
     return ""
 
 
