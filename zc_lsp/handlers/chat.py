@@ -272,10 +272,10 @@ async def _apply_block(ls: Any, args: dict[str, Any]) -> dict[str, Any]:
         last = len(lines.lines) - 1
         span = Span(last, len(lines.lines[last]), last, len(lines.lines[last]))
     file_edit = FileEdit(path, [TextEdit(span, code)], base_version=version)
-    refused = guard_workspace_edits(ls, [file_edit])
+    refused = guard_workspace_edits(ls.session, [file_edit])
     if refused:
         return _refused(preview, refused)
-    edit = to_workspace_edit(ls, [file_edit])
+    edit = to_workspace_edit(ls.session, [file_edit])
     if preview:
         after = _replaced(doc.source, span, code)
         name = Path(path).name

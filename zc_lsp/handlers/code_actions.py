@@ -115,7 +115,7 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                 fix = None  # the finding is from an older text: its edit would land on the wrong lines
             if fix is not None:
                 title, edits = fix
-                edit = one_document_edit(ls, doc, Lines(doc.source, encoding), edits)
+                edit = one_document_edit(ls.session, doc, Lines(doc.source, encoding), edits)
                 actions.append(
                     _action(
                         f"{title} ({code})",
@@ -233,9 +233,9 @@ def suppression_actions(ls: Any, doc: Any, diags: list[types.Diagnostic], encodi
             continue  # one per code and line; none for a finding on an older text
         seen.add((code, line))
         marker = suppression(lines, line, code, str(data.get("engine") or ""), kind)
-        if marker is None or guard_workspace_edits(ls, [FileEdit(path, [marker.edit], base_version=doc.version)]):
+        if marker is None or guard_workspace_edits(ls.session, [FileEdit(path, [marker.edit], base_version=doc.version)]):
             continue  # no comment syntax (JSON), or a file edits may not touch (.env, ignored files)
-        edit = one_document_edit(ls, doc, Lines(doc.source, encoding), [marker.edit])
+        edit = one_document_edit(ls.session, doc, Lines(doc.source, encoding), [marker.edit])
         found.append(_action(marker.title, types.CodeActionKind.QuickFix, diagnostics=[diag], edit=edit))
     return found
 
@@ -249,7 +249,7 @@ def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types
         if not suggestion.edits or suggestion.applied or line is None or not rng.start.line <= line <= rng.end.line:
             continue
         lines = lines or Lines(doc.source, ls.features["diagnostics"]._encoding())
-        edit = one_document_edit(ls, doc, lines, suggestion.edits)
+        edit = one_document_edit(ls.session, doc, lines, suggestion.edits)
         found.append(_action(f"Auto-fix: {suggestion.title}", types.CodeActionKind.QuickFix, edit=edit))
     return found
 
@@ -277,7 +277,7 @@ async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
     snap = snapshot(doc)
     line = int(data.get("def_line", data.get("line", 0)))
     result = await services.agents.run(agent, AgentRequest(agent_action, doc=snap, span=Span(line, 0, line, 0)))
-    edit = offered_edit(ls, result)
+    edit = offered_edit(ls.session, result)
     if edit is not None:
         action.edit = edit
         await asyncio.to_thread(audit, services, "edit_offered", agent=agent, action=agent_action,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -16,13 +16,19 @@ from zc_lsp.core.edit_guard import refuse_path
 from zc_lsp.core.types import FileEdit, TextEdit
 from zc_lsp.handlers.convert import Lines, path_to_uri, uri_to_path, workspace_edit
 
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from zc_lsp.agents.base import AgentResult
+    from zc_lsp.handlers.session import Session
+
 log = logging.getLogger(__name__)
 
 
-def one_document_edit(ls: Any, doc: Any, lines: Lines, edits: list[TextEdit]) -> types.WorkspaceEdit:
+def one_document_edit(session: Session, doc: TextDocument, lines: Lines, edits: list[TextEdit]) -> types.WorkspaceEdit:
     """Edits to one open document, versioned when the client takes documentChanges, else plain."""
     text_edits = [types.TextEdit(range=lines.range(e.span), new_text=e.new_text) for e in edits]
-    if not client_edit_support(ls)[0]:
+    if not session.caps.document_changes:
         return types.WorkspaceEdit(changes={doc.uri: text_edits})
     identifier = types.OptionalVersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version)
     return types.WorkspaceEdit(
@@ -30,27 +36,27 @@ def one_document_edit(ls: Any, doc: Any, lines: Lines, edits: list[TextEdit]) ->
     )
 
 
-def offered_edit(ls: Any, result: Any) -> types.WorkspaceEdit | None:
+def offered_edit(session: Session, result: AgentResult) -> types.WorkspaceEdit | None:
     """The result's edits as a WorkspaceEdit, or None with the reason shown (failed, nothing, outside)."""
     if not result.ok:
-        ls.show(f"ZombieCoder: {result.error}", types.MessageType.Warning)
+        session.show(f"ZombieCoder: {result.error}", types.MessageType.Warning)
         return None
     if not result.edits:
-        ls.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
+        session.show(f"ZombieCoder: {result.summary or 'nothing to change'}", types.MessageType.Info)
         return None
-    refused = guard_workspace_edits(ls, result.edits)
+    refused = guard_workspace_edits(session, result.edits)
     if refused:
-        ls.show(f"ZombieCoder refused an edit: {refused}", types.MessageType.Error)
+        session.show(f"ZombieCoder refused an edit: {refused}", types.MessageType.Error)
         return None
-    return to_workspace_edit(ls, result.edits)
+    return to_workspace_edit(session, result.edits)
 
 
-def guard_workspace_edits(ls: Any, edits: list[Any]) -> str | None:
+def guard_workspace_edits(session: Session, edits: list[FileEdit]) -> str | None:
     """The one edit guard: every path allowed (core/edit_guard.py) in the folder that holds it (else
     the first), and every edit computed on the text the document has now. The first refusal, or None."""
     for fe in edits:
-        services = ls.folders.for_path(Path(fe.path).absolute()) or ls.services
-        refused = guard_edits(services.workspace_root, [fe]) or stale_reason(ls, fe)
+        services = session.server.folders.for_path(Path(fe.path).absolute()) or session.started()
+        refused = guard_edits(services.workspace_root, [fe]) or stale_reason(session, fe)
         if refused:
             return refused
     return None
@@ -65,7 +71,7 @@ def guard_edits(root: Any, edits: list[Any]) -> str | None:
     return None
 
 
-def stale_reason(ls: Any, fe: FileEdit) -> str | None:
+def stale_reason(session: Session, fe: FileEdit) -> str | None:
     """Why an edit no longer fits the document, or None.
 
     An edit computed on version 7 of an open document is refused when the document is at 8: it is
@@ -73,7 +79,7 @@ def stale_reason(ls: Any, fe: FileEdit) -> str | None:
     from the file on disk (no base version) fits an open document only while it has no unsaved changes.
     """
     uri = path_to_uri(fe.path)
-    doc = ls.workspace.text_documents.get(uri)
+    doc = session.documents.find(uri)
     name = Path(fe.path).name
     if fe.base_version is not None:
         if doc is None:
@@ -93,24 +99,12 @@ def stale_reason(ls: Any, fe: FileEdit) -> str | None:
     return None
 
 
-def client_edit_support(ls: Any) -> tuple[bool, bool]:
-    """(documentChanges, create files) as the client announced them."""
-    try:
-        caps = ls.client_capabilities.workspace.workspace_edit
-    except AttributeError:
-        return False, False
-    if caps is None:
-        return False, False
-    create = types.ResourceOperationKind.Create in (caps.resource_operations or [])
-    return bool(caps.document_changes), create
-
-
-def to_workspace_edit(ls: Any, edits: list[Any]) -> types.WorkspaceEdit:
+def to_workspace_edit(session: Session, edits: list[FileEdit]) -> types.WorkspaceEdit:
     """Edits the client can apply. A client that cannot create files gets them created empty first
     (inside the workspace: guard_edits ran before), then plain edits into them."""
     versions: dict[str, int | None] = {}
     texts: dict[str, str] = {}
-    document_changes, can_create = client_edit_support(ls)
+    document_changes, can_create = session.caps.document_changes, session.caps.create_files
     for fe in edits:
         uri = path_to_uri(fe.path)
         if fe.create and not (document_changes and can_create):
@@ -120,11 +114,11 @@ def to_workspace_edit(ls: Any, edits: list[Any]) -> types.WorkspaceEdit:
         if fe.create:
             versions[uri] = None
             continue
-        doc = ls.workspace.get_text_document(uri)
+        doc = session.documents.get(uri)
         # The guard ran: the live text is the text the edit was computed on (base version or disk).
         versions[uri] = fe.base_version if fe.base_version is not None else doc.version
         texts[uri] = doc.source
-    return workspace_edit(edits, versions, ls.features["diagnostics"]._encoding(), texts, document_changes)
+    return workspace_edit(edits, versions, session.caps.position_encoding, texts, document_changes)
 
 
 def audit(services: Any, kind: str, **fields: Any) -> None:
@@ -137,19 +131,20 @@ def audit(services: Any, kind: str, **fields: Any) -> None:
         log.exception("audit write failed")
 
 
-async def apply_ready_edit(ls: Any, edit: types.WorkspaceEdit) -> dict[str, Any]:
+async def apply_ready_edit(session: Session, edit: types.WorkspaceEdit) -> dict[str, Any]:
     """`zc.applyEdit`: a ready WorkspaceEdit (from a Command-only listing or a front end), applied
     only when the one guard passes every part of it: text edits, creates, renames (both ends) and
     deletes, each inside its folder and on the version of the document it names."""
-    refused = ready_edit_refusal(ls, edit)
+    refused = ready_edit_refusal(session, edit)
     if refused:
         log.warning("zc.applyEdit refused: %s", refused)
         return {"ok": False, "applied": False, "error": f"refused: {refused}"}
-    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder"))
+    params = types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder")
+    result = await session.server.workspace_apply_edit_async(params)
     return {"ok": True, "applied": bool(result and result.applied)}
 
 
-def ready_edit_refusal(ls: Any, edit: types.WorkspaceEdit) -> str | None:
+def ready_edit_refusal(session: Session, edit: types.WorkspaceEdit) -> str | None:
     """The first reason a ready WorkspaceEdit may not be applied, or None."""
     targets: list[tuple[str, int | None]] = [(uri, None) for uri in (edit.changes or {})]
     for change in edit.document_changes or []:
@@ -165,12 +160,12 @@ def ready_edit_refusal(ls: Any, edit: types.WorkspaceEdit) -> str | None:
         path = uri_to_path(uri)
         if path is None:
             return f"{uri}: not a file in the workspace"
-        root = ls.services_for(uri).workspace_root  # multi-root: the folder that holds it
+        root = (session.services_for(uri) or session.started()).workspace_root  # multi-root: the folder that holds it
         why = refuse_path(root, path)
         if why:
             return f"{uri}: {why}"
         if version is not None:
-            doc = ls.workspace.text_documents.get(uri)
+            doc = session.documents.find(uri)
             if doc is None or doc.version != version:
                 live = "closed" if doc is None else f"at version {doc.version}"
                 return f"{path.name} is {live}, the edit was made for version {version}"

@@ -236,11 +236,11 @@ def start_background(ls: Any) -> None:
     def apply_edits(edits: list[Any]) -> bool:
         """Auto-fix in `apply` mode: the editor applies the edit, so open buffers stay in sync."""
         async def send() -> bool:
-            refused = guard_workspace_edits(ls, edits)  # on the loop: it reads the live documents
+            refused = guard_workspace_edits(ls.session, edits)  # on the loop: it reads the live documents
             if refused:
                 log.warning("auto-fix edit refused: %s", refused)
                 return False
-            edit = to_workspace_edit(ls, edits)
+            edit = to_workspace_edit(ls.session, edits)
             result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder auto-fix"))
             return bool(result and result.applied)
 

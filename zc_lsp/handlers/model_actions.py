@@ -193,7 +193,7 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
             agent, AgentRequest(agent_action, doc=snap, span=span, args=args),
             progress=progress.report, cancel=progress.cancel, on_token=progress.stream,
         )
-    edit = offered_edit(ls, result)
+    edit = offered_edit(ls.session, result)
     if edit is None:
         return action
     label = f"{result.data.get('verification') or 'not verified'} ({result.provenance or 'offline'})"

@@ -179,7 +179,7 @@ async def resolve(ls: Any, action: types.CodeAction, data: dict[str, Any]) -> ty
         _remember(ls, key, (True, reason))
         return _disable(ls, action, reason)
     label = str(result.data.get("verification") or "verified")
-    edit = offered_edit(ls, result)  # the one edit guard: paths, and the version it was computed on
+    edit = offered_edit(ls.session, result)  # the one edit guard: paths, and the version it was computed on
     if edit is None:
         return action
     annotate(ls, edit, label, result.summary)

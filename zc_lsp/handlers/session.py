@@ -74,6 +74,10 @@ class DocumentStore:
         """The live document (pygls creates an empty one for a URI the client never opened)."""
         return self._server.workspace.get_text_document(uri)
 
+    def find(self, uri: str) -> TextDocument | None:
+        """The open document, or None (unlike `get`, never invents an empty one)."""
+        return self._server.workspace.text_documents.get(uri)
+
     def version(self, uri: str) -> int | None:
         return self.get(uri).version
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from zc_lsp.core.trust_store import remember_trust, stored_trust
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
+    from zc_lsp.services import Services
 
 log = logging.getLogger(__name__)
 RUN_ONCE = "Run this time"
@@ -25,21 +29,17 @@ ANSWER_TIMEOUT_S = 600.0
 NOT_RUN = "The tests were not run: this workspace is not trusted"
 
 
-def _state(ls: Any) -> dict[str, Any]:
-    return ls.features.setdefault("trust_prompt", {"lock": asyncio.Lock(), "run_once": False})
-
-
-async def may_run_user_tests(ls: Any, services: Any = None) -> str | None:
+async def may_run_user_tests(session: Session, services: Services | None = None) -> str | None:
     """None when an explicit test run may go ahead; otherwise why it may not (for the reply).
 
     `services`: the workspace folder whose tests would run (multi-root); the first folder's by default.
     """
-    services = ls.services if services is None else services
+    services = session.started() if services is None else services
     if services.trusted is not None:
         return None  # True runs; False is refused by the verifier with its own message
-    state = _state(ls)
-    async with state["lock"]:  # two quick "Run tests" ask once, not twice
-        if state["run_once"] or services.trusted is not None:
+    state = session.trust_prompt
+    async with state.lock:  # two quick "Run tests" ask once, not twice
+        if state.run_once or services.trusted is not None:
             return None
         root = services.workspace_root
         stored = await asyncio.to_thread(stored_trust, root)
@@ -56,14 +56,14 @@ async def may_run_user_tests(ls: Any, services: Any = None) -> str | None:
             actions=[types.MessageActionItem(title=t) for t in (RUN_ONCE, TRUST, DONT_RUN)],
         )
         try:
-            choice = await asyncio.wait_for(ls.window_show_message_request_async(params), ANSWER_TIMEOUT_S)
+            choice = await asyncio.wait_for(session.server.window_show_message_request_async(params), ANSWER_TIMEOUT_S)
         except (TimeoutError, Exception) as exc:  # a client that cannot answer: not running is the safe side
             log.warning("could not ask whether to trust %s: %s", root, exc)
             return f"{NOT_RUN}, and the editor did not answer the question ({type(exc).__name__})."
         title = getattr(choice, "title", None)
         log.info("trust prompt for %s answered: %s", root, title)
         if title == RUN_ONCE:
-            state["run_once"] = True
+            state.run_once = True
             return None
         if title in (TRUST, DONT_RUN):
             trusted = title == TRUST

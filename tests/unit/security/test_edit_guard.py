@@ -11,6 +11,7 @@ import pytest
 from zc_lsp.core.edit_guard import refuse_path
 from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.handlers.edits import guard_edits, stale_reason
+from zc_lsp.handlers.session import DocumentStore
 
 
 @pytest.fixture
@@ -99,7 +100,8 @@ class _Docs:
 
 
 def _ls(docs: dict[str, SimpleNamespace]) -> SimpleNamespace:
-    return SimpleNamespace(workspace=_Docs(docs))
+    """A session whose document store reads those documents (the real store over a fake pygls workspace)."""
+    return SimpleNamespace(documents=DocumentStore(SimpleNamespace(workspace=_Docs(docs))))
 
 
 def test_an_edit_for_an_older_version_is_refused_not_restamped(ws: Path) -> None:
