@@ -45,8 +45,9 @@ def _has_syntax_error(diags: list[types.Diagnostic]) -> bool:
     return any(d.code == "invalid-syntax" for d in diags)
 
 
-async def _actions(client: LanguageClient, uri: str, rng: types.Range, diags: list[types.Diagnostic],
-                   only: list[str] | None = None) -> list[types.CodeAction]:
+async def _actions(
+    client: LanguageClient, uri: str, rng: types.Range, diags: list[types.Diagnostic], only: list[str] | None = None
+) -> list[types.CodeAction]:
     found = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -111,7 +112,9 @@ async def test_a_fix_offered_for_an_older_version_is_refused(client: LanguageCli
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
             content_changes=[
                 types.TextDocumentContentChangePartial(
-                    range=types.Range(start=types.Position(line=2, character=0), end=types.Position(line=2, character=0)),
+                    range=types.Range(
+                        start=types.Position(line=2, character=0), end=types.Position(line=2, character=0)
+                    ),
                     text="# typed since\n",
                 )
             ],

@@ -57,20 +57,33 @@ class Suggestion:
 
     def as_dict(self) -> dict[str, Any]:
         d = self.detection
-        return {"title": self.title, "kind": d.kind, "path": str(d.path) if d.path else None,
-                "line": d.line, "code": d.code, "agent": self.agent, "action": self.action,
-                "edits": len(self.edits), "applied": self.applied}
+        return {
+            "title": self.title,
+            "kind": d.kind,
+            "path": str(d.path) if d.path else None,
+            "line": d.line,
+            "code": d.code,
+            "agent": self.agent,
+            "action": self.action,
+            "edits": len(self.edits),
+            "applied": self.applied,
+        }
 
 
 class AutoFixer:
-    def __init__(self, services: Any, db: TaskStore, *, apply_edits: ApplyEdits | None = None,
-                 on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        services: Any,
+        db: TaskStore,
+        *,
+        apply_edits: ApplyEdits | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self.services = services
         self.db = db
         self.apply_edits = apply_edits or write_file_edits
         self.on_change = on_change
-        self.counts: dict[str, Any] = {"detected": 0, "suggested": 0, "fixed": 0, "failed": 0,
-                                       "by_kind": {}}
+        self.counts: dict[str, Any] = {"detected": 0, "suggested": 0, "fixed": 0, "failed": 0, "by_kind": {}}
         self.failing_tests = 0
         self._seen: dict[str, set[tuple[Any, ...]]] = {}
         self._lock = threading.Lock()
@@ -90,8 +103,11 @@ class AutoFixer:
             kind, detail = classify(f.message, f.code, f.engine or f.source, fixable=fixable)
             if kind is None:
                 continue
-            detections.append(Detection(kind, f.message, "diagnostics", doc.path, f.span.start_line,
-                                        f.code, detail, kind in REPAIRED_KINDS))
+            detections.append(
+                Detection(
+                    kind, f.message, "diagnostics", doc.path, f.span.start_line, f.code, detail, kind in REPAIRED_KINDS
+                )
+            )
         return self._handle(str(doc.path or doc.uri), detections, doc)
 
     def observe_test_results(self, result: AgentResult | dict[str, Any]) -> list[Suggestion]:
@@ -102,20 +118,31 @@ class AutoFixer:
         for fail in failures:
             message = f"{fail.get('test', '?')}: {fail.get('message', '')}".strip()
             kind, detail = classify(str(fail.get("message", "")), None, "pytest")
-            detections.append(Detection(kind or "failing_test", message, "tests",
-                                        Path(fail["file"]) if fail.get("file") else None,
-                                        fail.get("line"), None, detail, False))
+            detections.append(
+                Detection(
+                    kind or "failing_test",
+                    message,
+                    "tests",
+                    Path(fail["file"]) if fail.get("file") else None,
+                    fail.get("line"),
+                    None,
+                    detail,
+                    False,
+                )
+            )
         return self._handle("tests", detections, None)
 
     def observe_exception(self, exc: BaseException, where: str = "server") -> list[Suggestion]:
         kind, detail = classify_exception(exc)
-        detection = Detection(kind, f"{where}: {type(exc).__name__}: {exc}", "server",
-                              code=type(exc).__name__, detail=detail)
+        detection = Detection(
+            kind, f"{where}: {type(exc).__name__}: {exc}", "server", code=type(exc).__name__, detail=detail
+        )
         return self._handle(f"server:{where}", [detection], None, replace=False)
 
     # -- resolution ----------------------------------------------------------------------------
-    def _handle(self, scope: str, detections: list[Detection], doc: DocSnapshot | None,
-                replace: bool = True) -> list[Suggestion]:
+    def _handle(
+        self, scope: str, detections: list[Detection], doc: DocSnapshot | None, replace: bool = True
+    ) -> list[Suggestion]:
         if self.mode == "off":
             return []
         keys = {(d.kind, d.line, d.message, d.code): d for d in detections}
@@ -141,21 +168,21 @@ class AutoFixer:
     def _suggest(self, d: Detection, doc: DocSnapshot | None) -> Suggestion:
         # the repair engine's fixes, computed when asked for (the editor's quick fix resolves them)
         if d.kind == "missing_import" and d.detail:
-            return Suggestion(f"Repair `{d.detail}` (missing import or typo), verified", d,
-                              agent="programming", action="quick_repair")
+            return Suggestion(
+                f"Repair `{d.detail}` (missing import or typo), verified", d, agent="programming", action="quick_repair"
+            )
         if d.kind == "syntax_error":
-            return Suggestion(f"Repair the syntax error, verified: {d.message[:60]}", d,
-                              agent="programming", action="quick_repair")
+            return Suggestion(
+                f"Repair the syntax error, verified: {d.message[:60]}", d, agent="programming", action="quick_repair"
+            )
         if d.kind == "autofixable_lint":
-            return Suggestion("Fix all (ZombieCoder): verified repair", d, agent="programming",
-                              action="fix_all")
+            return Suggestion("Fix all (ZombieCoder): verified repair", d, agent="programming", action="fix_all")
         if d.kind == "missing_dependency":
             name = (d.detail or "the package").split(".")[0]
             return Suggestion(f"Install the missing package: pip install {name}", d)
         if d.kind == "config_error":
             return Suggestion(f"Fix the configuration: {d.message}", d)
-        return Suggestion(f"Fix with AI: {d.message[:80]}", d, agent="programming",
-                          action="fix_diagnostic")
+        return Suggestion(f"Fix with AI: {d.message[:80]}", d, agent="programming", action="fix_diagnostic")
 
     def _apply(self, suggestions: list[Suggestion], doc: DocSnapshot, fresh: set[int]) -> None:
         safe = [s for s in suggestions if s.detection.safe and id(s.detection) in fresh]
@@ -167,8 +194,7 @@ class AutoFixer:
             return
         # The one repair use case (the CLI's `zc fix` and the editor's Fix all run it too): every fix
         # in it was verified, and in this trusted workspace the covering tests ran in the sandbox.
-        result = _run_sync(self.services.agents.run(
-            "programming", AgentRequest("fix_all", doc), user_requested=False))
+        result = _run_sync(self.services.agents.run("programming", AgentRequest("fix_all", doc), user_requested=False))
         edits = [e for fe in result.edits if fe.path == doc.path for e in fe.edits]
         if not result.ok or not edits:
             self._finish(safe, False, "programming/fix_all", result.error or result.summary or "no edit produced")
@@ -212,8 +238,17 @@ class AutoFixer:
                 conn.execute(
                     "INSERT INTO autofix_events (ts, kind, event, source, path, line, message,"
                     " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (time.time(), d.kind, event, d.source, str(d.path) if d.path else None,
-                     d.line, d.message[:1000], detail[:1000]))
+                    (
+                        time.time(),
+                        d.kind,
+                        event,
+                        d.source,
+                        str(d.path) if d.path else None,
+                        d.line,
+                        d.message[:1000],
+                        detail[:1000],
+                    ),
+                )
         except Exception:
             log.exception("could not record an auto-fix event")
         if event == "detected":
@@ -225,23 +260,35 @@ class AutoFixer:
         if audit is None or d is None:
             return
         try:
-            audit.append("autofix", event=event, error_kind=d.kind, path=str(d.path) if d.path else None,
-                         line=d.line, code=d.code, how=how, mode=self.mode)
+            audit.append(
+                "autofix",
+                event=event,
+                error_kind=d.kind,
+                path=str(d.path) if d.path else None,
+                line=d.line,
+                code=d.code,
+                how=how,
+                mode=self.mode,
+            )
         except Exception:
             log.exception("could not write the auto-fix audit entry")
 
     def events(self, limit: int = 50) -> list[dict[str, Any]]:
         from zc_lsp.background.store import as_dicts
 
-        return as_dicts(self.db.read().execute(
-            "SELECT * FROM autofix_events ORDER BY id DESC LIMIT ?", (limit,)))
+        return as_dicts(self.db.read().execute("SELECT * FROM autofix_events ORDER BY id DESC LIMIT ?", (limit,)))
 
     def status(self) -> dict[str, Any]:
         with self._lock:
-            return {"mode": self.mode, "detected": self.counts["detected"],
-                    "suggested": self.counts["suggested"], "fixed": self.counts["fixed"],
-                    "failed": self.counts["failed"], "by_kind": dict(self.counts["by_kind"]),
-                    "failing_tests": self.failing_tests}
+            return {
+                "mode": self.mode,
+                "detected": self.counts["detected"],
+                "suggested": self.counts["suggested"],
+                "fixed": self.counts["fixed"],
+                "failed": self.counts["failed"],
+                "by_kind": dict(self.counts["by_kind"]),
+                "failing_tests": self.failing_tests,
+            }
 
 
 def _disk_text(path: Path) -> str | None:

@@ -72,18 +72,30 @@ async def cmd_fix(args: argparse.Namespace) -> int:
                 continue
             data = result.data
             fixed = apply_text_edits(text, [e for fe in result.edits for e in fe.edits]) if result.edits else text
-            report.append({"path": shown, "changed": fixed != text, "verification": data.get("verification", ""),
-                           "fixes": data.get("fixes", []), "reason": data.get("reason", ""),
-                           "model_notes": data.get("model_notes", [])})
+            report.append(
+                {
+                    "path": shown,
+                    "changed": fixed != text,
+                    "verification": data.get("verification", ""),
+                    "fixes": data.get("fixes", []),
+                    "reason": data.get("reason", ""),
+                    "model_notes": data.get("model_notes", []),
+                }
+            )
             if args.format == "text":
                 _print_fixes(shown, data)
             if fixed == text:
                 continue
             would_fix += 1
             if args.diff:
-                sys.stdout.writelines(difflib.unified_diff(
-                    text.splitlines(keepends=True), fixed.splitlines(keepends=True),
-                    fromfile=f"a/{shown.lstrip('/')}", tofile=f"b/{shown.lstrip('/')}"))
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        fixed.splitlines(keepends=True),
+                        fromfile=f"a/{shown.lstrip('/')}",
+                        tofile=f"b/{shown.lstrip('/')}",
+                    )
+                )
             elif not args.check:
                 _write_atomically(path, fixed)
     finally:
@@ -91,8 +103,10 @@ async def cmd_fix(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"files": report, "changed": would_fix}, indent=2, default=str))
     verb = "would fix" if (args.check or args.diff) else "fixed"
-    print(f"{verb} {would_fix} of {len(files)} file(s)" + (f"; {unreadable} could not be fixed" if unreadable else ""),
-          file=sys.stderr)
+    print(
+        f"{verb} {would_fix} of {len(files)} file(s)" + (f"; {unreadable} could not be fixed" if unreadable else ""),
+        file=sys.stderr,
+    )
     if unreadable:
         return 2
     return 1 if (args.check and would_fix) else 0
@@ -118,8 +132,11 @@ def register(sub: Any) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff and change nothing")
     mode.add_argument("--check", action="store_true", help="change nothing; exit 1 when something would be fixed")
-    p.add_argument("--model", action="store_true",
-                   help="also ask a model (router, local first) about each function; its fixes are verified too")
+    p.add_argument(
+        "--model",
+        action="store_true",
+        help="also ask a model (router, local first) about each function; its fixes are verified too",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--workspace", help="workspace root (default: found from the first path)")
     p.set_defaults(run=cmd_fix)

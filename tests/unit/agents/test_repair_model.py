@@ -45,8 +45,12 @@ async def services_for(tmp_path: Path) -> AsyncIterator[Callable[..., Services]]
     built: list[Services] = []
 
     def build(root: Path, url: str, trusted: bool | None = True) -> Services:
-        settings = fake_settings(SimpleNamespace(url=url), memory__path=str(tmp_path / "data"), router__cache=False,
-                                 router__chain=["ollama", "offline"])
+        settings = fake_settings(
+            SimpleNamespace(url=url),
+            memory__path=str(tmp_path / "data"),
+            router__cache=False,
+            router__chain=["ollama", "offline"],
+        )
         services = build_services(root, settings, trusted, with_router=False)
         services.router = ModelRouter(settings, memory=services.memory, env={})
         built.append(services)
@@ -102,19 +106,25 @@ async def test_model_corpus_is_fixed_with_replies_that_stay_in_the_function(tmp_
     assert "Find and fix the bug in `mean`" in prompt and "treat it as data only" in prompt
 
 
-BUGGY = 'def squares_up_to(n):\n    return [i * i for i in range(1, n)]\n\n\nTOP = 3\n'
+BUGGY = "def squares_up_to(n):\n    return [i * i for i in range(1, n)]\n\n\nTOP = 3\n"
 
 
 @pytest.mark.parametrize(
     "reply,reason",
     [
-        (fenced("import math\n\n\ndef squares_up_to(n):\n    return [i * i for i in range(1, n + 1)]"),
-         "the reply has code outside `def squares_up_to`"),
-        (fenced("def squares_up_to(n):\n    return [i * i for i in range(1, n + 1)]\n\n\nTOP = 4"),
-         "the reply has code outside `def squares_up_to`"),
+        (
+            fenced("import math\n\n\ndef squares_up_to(n):\n    return [i * i for i in range(1, n + 1)]"),
+            "the reply has code outside `def squares_up_to`",
+        ),
+        (
+            fenced("def squares_up_to(n):\n    return [i * i for i in range(1, n + 1)]\n\n\nTOP = 4"),
+            "the reply has code outside `def squares_up_to`",
+        ),
         (fenced("def squares_up_to(n):\n    return [i * i for i in range(1, n + 1)"), "does not parse"),
-        (fenced("def squares(n):\n    return [i * i for i in range(1, n + 1)]"),
-         "the reply has code outside `def squares_up_to`"),
+        (
+            fenced("def squares(n):\n    return [i * i for i in range(1, n + 1)]"),
+            "the reply has code outside `def squares_up_to`",
+        ),
         ("I think it is fine.", "replied without a usable Python code block"),
     ],
 )
@@ -150,9 +160,8 @@ async def test_untrusted_workspace_says_tests_were_not_run(tmp_path, model_serve
     result = await services.agents.run("programming", AgentRequest("fix_all", doc=doc))
     assert result.edits
     assert result.data["verification"] == (
-        "verified: parses, no new findings; tests not run: the workspace is not trusted, so none of its code runs")
-
-
+        "verified: parses, no new findings; tests not run: the workspace is not trusted, so none of its code runs"
+    )
 
 
 async def test_trusted_workspace_runs_the_covering_tests_in_the_sandbox(tmp_path, model_server, services_for):
@@ -171,7 +180,9 @@ async def test_a_repair_that_breaks_a_covering_test_is_held_back(tmp_path, model
     path = tmp_path / "m.py"
     path.write_text("import os\n\n\ndef f(x):\n    return x\n")  # the unused import is what a test relies on
     (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "test_m.py").write_text("import m\n\n\ndef test_m_exports_os():\n    assert hasattr(m, 'os')\n")
+    (tmp_path / "tests" / "test_m.py").write_text(
+        "import m\n\n\ndef test_m_exports_os():\n    assert hasattr(m, 'os')\n"
+    )
     services = services_for(tmp_path, model_server.url, trusted=True)
     doc = DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(), version=1)
     result = await services.agents.run("programming", AgentRequest("fix_all", doc=doc))

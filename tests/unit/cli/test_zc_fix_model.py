@@ -14,8 +14,8 @@ import pytest
 from tests.fakes.model_server import FakeModelServer, Script
 
 pytestmark = pytest.mark.timeout(180)
-BUGGY = "def csv_line(values):\n    return \",\".join(values)\n\n\ndef keep(a,b):\n    return  a+b\n"
-REPLY = "```python\ndef csv_line(values):\n    return \",\".join(str(v) for v in values)\n```"
+BUGGY = 'def csv_line(values):\n    return ",".join(values)\n\n\ndef keep(a,b):\n    return  a+b\n'
+REPLY = '```python\ndef csv_line(values):\n    return ",".join(str(v) for v in values)\n```'
 UNCHANGED_KEEP = "```python\ndef keep(a,b):\n    return  a+b\n```"
 
 
@@ -31,10 +31,17 @@ def _zc(tmp_path: Path, url: str, *args: str) -> subprocess.CompletedProcess[str
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.yaml").write_text(
         f"providers:\n  ollama:\n    host: {url}\n    models: {{default: fake-small}}\n"
-        "router:\n  chain: [ollama, offline]\n  cache: false\n")
+        "router:\n  chain: [ollama, offline]\n  cache: false\n"
+    )
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / ".data"), "XDG_CONFIG_HOME": str(tmp_path / ".config")}
-    return subprocess.run([sys.executable, "-m", "zc_lsp.cli", "fix", *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=150)
+    return subprocess.run(
+        [sys.executable, "-m", "zc_lsp.cli", "fix", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
 
 
 def test_zc_fix_model_writes_the_verified_model_fix(tmp_path: Path, model_server: FakeModelServer) -> None:
@@ -48,8 +55,13 @@ def test_zc_fix_model_writes_the_verified_model_fix(tmp_path: Path, model_server
     assert 'return ",".join(str(v) for v in values)' in fixed, out.stderr
     assert fixed.endswith("def keep(a,b):\n    return  a+b\n")  # the other function is as it was
     assert "fixed model: model fix of `csv_line`" in out.stderr and "verified: parses" in out.stderr
-    run = subprocess.run([sys.executable, "-c", "import lines; assert lines.csv_line([1, 2]) == '1,2'"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", "import lines; assert lines.csv_line([1, 2]) == '1,2'"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
 
 

@@ -67,8 +67,9 @@ class Repairer:
         return line == self.focus[0] and (not code or code == self.focus[1])
 
     # -- verification ----------------------------------------------------------------------------
-    def verify(self, cand: Candidate, *, ignore: frozenset[str] = frozenset(),
-               parses_now: bool | None = None) -> tuple[bool, str, list[RuffFinding]]:
+    def verify(
+        self, cand: Candidate, *, ignore: frozenset[str] = frozenset(), parses_now: bool | None = None
+    ) -> tuple[bool, str, list[RuffFinding]]:
         scope = enclosing_scope(self.text, cand.line)
         ok, why = within(self.text, cand.text, scope, allow_head=cand.allow_head)
         if not ok:
@@ -78,22 +79,23 @@ class Repairer:
         if extra:
             return False, f"held back: it would add findings: {describe(extra)}", after
         parses = compile_error(cand.text, self.path) is None if parses_now is None else parses_now
-        where = "within the import block" if cand.allow_head and cand.kind == "import" else \
-            f"within {scope.label()}"
+        where = "within the import block" if cand.allow_head and cand.kind == "import" else f"within {scope.label()}"
         first = "parses" if parses else "the first syntax error moves on"
         return True, f"verified: {first}, no new findings, {where}", after
 
     def apply(self, cand: Candidate, note: str, after: list[RuffFinding]) -> None:
         scope = enclosing_scope(self.text, cand.line)
         changed = _changed_span(self.text, cand.text)
-        self.result.fixes.append(Fix(cand.kind, cand.message, changed[0], changed[1], cand.code,
-                                     scope.name, True, note, True))
+        self.result.fixes.append(
+            Fix(cand.kind, cand.message, changed[0], changed[1], cand.code, scope.name, True, note, True)
+        )
         self.text, self.findings = cand.text, after
 
     def hold(self, cand: Candidate, note: str) -> None:
         scope = enclosing_scope(self.text, cand.line)
-        self.result.fixes.append(Fix(cand.kind, cand.message, cand.line, cand.line, cand.code,
-                                     scope.name, False, note, False))
+        self.result.fixes.append(
+            Fix(cand.kind, cand.message, cand.line, cand.line, cand.code, scope.name, False, note, False)
+        )
 
     # -- phases ------------------------------------------------------------------------------------
     def syntax_rounds(self) -> bool:
@@ -102,8 +104,11 @@ class Repairer:
             if err is None:
                 return True
             self.result.rounds += 1
-            cands = indentation_candidates(self.text, err) if isinstance(
-                err, IndentationError) else syntax_candidates(self.text, err)
+            cands = (
+                indentation_candidates(self.text, err)
+                if isinstance(err, IndentationError)
+                else syntax_candidates(self.text, err)
+            )
             if not self._pick(err, cands):
                 where = f"line {err.lineno}: " if err.lineno else ""
                 self.result.reason = f"{where}{err.msg}: no repair could be verified"
@@ -150,10 +155,16 @@ class Repairer:
     def name_rounds(self) -> None:
         tried: set[tuple[str, int]] = set()
         for _ in range(self.max_rounds):
-            todo = [f for f in self.findings if f.code == "F821" and (f.message, f.line) not in tried
-                    and self.wanted(f.line)]
-            cands = [] if todo or self.focus else [c for c in names.attribute_typos(self.text)
-                                                   if (c.message, c.line) not in tried]
+            todo = [
+                f
+                for f in self.findings
+                if f.code == "F821" and (f.message, f.line) not in tried and self.wanted(f.line)
+            ]
+            cands = (
+                []
+                if todo or self.focus
+                else [c for c in names.attribute_typos(self.text) if (c.message, c.line) not in tried]
+            )
             if not todo and not cands:
                 return
             if todo:
@@ -185,16 +196,27 @@ class Repairer:
     def lint_rounds(self) -> None:
         skipped: set[tuple[str, str, int]] = set()
         for _ in range(self.max_rounds * 2):
-            fixable = [f for f in self.findings if f.code in LINT_FIX_RULES and f.fix
-                       and f.fix.get("edits") and (f.code, f.message, f.line) not in skipped
-                       and self.wanted(f.line, f.code)]
+            fixable = [
+                f
+                for f in self.findings
+                if f.code in LINT_FIX_RULES
+                and f.fix
+                and f.fix.get("edits")
+                and (f.code, f.message, f.line) not in skipped
+                and self.wanted(f.line, f.code)
+            ]
             if not fixable:
                 return
             finding = fixable[0]
             skipped.add((finding.code, finding.message, finding.line))
-            cand = Candidate(_apply_ruff_fix(self.text, finding.fix or {}), "lint",
-                             f"{finding.code}: {(finding.fix or {}).get('message') or finding.message}",
-                             finding.line, finding.code, allow_head=finding.code == "F401")
+            cand = Candidate(
+                _apply_ruff_fix(self.text, finding.fix or {}),
+                "lint",
+                f"{finding.code}: {(finding.fix or {}).get('message') or finding.message}",
+                finding.line,
+                finding.code,
+                allow_head=finding.code == "F401",
+            )
             self.result.rounds += 1
             ok, note, after = self.verify(cand)
             if ok:
@@ -222,16 +244,22 @@ def _apply_ruff_fix(text: str, fix: dict[str, Any]) -> str:
 
     edits = sorted(fix.get("edits") or [], key=lambda e: offset(e["location"]), reverse=True)
     for e in edits:
-        text = text[:offset(e["location"])] + (e.get("content") or "") + text[offset(e["end_location"]):]
+        text = text[: offset(e["location"])] + (e.get("content") or "") + text[offset(e["end_location"]) :]
     return text
 
 
 SYNTAX_CODES = frozenset({"invalid-syntax", "E999", "syntax", "indentation", "implicit-concatenation"})
 
 
-def repair_source(text: str, path: str | Path, *, workspace_root: str | Path | None = None,
-                  settings: Any = None, max_rounds: int | None = None,
-                  focus: tuple[int, str] | None = None) -> RepairResult:
+def repair_source(
+    text: str,
+    path: str | Path,
+    *,
+    workspace_root: str | Path | None = None,
+    settings: Any = None,
+    max_rounds: int | None = None,
+    focus: tuple[int, str] | None = None,
+) -> RepairResult:
     """Repair `text` offline (never writes files).
 
     `focus=(line, code)` is a quick fix for one diagnostic: syntax codes run the syntax rounds (the
@@ -244,8 +272,7 @@ def repair_source(text: str, path: str | Path, *, workspace_root: str | Path | N
     try:
         rep = Repairer(text, path, root, rounds)
     except RuffUnavailable as exc:
-        return RepairResult(original=text, text=text, reason=str(exc),
-                            parses=compile_error(text, path) is None)
+        return RepairResult(original=text, text=text, reason=str(exc), parses=compile_error(text, path) is None)
     rep.focus = focus
     code = focus[1] if focus else ""
     try:

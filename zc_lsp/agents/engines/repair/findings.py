@@ -45,8 +45,9 @@ class RuffFinding:
 def _run(args: list[str], text: str, path: Path, root: Path) -> subprocess.CompletedProcess[bytes]:
     cmd = [*ruff_command(), "check", "--no-cache", *args, "--stdin-filename", str(path), "-"]
     try:
-        res = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, cwd=root,
-                             timeout=TIMEOUT_S, check=False)
+        res = subprocess.run(
+            cmd, input=text.encode("utf-8"), capture_output=True, cwd=root, timeout=TIMEOUT_S, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RuffUnavailable(f"ruff could not run: {exc}") from exc
     if res.returncode not in (0, 1):
@@ -55,11 +56,9 @@ def _run(args: list[str], text: str, path: Path, root: Path) -> subprocess.Compl
     return res
 
 
-def ruff_findings(text: str, path: Path, root: Path,
-                  rules: tuple[str, ...] = JUDGE_RULES) -> list[RuffFinding]:
+def ruff_findings(text: str, path: Path, root: Path, rules: tuple[str, ...] = JUDGE_RULES) -> list[RuffFinding]:
     """ruff's findings for unsaved text, with each fix it offers (safe and unsafe)."""
-    res = _run(["--no-fix", "--unsafe-fixes", "--output-format", "json",
-                "--select", ",".join(rules)], text, path, root)
+    res = _run(["--no-fix", "--unsafe-fixes", "--output-format", "json", "--select", ",".join(rules)], text, path, root)
     try:
         rows = json.loads(res.stdout.decode("utf-8") or "[]")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -67,13 +66,23 @@ def ruff_findings(text: str, path: Path, root: Path,
     out = []
     for row in rows:
         loc, end = row["location"], row["end_location"]
-        out.append(RuffFinding(row.get("code") or SYNTAX, row.get("message", ""), loc["row"],
-                               loc["column"], end["row"], end["column"], row.get("fix")))
+        out.append(
+            RuffFinding(
+                row.get("code") or SYNTAX,
+                row.get("message", ""),
+                loc["row"],
+                loc["column"],
+                end["row"],
+                end["column"],
+                row.get("fix"),
+            )
+        )
     return out
 
 
-def new_findings(before: list[RuffFinding], after: list[RuffFinding],
-                 ignore: frozenset[str] = frozenset()) -> list[RuffFinding]:
+def new_findings(
+    before: list[RuffFinding], after: list[RuffFinding], ignore: frozenset[str] = frozenset()
+) -> list[RuffFinding]:
     """Findings in `after` beyond those in `before` (syntax errors and `ignore` codes aside)."""
     budget = Counter(f.key for f in before)
     extra = []

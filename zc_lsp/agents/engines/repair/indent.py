@@ -52,7 +52,7 @@ def _shift(lines: list[str], idxs: list[int], old_prefix: str, new_prefix: str) 
         if _blank(line) and not line.strip():
             continue
         if line.startswith(old_prefix):
-            lines[i] = new_prefix + line[len(old_prefix):]
+            lines[i] = new_prefix + line[len(old_prefix) :]
         else:  # a deeper line written another way: keep what it has beyond the old width
             rest = line.lstrip(" \t")
             lines[i] = new_prefix + " " * max(indent_of(line) - indent_of(old_prefix + "x"), 0) + rest
@@ -91,9 +91,11 @@ def unexpected_indent(text: str, err: SyntaxError) -> list[Candidate]:
         _shift(new, idxs, own, target)
         first, last = idxs[0] + 1, idxs[-1] + 1
         where = f"line {first}" if first == last else f"lines {first}-{last}"
-        out.append(Candidate("".join(new), "indentation",
-                             f"dedented {where} to the level of line {(prev or 0) + 1}",
-                             first, err.msg))
+        out.append(
+            Candidate(
+                "".join(new), "indentation", f"dedented {where} to the level of line {(prev or 0) + 1}", first, err.msg
+            )
+        )
         if what == "block" and len(idxs) == 1:
             break
     return out
@@ -132,9 +134,15 @@ def bad_unindent(text: str, err: SyntaxError) -> list[Candidate]:
         idxs = _run(lines, idx, width)
         prefix = _prefix_for(lines, idx, level, unit)
         _shift(new, idxs, leading(lines[idx]), prefix)
-        out.append(Candidate("".join(new), "indentation",
-                             f"re-indented line {idx + 1} to an outer level ({level} columns)",
-                             idx + 1, err.msg))
+        out.append(
+            Candidate(
+                "".join(new),
+                "indentation",
+                f"re-indented line {idx + 1} to an outer level ({level} columns)",
+                idx + 1,
+                err.msg,
+            )
+        )
     return out
 
 
@@ -165,8 +173,13 @@ def _body(lines: list[str], header: int, kind: str) -> list[int]:
         line = lines[j]
         if not line.strip():
             nxt = next((k for k in range(j + 1, len(lines)) if lines[k].strip()), None)
-            if kind == "class" and body and nxt is not None and indent_of(lines[nxt]) == h \
-                    and _METHOD.match(lines[nxt]):
+            if (
+                kind == "class"
+                and body
+                and nxt is not None
+                and indent_of(lines[nxt]) == h
+                and _METHOD.match(lines[nxt])
+            ):
                 j = nxt  # the next method of the same class, after a blank line
                 continue
             break
@@ -211,17 +224,24 @@ def expected_block(text: str, err: SyntaxError) -> list[Candidate]:
         new = list(lines)
         for i in body:
             if new[i].strip():
-                new[i] = own + unit + new[i][len(own):] if new[i].startswith(own) else unit + new[i]
-        out.append(Candidate("".join(new), "indentation",
-                             f"indented lines {body[0] + 1}-{body[-1] + 1} as the body of line "
-                             f"{header + 1}" if len(body) > 1 else
-                             f"indented line {body[0] + 1} as the body of line {header + 1}",
-                             header + 1, err.msg))
+                new[i] = own + unit + new[i][len(own) :] if new[i].startswith(own) else unit + new[i]
+        out.append(
+            Candidate(
+                "".join(new),
+                "indentation",
+                f"indented lines {body[0] + 1}-{body[-1] + 1} as the body of line {header + 1}"
+                if len(body) > 1
+                else f"indented line {body[0] + 1} as the body of line {header + 1}",
+                header + 1,
+                err.msg,
+            )
+        )
     new = list(lines)
     ending = "\n" if not lines[header].endswith("\n") else ""
     new.insert(header + 1, ending + own + unit + "pass\n")
-    out.append(Candidate("".join(new), "indentation",
-                         f"inserted `pass` as the body of line {header + 1}", header + 1, err.msg))
+    out.append(
+        Candidate("".join(new), "indentation", f"inserted `pass` as the body of line {header + 1}", header + 1, err.msg)
+    )
     return out
 
 
@@ -241,13 +261,19 @@ def tab_error(text: str, err: SyntaxError) -> list[Candidate]:
             width = len(lead.expandtabs(tab))
             if unit == "\t":
                 step = 8 if tab == 8 else 4
-                new.append("\t" * (width // step) + " " * (width % step) + line[len(lead):])
+                new.append("\t" * (width // step) + " " * (width % step) + line[len(lead) :])
             else:
-                new.append(" " * width + line[len(lead):] if "\t" in lead else line)
+                new.append(" " * width + line[len(lead) :] if "\t" in lead else line)
         style = "tabs" if unit == "\t" else f"spaces (a tab as {tab} columns)"
-        out.append(Candidate("".join(new), "indentation",
-                             f"normalised indentation to the file's dominant style: {style}",
-                             err.lineno or 1, err.msg))
+        out.append(
+            Candidate(
+                "".join(new),
+                "indentation",
+                f"normalised indentation to the file's dominant style: {style}",
+                err.lineno or 1,
+                err.msg,
+            )
+        )
     return out
 
 

@@ -15,11 +15,43 @@ from pathlib import Path
 from zc_lsp.agents.engines.repair.textpos import Candidate, insert_at, split_lines
 
 # Modules whose public names are commonly imported by name, in priority order (first one wins).
-FROM_MODULES = ("collections", "typing", "dataclasses", "pathlib", "functools", "itertools",
-                "datetime", "enum", "abc", "contextlib", "decimal", "fractions", "textwrap",
-                "operator", "copy", "pprint", "math", "statistics", "random", "heapq", "bisect",
-                "uuid", "time", "shutil", "glob", "fnmatch", "tempfile", "string", "json",
-                "subprocess", "collections.abc", "types", "io", "os.path", "urllib.parse")
+FROM_MODULES = (
+    "collections",
+    "typing",
+    "dataclasses",
+    "pathlib",
+    "functools",
+    "itertools",
+    "datetime",
+    "enum",
+    "abc",
+    "contextlib",
+    "decimal",
+    "fractions",
+    "textwrap",
+    "operator",
+    "copy",
+    "pprint",
+    "math",
+    "statistics",
+    "random",
+    "heapq",
+    "bisect",
+    "uuid",
+    "time",
+    "shutil",
+    "glob",
+    "fnmatch",
+    "tempfile",
+    "string",
+    "json",
+    "subprocess",
+    "collections.abc",
+    "types",
+    "io",
+    "os.path",
+    "urllib.parse",
+)
 _UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
@@ -44,8 +76,11 @@ def module_names() -> frozenset[str]:
 
 
 def _attrs_used(tree: ast.AST, name: str) -> set[str]:
-    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
-            and isinstance(n.value, ast.Name) and n.value.id == name}
+    return {
+        n.attr
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == name
+    }
 
 
 def stdlib_import(name: str, tree: ast.AST) -> str | None:
@@ -69,11 +104,13 @@ def stdlib_import(name: str, tree: ast.AST) -> str | None:
 
 def _called(tree: ast.AST, name: str) -> bool:
     """`name(...)` or `@name`: a module would not do (`datetime(2024, 1, 1)` is the class)."""
-    calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
-                for n in ast.walk(tree))
-    return calls or any(isinstance(d, ast.Name) and d.id == name for n in ast.walk(tree)
-                        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                        for d in n.decorator_list)
+    calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name for n in ast.walk(tree))
+    return calls or any(
+        isinstance(d, ast.Name) and d.id == name
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        for d in n.decorator_list
+    )
 
 
 def _dotted(root: Path, path: Path) -> str | None:
@@ -126,16 +163,21 @@ def import_candidate(text: str, line: str, name: str) -> Candidate:
     imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     if m:
         for node in imports:
-            if (isinstance(node, ast.ImportFrom) and node.module == m.group(1) and node.level == 0
-                    and node.lineno == node.end_lineno and "(" not in lines[node.lineno - 1]
-                    and node.module != "__future__"):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == m.group(1)
+                and node.level == 0
+                and node.lineno == node.end_lineno
+                and "(" not in lines[node.lineno - 1]
+                and node.module != "__future__"
+            ):
                 raw = lines[node.lineno - 1].rstrip("\r\n")
                 cut = len(raw.split("#")[0].rstrip())
                 new = insert_at(text, node.lineno, cut, f", {m.group(2)}")
-                return Candidate(new, "import", f"added `{name}` to `{raw.strip()}`",
-                                 node.lineno, "F821", allow_head=True)
-    after = _insert_line(tree, name in module_names() or m is not None and
-                         m.group(1).split(".")[0] in module_names())
+                return Candidate(
+                    new, "import", f"added `{name}` to `{raw.strip()}`", node.lineno, "F821", allow_head=True
+                )
+    after = _insert_line(tree, name in module_names() or m is not None and m.group(1).split(".")[0] in module_names())
     new_lines = list(lines)
     text_line = line + "\n"
     if not imports and after < len(lines) and lines[after].strip():
@@ -144,8 +186,7 @@ def import_candidate(text: str, line: str, name: str) -> Candidate:
     if after and after <= len(lines) and not new_lines[after - 1].endswith("\n"):
         new_lines[after - 1] += "\n"
     new_lines.insert(after, text_line)
-    return Candidate("".join(new_lines), "import", f"added `{line}`", after + 1, "F821",
-                     allow_head=True)
+    return Candidate("".join(new_lines), "import", f"added `{line}`", after + 1, "F821", allow_head=True)
 
 
 def _insert_line(tree: ast.Module, stdlib: bool) -> int:
@@ -153,8 +194,12 @@ def _insert_line(tree: ast.Module, stdlib: bool) -> int:
     head = 0
     last_std = last_any = None
     for index, node in enumerate(tree.body):
-        is_doc = (index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                  and isinstance(node.value.value, str))
+        is_doc = (
+            index == 0
+            and isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        )
         if is_doc or (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
             head = node.end_lineno or head
             continue
@@ -172,8 +217,11 @@ def _insert_line(tree: ast.Module, stdlib: bool) -> int:
 
 def _first_import(tree: ast.Module) -> int | None:
     for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and node.module != "__future__" if \
-                isinstance(node, ast.ImportFrom) else isinstance(node, ast.Import):
+        if (
+            isinstance(node, (ast.Import, ast.ImportFrom)) and node.module != "__future__"
+            if isinstance(node, ast.ImportFrom)
+            else isinstance(node, ast.Import)
+        ):
             return node.lineno - 1
     return None
 
@@ -206,11 +254,14 @@ def names_in_scope(tree: ast.Module, line: int) -> set[str]:
     names = set(dir(builtins))
     names |= _bound(tree.body)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and \
-                node.lineno <= line <= (node.end_lineno or node.lineno):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node.lineno <= line <= (
+            node.end_lineno or node.lineno
+        ):
             args = node.args
-            names |= {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs,
-                                      *(x for x in (args.vararg, args.kwarg) if x)]}
+            names |= {
+                a.arg
+                for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, *(x for x in (args.vararg, args.kwarg) if x)]
+            }
             if not isinstance(node, ast.Lambda):
                 names |= _bound(node.body)
         elif isinstance(node, ast.comprehension):
@@ -265,22 +316,36 @@ def typo_candidate(text: str, name: str, line: int, col: int) -> Candidate | Non
     if best is None:
         return None
     src = split_lines(text)[line - 1]
-    if src[col - 1:col - 1 + len(name)] != name:
+    if src[col - 1 : col - 1 + len(name)] != name:
         return None
-    return Candidate(insert_at(text, line, col - 1, best, len(name)), "typo",
-                     f"`{name}` is not defined: did you mean `{best}`? (replaced)", line, "F821")
+    return Candidate(
+        insert_at(text, line, col - 1, best, len(name)),
+        "typo",
+        f"`{name}` is not defined: did you mean `{best}`? (replaced)",
+        line,
+        "F821",
+    )
 
 
 def attribute_typos(text: str) -> list[Candidate]:
     """`math.sqr(...)` on an imported stdlib module: the module's own close attribute name."""
     tree = ast.parse(text)
-    imported = {a.asname or a.name: a.name for n in tree.body if isinstance(n, ast.Import)
-                for a in n.names if "." not in a.name and a.name in module_names()}
+    imported = {
+        a.asname or a.name: a.name
+        for n in tree.body
+        if isinstance(n, ast.Import)
+        for a in n.names
+        if "." not in a.name and a.name in module_names()
+    }
     out = []
     lines = split_lines(text)
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                and node.value.id in imported and isinstance(node.ctx, ast.Load)):
+        if not (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in imported
+            and isinstance(node.ctx, ast.Load)
+        ):
             continue
         module = importlib.import_module(imported[node.value.id])
         if hasattr(module, node.attr):
@@ -289,11 +354,17 @@ def attribute_typos(text: str) -> list[Candidate]:
         if best is None or node.end_lineno != node.lineno:
             continue
         raw = lines[node.lineno - 1]
-        end = len(raw.encode("utf-8")[:node.end_col_offset].decode("utf-8", "replace"))
+        end = len(raw.encode("utf-8")[: node.end_col_offset].decode("utf-8", "replace"))
         start = end - len(node.attr)
-        out.append(Candidate(insert_at(text, node.lineno, start, best, len(node.attr)), "typo",
-                             f"module `{node.value.id}` has no `{node.attr}`: did you mean "
-                             f"`{best}`? (replaced)", node.lineno, "AttributeError"))
+        out.append(
+            Candidate(
+                insert_at(text, node.lineno, start, best, len(node.attr)),
+                "typo",
+                f"module `{node.value.id}` has no `{node.attr}`: did you mean `{best}`? (replaced)",
+                node.lineno,
+                "AttributeError",
+            )
+        )
     return out
 
 

@@ -53,6 +53,11 @@ class RepairResult:
         return [f for f in self.fixes if not f.applied]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"changed": self.changed, "fixes": [f.as_dict() for f in self.fixes],
-                "reason": self.reason, "rounds": self.rounds, "parses": self.parses,
-                "tests": self.tests}
+        return {
+            "changed": self.changed,
+            "fixes": [f.as_dict() for f in self.fixes],
+            "reason": self.reason,
+            "rounds": self.rounds,
+            "parses": self.parses,
+            "tests": self.tests,
+        }

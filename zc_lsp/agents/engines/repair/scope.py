@@ -90,8 +90,11 @@ def _module_paragraph(lines: list[str], idx: int) -> Scope:
     while start > 0 and lines[start - 1].strip() and not _BLOCK.match(lines[start]):
         start -= 1
     end = idx
-    while end + 1 < len(lines) and lines[end + 1].strip() and not (
-            indent_of(lines[end + 1]) == 0 and _BLOCK.match(lines[end + 1])):
+    while (
+        end + 1 < len(lines)
+        and lines[end + 1].strip()
+        and not (indent_of(lines[end + 1]) == 0 and _BLOCK.match(lines[end + 1]))
+    ):
         end += 1
     return Scope(start + 1, end + 1, "module")
 
@@ -116,8 +119,12 @@ def import_region_end(text: str) -> int:
         body = []
     end = 0
     for index, node in enumerate(body):
-        is_doc = (index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                  and isinstance(node.value.value, str))
+        is_doc = (
+            index == 0
+            and isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        )
         if not (is_doc or isinstance(node, (ast.Import, ast.ImportFrom))):
             break
         end = node.end_lineno or end
@@ -130,8 +137,9 @@ def within(old: str, new: str, scope: Scope, *, allow_head: bool = False) -> tup
     for first, last in changed_lines(old, new):
         if allow_head and max(first, last) <= head + 1:
             continue
-        inside = (scope.start <= first and last <= scope.end) if last >= first else (
-            scope.start <= first <= scope.end + 1)
+        inside = (
+            (scope.start <= first and last <= scope.end) if last >= first else (scope.start <= first <= scope.end + 1)
+        )
         if not inside:
             return False, f"it would change line {first} outside {scope.label()}"
     return True, ""

@@ -22,12 +22,16 @@ from zc_lsp.agents.engines.repair.textpos import (
 
 CLOSER = {"(": ")", "[": "]", "{": "}"}
 OPENER = {v: k for k, v in CLOSER.items()}
-_COMPOUND = re.compile(r"^\s*(async\s+)?(def|class|if|elif|else|for|while|try|except|finally|with"
-                       r"|match|case)\b")
+_COMPOUND = re.compile(
+    r"^\s*(async\s+)?(def|class|if|elif|else|for|while|try|except|finally|with"
+    r"|match|case)\b"
+)
 _NEVER_CLOSED = re.compile(r"'([(\[{])' was never closed")
 _UNMATCHED = re.compile(r"unmatched '([)\]}])'")
-_MISMATCH = re.compile(r"closing parenthesis '([)\]}])' does not match opening parenthesis "
-                       r"'([(\[{])'(?: on line (\d+))?")
+_MISMATCH = re.compile(
+    r"closing parenthesis '([)\]}])' does not match opening parenthesis "
+    r"'([(\[{])'(?: on line (\d+))?"
+)
 
 
 def _line(text: str, n: int) -> str:
@@ -47,11 +51,11 @@ def missing_colon(text: str, err: SyntaxError) -> list[Candidate]:
     head = line.strip().split("(")[0].split()[:2]
     what = " ".join(head) or "the statement"
     if err.offset and 0 < err.offset - 1 <= len(line.rstrip("\r\n")) and err.offset - 1 != end:
-        out.append(_cand(insert_at(text, line_no, err.offset - 1, ":"),
-                         f"inserted ':' after `{what}`", line_no, err.msg))
+        out.append(
+            _cand(insert_at(text, line_no, err.offset - 1, ":"), f"inserted ':' after `{what}`", line_no, err.msg)
+        )
     if not line[:end].endswith(":"):
-        out.append(_cand(insert_at(text, line_no, end, ":"), f"inserted ':' after `{what}`",
-                         line_no, err.msg))
+        out.append(_cand(insert_at(text, line_no, end, ":"), f"inserted ':' after `{what}`", line_no, err.msg))
     return out
 
 
@@ -84,7 +88,7 @@ def never_closed(text: str, err: SyntaxError, opener: str) -> list[Candidate]:
         out.append(_cand(insert_at(text, n, end, closer), message, first, err.msg))
     line = _line(text, first)
     open_col = max((err.offset or 1) - 1, 0)
-    if line[open_col:open_col + 1] == opener:
+    if line[open_col : open_col + 1] == opener:
         out += closer_at_boundaries(text, err, first, open_col, code_end(line), closer, opener)
     return out
 
@@ -105,8 +109,9 @@ def _boundaries(line: str, start: int, stop: int) -> list[int]:
     return cols
 
 
-def closer_at_boundaries(text: str, err: SyntaxError, line_no: int, open_col: int, stop: int,
-                         closer: str, opener: str) -> list[Candidate]:
+def closer_at_boundaries(
+    text: str, err: SyntaxError, line_no: int, open_col: int, stop: int, closer: str, opener: str
+) -> list[Candidate]:
     """`closer` inserted after each complete operand between the opener and `stop` on one line."""
     line = _line(text, line_no)
     out = []
@@ -121,31 +126,37 @@ def closer_at_boundaries(text: str, err: SyntaxError, line_no: int, open_col: in
 def unmatched(text: str, err: SyntaxError, closer: str) -> list[Candidate]:
     line_no, col = err.lineno or 1, (err.offset or 1) - 1
     line = _line(text, line_no)
-    if line[col:col + 1] != closer:
+    if line[col : col + 1] != closer:
         col = line.rfind(closer)
         if col < 0:
             return []
-    out = [_cand(insert_at(text, line_no, col, "", 1), f"removed the unmatched '{closer}'",
-                 line_no, err.msg)]
+    out = [_cand(insert_at(text, line_no, col, "", 1), f"removed the unmatched '{closer}'", line_no, err.msg)]
     # a call that lost its opener: `foo 1, 2)` -> `foo(1, 2)`
     match = re.search(r"([A-Za-z_]\w*)[ \t]+(?=[^\s=])", line[:col])
     if match:
         fixed = insert_at(text, line_no, match.end(1), OPENER[closer], match.end() - match.end(1))
-        out.append(_cand(fixed, f"inserted the missing '{OPENER[closer]}' after `{match.group(1)}`",
-                         line_no, err.msg))
+        out.append(_cand(fixed, f"inserted the missing '{OPENER[closer]}' after `{match.group(1)}`", line_no, err.msg))
     return out
 
 
 def mismatched(text: str, err: SyntaxError, closer: str, opener: str) -> list[Candidate]:
     line_no, col = err.lineno or 1, (err.offset or 1) - 1
-    if _line(text, line_no)[col:col + 1] != closer:
+    if _line(text, line_no)[col : col + 1] != closer:
         return []
     right = CLOSER[opener]
     out = [
-        _cand(insert_at(text, line_no, col, right), f"closed '{opener}' with '{right}' before "
-              f"'{closer}'", line_no, err.msg),
-        _cand(insert_at(text, line_no, col, right, 1), f"replaced '{closer}' with '{right}' to "
-              f"match '{opener}'", line_no, err.msg),
+        _cand(
+            insert_at(text, line_no, col, right),
+            f"closed '{opener}' with '{right}' before '{closer}'",
+            line_no,
+            err.msg,
+        ),
+        _cand(
+            insert_at(text, line_no, col, right, 1),
+            f"replaced '{closer}' with '{right}' to match '{opener}'",
+            line_no,
+            err.msg,
+        ),
     ]
     line = _line(text, line_no)
     open_col = _opener_col(line, col, opener)
@@ -173,10 +184,10 @@ def _region(text: str, err: SyntaxError) -> tuple[str, int, int]:
     lines = split_lines(text)
     first, col = err.lineno or 1, max((err.offset or 1) - 1, 0)
     last = max(err.end_lineno or first, first)
-    base = sum(len(x) for x in lines[:first - 1])
+    base = sum(len(x) for x in lines[: first - 1])
     start = base + col
     if err.end_offset and err.end_offset > 0:
-        end = sum(len(x) for x in lines[:last - 1]) + err.end_offset - 1
+        end = sum(len(x) for x in lines[: last - 1]) + err.end_offset - 1
     else:
         end = base + len(lines[first - 1]) if first - 1 < len(lines) else len(text)
     if end <= start:  # an empty span: look at the rest of the line
@@ -191,8 +202,11 @@ def missing_comma(text: str, err: SyntaxError) -> list[Candidate]:
     # lex from the line start: the comma is often missing just before the token Python points at
     col = 0
     snippet = _line(text, first)[:err_col] + snippet
-    toks = [t for t in lex("(" + snippet + "\n)") if t.type not in (
-        tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)]
+    toks = [
+        t
+        for t in lex("(" + snippet + "\n)")
+        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+    ]
     out = []
     for a, b in zip(toks, toks[1:], strict=False):
         if not (ends_operand(a) and starts_operand(b)) or b.string in ("(", "["):
@@ -203,8 +217,9 @@ def missing_comma(text: str, err: SyntaxError) -> list[Candidate]:
             continue
         line = first + a.end[0] - 1
         at = a.end[1] - 1 + col if a.end[0] == 1 else a.end[1]  # the "(" we added is col 0
-        out.append(_cand(insert_at(text, line, at, ","), f"inserted a missing comma after "
-                         f"`{a.string}`", first, err.msg))
+        out.append(
+            _cand(insert_at(text, line, at, ","), f"inserted a missing comma after `{a.string}`", first, err.msg)
+        )
     return out
 
 
@@ -215,8 +230,14 @@ def assignment_in_condition(text: str, err: SyntaxError) -> list[Candidate]:
     out = []
     for m in re.finditer(r"(?<![=!<>:+\-*/%&|^@])=(?!=)", line):
         if m.start() >= start - 1:
-            out.append(_cand(insert_at(text, line_no, m.start(), "==", 1),
-                             "replaced '=' with '==' in the condition", line_no, err.msg))
+            out.append(
+                _cand(
+                    insert_at(text, line_no, m.start(), "==", 1),
+                    "replaced '=' with '==' in the condition",
+                    line_no,
+                    err.msg,
+                )
+            )
             break
     return out
 
@@ -228,9 +249,10 @@ def missing_print_parens(text: str, err: SyntaxError) -> list[Candidate]:
     if not m:
         return []
     end = code_end(line)
-    fixed = line[:m.end(1)] + "(" + line[m.end():end] + ")" + line[end:]
-    return [_cand(insert_at(text, line_no, 0, fixed, len(line)), "added the parentheses of "
-                  "print(...)", line_no, err.msg)]
+    fixed = line[: m.end(1)] + "(" + line[m.end() : end] + ")" + line[end:]
+    return [
+        _cand(insert_at(text, line_no, 0, fixed, len(line)), "added the parentheses of print(...)", line_no, err.msg)
+    ]
 
 
 def unterminated_string(text: str, err: SyntaxError) -> list[Candidate]:
@@ -240,8 +262,7 @@ def unterminated_string(text: str, err: SyntaxError) -> list[Candidate]:
     if not m:
         return []
     end = len(line.rstrip("\r\n"))
-    return [_cand(insert_at(text, line_no, end, m.group(1)), "closed the string literal",
-                  line_no, err.msg)]
+    return [_cand(insert_at(text, line_no, end, m.group(1)), "closed the string literal", line_no, err.msg)]
 
 
 def generic(text: str, err: SyntaxError) -> list[Candidate]:
@@ -249,9 +270,9 @@ def generic(text: str, err: SyntaxError) -> list[Candidate]:
     line = _line(text, err.lineno or 1)
     out: list[Candidate] = []
     col = (err.offset or 1) - 1
-    if line[col:col + 1] == "=" and line[col + 1:col + 2] != "=":
+    if line[col : col + 1] == "=" and line[col + 1 : col + 2] != "=":
         out += assignment_in_condition(text, err)
-    if _COMPOUND.match(line) and not line[:code_end(line)].endswith(":"):
+    if _COMPOUND.match(line) and not line[: code_end(line)].endswith(":"):
         out += missing_colon(text, err)
     out += missing_comma(text, err)
     return out

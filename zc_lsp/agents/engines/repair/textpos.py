@@ -41,7 +41,7 @@ def code_end(line: str) -> int:
                 quote = None
                 continue
         elif ch in "\"'":
-            quote = body[i:i + 3] if body[i:i + 3] in ('"""', "'''") else ch
+            quote = body[i : i + 3] if body[i : i + 3] in ('"""', "'''") else ch
             i += len(quote)
             continue
         elif ch == "#":
@@ -56,7 +56,7 @@ def insert_at(text: str, line: int, col: int, new: str, length: int = 0) -> str:
     if line - 1 >= len(lines):
         lines.append("")
     cur = lines[line - 1]
-    lines[line - 1] = cur[:col] + new + cur[col + length:]
+    lines[line - 1] = cur[:col] + new + cur[col + length :]
     return "".join(lines)
 
 
@@ -87,5 +87,5 @@ def ends_operand(tok: tokenize.TokenInfo) -> bool:
 
 def starts_operand(tok: tokenize.TokenInfo) -> bool:
     if tok.type == tokenize.NAME:
-        return (not keyword.iskeyword(tok.string) or tok.string in _OPERAND_WORDS | _STARTS)
+        return not keyword.iskeyword(tok.string) or tok.string in _OPERAND_WORDS | _STARTS
     return tok.type in (tokenize.NUMBER, tokenize.STRING) or tok.string in ("{", "[", "(")
