@@ -21,13 +21,14 @@ pytestmark = pytest.mark.timeout(60)
 class RawClient:
     """Speaks LSP framing by hand, so tests can send what a well-behaved client never would."""
 
-    def __init__(self, workspace: Path, process_id: int | None = None, capabilities: dict[str, Any] | None = None) -> None:
+    def __init__(self, workspace: Path, process_id: int | None = None, capabilities: dict[str, Any] | None = None,
+                 options: dict[str, Any] | None = None) -> None:
         self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(os.environ.get("ZC_TEST_STDERR", os.devnull), "ab"), env=SERVER_ENV)
         self.inbox: queue.Queue[dict[str, Any]] = queue.Queue()
         self.backlog: list[dict[str, Any]] = []  # read while waiting for something else (a reply may precede another)
         threading.Thread(target=self._read, daemon=True).start()
         self.request(1, "initialize", {"processId": process_id, "rootUri": workspace.as_uri(),
-                                       "capabilities": capabilities or {}})
+                                       "capabilities": capabilities or {}, "initializationOptions": options or {}})
         assert "result" in self.wait_reply(1)
         self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 
