@@ -36,6 +36,8 @@ const STEP_TIMEOUT = 45_000;
 const SCENARIO = args.scenario || "main";
 const OLLAMA_HOST = typeof args["ollama-host"] === "string" ? args["ollama-host"] : "";
 const OLLAMA_MODEL = typeof args["ollama-model"] === "string" ? args["ollama-model"] : "fake-small";
+// the programming role (inline completions) gets its own model, so the fake server can script its replies apart
+const COMPLETION_MODEL = typeof args["completion-model"] === "string" ? args["completion-model"] : "";
 if (SCENARIO === "chat" && !OLLAMA_HOST) throw new Error("--scenario chat needs --ollama-host (the fake model server)");
 
 const CALC = `"""Tiny calculator for the VS Code end-to-end test: one unused import, one security finding."""
@@ -309,6 +311,27 @@ async function chatScenario(page, ws, userData) {
   await page.screenshot({ path: path.join(ARTIFACTS, "12-chat-applied.png") });
   step("chat_apply_as_edit");
 
+  // Inline completion: a new function's body is offered as ghost text (textDocument/inlineCompletion)
+  // and Tab accepts it.
+  if (COMPLETION_MODEL) {
+    await page.locator(".editor-instance .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("def mul(a: int, b: int) -> int:");
+    await page.keyboard.press("Enter"); // VS Code indents the body
+    const ghost = page.locator(".monaco-editor .ghost-text-decoration").first();
+    await ghost.waitFor({ timeout: 60_000 });
+    // ghost text is drawn as several highlighted spans: read the whole line that holds it
+    const ghostText = await page.locator(".monaco-editor .view-line:has(.ghost-text-decoration)").first().innerText();
+    await page.screenshot({ path: path.join(ARTIFACTS, "14-inline-completion.png") });
+    if (!/return a \* b/.test(ghostText.replace(/\u00a0/g, " "))) throw new Error(`unexpected ghost text: ${ghostText}`);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Control+S");
+    await waitFor("the accepted completion saved to calc.py", () => /def mul\(a: int, b: int\) -> int:\n {4}return a \* b/.test(fs.readFileSync(calc, "utf8")));
+    step("inline_completion_accepted");
+  }
+
   // Stop (Esc) cancels the request; the partial answer stays, marked stopped.
   await palette(page, "ZombieCoder: Chat");
   const frame2 = await chatFrame(page, STEP_TIMEOUT);
@@ -366,6 +389,9 @@ async function main() {
               "zombiecoder.providers.order": ["ollama", "offline"],
               "zombiecoder.providers.ollama.host": OLLAMA_HOST,
               "zombiecoder.providers.ollama.model": OLLAMA_MODEL,
+              ...(COMPLETION_MODEL
+                ? { "zombiecoder.server.settings": { providers: { ollama: { models: { programming: COMPLETION_MODEL } } } } }
+                : {}),
             }
           : {}),
       },

@@ -141,11 +141,14 @@ CHAT_ANSWER = (
 def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     """The chat panel in code-server against the fake model server: the answer streams with its
     provider named, "Apply as edit" shows a diff and changes calc.py through the server, Esc stops
-    an answer, and the status-bar toggle flips inline completions."""
+    an answer, the status-bar toggle flips inline completions, and an inline completion is accepted with Tab."""
     _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
     vsix = _build_vsix()
     # slow enough chunks that the answer is seen streaming and can be stopped mid-way
     fake = FakeModelServer(default=Script(text=CHAT_ANSWER, chunk_delay_s=0.15)).start()
+    # inline completions run as the programming role, which the test points at fake-large: its replies
+    # are a function body (one per request, plenty for the keystrokes that reach the model)
+    fake.push(*[Script(text="return a * b\n", model="fake-large") for _ in range(200)])
     try:
         env = _env()
         env["TMPDIR"] = str(tmp_path)
@@ -153,7 +156,7 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
         proc = subprocess.run(
             [str(NODE24), str(EXT / "test" / "e2e.mjs"), "--vsix", str(vsix), "--python", sys.executable,
              "--artifacts", str(ARTIFACTS), "--scenario", "chat", "--ollama-host", fake.url,
-             "--ollama-model", fake.models[0]],
+             "--ollama-model", fake.models[0], "--completion-model", "fake-large"],
             env=env, capture_output=True, text=True, timeout=240,
         )
         elapsed = time.monotonic() - t0
@@ -168,6 +171,7 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     assert any("return a + b" in r.body.decode(errors="replace") for r in chats)
     # Stop closed the model call mid-stream
     assert any(r.closed_at is not None for r in chats), [(r.path, r.finished) for r in chats]
+    assert any(r.model == "fake-large" for r in chats), "no inline completion reached the model"
     for shot in ("09-chat-streaming.png", "10-chat-answer.png", "11-chat-apply-diff.png", "12-chat-applied.png",
-                 "13-chat-stopped.png"):
+                 "13-chat-stopped.png", "14-inline-completion.png"):
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
