@@ -123,6 +123,10 @@ class AgentRunner:
             if not result.ok:
                 state = "failed"
         except (asyncio.CancelledError, Cancelled) as exc:
+            if cancel is None:
+                # Our own token: threads the agent started (the taint engine) poll it, and cannot be
+                # stopped any other way; a superseded review must not keep burning the GIL.
+                token.cancel()
             how_far = exc.progress if isinstance(exc, Cancelled) else ""
             result = AgentResult.failure(agent, request.action, f"Cancelled{': ' + how_far if how_far else ''}.")
             state = "cancelled"
