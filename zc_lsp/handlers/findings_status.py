@@ -6,6 +6,7 @@ other threads (the status pusher, the live-status link), so it copies the dicts 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from zc_lsp.handlers.convert import uri_to_path
@@ -15,18 +16,19 @@ ITEMS_PER_FILE = 5
 SEVERITY = {1: "error", 2: "warning", 3: "information", 4: "hint"}
 
 
-def findings_section(diagnostics: Any) -> dict[str, Any]:
+def findings_section(diagnostics: Any, under: Path | None = None) -> dict[str, Any]:
+    """Every open document's findings, or only those under `under` (one workspace folder's status)."""
     files: list[dict[str, Any]] = []
     by_severity: dict[str, int] = {}
     for uri, sources in list(diagnostics.sources.items()):
         found = [d for diags in list(sources.values()) for d in list(diags)]
-        if not found:
+        path = uri_to_path(uri)
+        if not found or (under is not None and (path is None or under not in path.parents)):
             continue
         for d in found:
             name = SEVERITY.get(int(d.severity or 1), "error")
             by_severity[name] = by_severity.get(name, 0) + 1
         found.sort(key=lambda d: (int(d.severity or 1), d.range.start.line))
-        path = uri_to_path(uri)
         files.append(
             {
                 "path": str(path) if path is not None else uri,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from zc_lsp.handlers.convert import uri_to_path
+from zc_lsp.handlers.findings_status import findings_section
 
 if TYPE_CHECKING:
     from zc_lsp.services import Services
@@ -111,6 +112,7 @@ async def start_folder(ls: Any, root: Path, services: Services) -> None:
     from zc_lsp.background.live_status import register_running_server
 
     ls.folders.add(root, services)
+    services.status.add_section("findings", lambda: findings_section(ls.session.diagnostics, root))
     await ls.features["configuration"].pull_folder(root, services)
     if services.router is not None:
         await services.router.check_reachable()
