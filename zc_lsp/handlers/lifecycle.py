@@ -231,6 +231,8 @@ def start_background(ls: Any) -> None:
     def changed_files(since: float) -> tuple[list[Path], float | None]:
         edits = ls.session.changed_files
         paths = [p for uri, at in list(edits.items()) if at > since and (p := uri_to_path(uri)) is not None]
+        # The background (first folder's) reviews with its own config: other folders' files are not its to sweep.
+        paths = [p for p in paths if ls.folders.for_path(p) in (None, services)]
         return paths, max(edits.values(), default=None)
 
     def apply_edits(edits: list[Any]) -> bool:
