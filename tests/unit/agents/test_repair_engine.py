@@ -70,3 +70,14 @@ def test_an_ambiguous_typo_is_not_guessed(tmp_path: Path) -> None:
     source = "def f(alpha, alpho):\n    return alphx\n"
     result = repair_source(source, tmp_path / "m.py", workspace_root=tmp_path)
     assert "return alphx" in result.text
+
+
+def test_a_name_the_module_assigns_is_not_imported_from_the_stdlib(tmp_path: Path) -> None:
+    source = "def tally(xs):\n    for x in xs:\n        count += x\n    count = 0\n    return count\n"
+    result = repair_source(source, tmp_path / "m.py", workspace_root=tmp_path)
+    assert "itertools" not in result.text
+
+
+def test_hashlib_and_threading_classes_are_imported_by_name(tmp_path: Path) -> None:
+    text = fixed(tmp_path, "def digest(b):\n    return sha256(b).hexdigest()\n")
+    assert text.startswith("from hashlib import sha256\n")

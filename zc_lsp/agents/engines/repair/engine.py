@@ -188,7 +188,13 @@ class Repairer:
         if name is None:
             return None
         tree = ast.parse(self.text)
-        line = names.stdlib_import(name, tree) or names.workspace_import(name, self.root, self.path)
+        assigned = any(
+            isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)
+        )
+        # a name the module assigns somewhere (`count += 1` before `count = 0`) is a scope slip, not an import
+        line = (
+            None if assigned else names.stdlib_import(name, tree) or names.workspace_import(name, self.root, self.path)
+        )
         if line:
             return names.import_candidate(self.text, line, name)
         return names.typo_candidate(self.text, name, finding.line, finding.col)

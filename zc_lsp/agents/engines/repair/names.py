@@ -48,10 +48,15 @@ FROM_MODULES = (
     "subprocess",
     "collections.abc",
     "types",
+    "hashlib",
+    "base64",
+    "threading",
+    "queue",
     "io",
     "os.path",
     "urllib.parse",
 )
+CLASSES_ONLY = frozenset({"threading", "queue"})
 _UNDEFINED = re.compile(r"Undefined name `(\w+)`")
 
 
@@ -66,6 +71,8 @@ def from_import_map() -> dict[str, str]:
             continue
         public = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
         for name in public:
+            if module_name in CLASSES_ONLY and not name[:1].isupper():
+                continue  # `local`, `Event`-like generic lowercase names there are too easy to mistake
             if not name.startswith("_") and not isinstance(getattr(module, name, None), type(sys)):
                 names.setdefault(name, module_name)
     return names
