@@ -13,7 +13,17 @@ from dataclasses import replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.exprs import Env, ExprEval, fold
-from zc_lsp.agents.engines.taint.model import CLEAN, UNKNOWN, Step, Taint, Val, combine, container, sanitized
+from zc_lsp.agents.engines.taint.model import (
+    CLEAN,
+    UNKNOWN,
+    Step,
+    Taint,
+    Val,
+    branch_merge,
+    combine,
+    container,
+    sanitized,
+)
 from zc_lsp.agents.engines.taint.sanitizers import sanitizer_kinds
 from zc_lsp.agents.engines.taint.sinks import CallInfo, call_sinks
 from zc_lsp.agents.engines.taint.sources import CALL_SOURCES, REQUEST_METHODS
@@ -23,7 +33,8 @@ _PURE_BUILTINS = frozenset({"str", "repr", "list", "dict", "tuple", "set", "froz
                             "max", "format", "bytes", "bytearray", "enumerate", "zip", "map", "filter", "sum",
                             "chr", "hex", "oct", "bin", "iter", "next", "any", "all"})
 _PURE_MODULES = ("base64.", "codecs.", "html.", "urllib.parse.", "os.path.", "posixpath.", "shlex.", "json.",
-                 "string.", "re.", "textwrap.", "binascii.", "unicodedata.", "operator.", "itertools.", "functools.")
+                 "string.", "re.", "textwrap.", "binascii.", "unicodedata.", "operator.", "itertools.", "functools.",
+                 "pickle.dumps", "marshal.dumps")
 _CLEAN_RESULTS = ("secrets.", "uuid.", "time.", "datetime.", "os.urandom", "random.SystemRandom", "math.", "hmac.",
                   "flask.render_template", "django.shortcuts.render", "logging.", "print", "isinstance", "hasattr",
                   "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
@@ -138,6 +149,11 @@ class CallEval(ExprEval):
             return Val(
                 taints=(Taint(label, (Step.at(c.node, f"{label} is predictable"),), weak_random=True),), opaque=False
             )
+        if q in ("lxml.etree.XMLParser", "lxml.etree.XMLPullParser", "lxml.objectify.makeparser"):
+            risky = c.kw_const("resolve_entities", None) not in (None, False, "internal") or c.kw_const(
+                "no_network", True
+            ) in (False, 0)
+            return Val(opaque=False, kind="xml-parser-unsafe" if risky else "xml-parser-safe")
         if q in _KIND_OF_RESULT:
             return self._object(c, _KIND_OF_RESULT[q], everything)
         if recv is not None and recv.kind in ("strong-rng",):
@@ -236,6 +252,15 @@ class CallEval(ExprEval):
             if m in ("append", "extend", "insert", "remove", "pop"):
                 env[key] = replace(combine(recv, *args), kind="list")
                 return combine(recv) if m == "pop" else CLEAN
+        if recv.kind == "dict" and m == "get" and args and not args[0].has_const() and not recv.taints:
+            # A trusted mapping read with an untrusted key: one of its own values, or the default.
+            values = [v for _k, v in recv.keys or ()] + args[1:2]
+            if recv.keys is None or not values:
+                return Val(opaque=recv.opaque)
+            out = values[0]
+            for value in values[1:]:
+                out = branch_merge(out, value)
+            return out
         if recv.kind == "dict" and key:
             if m in ("get", "pop", "setdefault") and args and args[0].has_const():
                 found = recv.key(args[0].const())

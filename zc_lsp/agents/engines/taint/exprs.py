@@ -192,9 +192,14 @@ class ExprEval:
                 return base.items[key]
             if base.keys is not None and base.kind == "dict" and not base.opaque:
                 return CLEAN  # every key is known and this one is not there
-            folded = fold(lambda b, k: b[k], base)
+            folded = fold(lambda b, k: b[k], base, index)
             if folded is not None:
                 return replace(base, consts=frozenset(x for x in folded), items=None, keys=None, kind=None)
+        if base.keys is not None and not base.taints and base.keys:
+            out = base.keys[0][1]
+            for _key, entry in base.keys[1:]:
+                out = branch_merge(out, entry)
+            return out  # a trusted mapping read with an untrusted key: one of its own values
         if base.taints:
             return replace(
                 with_step(base, Step.at(node, "read from untrusted data")),

@@ -1,0 +1,7 @@
+import os
+
+
+def load_template() -> str:
+    name = os.environ.get("TEMPLATE_NAME", "default.txt")
+    with open(os.path.join("/etc/app/templates", name)) as fh:
+        return fh.read()
