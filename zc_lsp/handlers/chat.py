@@ -25,7 +25,7 @@ from zc_lsp.agents.base import AgentRequest, AgentResult
 from zc_lsp.agents.conversational import slash
 from zc_lsp.core.cancel import CancelToken
 from zc_lsp.core.types import FileEdit, Span, TextEdit
-from zc_lsp.handlers.command_support import doc_for, parse_args, parse_span
+from zc_lsp.handlers.command_support import parse_args, parse_span
 from zc_lsp.handlers.convert import Lines, uri_to_path
 from zc_lsp.handlers.edits import audit, guard_workspace_edits, to_workspace_edit
 from zc_lsp.handlers.progress import Progress
@@ -90,7 +90,7 @@ def register_chat_commands(ls: Any, command: Callable[[str], Any]) -> None:
         conversation = _text(args, "conversation") or state.conversation or new_conversation()
         state.conversation = conversation
         uri = _text(args, "uri")
-        doc = await asyncio.to_thread(doc_for, ls, uri) if uri else None
+        doc = await asyncio.to_thread(ls.session.documents.read, uri) if uri else None
         span = None
         if doc is not None and args.get("range") is not None:
             span = parse_span(args["range"], Lines(doc.text, _encoding(ls)))

@@ -10,17 +10,20 @@ import asyncio
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.core.types import DocSnapshot, Span
-from zc_lsp.handlers.convert import Lines, diagnostic, path_to_uri, snapshot, uri_to_path
+from zc_lsp.core.types import Span
+from zc_lsp.handlers.convert import Lines, diagnostic, path_to_uri, uri_to_path
 from zc_lsp.handlers.edits import audit
 from zc_lsp.handlers.progress import Progress
 from zc_lsp.handlers.trust_prompt import may_run_user_tests
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -60,38 +63,26 @@ def parse_span(value: Any, lines: Lines | None = None) -> Span:
     raise JsonRpcInvalidParams(f"bad range {value!r}: expected an LSP Range, a line number or [l1, c1, l2, c2]")
 
 
-def doc_for(ls: Any, uri: Any) -> DocSnapshot:
-    """The open document, else the file on disk (read off the loop by the caller if large)."""
-    if not isinstance(uri, str) or not uri:
-        raise JsonRpcInvalidParams(f"expected a document URI, got {uri!r}")
-    if uri in ls.workspace.text_documents:
-        return snapshot(ls.workspace.get_text_document(uri))
-    path = uri_to_path(uri)
-    if path is None or not path.is_file():
-        raise JsonRpcInvalidParams(f"no such file: {uri}")
-    raw = path.read_bytes()
-    text = raw.decode("utf-8", errors="replace")
-    return DocSnapshot(uri=uri, path=path, text=text, version=None)
-
-
-def track(ls: Any) -> None:
+def track(session: Session) -> None:
     """Let $/cancelRequest for this executeCommand reach the task doing the work."""
-    msg_id = ls.protocol.msg_id
+    protocol = session.server.zc_protocol
+    msg_id = protocol.msg_id
     task = asyncio.current_task()
     if msg_id is not None and task is not None:
-        ls.zc_protocol.command_tasks[msg_id] = task
+        protocol.command_tasks[msg_id] = task
 
 
-def untrack(ls: Any) -> None:
-    msg_id = ls.protocol.msg_id
+def untrack(session: Session) -> None:
+    protocol = session.server.zc_protocol
+    msg_id = protocol.msg_id
     if msg_id is not None:
-        ls.zc_protocol.command_tasks.pop(msg_id, None)
+        protocol.command_tasks.pop(msg_id, None)
 
 
-def reply(ls: Any, result: AgentResult, **extra: Any) -> dict[str, Any]:
+def reply(session: Session, result: AgentResult, **extra: Any) -> dict[str, Any]:
     """The common reply shape; failures are also shown, so the user is never left guessing."""
     if not result.ok:
-        ls.show(f"ZombieCoder ({result.agent}): {result.error}", types.MessageType.Warning)
+        session.show(f"ZombieCoder ({result.agent}): {result.error}", types.MessageType.Warning)
     return {
         "ok": result.ok,
         "agent": result.agent,
@@ -106,9 +97,9 @@ def reply(ls: Any, result: AgentResult, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def save_report(ls: Any, agent: str, title: str, markdown: str, show: bool) -> str | None:
+async def save_report(session: Session, agent: str, title: str, markdown: str, show: bool) -> str | None:
     """Keep the report in the task DB and as a file, tell the client (`zc/report`), maybe open it."""
-    services = ls.services
+    services = session.started()
     memory = services.memory
     report_id: int | None = None
     folder = Path(memory.path) / "reports" if memory is not None else None
@@ -128,13 +119,13 @@ async def save_report(ls: Any, agent: str, title: str, markdown: str, show: bool
         except OSError:
             log.exception("could not write the report file")
             path = None
-    ls.protocol.notify(
+    session.server.protocol.notify(
         "zc/report",
         {"id": report_id, "title": title, "agent": agent, "markdown": markdown, "path": str(path) if path else None},
     )
-    if show and path is not None and _client_shows_documents(ls):
-        ls.spawn(
-            ls.window_show_document_async(types.ShowDocumentParams(uri=path_to_uri(path), take_focus=True)),
+    if show and path is not None and session.caps.show_document:
+        session.spawn(
+            session.server.window_show_document_async(types.ShowDocumentParams(uri=path_to_uri(path), take_focus=True)),
             name="show report",
         )
     return str(path) if path else None
@@ -145,18 +136,9 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _client_shows_documents(ls: Any) -> bool:
-    try:
-        window = ls.client_capabilities.window
-        return bool(window and window.show_document and window.show_document.support)
-    except Exception:
-        return False
-
-
-def publish_findings(ls: Any, source: str, result: AgentResult, default_uri: str | None = None) -> int:
+def publish_findings(session: Session, source: str, result: AgentResult, default_uri: str | None = None) -> int:
     """Group findings per file (data["path"]) and publish them under one diagnostics source."""
-    diagnostics = ls.features["diagnostics"]
-    encoding = diagnostics._encoding()
+    diagnostics = session.diagnostics
     per_uri: dict[str, list[Any]] = {}
     for finding in result.findings:
         path = finding.data.get("path")
@@ -168,30 +150,22 @@ def publish_findings(ls: Any, source: str, result: AgentResult, default_uri: str
         if source in sources and uri not in per_uri:
             diagnostics.set_source(uri, source, [], None)
     for uri, findings in per_uri.items():
-        text = ls.workspace.text_documents[uri].source if uri in ls.workspace.text_documents else _read_or_empty(uri)
-        lines = Lines(text, encoding)
+        lines = session.lines(session.documents.text(uri))
         diagnostics.set_source(uri, source, [diagnostic(f, lines, None, uri) for f in findings], None)
     return sum(len(v) for v in per_uri.values())
 
 
-def _read_or_empty(uri: str) -> str:
-    path = uri_to_path(uri)
-    try:
-        return path.read_text(encoding="utf-8", errors="replace") if path else ""
-    except OSError:
-        return ""
-
-
-def run_tests_in_background(ls: Any, uri: str) -> None:
+def run_tests_in_background(session: Session, uri: str) -> None:
     async def run() -> None:
-        await run_tests(ls, {"uri": uri}, user_requested=False)
+        await run_tests(session, {"uri": uri}, user_requested=False)
 
-    ls.spawn(run(), name=f"tests on save {uri}")
+    session.spawn(run(), name=f"tests on save {uri}")
 
 
-async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) -> dict[str, Any]:
+async def run_tests(session: Session, args: dict[str, Any], user_requested: bool = True) -> dict[str, Any]:
     uri = args.get("uri")
-    services = ls.services_for(uri if isinstance(uri, str) else None)  # the folder's tests, with its interpreter
+    # The folder's tests, with its interpreter (multi-root).
+    services = session.services_for(uri if isinstance(uri, str) else None) or session.started()
     request_args: dict[str, Any] = {}
     if uri:
         path = uri_to_path(str(uri))
@@ -204,10 +178,11 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
     target = args.get("test")
     if isinstance(target, str) and target:
         request_args["test_id" if "::" in target else "function"] = target
-    if user_requested and (why := await may_run_user_tests(ls.session, services)):  # untrusted: ask once before anything runs
-        ls.show(f"ZombieCoder: {why}", types.MessageType.Warning)
+    # Untrusted: ask once before anything runs.
+    if user_requested and (why := await may_run_user_tests(session, services)):
+        session.show(f"ZombieCoder: {why}", types.MessageType.Warning)
         return {"ok": False, "agent": "verifier", "error": why, "not_run": True}
-    async with Progress(ls.session, "Running tests") as progress:
+    async with Progress(session, "Running tests") as progress:
         result = await services.agents.run(
             "verifier",
             AgentRequest("run_tests", args=request_args),
@@ -216,7 +191,7 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
             user_requested=user_requested,
         )
     if result.ok or result.findings:
-        publish_findings(ls, "tests", result)
+        publish_findings(session, "tests", result)
     await asyncio.to_thread(
         audit,
         services,
@@ -225,4 +200,4 @@ async def run_tests(ls: Any, args: dict[str, Any], user_requested: bool = True) 
         ok=result.ok,
         summary={k: result.data.get(k) for k in ("passed", "failed", "errors", "skipped")},
     )
-    return reply(ls, result)
+    return reply(session, result)

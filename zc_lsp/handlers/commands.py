@@ -15,7 +15,6 @@ from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInva
 from zc_lsp.agents.base import AgentRequest, AgentResult
 from zc_lsp.core.workspace import python_files
 from zc_lsp.handlers.command_support import (
-    doc_for,
     parse_args,
     parse_span,
     publish_findings,
@@ -48,7 +47,7 @@ def register(ls: Any) -> None:
                     await ls.wait_ready()
                 except (RuntimeError, TimeoutError) as exc:
                     raise JsonRpcInternalError(str(exc)) from exc
-                track(ls)
+                track(ls.session)
                 outcome = "error"
                 try:
                     value = await fn(*args)
@@ -65,7 +64,7 @@ def register(ls: Any) -> None:
                     ls.show(f"ZombieCoder: {name} failed: {exc}", types.MessageType.Error)
                     raise JsonRpcInternalError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
                 finally:
-                    untrack(ls)
+                    untrack(ls.session)
                     if name not in READ_ONLY:
                         ls.spawn(asyncio.to_thread(audit, ls.services, "command", command=name, outcome=outcome),
                                  name="audit command")
@@ -93,7 +92,7 @@ def register(ls: Any) -> None:
         options = args.get("options") if isinstance(args.get("options"), dict) else {}
         if options.get("workspace") or not args.get("uri"):
             return await review_workspace(bool(options.get("model")))
-        doc = await asyncio.to_thread(doc_for, ls, args["uri"])
+        doc = await asyncio.to_thread(ls.session.documents.read, args["uri"])
         reason = skip_reason(doc, int(ls.services_for(doc.uri).settings.diagnostics.max_file_bytes))
         if reason:
             ls.show(reason, types.MessageType.Warning)
@@ -108,7 +107,7 @@ def register(ls: Any) -> None:
 
             lines = Lines(doc.text, diags._encoding())
             diags.set_source(doc.uri, "review", [diagnostic(f, lines, doc.version, doc.uri) for f in result.findings], doc.version)
-        return reply(ls, result, findings=len(result.findings), files=1)
+        return reply(ls.session, result, findings=len(result.findings), files=1)
 
     async def review_workspace(model: bool) -> dict[str, Any]:
         """Every workspace folder, each with its own services (settings, memory)."""
@@ -149,7 +148,7 @@ def register(ls: Any) -> None:
                 for path in on_disk:
                     key = str(path.resolve())
                     if key in (batch.data.get("per_file") or {}):
-                        doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
+                        doc = await asyncio.to_thread(ls.session.documents.read, path_to_uri(path))
                         publish(doc, per_file.get(key, []))
                         reviewed += 1
                 total += len(batch.findings)
@@ -157,7 +156,7 @@ def register(ls: Any) -> None:
             for n, path in enumerate(one_by_one):
                 progress.cancel.check(f"{reviewed} of {len(files)} files reviewed")
                 progress.report(f"{path.relative_to(root)} ({n + 1}/{len(one_by_one)})", int(100 * n / max(1, len(one_by_one))))
-                doc = await asyncio.to_thread(doc_for, ls, path_to_uri(path))
+                doc = await asyncio.to_thread(ls.session.documents.read, path_to_uri(path))
                 if skip_reason(doc, int(services.settings.diagnostics.max_file_bytes)):
                     continue
                 result = await run(agent, AgentRequest(action, doc=doc, args={"bandit": True, "model": model}),
@@ -171,12 +170,12 @@ def register(ls: Any) -> None:
 
     @command("zc.runTests")
     async def run_tests_cmd(*raw: Any) -> dict[str, Any]:
-        return await run_tests(ls, parse_args(raw, ["uri", "test"]))
+        return await run_tests(ls.session, parse_args(raw, ["uri", "test"]))
 
     @command("zc.explain")
     async def explain(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["uri", "range", "options"], required=1)
-        doc = await asyncio.to_thread(doc_for, ls, args["uri"])
+        doc = await asyncio.to_thread(ls.session.documents.read, args["uri"])
         span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
         options = args.get("options") if isinstance(args.get("options"), dict) else {}
         agent, action = owner("zc.explain")
@@ -192,8 +191,8 @@ def register(ls: Any) -> None:
         if result.ok:
             title = f"Explanation of {Path(doc.path or doc.uri).name}:{span.start_line + 1}"
             markdown = f"{result.summary}\n\n---\n_Answered by {result.provenance or 'offline'}_\n"
-            path = await save_report(ls, agent, title, markdown, show=options.get("show", True) is not False)
-        return reply(ls, result, markdown=result.summary, report_path=path)
+            path = await save_report(ls.session, agent, title, markdown, show=options.get("show", True) is not False)
+        return reply(ls.session, result, markdown=result.summary, report_path=path)
 
     @command("zc.explainFinding")
     async def explain_finding(*raw: Any) -> dict[str, Any]:
@@ -204,8 +203,8 @@ def register(ls: Any) -> None:
         )
         path = None
         if result.ok:
-            path = await save_report(ls, agent, f"Finding {args['code']}", result.summary, show=True)
-        return reply(ls, result, markdown=result.summary, report_path=path)
+            path = await save_report(ls.session, agent, f"Finding {args['code']}", result.summary, show=True)
+        return reply(ls.session, result, markdown=result.summary, report_path=path)
 
     @command("zc.status")
     async def status(*raw: Any) -> dict[str, Any]:
@@ -216,7 +215,7 @@ def register(ls: Any) -> None:
     async def doctor(*raw: Any) -> dict[str, Any]:
         async with Progress(ls.session, "Doctor") as progress:
             result = await run(*_request(owner("zc.doctor")), progress=progress.report, cancel=progress.cancel)
-        return reply(ls, result)
+        return reply(ls.session, result)
 
 
     @command("zc.speak")
@@ -229,7 +228,7 @@ def register(ls: Any) -> None:
             text = None
         doc = span = None
         if not text and args.get("uri"):
-            doc = await asyncio.to_thread(doc_for, ls, args["uri"])
+            doc = await asyncio.to_thread(ls.session.documents.read, args["uri"])
             span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
         elif not isinstance(text, str) or not text.strip():
             raise JsonRpcInvalidParams("zc.speak needs text, or a uri and range to explain and read out")
@@ -300,7 +299,7 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
 
     async def handler(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, arg_names)
-        doc = await asyncio.to_thread(doc_for, ls, args["uri"]) if args.get("uri") else None
+        doc = await asyncio.to_thread(ls.session.documents.read, args["uri"]) if args.get("uri") else None
         span = parse_span(args["range"], Lines(doc.text)) if doc is not None and args.get("range") is not None else None
         extra = {k: v for k, v in args.items() if k not in ("uri", "range")}
         async with Progress(ls.session, title or name) as progress:
@@ -312,13 +311,13 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
                 on_token=progress.stream,
             )
         if result.findings:
-            publish_findings(ls, action, result, doc.uri if doc else None)
+            publish_findings(ls.session, action, result, doc.uri if doc else None)
         if result.ok and result.edits:
             from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
             refused = guard_workspace_edits(ls.session, result.edits)
             if refused:
-                return reply(ls, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
+                return reply(ls.session, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
             edit = to_workspace_edit(ls.session, result.edits)
             applied = await ls.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")
@@ -328,7 +327,7 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
                 await asyncio.to_thread(audit, ls.services, "edit_applied", command=name, agent=agent, action=action,
                                         provider=result.provider, model=result.model,
                                         files=[str(e.path) for e in result.edits])
-            return reply(ls, result, applied=done)
-        return reply(ls, result)
+            return reply(ls.session, result, applied=done)
+        return reply(ls.session, result)
 
     command(name)(handler)

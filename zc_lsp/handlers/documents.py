@@ -45,7 +45,7 @@ def register(ls: Any) -> None:
         if cfg.tests.run_on_save and folder is not None and folder.trusted is True:
             from zc_lsp.handlers.command_support import run_tests_in_background
 
-            run_tests_in_background(ls, params.text_document.uri)
+            run_tests_in_background(session, params.text_document.uri)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
