@@ -27,7 +27,7 @@ from zc_lsp.agents.engines.documents import (
     stdin_filename,
 )
 from zc_lsp.agents.engines.parse_failure import ParseFailure
-from zc_lsp.agents.engines.proc import ToolError, with_cancel_token
+from zc_lsp.agents.engines.proc import ToolError, gather_settled, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
@@ -116,7 +116,7 @@ class BestPracticesAgent:
         if use_secrets:
             jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name)))
         jobs.append(engine("settings", settings_scan(doc, failures)))
-        results = dict(zip(running, await with_cancel_token(asyncio.gather(*jobs), ctx.cancel, "review"), strict=True))
+        results = dict(zip(running, await with_cancel_token(gather_settled(*jobs), ctx.cancel, "review"), strict=True))
         ruff_findings = results["ruff"]
         for name, found in results.items():
             if found is None:

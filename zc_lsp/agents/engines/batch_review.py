@@ -20,7 +20,7 @@ from zc_lsp.agents.engines.config_scan import is_config_file, scan_config, scan_
 from zc_lsp.agents.engines.finding_ids import assign_ids
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.parse_failure import ParseFailure, still_unsaid
-from zc_lsp.agents.engines.proc import ToolError, run_process
+from zc_lsp.agents.engines.proc import ToolError, gather_settled, run_process
 from zc_lsp.agents.engines.ruff_engine import (
     RuffOptions,
     check_returncode,
@@ -193,7 +193,7 @@ async def review_files(
     if secrets:
         jobs.append(engine("secrets", secrets_all()))
     jobs.append(engine("config", local_all()))
-    results = dict(zip(names, await asyncio.gather(*jobs), strict=True))
+    results = dict(zip(names, await gather_settled(*jobs), strict=True))
     for path, review in reviews.items():
         ruff_findings = (results.get("ruff") or {}).get(path, [])
         for name, per_file in results.items():

@@ -92,6 +92,20 @@ async def run_process(
     return ProcResult(proc.returncode, stdout, stderr)
 
 
+async def gather_settled(*aws: Awaitable[T]) -> list[T]:
+    """`asyncio.gather`, except that when it is cancelled (or a job fails) it returns only after every job
+    has finished its own cleanup. Plain gather finishes as soon as one job is cancelled: a thread job
+    stops at once, and the caller would go on while a killed ruff or bandit is still being reaped."""
+    tasks = [asyncio.ensure_future(aw) for aw in aws]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)  # each job's kill-and-reap has run
+        raise
+
+
 async def with_cancel_token(aw: Awaitable[T], token: CancelToken | None, progress: str = "") -> T:
     """Await `aw`, stopping it (and any subprocess it runs) once `token` is cancelled.
 
