@@ -81,3 +81,18 @@ def test_a_name_the_module_assigns_is_not_imported_from_the_stdlib(tmp_path: Pat
 def test_hashlib_and_threading_classes_are_imported_by_name(tmp_path: Path) -> None:
     text = fixed(tmp_path, "def digest(b):\n    return sha256(b).hexdigest()\n")
     assert text.startswith("from hashlib import sha256\n")
+
+
+def test_strings_joined_on_one_line_of_a_set_are_split_again(tmp_path: Path) -> None:
+    assert fixed(tmp_path, "V = {'a', 'e' 'i', 'o'}\n") == "V = {'a', 'e', 'i', 'o'}\n"
+    assert merged_items('M = ["x", "long " "message"]\n') == []  # trailing space: split on purpose
+
+
+def test_an_else_body_does_not_take_the_return_after_both_branches(tmp_path: Path) -> None:
+    source = "def f(x):\n    if x:\n        y = 1\n    else:\n    y = 2\n    return y\n"
+    assert fixed(tmp_path, source).endswith("    else:\n        y = 2\n    return y\n")
+
+
+def test_tabs_against_a_space_indented_header_become_spaces(tmp_path: Path) -> None:
+    source = "class A:\n    def f(self):\n\tx = 1\n\treturn x\n"
+    assert fixed(tmp_path, source) == "class A:\n    def f(self):\n        x = 1\n        return x\n"

@@ -164,6 +164,18 @@ def _prefix_for(lines: list[str], idx: int, width: int, unit: str) -> str:
     return " " * width
 
 
+def _sibling_ends(lines: list[str], header: int) -> bool:
+    """Whether the branch before the clause at `header` (its `if`/`try` body) ends in return/raise."""
+    h = indent_of(lines[header])
+    for j in range(header - 1, -1, -1):
+        if _blank(lines[j]):
+            continue
+        if indent_of(lines[j]) <= h:
+            return False  # the branch before has no body lines of its own
+        return bool(_TERMINAL.match(lines[j]))
+    return False
+
+
 def _body(lines: list[str], header: int, kind: str) -> list[int]:
     """Lines after `header` at its level that obviously are its lost body (maybe none)."""
     h = indent_of(lines[header])
@@ -201,6 +213,13 @@ def _body(lines: list[str], header: int, kind: str) -> list[int]:
             break
         if kind in ("for", "while") and body and re.match(r"^\s*return\b", line):
             break  # a loop whose last statement returns is a loop that did not run twice
+        if (
+            kind in ("else", "elif", "except", "finally")
+            and body
+            and re.match(r"^\s*return\b", line)
+            and not _sibling_ends(lines, header)
+        ):
+            break  # `if: y = 1` / `else: y = 2` then `return y`: the return belongs after both branches
         body.extend(range((body[-1] + 1) if body else j, j + 1))
         if _TERMINAL.match(line) and kind not in ("class",):
             break
@@ -246,12 +265,15 @@ def expected_block(text: str, err: SyntaxError) -> list[Candidate]:
 
 
 def tab_error(text: str, err: SyntaxError) -> list[Candidate]:
-    """Normalise the minority indentation style to the file's dominant one (leading ws only)."""
+    """Normalise leading whitespace to one style: the file's dominant one first, then the other
+    (a tab read as 8 columns, then as 4); the engine keeps the first that parses and verifies."""
     lines = split_lines(text)
     unit = indent_unit(text)
+    styles = [("tabs", 8), ("tabs", 4), ("spaces", 8), ("spaces", 4)]
+    if unit != "\t":
+        styles = styles[2:] + styles[:2]
     out = []
-    widths = (8, 4) if unit != "\t" else (8,)
-    for tab in widths:
+    for style, tab in styles:
         new = []
         for line in lines:
             lead = leading(line)
@@ -259,17 +281,18 @@ def tab_error(text: str, err: SyntaxError) -> list[Candidate]:
                 new.append(line)
                 continue
             width = len(lead.expandtabs(tab))
-            if unit == "\t":
-                step = 8 if tab == 8 else 4
-                new.append("\t" * (width // step) + " " * (width % step) + line[len(lead) :])
+            if style == "tabs":
+                new.append("\t" * (width // tab) + " " * (width % tab) + line[len(lead) :])
             else:
                 new.append(" " * width + line[len(lead) :] if "\t" in lead else line)
-        style = "tabs" if unit == "\t" else f"spaces (a tab as {tab} columns)"
+        if new == lines:
+            continue
+        dominant = "the file's dominant style, " if (style == "tabs") == (unit == "\t") else ""
         out.append(
             Candidate(
                 "".join(new),
                 "indentation",
-                f"normalised indentation to the file's dominant style: {style}",
+                f"normalised indentation to {dominant}{style} (a tab as {tab} columns)",
                 err.lineno or 1,
                 err.msg,
             )

@@ -1,9 +1,10 @@
 """Missing commas that still parse: `["red", "green"\n "blue"]` is two items, not three.
 
-Python joins adjacent string literals, so a list of one string per line that lost a comma parses
-and silently merges two items. Only the unambiguous shape is repaired: a list, tuple or set whose
-other items are single strings on lines of their own, and an item made of several strings, each
-on its own line, none ending in whitespace (a long message split on purpose usually does).
+Python joins adjacent string literals, so a list of strings that lost a comma parses and silently
+merges two items. Only the unambiguous shapes are repaired: a list, tuple or set of strings, all
+on one line or one item per line, where exactly one item is made of several strings (each on its
+own line in the second shape) and none but the last ends in whitespace (a long message split on
+purpose usually does).
 """
 
 from __future__ import annotations
@@ -20,6 +21,27 @@ def _string_tokens(lines: list[str], node: ast.expr) -> list[tokenize.TokenInfo]
     return [t for t in lex(chunk) if t.type == tokenize.STRING]
 
 
+def _string_tokens_in(lines: list[str], node: ast.expr) -> list[tokenize.TokenInfo]:
+    """The string tokens of `node` itself (a one-line literal holds its siblings on the same line)."""
+    toks = _string_tokens(lines, node)
+    first = node.lineno
+    return [
+        t
+        for t in toks
+        if (first + t.start[0] - 1, _char(lines, first + t.start[0] - 1, t.start[1]))
+        >= (node.lineno, _char(lines, node.lineno, node.col_offset, utf8=True))
+        and (first + t.end[0] - 1, _char(lines, first + t.end[0] - 1, t.end[1]))
+        <= (node.end_lineno or first, _char(lines, node.end_lineno or first, node.end_col_offset or 0, utf8=True))
+    ]
+
+
+def _char(lines: list[str], row: int, col: int, utf8: bool = False) -> int:
+    """Character column (ast gives UTF-8 byte offsets, tokenize characters)."""
+    if not utf8:
+        return col
+    return len(lines[row - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
+
+
 def merged_items(text: str) -> list[Candidate]:
     try:
         tree = ast.parse(text)
@@ -32,18 +54,18 @@ def merged_items(text: str) -> list[Candidate]:
             continue
         if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
             continue
+        one_line = node.lineno == node.end_lineno
         starts = [e.lineno for e in node.elts]
-        if len(set(starts)) != len(starts):
-            continue  # several items share a line: not the one-item-per-line shape
-        multi = [e for e in node.elts if e.lineno != e.end_lineno]
-        single = [e for e in node.elts if e.lineno == e.end_lineno]
-        if len(multi) != 1 or not single:
+        if not one_line and len(set(starts)) != len(starts):
+            continue  # several items share some lines: neither shape
+        counts = [(e, _string_tokens_in(lines, e)) for e in node.elts]
+        joined = [(e, toks) for e, toks in counts if len(toks) > 1]
+        if len(joined) != 1 or len(joined) == len(counts):
             continue
-        elt = multi[0]
-        toks = _string_tokens(lines, elt)
+        elt, toks = joined[0]
         rows = [t.start[0] for t in toks]
-        if len(toks) < 2 or len(set(rows)) != len(rows):
-            continue
+        if not one_line and len(set(rows)) != len(rows):
+            continue  # several strings on one line of a multi-line item: a message split on purpose
         if any(_value(t.string).endswith((" ", "\t", "\n")) for t in toks[:-1]):
             continue
         new = text
