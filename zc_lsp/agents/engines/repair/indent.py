@@ -133,6 +133,9 @@ def bad_unindent(text: str, err: SyntaxError) -> list[Candidate]:
         new = list(lines)
         idxs = _run(lines, idx, width)
         prefix = _prefix_for(lines, idx, level, unit)
+        deeper = [i for i in idxs if lines[i].strip() and indent_of(lines[i]) > width]
+        if deeper and all(indent_of(lines[i]) > level for i in deeper):
+            idxs = [i for i in idxs if i not in deeper]  # their lines stay deeper as they are: a smaller change
         _shift(new, idxs, leading(lines[idx]), prefix)
         out.append(
             Candidate(
