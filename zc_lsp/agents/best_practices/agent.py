@@ -76,6 +76,9 @@ class BestPracticesAgent:
         if reason is not None or doc is None:
             return AgentResult.failure(self.name, "review", reason or "No document was given.")
         use_bandit = bool(request.args.get("bandit", False))
+        # The editor's first pass leaves out the in-process taint engine (hundreds of ms of Python on a
+        # large module) so ruff's findings are not held back; its second pass asks for it.
+        use_taint = bool(request.args.get("taint", True))
         use_secrets = bool(request.args.get("secrets", ctx.settings.diagnostics.secrets))
         opts = ruff_options(ctx)
         filename = stdin_filename(doc, ctx.workspace_root)
@@ -84,7 +87,8 @@ class BestPracticesAgent:
         errors: list[str] = []
 
         ctx.cancel.check("before the engines started")
-        running = ["ruff", "taint"] + (["bandit"] if use_bandit else []) + (["secrets"] if use_secrets else [])
+        running = ["ruff"] + (["taint"] if use_taint else []) + (["bandit"] if use_bandit else [])
+        running += ["secrets"] if use_secrets else []
         running.append("settings")
         failures: list[ParseFailure] = []  # files an engine could not parse: said, never skipped silently
         ctx.progress(f"running {', '.join(running)}", 5)
@@ -109,7 +113,9 @@ class BestPracticesAgent:
             taint = await asyncio.to_thread(taint_review, doc.text, filename.name, failures, stop)
             return taint.findings
 
-        jobs = [engine("ruff", ruff_check(doc.text, filename, opts)), engine("taint", taint_job())]
+        jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
+        if use_taint:
+            jobs.append(engine("taint", taint_job()))
         if use_bandit:
             skip = tuple(ctx.settings.get("diagnostics.bandit_skip") or ())
             jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip, failures)))
