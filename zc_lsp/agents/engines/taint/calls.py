@@ -101,10 +101,12 @@ class CallEval(ExprEval):
                 self.on_named_value(kw.arg, val, kw.value)
         if qual in CALL_SOURCES:
             return self.source(CALL_SOURCES[qual], node)
-        target = self._local_function(func, env)
+        if isinstance(func, ast.Name) and func.id in self.mod.classes and self._is_definition(env, func.id):
+            return Val(opaque=False, kind=f"class:{func.id}")  # an instance of a class of this module
+        target = self._local_function(func, env, recv)
         if target is not None:
-            if recv is not None and target[1]:
-                args = [recv, *args]
+            if target[1]:
+                args = [recv or Val(opaque=False, kind="self"), *args]
             return self.call_function(target[0], args, kwargs, node)
         info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)
         self.check_rules(info)
@@ -118,8 +120,13 @@ class CallEval(ExprEval):
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
         return self._result(info, env)
 
-    def _local_function(self, func: ast.expr, env: Env) -> tuple[Any, bool] | None:
-        """(definition, is_method) of a module function or a method called on self/cls."""
+    def _is_definition(self, env: Env, name: str) -> bool:
+        """The name still means the module's own def/class (not rebound to some value)."""
+        val = self.lookup(env, name)
+        return val is None or val.kind == "function"
+
+    def _local_function(self, func: ast.expr, env: Env, recv: Val | None) -> tuple[Any, bool] | None:
+        """(definition, passes-self) of a module function, or a method of a class of this module."""
         if isinstance(func, ast.Name) and self.lookup(env, func.id) in (None,) and func.id not in self.mod.imports:
             fns = self.mod.functions.get(func.id)
             return (fns[0], False) if fns else None
@@ -131,6 +138,12 @@ class CallEval(ExprEval):
             owner = getattr(self, "owner", None)
             fns = self.mod.functions.get(f"{owner}.{func.attr}") if owner else None
             return (fns[0], True) if fns else None
+        if isinstance(func, ast.Attribute) and recv is not None and (recv.kind or "").startswith("class:"):
+            fns = self.mod.functions.get(f"{recv.kind[6:]}.{func.attr}")
+            return (fns[0], not _is_static(fns[0])) if fns else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.mod.classes:
+            fns = self.mod.functions.get(f"{func.value.id}.{func.attr}")
+            return (fns[0], not _is_static(fns[0])) if fns else None
         return None
 
     def _result(self, c: CallInfo, env: Env) -> Val:
@@ -316,3 +329,7 @@ def _fold_str_method(method: str, recv: Val, args: list[Val]) -> Any:
         del items
         return None
     return fold(lambda r, *a: getattr(r, method)(*a), recv, *args)
+
+
+def _is_static(fn: Any) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)

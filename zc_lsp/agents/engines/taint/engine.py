@@ -39,6 +39,7 @@ class ModuleAnalysis:
     roots: set[str] = field(default_factory=set)
     frameworks: set[str] = field(default_factory=set)
     functions: dict[str, list[FunctionNode]] = field(default_factory=dict)
+    classes: set[str] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
     summaries: dict[int, Summary | None] = field(default_factory=dict)
     findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
@@ -76,6 +77,7 @@ class ModuleAnalysis:
                 for alias in node.names:
                     self.imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
             elif isinstance(node, ast.ClassDef):
+                self.classes.add(node.name)
                 for item in node.body:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.functions.setdefault(f"{node.name}.{item.name}", []).append(item)
@@ -89,6 +91,8 @@ class ModuleAnalysis:
             for case in getattr(node, "cases", ()):
                 stack.extend(case.body)
         self.roots = {q.split(".")[0] for q in self.imports.values()}
+        if any("ldap" in q.lower() for q in self.imports.values()):
+            self.roots.add("ldap")  # a project's own LDAP helper module counts too
         self.frameworks = frameworks(self.imports)
 
     def summary(self, fn: FunctionNode) -> Summary | None:

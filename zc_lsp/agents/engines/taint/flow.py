@@ -224,7 +224,7 @@ class Frame(CallEval):
         index = self.ev(target.slice, env)
         name = str(index.const()) if index.has_const() else ""
         if owner.kind == "session":
-            self.hit("TRUST", val, node, "the session")
+            self.hit("TRUST", combine(val, index), node, "the session")
             self.on_named_value("session", val, node)
             return
         if name.lower() == "location" and isinstance(target.value, ast.Attribute) and target.value.attr == "headers":

@@ -62,7 +62,7 @@ _NAME_HINTS = (
     ("redirect", "REDIRECT"),
     ("html", "XSS"),
 )
-_SANITIZING_WORDS = re.compile(r"(escape|sanitiz|sanitis|encode_for|clean_|strip_tags|quote)", re.I)
+_SANITIZING_WORDS = re.compile(r"(?<!un)(escape|sanitiz|sanitis|encode_for|clean_|strip_tags|quote)", re.I)
 
 
 def sanitizer_kinds(qualname: str) -> frozenset[str] | None:

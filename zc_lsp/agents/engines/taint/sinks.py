@@ -63,7 +63,8 @@ _PATH = {"open": 0, "io.open": 0, "codecs.open": 0, "os.open": 0, "os.remove": 0
          "shutil.move": 0, "os.rename": 0, "flask.send_file": 0, "flask.send_from_directory": 0,
          "fastapi.responses.FileResponse": 0, "starlette.responses.FileResponse": 0, "aiohttp.web.FileResponse": 0,
          "django.http.FileResponse": 0, "tarfile.open": 0, "zipfile.ZipFile": 0, "os.scandir": 0,
-         "aiofiles.open": 0, "numpy.load": 0, "pandas.read_csv": 0, "linecache.getline": 0}
+         "aiofiles.open": 0, "numpy.load": 0, "pandas.read_csv": 0, "linecache.getline": 0, "os.path.exists": 0, "os.path.isfile": 0,
+         "os.path.isdir": 0, "os.path.getsize": 0, "os.stat": 0, "os.access": 0, "os.chmod": 0, "io.FileIO": 0}
 _REDIRECT = {f"{m}.{n}" for m, n in [("flask", "redirect"), ("werkzeug.utils", "redirect"), ("quart", "redirect"),
                                       ("django.shortcuts", "redirect"), ("django.http", "HttpResponseRedirect"),
                                       ("django.http", "HttpResponsePermanentRedirect"), ("bottle", "redirect"),
@@ -179,9 +180,21 @@ def _method_sinks(c: CallInfo, add: object) -> None:
         _maybe(add, "XXE", c.arg(0, "source"), ".parse()")
     elif m in ("feed", "parse") and kind == "xml-parser-unsafe":
         _maybe(add, "XXE", c.arg(0, "data", "source"), f".{m}()")
-    elif m in ("open", "read_text", "read_bytes", "write_text", "write_bytes", "unlink", "rmdir", "iterdir") and (
-        kind == "path"
-    ):
+    elif m in (
+        "open",
+        "read_text",
+        "read_bytes",
+        "write_text",
+        "write_bytes",
+        "unlink",
+        "rmdir",
+        "iterdir",
+        "exists",
+        "is_file",
+        "stat",
+        "touch",
+        "mkdir",
+    ) and (kind == "path"):
         _maybe(add, "PATH", recv, f"Path.{m}()")
     elif m in _HTTP_VERBS and kind == "http-client":
         _maybe(add, "SSRF", c.arg(0, "url"), f".{m}()")

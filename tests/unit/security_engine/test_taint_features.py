@@ -1,0 +1,302 @@
+"""Propagation, sanitizers, guards, folding and rules of the taint engine, one behaviour per case."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from zc_lsp.agents.engines.parse_failure import ParseFailure
+from zc_lsp.agents.engines.taint import scan_taint, taint_review
+from zc_lsp.agents.engines.taint.precision import dedupe, quiet_pattern_findings
+from zc_lsp.core.types import Finding, Span
+
+FLASK = "from flask import Flask, request\napp = Flask(__name__)\n"
+
+
+def codes(body: str, header: str = FLASK) -> set[str]:
+    report = scan_taint(header + textwrap.dedent(body), "case.py")
+    assert report.problem is None, report.problem
+    return {f.code for f in report.findings}
+
+
+FLOWS = {
+    "import alias of subprocess.run": """
+        from subprocess import run as r
+        @app.route("/a")
+        def a():
+            r(request.args["c"], shell=True)
+    """,
+    "module alias": """
+        import os as o
+        @app.route("/a")
+        def a():
+            o.system("ls " + request.form["d"])
+    """,
+    "tuple unpacking and augmented assignment": """
+        import os
+        @app.route("/a")
+        def a():
+            x, y = "ls ", request.args["d"]
+            x += y
+            os.system(x)
+    """,
+    "%-formatting and str methods": """
+        import os
+        @app.route("/a")
+        def a():
+            os.system("ls %s" % request.args["d"].strip().lower())
+    """,
+    ".format and .join": """
+        import os
+        @app.route("/a")
+        def a():
+            parts = ["ls", "{}".format(request.args["d"])]
+            os.system(" ".join(parts))
+    """,
+    "comprehension": """
+        import os
+        @app.route("/a")
+        def a():
+            names = [n.strip() for n in request.args.getlist("n")]
+            os.system("rm " + names[0])
+    """,
+    "helper return summary": """
+        import os
+        def wrap(v):
+            return "echo " + v
+        @app.route("/a")
+        def a():
+            os.system(wrap(request.args["v"]))
+    """,
+    "helper with the sink inside": """
+        import os
+        def run(cmd):
+            os.system(cmd)
+        @app.route("/a")
+        def a():
+            run(request.args["v"])
+    """,
+    "method of a module class": """
+        import os
+        class Runner:
+            def go(self, cmd):
+                os.system(cmd)
+        @app.route("/a")
+        def a():
+            Runner().go(request.args["v"])
+    """,
+    "dict with a constant key": """
+        import os
+        @app.route("/a")
+        def a():
+            d = {"safe": "ls"}
+            d["user"] = request.args["v"]
+            os.system(d["user"])
+    """,
+    "sys.argv": """
+        import os, sys
+        os.system("ls " + sys.argv[1])
+    """,
+    "environment": """
+        import os, subprocess
+        subprocess.call(os.getenv("CMD"), shell=True)
+    """,
+}
+
+
+@pytest.mark.parametrize("body", FLOWS.values(), ids=list(FLOWS))
+def test_untrusted_data_is_followed_to_the_sink(body):
+    assert "ZC-TAINT-CMD" in codes(body)
+
+
+SAFE = {
+    "shlex.quote": """
+        import os, shlex
+        @app.route("/a")
+        def a():
+            os.system("ls " + shlex.quote(request.args["d"]))
+    """,
+    "int()": """
+        import os
+        @app.route("/a")
+        def a():
+            os.system("kill %d" % int(request.args["pid"]))
+    """,
+    "allow-list guard with early return": """
+        import os
+        @app.route("/a")
+        def a():
+            d = request.args["d"]
+            if d not in ("tmp", "var"):
+                return "no"
+            os.system("ls " + d)
+    """,
+    "regex fullmatch guard that raises": """
+        import os, re
+        @app.route("/a")
+        def a():
+            d = request.args["d"]
+            if not re.fullmatch(r"[a-z]+", d):
+                raise ValueError(d)
+            os.system("ls " + d)
+    """,
+    "if False": """
+        import os
+        @app.route("/a")
+        def a():
+            if False:
+                os.system(request.args["d"])
+    """,
+    "condition on a module constant": """
+        import os
+        LEGACY = 0
+        @app.route("/a")
+        def a():
+            if LEGACY and request.args:
+                os.system(request.args["d"])
+    """,
+    "overwritten by a constant": """
+        import os
+        @app.route("/a")
+        def a():
+            d = request.args["d"]
+            d = "tmp"
+            os.system("ls " + d)
+    """,
+    "other key of the same dict": """
+        import os
+        @app.route("/a")
+        def a():
+            d = {"safe": "ls"}
+            d["user"] = request.args["v"]
+            os.system(d["safe"])
+    """,
+    "list item removed before use": """
+        import os
+        @app.route("/a")
+        def a():
+            xs = ["ls"]
+            xs.append(request.args["v"])
+            xs.pop()
+            os.system(" ".join(xs))
+    """,
+    "helper that ignores its argument": """
+        import os
+        def fixed(v):
+            return "ls /tmp"
+        @app.route("/a")
+        def a():
+            os.system(fixed(request.args["v"]))
+    """,
+}
+
+
+@pytest.mark.parametrize("body", SAFE.values(), ids=list(SAFE))
+def test_sanitized_guarded_or_dead_flows_are_quiet(body):
+    assert "ZC-TAINT-CMD" not in codes(body)
+
+
+def test_sanitizers_protect_only_their_own_sink():
+    found = codes("""
+        import html, sqlite3
+        @app.route("/a")
+        def a():
+            q = html.escape(request.args["q"])
+            sqlite3.connect("x").execute("SELECT * FROM t WHERE a = '" + q + "'")
+            return "<p>" + q + "</p>"
+    """)
+    assert "ZC-TAINT-SQL" in found and "ZC-TAINT-XSS" not in found
+
+
+def test_route_parameters_typed_int_are_not_sources():
+    found = codes(
+        """
+        import os
+        from fastapi import FastAPI
+        api = FastAPI()
+        @api.get("/k/{pid}")
+        def k(pid: int, sig: str):
+            os.system(f"kill -{sig} {pid}")
+    """,
+        header="",
+    )
+    assert found == {"ZC-TAINT-CMD"}
+    quiet = codes(
+        """
+        import os
+        from fastapi import FastAPI
+        api = FastAPI()
+        @api.get("/k/{pid}")
+        def k(pid: int):
+            os.system(f"kill {pid}")
+    """,
+        header="",
+    )
+    assert quiet == set()
+
+
+def test_context_decides_weak_hash_and_random():
+    assert (
+        codes(
+            """
+        import hashlib, random
+        def etag(body):
+            return hashlib.md5(body).hexdigest()
+        def shard(k):
+            return hashlib.sha1(k, usedforsecurity=False).digest()
+        def shuffle_tiles(tiles):
+            random.shuffle(tiles)
+            return random.choice(tiles)
+    """,
+            header="",
+        )
+        == set()
+    )
+    assert codes(
+        """
+        import hashlib, random
+        def store_password(pw):
+            return hashlib.md5(pw.encode()).hexdigest()
+        def new_session_id():
+            sid = random.getrandbits(64)
+            return sid
+    """,
+        header="",
+    ) == {"ZC-SEC-WEAK-HASH", "ZC-SEC-WEAK-RANDOM"}
+
+
+def test_pep701_nested_quotes_are_parsed_with_the_right_columns():
+    text = FLASK + 'import os\n@app.route("/a")\ndef a():\n    os.system(f"ls {request.args["d"]}")\n'
+    report = scan_taint(text, "case.py")
+    assert report.problem is None
+    (finding,) = report.findings
+    assert finding.span.start_line == 5 and finding.span.start_char == 4
+
+
+def test_unparseable_file_is_a_reported_failure():
+    failures: list[ParseFailure] = []
+    report = taint_review("def f(:\n", "bad.py", failures)
+    assert report.findings == [] and report.problem
+    assert failures and failures[0].engine == "taint" and failures[0].path == "bad.py" and failures[0].line == 1
+
+
+def _pattern(code: str, engine: str, line: int) -> Finding:
+    return Finding(span=Span(line, 0, line, 10), severity="warning", code=code, message=code, engine=engine)
+
+
+def test_pattern_rules_are_quiet_only_on_lines_the_taint_engine_judged():
+    found = [_pattern("S608", "ruff", 3), _pattern("S608", "ruff", 7), _pattern("S105", "ruff", 3)]
+    kept, dropped = quiet_pattern_findings(found, {(3, "SQL"): "safe"})
+    assert dropped == 1 and [(f.code, f.span.start_line) for f in kept] == [("S608", 7), ("S105", 3)]
+
+
+def test_one_finding_per_problem_the_most_specific_engine_wins():
+    taint = _pattern("ZC-TAINT-CODE", "taint", 4)
+    taint.data.update({"kind": "CODE", "cwe": 95})
+    bandit = _pattern("B307", "bandit", 4)
+    bandit.data["cwe"] = 78
+    ruff = _pattern("S307", "ruff", 4)
+    other = _pattern("S105", "ruff", 4)
+    assert {f.code for f in dedupe([bandit, ruff, taint, other])} == {"ZC-TAINT-CODE", "S105"}
+    assert {f.code for f in dedupe([bandit, ruff])} == {"S307"}
