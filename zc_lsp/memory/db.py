@@ -31,6 +31,9 @@ Migration = Callable[[sqlite3.Connection], None]
 
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
 def import_sqlite_utils() -> Any:
     """sqlite-utils, without the pandas and numpy imports it makes only to convert their types.
 
@@ -38,16 +41,20 @@ def import_sqlite_utils() -> Any:
     server that should idle small. Hiding them while sqlite-utils loads makes its own optional
     import fail, as it would on a machine without them; they stay importable for everyone else.
     """
-    if "sqlite_utils" in sys.modules:
-        return sys.modules["sqlite_utils"]
-    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
-    try:
-        import sqlite_utils  # noqa: PLC0415 - lazy: a writer-only process never pays its import
-    finally:
+    loaded = sys.modules.get("sqlite_utils")
+    if loaded is not None and hasattr(loaded, "Database"):
+        return loaded
+    # Another thread may be half-way through this import: its module is in sys.modules already but
+    # without `Database` yet ("partially initialized module"); wait for it instead of using it.
+    with _IMPORT_LOCK:
+        hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
         for name in hidden:
-            sys.modules.pop(name, None)
+            sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
+        try:
+            import sqlite_utils  # noqa: PLC0415 - lazy: a writer-only process never pays its import
+        finally:
+            for name in hidden:
+                sys.modules.pop(name, None)
     return sqlite_utils
 
 class MemoryUnavailable(RuntimeError):
