@@ -96,3 +96,17 @@ def test_an_else_body_does_not_take_the_return_after_both_branches(tmp_path: Pat
 def test_tabs_against_a_space_indented_header_become_spaces(tmp_path: Path) -> None:
     source = "class A:\n    def f(self):\n\tx = 1\n\treturn x\n"
     assert fixed(tmp_path, source) == "class A:\n    def f(self):\n        x = 1\n        return x\n"
+
+
+def test_crlf_files_keep_their_line_endings_and_a_bom_survives(tmp_path: Path) -> None:
+    assert fixed(tmp_path, "def f(t):\r\n    return json.loads(t)\r\n").startswith(
+        "import json\r\n\r\n\r\ndef f(t):\r\n"
+    )
+    result = repair_source("\ufeffdef f(x)\n    return x\n", tmp_path / "m.py", workspace_root=tmp_path)
+    assert result.text == "\ufeffdef f(x):\n    return x\n"
+
+
+def test_a_colon_goes_before_a_comment_and_a_one_line_body_moves_down(tmp_path: Path) -> None:
+    assert fixed(tmp_path, "def f(x)  # doubles\n    return 2 * x\n").startswith("def f(x):  # doubles\n")
+    source = "def f(x):\n    if x > 0 return x\n    return 0\n"
+    assert fixed(tmp_path, source) == "def f(x):\n    if x > 0:\n        return x\n    return 0\n"

@@ -254,6 +254,7 @@ def _apply_ruff_fix(text: str, fix: dict[str, Any]) -> str:
     return text
 
 
+BOM = "\ufeff"
 SYNTAX_CODES = frozenset({"invalid-syntax", "E999", "syntax", "indentation", "implicit-concatenation"})
 
 
@@ -273,6 +274,12 @@ def repair_source(
     findings with that code on that 1-based line.
     """
     path = Path(path)
+    if text.startswith(BOM):  # compile() refuses a BOM in a str: repair without it, give it back
+        res = repair_source(
+            text[1:], path, workspace_root=workspace_root, settings=settings, max_rounds=max_rounds, focus=focus
+        )
+        res.original, res.text = text, BOM + res.text
+        return res
     root = Path(workspace_root) if workspace_root else path.parent
     rounds = max_rounds or int(_setting(settings, "repair.max_rounds", MAX_ROUNDS))
     try:

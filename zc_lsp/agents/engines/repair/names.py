@@ -186,12 +186,13 @@ def import_candidate(text: str, line: str, name: str) -> Candidate:
                 )
     after = _insert_line(tree, name in module_names() or m is not None and m.group(1).split(".")[0] in module_names())
     new_lines = list(lines)
-    text_line = line + "\n"
+    eol = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"  # the file's own line ending
+    text_line = line + eol
     if not imports and after < len(lines) and lines[after].strip():
         # PEP 8: two blank lines before a top-level def/class, one before other code
-        text_line += "\n\n" if re.match(r"(@|def\s|async\s+def\s|class\s)", lines[after]) else "\n"
+        text_line += eol * 2 if re.match(r"(@|def\s|async\s+def\s|class\s)", lines[after]) else eol
     if after and after <= len(lines) and not new_lines[after - 1].endswith("\n"):
-        new_lines[after - 1] += "\n"
+        new_lines[after - 1] += eol
     new_lines.insert(after, text_line)
     return Candidate("".join(new_lines), "import", f"added `{line}`", after + 1, "F821", allow_head=True)
 

@@ -10,6 +10,7 @@ import re
 import tokenize
 from collections.abc import Callable
 
+from zc_lsp.agents.engines.repair.indent import indent_unit
 from zc_lsp.agents.engines.repair.textpos import (
     Candidate,
     code_end,
@@ -50,12 +51,21 @@ def missing_colon(text: str, err: SyntaxError) -> list[Candidate]:
     end = code_end(line)
     head = line.strip().split("(")[0].split()[:2]
     what = " ".join(head) or "the statement"
-    if err.offset and 0 < err.offset - 1 <= len(line.rstrip("\r\n")) and err.offset - 1 != end:
-        out.append(
-            _cand(insert_at(text, line_no, err.offset - 1, ":"), f"inserted ':' after `{what}`", line_no, err.msg)
-        )
-    if not line[:end].endswith(":"):
+    if not line[:end].endswith(":"):  # at the end of the code, before any comment
         out.append(_cand(insert_at(text, line_no, end, ":"), f"inserted ':' after `{what}`", line_no, err.msg))
+    if err.offset and 0 < err.offset - 1 <= len(line.rstrip("\r\n")) and err.offset - 1 != end:
+        at = len(line[: err.offset - 1].rstrip())  # `if x > 0 return x`: right after the condition
+        out.append(_cand(insert_at(text, line_no, at, ":"), f"inserted ':' after `{what}`", line_no, err.msg))
+        # and the body on a line of its own (ruff's E701 would count the one-liner as a new finding)
+        body = ":\n" + line[: len(line) - len(line.lstrip())] + indent_unit(text)
+        out.append(
+            _cand(
+                insert_at(text, line_no, at, body, err.offset - 1 - at),
+                f"inserted ':' after `{what}` and moved its body to the next line",
+                line_no,
+                err.msg,
+            )
+        )
     return out
 
 
