@@ -30,7 +30,6 @@ def handler_modules() -> list[ModuleType]:
         documents,
         inline_completion,
         lifecycle,
-        model_actions,
         progress_cancel,
         status,
     )
@@ -43,7 +42,6 @@ def handler_modules() -> list[ModuleType]:
         configuration,
         lifecycle,
         documents,
-        model_actions,
         code_actions,
         commands,
         inline_completion,

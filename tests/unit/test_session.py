@@ -12,7 +12,9 @@ def full_caps() -> types.ClientCapabilities:
         workspace=types.WorkspaceClientCapabilities(
             configuration=True,
             workspace_edit=types.WorkspaceEditClientCapabilities(
-                document_changes=True, resource_operations=[types.ResourceOperationKind.Create]
+                document_changes=True,
+                resource_operations=[types.ResourceOperationKind.Create],
+                change_annotation_support=types.ChangeAnnotationsSupportOptions(groups_on_label=True),
             ),
         ),
         text_document=types.TextDocumentClientCapabilities(
@@ -39,6 +41,7 @@ def test_every_capability_is_resolved_from_the_initialize_params() -> None:
         position_encoding="utf-8",
         document_changes=True,
         create_files=True,
+        change_annotations=True,
         code_action_literals=True,
         code_action_resolve_edit=True,
         code_action_disabled=True,
@@ -60,3 +63,10 @@ def test_resolve_without_edit_is_not_edit_resolve() -> None:
     assert caps.text_document and caps.text_document.code_action
     caps.text_document.code_action.resolve_support = types.ClientCodeActionResolveOptions(properties=["command"])
     assert ClientCaps.from_lsp(caps).code_action_resolve_edit is False
+
+
+def test_disabled_actions_need_literals_too() -> None:
+    caps = full_caps()
+    assert caps.text_document and caps.text_document.code_action
+    caps.text_document.code_action.code_action_literal_support = None  # such a client gets Commands only
+    assert ClientCaps.from_lsp(caps).code_action_disabled is False

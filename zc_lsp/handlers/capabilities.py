@@ -19,9 +19,10 @@ class ClientCaps:
     position_encoding: str = "utf-16"  # "utf-8" | "utf-16" | "utf-32", as negotiated by pygls
     document_changes: bool = False  # versioned TextDocumentEdit in a WorkspaceEdit
     create_files: bool = False  # resourceOperations contains "create"
+    change_annotations: bool = False  # AnnotatedTextEdit with a label ("verified: 3 tests pass")
     code_action_literals: bool = False  # CodeAction objects, not only Commands
     code_action_resolve_edit: bool = False  # codeAction/resolve may fill in `edit`
-    code_action_disabled: bool = False  # CodeAction.disabled is shown (greyed out with a reason)
+    code_action_disabled: bool = False  # CodeAction.disabled is shown (literals + disabledSupport, LSP 3.16)
     work_done_progress: bool = False  # server-initiated $/progress
     show_message_request: bool = False  # window/showMessageRequest with action items announced
     show_document: bool = False  # window/showDocument
@@ -43,9 +44,12 @@ class ClientCaps:
             position_encoding=encoding_name(position_encoding),
             document_changes=bool(edit and edit.document_changes),
             create_files=bool(edit and types.ResourceOperationKind.Create in (edit.resource_operations or [])),
+            change_annotations=bool(edit and edit.change_annotation_support is not None),
             code_action_literals=bool(code_action and code_action.code_action_literal_support is not None),
             code_action_resolve_edit=bool(resolve and "edit" in (resolve.properties or [])),
-            code_action_disabled=bool(code_action and code_action.disabled_support),
+            code_action_disabled=bool(
+                code_action and code_action.code_action_literal_support is not None and code_action.disabled_support
+            ),
             work_done_progress=bool(window and window.work_done_progress),
             show_message_request=bool(window and window.show_message is not None),
             show_document=bool(window and window.show_document and window.show_document.support),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -18,9 +18,14 @@ from zc_lsp.agents.base import AgentRequest
 from zc_lsp.agents.engines.config_kinds import config_kind
 from zc_lsp.agents.engines.suppress import suppression
 from zc_lsp.core.types import FileEdit, Span
-from zc_lsp.handlers import repair_actions
-from zc_lsp.handlers.convert import Lines, fix_edits, snapshot, uri_to_path
+from zc_lsp.handlers import model_actions, repair_actions
+from zc_lsp.handlers.convert import Lines, fix_edits, uri_to_path
 from zc_lsp.handlers.edits import audit, guard_workspace_edits, offered_edit, one_document_edit
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -71,17 +76,6 @@ def has_docstring(lines: list[str], def_line: int) -> bool:
     return False
 
 
-def cached_lines(ls: Any, doc: Any) -> list[str]:
-    """The document's lines, split once per version: listing runs on every cursor move."""
-    cache: dict[str, tuple[Any, list[str]]] = ls.features.setdefault("line_cache", {})
-    hit = cache.get(doc.uri)
-    if hit is not None and hit[0] == doc.version and doc.version is not None:
-        return hit[1]
-    lines = [ln[:-1] if ln.endswith("\r") else ln for ln in doc.source.split("\n")]
-    cache[doc.uri] = (doc.version, lines)
-    return lines
-
-
 def _wanted(only: list[str] | None, kind: str) -> bool:
     return not only or any(kind == o or kind.startswith(o + ".") for o in only)
 
@@ -94,16 +88,16 @@ def _command(title: str, command: str, *args: Any) -> types.Command:
     return types.Command(title=title, command=command, arguments=list(args))
 
 
-def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeAction]:
+def list_actions(session: Session, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
-    doc = ls.workspace.get_text_document(uri)
-    services = ls.services_for(uri)
+    doc = session.documents.get(uri)
+    services = session.services_for(uri)
     limit = int(services.settings.diagnostics.max_file_bytes) if services is not None else 5_000_000
     if len(doc.source) > limit:
         return []  # a huge document is never parsed: no action could be computed for it
     only = list(params.context.only) if params.context.only else None
     actions: list[types.CodeAction] = []
-    encoding = ls.features["diagnostics"]._encoding()
+    encoding = session.caps.position_encoding
     zc_diags = [d for d in params.context.diagnostics if (d.source or "").startswith("zombiecoder")]
     # Quick fixes straight from the engines' own fix edits: cheap, so no resolve round-trip.
     if _wanted(only, types.CodeActionKind.QuickFix):
@@ -115,7 +109,7 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                 fix = None  # the finding is from an older text: its edit would land on the wrong lines
             if fix is not None:
                 title, edits = fix
-                edit = one_document_edit(ls.session, doc, Lines(doc.source, encoding), edits)
+                edit = one_document_edit(session, doc, Lines(doc.source, encoding), edits)
                 actions.append(
                     _action(
                         f"{title} ({code})",
@@ -146,10 +140,10 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                 )
             )
     if _wanted(only, types.CodeActionKind.QuickFix):
-        actions.extend(autofix_actions(ls, uri, doc, params.range))
-        actions.extend(suppression_actions(ls, doc, zc_diags, encoding))
-        actions.extend(repair_actions.quick_fixes(ls, doc, zc_diags))
-    lines = cached_lines(ls, doc)
+        actions.extend(autofix_actions(session, uri, doc, params.range))
+        actions.extend(suppression_actions(session, doc, zc_diags, encoding))
+        actions.extend(repair_actions.quick_fixes(session, doc, zc_diags))
+    lines = session.documents.lines(doc)
     line = params.range.start.line
     found = enclosing_def(lines, line) if lines else None
     data = {"uri": uri, "version": doc.version, "line": line}
@@ -197,10 +191,10 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
                 command=_command("Explain", "zc.explain", uri, _range_json(params.range)),
             )
         )
-    ls.features["model_actions"](actions, params, data, only)
-    actions.extend(repair_actions.model_repair(ls, doc, data, only))
+    model_actions.list_model_actions(session, actions, params, data, only)
+    actions.extend(repair_actions.model_repair(session, doc, data, only))
     if _wanted(only, FIX_ALL) or _wanted(only, types.CodeActionKind.SourceFixAll):
-        fix_all = repair_actions.fix_all(ls, doc, FIX_ALL, data)  # the repair use case, verified
+        fix_all = repair_actions.fix_all(session, doc, FIX_ALL, data)  # the repair use case, verified
         if fix_all is not None:
             actions.append(fix_all)
     if _wanted(only, FORMAT):
@@ -216,14 +210,16 @@ def list_actions(ls: Any, params: types.CodeActionParams) -> list[types.CodeActi
     return actions
 
 
-def suppression_actions(ls: Any, doc: Any, diags: list[types.Diagnostic], encoding: str) -> list[types.CodeAction]:
+def suppression_actions(
+    session: Session, doc: TextDocument, diags: list[types.Diagnostic], encoding: str
+) -> list[types.CodeAction]:
     """"Suppress CODE on this line" per finding: `# noqa:` (ruff), `# nosec` (bandit), `# zc: ignore[...]` (ZC-*),
     merged into a marker already on the line. Same edit guard and version stamp as every other edit."""
     path = uri_to_path(doc.uri)
     if path is None:
         return []
     kind = config_kind(path.name, doc.language_id or "") or "python"
-    lines = cached_lines(ls, doc)
+    lines = session.documents.lines(doc)
     found: list[types.CodeAction] = []
     seen: set[tuple[str, int]] = set()
     for diag in diags:
@@ -233,23 +229,23 @@ def suppression_actions(ls: Any, doc: Any, diags: list[types.Diagnostic], encodi
             continue  # one per code and line; none for a finding on an older text
         seen.add((code, line))
         marker = suppression(lines, line, code, str(data.get("engine") or ""), kind)
-        if marker is None or guard_workspace_edits(ls.session, [FileEdit(path, [marker.edit], base_version=doc.version)]):
+        if marker is None or guard_workspace_edits(session, [FileEdit(path, [marker.edit], base_version=doc.version)]):
             continue  # no comment syntax (JSON), or a file edits may not touch (.env, ignored files)
-        edit = one_document_edit(ls.session, doc, Lines(doc.source, encoding), [marker.edit])
+        edit = one_document_edit(session, doc, Lines(doc.source, encoding), [marker.edit])
         found.append(_action(marker.title, types.CodeActionKind.QuickFix, diagnostics=[diag], edit=edit))
     return found
 
 
-def autofix_actions(ls: Any, uri: str, doc: Any, rng: types.Range) -> list[types.CodeAction]:
+def autofix_actions(session: Session, uri: str, doc: TextDocument, rng: types.Range) -> list[types.CodeAction]:
     """Auto-fix suggestions (mode `suggest`) with ready edits, on the lines asked about."""
     found = []
     lines: Lines | None = None
-    for suggestion in ls.features["diagnostics"].suggestions.get(uri, []):
+    for suggestion in session.diagnostics.suggestions.get(uri, []):
         line = suggestion.detection.line
         if not suggestion.edits or suggestion.applied or line is None or not rng.start.line <= line <= rng.end.line:
             continue
-        lines = lines or Lines(doc.source, ls.features["diagnostics"]._encoding())
-        edit = one_document_edit(ls.session, doc, lines, suggestion.edits)
+        lines = lines or session.lines(doc.source)
+        edit = one_document_edit(session, doc, lines, suggestion.edits)
         found.append(_action(f"Auto-fix: {suggestion.title}", types.CodeActionKind.QuickFix, edit=edit))
     return found
 
@@ -261,23 +257,22 @@ def _range_json(rng: types.Range) -> dict[str, Any]:
     }
 
 
-async def resolve_action(ls: Any, action: types.CodeAction) -> types.CodeAction:
+async def resolve_action(session: Session, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
-    services = await ls.wait_ready_for(data.get("uri") if isinstance(data.get("uri"), str) else None)
+    services = await session.wait_ready_for(data.get("uri") if isinstance(data.get("uri"), str) else None)
     kind = data.get("action")
     if kind in repair_actions.REPAIR_KINDS:
-        return await repair_actions.resolve(ls, action, data)
-    if kind in ls.features["model_resolvers"]:
-        return await ls.features["model_resolvers"][kind](action, data)
-    found = ls.registry.by_resolver(kind) if isinstance(kind, str) else None
+        return await repair_actions.resolve(session, action, data)
+    if isinstance(kind, str) and kind in model_actions.model_resolver_kinds(session):
+        return await model_actions.resolve_model_action(session, kind, action, data)
+    found = session.registry.by_resolver(kind) if isinstance(kind, str) else None
     if found is None or "uri" not in data:
         return action
     agent, agent_action = found[0], found[1].name
-    doc = ls.workspace.get_text_document(data["uri"])
-    snap = snapshot(doc)
+    snap = session.documents.snapshot(data["uri"])
     line = int(data.get("def_line", data.get("line", 0)))
     result = await services.agents.run(agent, AgentRequest(agent_action, doc=snap, span=Span(line, 0, line, 0)))
-    edit = offered_edit(ls.session, result)
+    edit = offered_edit(session, result)
     if edit is not None:
         action.edit = edit
         await asyncio.to_thread(audit, services, "edit_offered", agent=agent, action=agent_action,
@@ -289,52 +284,37 @@ APPLY_COMMAND = "zc.applyCodeAction"
 APPLY_EDIT_COMMAND = "zc.applyEdit"
 
 
-def client_takes_literals(ls: Any) -> bool:
-    try:
-        return ls.client_capabilities.text_document.code_action.code_action_literal_support is not None
-    except AttributeError:
-        return False
-
-
-def as_command(ls: Any, action: types.CodeAction) -> types.Command:
+def as_command(session: Session, action: types.CodeAction) -> types.Command:
     """A code action as a plain Command, for clients that only run commands."""
     if action.command is not None and action.edit is None:
         return types.Command(title=action.title, command=action.command.command, arguments=action.command.arguments)
     if action.edit is not None:
-        edit = ls.protocol._converter.unstructure(action.edit)
+        edit = session.server.protocol._converter.unstructure(action.edit)
         return types.Command(title=action.title, command=APPLY_EDIT_COMMAND, arguments=[edit])
     return types.Command(title=action.title, command=APPLY_COMMAND, arguments=[action.data])
 
 
-def client_resolves_edits(ls: Any) -> bool:
-    try:
-        support = ls.client_capabilities.text_document.code_action.resolve_support
-    except AttributeError:
-        return False
-    return bool(support and "edit" in (support.properties or []))
-
-
-async def apply_code_action(ls: Any, data: dict[str, Any]) -> dict[str, Any]:
+async def apply_code_action(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     """For clients without codeAction/resolve: compute the action's edit here and apply it."""
-    action = await resolve_action(ls, types.CodeAction(title=str(data.get("action", "action")), data=data))
+    action = await resolve_action(session, types.CodeAction(title=str(data.get("action", "action")), data=data))
     if action.edit is None:
         return {"ok": False, "applied": False}
-    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=action.edit, label=action.title))
+    params = types.ApplyWorkspaceEditParams(edit=action.edit, label=action.title)
+    result = await session.server.workspace_apply_edit_async(params)
     return {"ok": True, "applied": bool(result and result.applied)}
 
 
 def register(ls: Any) -> None:
-    ls.features.setdefault("model_actions", lambda actions, params, data, only: None)
-    ls.features.setdefault("model_resolvers", {})
+    session: Session = ls.session
 
     @ls.feature(
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction | types.Command]:
-        actions = list_actions(ls, params)
-        if not client_takes_literals(ls):
-            return [as_command(ls, action) for action in actions]  # LSP: such clients get Commands only
-        if not client_resolves_edits(ls):
+        actions = list_actions(session, params)
+        if not session.caps.code_action_literals:
+            return [as_command(session, action) for action in actions]  # LSP: such clients get Commands only
+        if not session.caps.code_action_resolve_edit:
             # A client that cannot resolve would show actions that do nothing: give each a command
             # that computes the edit on the server and applies it with workspace/applyEdit instead.
             for action in actions:
@@ -344,4 +324,4 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(action: types.CodeAction) -> types.CodeAction:
-        return await resolve_action(ls, action)
+        return await resolve_action(session, action)

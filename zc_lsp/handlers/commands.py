@@ -247,7 +247,7 @@ def register(ls: Any) -> None:
 
         if len(raw) != 1 or not isinstance(raw[0], dict) or "uri" not in raw[0]:
             raise JsonRpcInvalidParams("zc.applyCodeAction takes the code action's data object")
-        return await apply_code_action(ls, raw[0])
+        return await apply_code_action(ls.session, raw[0])
 
     @command("zc.applyEdit")
     async def apply_edit_cmd(*raw: Any) -> dict[str, Any]:

@@ -13,23 +13,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.handlers.code_actions import cached_lines
-from zc_lsp.handlers.convert import Lines, snapshot
 from zc_lsp.handlers.edits import audit, offered_edit
 from zc_lsp.handlers.progress import Progress
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 ANNOTATION_ID = "zc-model-edit"
 
 
-def model_agent(ls: Any) -> str | None:
+def model_agent(session: Session) -> str | None:
     """The agent whose model edits are listed here (it declares the `implement` resolver)."""
-    found = ls.registry.by_resolver("implement")
+    found = session.registry.by_resolver("implement")
     return found[0] if found is not None else None
 
 
@@ -60,16 +61,21 @@ class ModelChoice:
     reason: str | None = None  # no model can answer: shown as the disabled entry's reason
 
 
-def model_choice(ls: Any, uri: str | None = None, role: str | None = None) -> ModelChoice | None:
+def model_resolver_kinds(session: Session) -> set[str]:
+    """The code-action kinds a model action of an installed agent resolves ("implement", "fix_ai" ...)."""
+    return {a.resolves for _, a in session.registry.actions() if a.model and a.resolves}
+
+
+def model_choice(session: Session, uri: str | None = None, role: str | None = None) -> ModelChoice | None:
     """The model the router would try first for the document's folder; None: no model work here at all.
 
     Reads `router.status()` and the config only: no network, cheap enough for every listing. A
     provider whose health is not known yet (no probe or call so far) counts as reachable; one
     known down (refused connection, breaker open) does not.
     """
-    services = ls.services_for(uri) if hasattr(ls, "services_for") else getattr(ls, "services", None)
-    router = getattr(services, "router", None) if services is not None else None
-    role = role or model_agent(ls)
+    services = session.services_for(uri)
+    router = services.router if services is not None else None
+    role = role or model_agent(session)
     if services is None or router is None or role is None:
         return None
     try:
@@ -98,19 +104,10 @@ def model_choice(ls: Any, uri: str | None = None, role: str | None = None) -> Mo
     return ModelChoice(reason="No enabled model provider is in the router chain for this action (router.chain).")
 
 
-def first_model(ls: Any, role: str | None = None, uri: str | None = None) -> str | None:
+def first_model(session: Session, role: str | None = None, uri: str | None = None) -> str | None:
     """The title suffix: "ollama/qwen2.5-coder:7b", or None when no model can answer."""
-    choice = model_choice(ls, uri, role)
+    choice = model_choice(session, uri, role)
     return choice.label if choice is not None else None
-
-
-def client_shows_disabled(ls: Any) -> bool:
-    """LSP 3.16: the client renders `CodeAction.disabled` (literals and `disabledSupport` declared)."""
-    try:
-        support = ls.client_capabilities.text_document.code_action
-    except AttributeError:
-        return False
-    return bool(support and support.code_action_literal_support is not None and support.disabled_support)
 
 
 def stub_at(lines: list[str], line: int) -> bool:
@@ -120,9 +117,9 @@ def stub_at(lines: list[str], line: int) -> bool:
     return any(0 <= n < len(lines) and is_stub_line(lines[n].rstrip("\r\n")) for n in (line, line + 1))
 
 
-def list_model_actions(ls: Any, actions: list[types.CodeAction], params: types.CodeActionParams,
+def list_model_actions(session: Session, actions: list[types.CodeAction], params: types.CodeActionParams,
                        data: dict[str, Any], only: list[str] | None) -> None:
-    choice = model_choice(ls, params.text_document.uri)
+    choice = model_choice(session, params.text_document.uri)
     if choice is None:
         return
     found: list[types.CodeAction] = []
@@ -131,8 +128,8 @@ def list_model_actions(ls: Any, actions: list[types.CodeAction], params: types.C
     base = {**data, "range": _range_json(rng)}
     rewrite = types.CodeActionKind.RefactorRewrite
     if _wanted(only, rewrite):
-        doc = ls.workspace.get_text_document(params.text_document.uri)
-        if stub_at(cached_lines(ls, doc), rng.start.line):
+        doc = session.documents.get(params.text_document.uri)
+        if stub_at(session.documents.lines(doc), rng.start.line):
             found.append(types.CodeAction(title=f"ZombieCoder: Implement this{suffix}", kind=rewrite,
                                           data={**base, "action": "implement"}))
         if rng.start != rng.end:
@@ -151,7 +148,7 @@ def list_model_actions(ls: Any, actions: list[types.CodeAction], params: types.C
             ))
     if choice.label is not None:
         actions.extend(found)
-    elif found and client_shows_disabled(ls):
+    elif found and session.caps.code_action_disabled:
         # No model can answer: one greyed entry that says why, not one dead entry per finding.
         actions.append(types.CodeAction(title="ZombieCoder: AI actions (no model reachable)", kind=found[0].kind,
                                         disabled=types.CodeActionDisabled(reason=choice.reason or "no model")))
@@ -172,28 +169,31 @@ def annotate(edit: types.WorkspaceEdit, label: str, description: str) -> types.W
     return edit
 
 
-async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, data: dict[str, Any]) -> types.CodeAction:
+async def resolve_model_action(session: Session, kind: str, action: types.CodeAction,
+                               data: dict[str, Any]) -> types.CodeAction:
     uri = data.get("uri")
-    services = ls.services_for(uri if isinstance(uri, str) else None)
+    services = session.services_for(uri if isinstance(uri, str) else None)
     rng = _range_from(data.get("range"))
     if services is None or not isinstance(uri, str) or rng is None:
         return action
-    doc = ls.workspace.get_text_document(uri)
-    if data.get("version") is not None and doc.version != data.get("version"):
-        ls.show("ZombieCoder: the document changed since this action was offered; ask for it again.",
+    snap = session.documents.snapshot(uri)
+    if data.get("version") is not None and snap.version != data.get("version"):
+        session.show("ZombieCoder: the document changed since this action was offered; ask for it again.",
                 types.MessageType.Info)
         return action
-    snap = snapshot(doc)
-    span = Lines(snap.text, ls.features["diagnostics"]._encoding()).span(rng)
-    agent, declared = ls.registry.by_resolver(kind)
+    span = session.lines(snap.text).span(rng)
+    found = session.registry.by_resolver(kind)
+    if found is None:
+        return action  # the agent that offered it is gone (a plug-in removed since)
+    agent, declared = found
     agent_action = declared.name
     args: dict[str, Any] = {k: data[k] for k in ("code", "message", "source") if k in data}
-    async with Progress(ls.session, declared.progress or declared.name) as progress:
+    async with Progress(session, declared.progress or declared.name) as progress:
         result: AgentResult = await services.agents.run(
             agent, AgentRequest(agent_action, doc=snap, span=span, args=args),
             progress=progress.report, cancel=progress.cancel, on_token=progress.stream,
         )
-    edit = offered_edit(ls.session, result)
+    edit = offered_edit(session, result)
     if edit is None:
         return action
     label = f"{result.data.get('verification') or 'not verified'} ({result.provenance or 'offline'})"
@@ -201,18 +201,3 @@ async def resolve_model_action(ls: Any, kind: str, action: types.CodeAction, dat
     await asyncio.to_thread(audit, services, "edit_offered", agent=agent, action=agent_action, provider=result.provider, model=result.model,
           verified=bool(result.data.get("verified")), files=[str(e.path) for e in result.edits])
     return action
-
-
-def register(ls: Any) -> None:
-    ls.features["model_actions"] = lambda actions, params, data, only: list_model_actions(
-        ls, actions, params, data, only
-    )
-
-    def resolver(kind: str) -> Any:
-        async def resolve(action: types.CodeAction, data: dict[str, Any]) -> types.CodeAction:
-            return await resolve_model_action(ls, kind, action, data)
-
-        return resolve
-
-    kinds = [a.resolves for _, a in ls.registry.actions() if a.model and a.resolves]
-    ls.features["model_resolvers"] = {kind: resolver(kind) for kind in kinds}

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
 from zc_lsp.core.types import Span
-from zc_lsp.handlers.convert import snapshot
 from zc_lsp.handlers.edits import audit, offered_edit
+
+if TYPE_CHECKING:
+    from pygls.workspace import TextDocument
+
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +36,9 @@ ANNOTATION = "zombiecoder.repair"
 UNVERIFIED_TAIL = "verified before it is offered"
 
 
-def _outcomes(ls: Any) -> dict[tuple[Any, ...], tuple[bool, str]]:
-    """(uri, version, action, line, code) -> (held back, label or reason), filled in by resolve."""
-    cache: dict[tuple[Any, ...], tuple[bool, str]] = ls.features.setdefault("repair_outcomes", {})
-    return cache
-
-
-def _remember(ls: Any, key: tuple[Any, ...], outcome: tuple[bool, str]) -> None:
+def _remember(session: Session, key: tuple[Any, ...], outcome: tuple[bool, str]) -> None:
     """Keep outcomes of the live version only: older versions' answers are of no use."""
-    cache = _outcomes(ls)
+    cache = session.repair_outcomes
     for old in [k for k in cache if k[0] == key[0] and k[1] != key[1]]:
         del cache[old]
     cache[key] = outcome
@@ -50,23 +48,15 @@ def _key(uri: str, version: Any, kind: str, line: int, code: str) -> tuple[Any, 
     return (uri, version, kind, line if kind == "quick_repair" else -1, code)
 
 
-def _shows_disabled(ls: Any) -> bool:
-    try:
-        support = ls.client_capabilities.text_document.code_action
-    except AttributeError:
-        return False
-    return bool(support and support.code_action_literal_support is not None and support.disabled_support)
-
-
-def _listed(ls: Any, title: str, kind: str, key: tuple[Any, ...], **kw: Any) -> types.CodeAction | None:
+def _listed(session: Session, title: str, kind: str, key: tuple[Any, ...], **kw: Any) -> types.CodeAction | None:
     """The action with what is known about its version: its label, or disabled with the reason."""
-    known = _outcomes(ls).get(key)
+    known = session.repair_outcomes.get(key)
     if known is None:
         return types.CodeAction(title=f"ZombieCoder: {title} ({UNVERIFIED_TAIL})", kind=kind, **kw)
     held, text = known
     if not held:
         return types.CodeAction(title=f"ZombieCoder: {title} ({text})", kind=kind, **kw)
-    if not _shows_disabled(ls):
+    if not session.caps.code_action_disabled:
         return None  # a held-back repair is never offered as something to apply
     kw.pop("data", None)
     return types.CodeAction(
@@ -74,7 +64,7 @@ def _listed(ls: Any, title: str, kind: str, key: tuple[Any, ...], **kw: Any) -> 
     )
 
 
-def quick_fixes(ls: Any, doc: Any, diags: list[types.Diagnostic]) -> list[types.CodeAction]:
+def quick_fixes(session: Session, doc: TextDocument, diags: list[types.Diagnostic]) -> list[types.CodeAction]:
     """One "Repair" quick fix per diagnostic the repair engine knows, computed in resolve."""
     out = []
     for diag in diags:
@@ -87,7 +77,7 @@ def quick_fixes(ls: Any, doc: Any, diags: list[types.Diagnostic]) -> list[types.
         what = "syntax error" if code in SYNTAX else code
         title = f"Repair {what}: {diag.message.splitlines()[0][:60]}"
         action = _listed(
-            ls,
+            session,
             title,
             types.CodeActionKind.QuickFix,
             _key(doc.uri, doc.version, "quick_repair", line, code),
@@ -100,41 +90,39 @@ def quick_fixes(ls: Any, doc: Any, diags: list[types.Diagnostic]) -> list[types.
     return out
 
 
-def fix_all(ls: Any, doc: Any, kind: str, data: dict[str, Any]) -> types.CodeAction | None:
+def fix_all(session: Session, doc: TextDocument, kind: str, data: dict[str, Any]) -> types.CodeAction | None:
     key = _key(doc.uri, doc.version, "fix_all", -1, "")
-    return _listed(ls, "Fix all (ZombieCoder)", kind, key, data={**data, "action": "fix_all"})
+    return _listed(session, "Fix all (ZombieCoder)", kind, key, data={**data, "action": "fix_all"})
 
 
-def model_repair(ls: Any, doc: Any, data: dict[str, Any], only: list[str] | None) -> list[types.CodeAction]:
+def model_repair(
+    session: Session, doc: TextDocument, data: dict[str, Any], only: list[str] | None
+) -> list[types.CodeAction]:
     """The model entry ("Repair this function with a model") when the cursor is in a function and a model can answer."""
     from zc_lsp.handlers.model_actions import model_choice
 
     kind = types.CodeActionKind.RefactorRewrite
     if "def_line" not in data or (only and not any(kind == o or kind.startswith(o + ".") for o in only)):
         return []
-    choice = model_choice(ls, doc.uri)
+    choice = model_choice(session, doc.uri)
     if choice is None or choice.label is None:
         return []  # the quiet-menus rule: no model, no model entries (model_actions says why once)
     title = f"Repair this function with a model ({choice.label})"
     key = _key(doc.uri, doc.version, "model_repair", -1, "")
-    action = _listed(ls, title, kind, key, data={**data, "line": data["def_line"], "action": "model_repair"})
+    action = _listed(session, title, kind, key, data={**data, "line": data["def_line"], "action": "model_repair"})
     return [action] if action is not None else []
 
 
-def _disable(ls: Any, action: types.CodeAction, reason: str) -> types.CodeAction:
+def _disable(session: Session, action: types.CodeAction, reason: str) -> types.CodeAction:
     action.edit = None
     action.disabled = types.CodeActionDisabled(reason=reason)
-    ls.show(f"ZombieCoder: {reason}", types.MessageType.Info)
+    session.show(f"ZombieCoder: {reason}", types.MessageType.Info)
     return action
 
 
-def annotate(ls: Any, edit: types.WorkspaceEdit, label: str, summary: str) -> None:
+def annotate(session: Session, edit: types.WorkspaceEdit, label: str, summary: str) -> None:
     """Mark the text edits with a change annotation saying how they were verified (clients that take it)."""
-    try:
-        support = ls.client_capabilities.workspace.workspace_edit.change_annotation_support
-    except AttributeError:
-        support = None
-    if support is None or not edit.document_changes:
+    if not session.caps.change_annotations or not edit.document_changes:
         return
     for change in edit.document_changes:
         if isinstance(change, types.TextDocumentEdit):
@@ -147,20 +135,20 @@ def annotate(ls: Any, edit: types.WorkspaceEdit, label: str, summary: str) -> No
     }
 
 
-async def resolve(ls: Any, action: types.CodeAction, data: dict[str, Any]) -> types.CodeAction:
+async def resolve(session: Session, action: types.CodeAction, data: dict[str, Any]) -> types.CodeAction:
     """Run the repair on the document as offered; refuse when it changed since it was listed."""
     kind = str(data.get("action"))
     uri = data.get("uri")
     if not isinstance(uri, str):
         return action
-    services = await ls.wait_ready_for(uri)
-    doc = ls.workspace.get_text_document(uri)
+    services = await session.wait_ready_for(uri)
+    snap = session.documents.snapshot(uri)
     offered = data.get("version")
-    if offered is not None and doc.version != offered:
+    if offered is not None and snap.version != offered:
         return _disable(
-            ls,
+            session,
             action,
-            f"the document changed since this fix was offered (version {offered}, now {doc.version}); ask again",
+            f"the document changed since this fix was offered (version {offered}, now {snap.version}); ask again",
         )
     line = int(data.get("line", 0))
     code = str(data.get("code") or "")
@@ -168,22 +156,22 @@ async def resolve(ls: Any, action: types.CodeAction, data: dict[str, Any]) -> ty
     agent_action = kind
     if kind == "model_repair":  # the same use case, focused on one function, with a model
         agent_action, args = "quick_repair", {"code": "model", "model": True}
-    request = AgentRequest(agent_action, doc=snapshot(doc), span=Span(line, 0, line, 0), args=args)
+    request = AgentRequest(agent_action, doc=snap, span=Span(line, 0, line, 0), args=args)
     result = await services.agents.run("programming", request)
-    key = _key(uri, doc.version, kind, line, code)
+    key = _key(uri, snap.version, kind, line, code)
     if not result.ok:
-        return _disable(ls, action, result.error or "the repair failed")
+        return _disable(session, action, result.error or "the repair failed")
     if not result.edits:
         held = result.data.get("verification") if result.data.get("held") else None
         reason = held or result.summary or "nothing to repair"
-        _remember(ls, key, (True, reason))
-        return _disable(ls, action, reason)
+        _remember(session, key, (True, reason))
+        return _disable(session, action, reason)
     label = str(result.data.get("verification") or "verified")
-    edit = offered_edit(ls.session, result)  # the one edit guard: paths, and the version it was computed on
+    edit = offered_edit(session, result)  # the one edit guard: paths, and the version it was computed on
     if edit is None:
         return action
-    annotate(ls, edit, label, result.summary)
-    _remember(ls, key, (False, label))
+    annotate(session, edit, label, result.summary)
+    _remember(session, key, (False, label))
     action.edit = edit
     if UNVERIFIED_TAIL in action.title:
         action.title = action.title.replace(UNVERIFIED_TAIL, label)

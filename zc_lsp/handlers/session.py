@@ -129,6 +129,8 @@ class Session:
     trust_prompt: TrustPromptState = field(default_factory=TrustPromptState)
     commands: dict[str, CommandHandler] = field(default_factory=dict)  # every registered workspace command
     loop: asyncio.AbstractEventLoop | None = None  # the LSP loop, known from `initialized` on
+    # (uri, version, action, line, code) -> (held back, label or reason): repair outcomes of live versions.
+    repair_outcomes: dict[tuple[Any, ...], tuple[bool, str]] = field(default_factory=dict)
     documents: DocumentStore = field(init=False)
     diagnostics: DiagnosticsFeature = field(init=False)
     progress: ProgressTracker = field(init=False)

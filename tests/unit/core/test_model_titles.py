@@ -22,8 +22,8 @@ class Router:
 
 def ls_with(status: list[dict], tmp_path) -> SimpleNamespace:
     settings = load_settings(tmp_path, user_file=tmp_path / "none.yaml")
-    return SimpleNamespace(services=SimpleNamespace(router=Router(status), settings=settings),
-                           registry=AgentRegistry.from_entry_points())
+    services = SimpleNamespace(router=Router(status), settings=settings)
+    return SimpleNamespace(services_for=lambda uri: services, registry=AgentRegistry.from_entry_points())
 
 
 def test_titles_follow_provider_health(tmp_path) -> None:
