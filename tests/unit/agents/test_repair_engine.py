@@ -110,3 +110,8 @@ def test_a_colon_goes_before_a_comment_and_a_one_line_body_moves_down(tmp_path: 
     assert fixed(tmp_path, "def f(x)  # doubles\n    return 2 * x\n").startswith("def f(x):  # doubles\n")
     source = "def f(x):\n    if x > 0 return x\n    return 0\n"
     assert fixed(tmp_path, source) == "def f(x):\n    if x > 0:\n        return x\n    return 0\n"
+
+
+def test_a_transposed_name_is_a_typo_of_one_edit(tmp_path: Path) -> None:
+    source = 'import json\n\n\ndef f():\n    return jsno.loads("1")\n'
+    assert fixed(tmp_path, source) == 'import json\n\n\ndef f():\n    return json.loads("1")\n'

@@ -235,15 +235,19 @@ def _first_import(tree: ast.Module) -> int | None:
 
 
 def suggestion_distance(a: str, b: str) -> int:
-    """CPython's suggestion metric (Python/suggestions.c): a case change costs 1, an edit 2."""
-    prev = list(range(0, 2 * len(b) + 1, 2))
+    """CPython's suggestion metric (Python/suggestions.c: a case change costs 1, an edit 2), plus an
+    adjacent transposition as one edit (`jsno` -> `json`, which CPython does not suggest)."""
+    rows = [list(range(0, 2 * len(b) + 1, 2))]
     for i, ca in enumerate(a, 1):
         cur = [2 * i]
         for j, cb in enumerate(b, 1):
             sub = 0 if ca == cb else (1 if ca.lower() == cb.lower() else 2)
-            cur.append(min(prev[j] + 2, cur[j - 1] + 2, prev[j - 1] + sub))
-        prev = cur
-    return prev[-1]
+            best = min(rows[-1][j] + 2, cur[j - 1] + 2, rows[-1][j - 1] + sub)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
+                best = min(best, rows[-2][j - 2] + 2)
+            cur.append(best)
+        rows.append(cur)
+    return rows[-1][-1]
 
 
 def closest(name: str, candidates: set[str]) -> str | None:
