@@ -113,7 +113,7 @@ async def start_folder(ls: Any, root: Path, services: Services) -> None:
 
     ls.folders.add(root, services)
     services.status.add_section("findings", lambda: findings_section(ls.session.diagnostics, root))
-    await ls.features["configuration"].pull_folder(root, services)
+    await ls.session.configuration.pull_folder(root, services)
     if services.router is not None:
         await services.router.check_reachable()
     ls.folders.live[root] = await asyncio.to_thread(register_running_server, services)
