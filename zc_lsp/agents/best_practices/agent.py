@@ -132,7 +132,7 @@ class BestPracticesAgent:
                 ignored = opts.ignore + (opts.test_ignore if is_test else ())
                 found = drop_ruff_duplicates(found, ruff_findings or [], ignored)
             if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
-                found, _quieted = quiet_pattern_findings(found, taint.verdicts)
+                found, _quieted = quiet_pattern_findings(found, taint.verdicts, taint.problem is None)
             counts[name] = len(found)
             findings += found
         findings = dedupe(findings)

@@ -158,7 +158,8 @@ async def review_files(
 
     def taint_one(path: Path, review: FileReview) -> list[Finding]:
         report = taint_review(review.text, str(path), review.failures)
-        verdicts[path] = report.verdicts
+        if report.problem is None:
+            verdicts[path] = report.verdicts
         return report.findings
 
     async def taint_all() -> dict[Path, list[Finding]]:
@@ -204,7 +205,7 @@ async def review_files(
                 ignored = opts.ignore + (opts.test_ignore if _is_test_file(path) else ())
                 found = drop_ruff_duplicates(found, ruff_findings, ignored)
             if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
-                found, _quieted = quiet_pattern_findings(found, verdicts.get(path, {}))
+                found, _quieted = quiet_pattern_findings(found, verdicts.get(path, {}), path in verdicts)
             found = drop_suppressed(found, review.text)
             label = name if name != "config" or is_config_path(path) else "settings"
             review.counts[label] = review.counts.get(label, 0) + len(found)

@@ -115,8 +115,8 @@ class CallEval(ExprEval):
             self.hit(kind, val, node, label)
         if method in ("set_cookie", "set_signed_cookie") and len(args) >= 2:
             self.on_named_value("cookie", args[1], node)
-        if hits:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
-            kinds = {kind for kind, _val, _label in hits}
+        kinds = {kind for kind, _val, _label in hits if kind[-1] not in "!?"}
+        if kinds:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
         return self._result(info, env)
 

@@ -19,6 +19,21 @@ from zc_lsp.agents.engines.taint.sources import decorator_name, frameworks, is_r
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
+_COMPOUND = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+)
+
+
 class Stopped(Exception):
     """The caller asked the analysis to stop (its review was cancelled)."""
 
@@ -84,6 +99,8 @@ class ModuleAnalysis:
                         self.owners[id(item)] = node.name
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in self.owners:
                 self.functions.setdefault(node.name, []).append(node)
+            if not isinstance(node, _COMPOUND):
+                continue  # most statements hold no others; not asking them is most of the speed here
             for name in ("body", "orelse", "finalbody"):
                 stack.extend(getattr(node, name, ()))
             for handler in getattr(node, "handlers", ()):
@@ -180,6 +197,14 @@ class ModuleAnalysis:
         self.findings[key] = RawFinding(
             "RAND", origin.line, origin.col, origin.end_line, origin.end_col, message, (*taint.path, where), 330
         )
+
+    def dead(self, body: list[ast.stmt]) -> None:
+        """Lines of a branch that can never run: every pattern finding there is noise."""
+        if self.quiet or not body:
+            return
+        last = body[-1]
+        for line in range(body[0].lineno - 1, (last.end_lineno or last.lineno)):
+            self.verdicts.setdefault((line, "*"), "safe")
 
     def verdict(self, line: int, kind: str, verdict: str) -> None:
         if self.quiet:

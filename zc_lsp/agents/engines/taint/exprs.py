@@ -81,6 +81,11 @@ def truth(val: Val) -> bool | None:
     return truths.pop() if len(truths) == 1 else None
 
 
+# Per evaluator class: AST node type -> its ev_* function (one dict lookup instead of getattr by name).
+_DISPATCH: dict[type, dict[type, Any]] = {}
+_MISSING = object()
+
+
 class ExprEval:
     """Expression evaluation for one function (or the module body)."""
 
@@ -104,11 +109,15 @@ class ExprEval:
         return ".".join([root, *reversed(parts)])
 
     def ev(self, node: ast.expr, env: Env) -> Val:
-        method = getattr(self, "ev_" + type(node).__name__, None)
+        table = _DISPATCH.setdefault(type(self), {})
+        kind = type(node)
+        method = table.get(kind, _MISSING)
+        if method is _MISSING:
+            method = table[kind] = getattr(type(self), "ev_" + kind.__name__, None)
         if method is None:
             vals = [self.ev(child, env) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
             return combine(*vals) if vals else UNKNOWN
-        result: Val = method(node, env)
+        result: Val = method(self, node, env)
         return result
 
     def ev_Constant(self, node: ast.Constant, env: Env) -> Val:

@@ -74,8 +74,15 @@ class Frame(CallEval):
 
     # -- sinks ---------------------------------------------------------------------------
     def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:
-        real = val.real_taints(kind)
         line = getattr(node, "lineno", 1) - 1
+        if kind.endswith("!"):  # safe by configuration (a parser that resolves no entities), whatever the data
+            self.mod.verdict(line, kind[:-1], "safe")
+            return
+        if kind.endswith("?"):  # judged, never reported: safe only when proven so
+            if val.proven_safe(kind[:-1]):
+                self.mod.verdict(line, kind[:-1], "safe")
+            return
+        real = val.real_taints(kind)
         concrete = [t for t in real if t.param is None]
         for t in real:
             if t.param is not None:
@@ -263,8 +270,10 @@ class Frame(CallEval):
     def st_If(self, node: ast.If, env: Env) -> Env | None:
         known = truth(self.ev(node.test, env))
         if known is True:
+            self.mod.dead(node.orelse)
             return self.block(node.body, env)
         if known is False:
+            self.mod.dead(node.body)
             return self.block(node.orelse, env)
         when_true, when_false = refine(node.test, self.is_clean_expr(env))
         body = self.block(node.body, self.refined(dict(env), when_true))
@@ -273,6 +282,7 @@ class Frame(CallEval):
 
     def st_While(self, node: ast.While, env: Env) -> Env | None:
         if truth(self.ev(node.test, env)) is False:
+            self.mod.dead(node.body)
             return self.block(node.orelse, env)
         return self._loop(node.body, env, lambda e: e)
 

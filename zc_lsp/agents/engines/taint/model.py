@@ -154,7 +154,9 @@ def combine(*vals: Val, consts: frozenset[Any] | None = None, kind: str | None =
     """Data built from several values (concatenation, formatting, a call): taint flows, constants don't."""
     if not vals:
         return Val(consts=consts, opaque=False, kind=kind)
-    safe = frozenset.intersection(*(v.safe_for for v in vals))
+    # Constants need no sanitizer: only the parts of unknown origin decide what the whole is safe for.
+    unknown = [v.safe_for for v in vals if v.opaque]
+    safe = frozenset.intersection(*unknown) if unknown else frozenset()
     return Val(
         taints=merge_taints(*(v.taints for v in vals)),
         consts=consts,
@@ -183,7 +185,7 @@ def branch_merge(a: Val, b: Val) -> Val:
         taints=merge_taints(a.taints, b.taints),
         consts=consts,
         opaque=a.opaque or b.opaque,
-        safe_for=a.safe_for & b.safe_for,
+        safe_for=a.safe_for & b.safe_for if a.opaque and b.opaque else (a.safe_for if a.opaque else b.safe_for),
         items=items,
         keys=keys,
         kind=a.kind if a.kind == b.kind else (a.kind or b.kind),

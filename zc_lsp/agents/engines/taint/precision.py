@@ -18,7 +18,8 @@ _PATTERN_KINDS: dict[str, str] = {
     "608": "SQL", "610": "SQL", "611": "SQL",
     "602": "CMD", "603": "CMD", "604": "CMD", "605": "CMD", "606": "CMD", "607": "CMD", "609": "CMD",
     "307": "CODE", "102": "CODE",
-    "301": "DESER", "302": "DESER", "506": "DESER", "403": "DESER",
+    "301": "DESER", "302": "DESER", "506": "DESER", "403": "DESER", "404": "CMD",
+    "405": "XXE", "406": "XXE", "407": "XXE", "408": "XXE", "409": "XXE", "411": "XXE",
     "303": "HASH", "324": "HASH",
     "311": "RAND",
     "313": "XXE", "314": "XXE", "315": "XXE", "316": "XXE", "317": "XXE", "318": "XXE", "319": "XXE", "320": "XXE",
@@ -41,22 +42,34 @@ def pattern_kind(finding: Finding) -> str | None:
     return None
 
 
-def quiet_pattern_findings(findings: list[Finding], verdicts: dict[tuple[int, str], str]) -> tuple[list[Finding], int]:
-    """Drop ruff/bandit findings on lines the taint engine judged for the same kind; (kept, dropped)."""
+def quiet_pattern_findings(
+    findings: list[Finding], verdicts: dict[tuple[int, str], str], analysed: bool = True
+) -> tuple[list[Finding], int]:
+    """Drop ruff/bandit findings on lines the taint engine judged for the same kind; (kept, dropped).
+
+    `analysed`: the taint engine read the file; if it could not, nothing is quieted.
+    """
     kept: list[Finding] = []
     dropped = 0
     for finding in findings:
         kind = pattern_kind(finding)
-        if kind is not None and _judged(finding, kind, verdicts):
+        if kind is not None and analysed and _judged(finding, kind, verdicts):
             dropped += 1
             continue
         kept.append(finding)
     return kept, dropped
 
 
+# Import blacklists ("import pickle", "import subprocess"): the import is not the problem; where the
+# module is used, the taint engine judged the call itself.
+_IMPORT_RULES = frozenset({"403", "404", "405", "406", "407", "408", "409", "410", "411"})
+
+
 def _judged(finding: Finding, kind: str, verdicts: dict[tuple[int, str], str]) -> bool:
+    if finding.code[1:] in _IMPORT_RULES:
+        return True
     lines = range(finding.span.start_line, max(finding.span.end_line, finding.span.start_line) + 1)
-    kinds = (kind, *_ALSO.get(kind, ()))
+    kinds = (kind, "*", *_ALSO.get(kind, ()))
     return any((line, k) in verdicts for line in lines for k in kinds)
 
 
@@ -65,8 +78,19 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     rank = {"taint": 0, "ruff": 1, "bandit": 2}
     best: dict[tuple[int, str], Finding] = {}
     out: list[Finding] = []
+    # A pattern rule firing where the query/command is built, on a line of a taint finding's path,
+    # is the same problem as the taint finding at the sink.
+    on_paths = {
+        (step.get("line"), str(f.data.get("kind")))
+        for f in findings
+        if f.engine == "taint"
+        for step in f.data.get("related") or ()
+        if isinstance(step, dict)
+    }
     for finding in findings:
         problem = _problem(finding)
+        if finding.engine in ("ruff", "bandit") and (finding.span.start_line, problem) in on_paths:
+            continue
         if problem is None:
             out.append(finding)
             continue

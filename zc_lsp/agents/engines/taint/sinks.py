@@ -92,6 +92,7 @@ _LXML_PARSE = {"lxml.etree.fromstring", "lxml.etree.XML", "lxml.etree.parse", "l
                "lxml.objectify.fromstring", "lxml.objectify.parse", "lxml.etree.iterparse", "lxml.etree.XMLDTDID"}
 _SAX_PARSE = {"xml.dom.minidom.parse", "xml.dom.minidom.parseString", "xml.dom.pulldom.parse",
               "xml.dom.pulldom.parseString", "xml.sax.parse", "xml.sax.parseString"}
+_STDLIB_XML = {"xml.sax.make_parser", "xml.dom.pulldom.parse", "xml.dom.minidom.parse"}
 _XPATH = {"lxml.etree.XPath", "lxml.etree.ETXPath", "elementpath.select", "lxml.etree.XPathEvaluator"}
 _LDAP_METHODS = {"search", "search_s", "search_st", "search_ext", "search_ext_s", "paged_search"}
 # fmt: on
@@ -136,10 +137,16 @@ def call_sinks(c: CallInfo) -> list[Hit]:
         parser = c.arg(1, "parser")
         if parser is None or parser.kind != "xml-parser-safe":
             _maybe(add, "XXE", c.arg(0, "text", "source", "xml"), q)
+        else:
+            _maybe(add, "XXE!", parser, q)
     elif q in _SAX_PARSE:
         parser = c.arg(1, "parser")
         if parser is not None and parser.kind == "sax-unsafe":
             _maybe(add, "XXE", c.arg(0, "file", "string", "source"), q)
+        else:  # the standard library resolves no external entities unless told to
+            _maybe(add, "XXE!", parser or c.arg(0) or Val(), q)
+    elif q.startswith(("xml.etree.", "xml.dom.expatbuilder", "xml.sax.expatreader")) or q in _STDLIB_XML:
+        _maybe(add, "XXE!", Val(), q)
     elif q in _XPATH:
         _maybe(add, "XPATH", c.arg(0, "path"), q)
     elif q in (
@@ -178,6 +185,8 @@ def _method_sinks(c: CallInfo, add: object) -> None:
             _maybe(add, "LDAP", c.kwargs.get(name), f".{m}()")
     elif m == "parse" and kind == "sax-unsafe":
         _maybe(add, "XXE", c.arg(0, "source"), ".parse()")
+    elif m in ("parse", "feed") and kind in ("sax", "xml-parser-safe"):
+        _maybe(add, "XXE!", recv, f".{m}()")
     elif m in ("feed", "parse") and kind == "xml-parser-unsafe":
         _maybe(add, "XXE", c.arg(0, "data", "source"), f".{m}()")
     elif m in (
@@ -256,6 +265,8 @@ def _subprocess(c: CallInfo, add: object) -> None:
     if argv.items is None:
         if argv.kind != "list":
             _maybe(add, "CMD", argv, c.qual)  # a string without a shell is the program itself
+        else:
+            _maybe(add, "CMD?", argv, c.qual)  # an argv list of unknown shape: judged only when proven safe
         return
     if argv.items:
         _maybe(add, "CMD", argv.items[0], f"{c.qual} (program name)")
