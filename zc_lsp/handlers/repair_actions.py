@@ -128,6 +128,8 @@ def annotate(session: Session, edit: types.WorkspaceEdit, label: str, summary: s
         if isinstance(change, types.TextDocumentEdit):
             change.edits = [
                 types.AnnotatedTextEdit(range=e.range, new_text=e.new_text, annotation_id=ANNOTATION)
+                if isinstance(e, types.TextEdit)
+                else e
                 for e in change.edits
             ]
     edit.change_annotations = {
