@@ -20,7 +20,7 @@ from zc_lsp.router.sanitize import fence_untrusted, strip_invisible
 
 TEMPLATE_DIR = Path(__file__).parent
 TEMPLATE_NAMES = ("implement", "refactor", "optimise", "fix", "generate", "review", "explain", "docstring", "chat",
-                  "generate_tests", "inline_complete")
+                  "generate_tests", "inline_complete", "repair")
 SEPARATOR = "=== prompt ==="
 _VAR = re.compile(r"\{\{(data:)?([A-Za-z_][A-Za-z0-9_]*)\}\}")
 
