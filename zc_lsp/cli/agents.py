@@ -141,7 +141,7 @@ async def cmd_test(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"ok": result.ok, "error": result.error, **result.data}, indent=2, default=str))
     else:
-        print(result.summary or result.error)
+        print_markdown(result.summary or result.error or "")  # rendered on a terminal, plain Markdown in a pipe
     if not result.ok:
         return 2
     return 1 if result.data.get("failed") or result.data.get("errors") else 0
