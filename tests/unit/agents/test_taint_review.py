@@ -69,3 +69,10 @@ async def test_pep701_fstring_is_analysed_even_on_older_python(tmp_path, make_ct
     )
     result = await _review(make_ctx, snapshot, tmp_path, text)
     assert any(f.code == "ZC-TAINT-SQL" and f.span.start_line == 14 for f in result.findings)
+
+
+async def test_taint_codes_are_explained(tmp_path, make_ctx):
+    result = await BestPracticesAgent().handle(
+        AgentRequest("explain_finding", args={"code": "ZC-TAINT-SQL"}), make_ctx(tmp_path)
+    )
+    assert result.ok and "CWE-89" in result.summary and "How to fix" in result.summary

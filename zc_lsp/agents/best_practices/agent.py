@@ -235,6 +235,10 @@ async def _rule_documentation(code: str, message: str) -> tuple[str, str | None]
     """(engine, markdown) from the tool that owns the rule; the docs are the tools' own."""
     if code.startswith("ZC-SECRET-"):
         return "secrets", explain_secret(code.removeprefix("ZC-SECRET-"))
+    if code.startswith(("ZC-TAINT-", "ZC-SEC-")):
+        from zc_lsp.agents.engines.taint.docs import explain_taint
+
+        return "taint", explain_taint(code)
     if code.startswith("ZC-CONF-"):
         from zc_lsp.agents.engines.config_scan.rules import explain_rule
 
