@@ -92,6 +92,8 @@ RANGES: dict[str, Range] = {
     "tuner.model_latency_ms_high": Range(10, 600_000),
     "tuner.calm_ratio": Range(0.05, 1.0),
     "tuner.calm_samples": Range(1, 1_000),
+    "repair.max_rounds": Range(1, 200),
+    "repair.model_max_functions": Range(0, 100),
     "alerts.escalate_after": Range(1, 1_000),
     "alerts.escalate_after_s": Range(1, 7 * DAY),
     "alerts.cpu_percent": Range(1, 6_400),

@@ -95,7 +95,8 @@ async def model_repairs(
         return text, fixes, ["no model fix: the module does not parse or has no functions"]
     if focus is not None:
         blocks = [b for b in blocks if b.first <= focus[0] - 1 <= b.last][-1:]
-    limit = int(ctx.settings.get("repair.model_max_functions", DEFAULT_MAX_FUNCTIONS) or DEFAULT_MAX_FUNCTIONS)
+    configured = ctx.settings.get("repair.model_max_functions", DEFAULT_MAX_FUNCTIONS)
+    limit = DEFAULT_MAX_FUNCTIONS if configured is None else int(configured)
     try:
         rel = doc.path.resolve().relative_to(ctx.workspace_root.resolve()).as_posix()
     except ValueError:
