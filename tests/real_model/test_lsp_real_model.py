@@ -88,3 +88,28 @@ async def test_inline_completion_from_the_real_model_parses_in_place(llama_url: 
         await lsp.shutdown_session()
     finally:
         await lsp.stop()
+
+
+async def test_chat_streams_from_the_real_model_and_names_it(llama_url: str, tmp_path: Path) -> None:
+    """zc.chat with a stream id: zc/chatDelta chunks in order make the reply, credited to gemma3-270m."""
+    workspace = make_workspace(tmp_path / "ws")
+    (workspace / ".zombiecoder.yaml").write_text(
+        "router:\n  chain: [openai, offline]\n  max_tokens: 24\n  retries: 0\n"
+        "providers:\n  openai:\n    models: {default: gemma3-270m}\n"
+        "    first_token_timeout_s: 60\n    total_timeout_s: 120\n"
+        "background:\n  enabled: false\n"
+    )
+    config = ClientServerConfig(server_command=[sys.executable, "-m", "zc_lsp"], server_env=SERVER_ENV)
+    lsp = await config.start()
+    deltas: list[str] = []
+    lsp.feature("zc/chatDelta")(lambda params: deltas.append(params.text))
+    try:
+        await lsp.initialize_session(init_params(workspace, options={"providers": {"openai": {"baseUrl": f"{llama_url}/v1"}}}))
+        reply = await asyncio.wait_for(lsp.workspace_execute_command_async(types.ExecuteCommandParams(
+            command="zc.chat", arguments=[{"message": "Say hello.", "stream": "real-1"}])), 150)
+        assert reply["ok"] and not reply["cancelled"]
+        assert (reply["provider"], reply["model"]) == ("openai", "gemma3-270m"), reply
+        assert deltas and "".join(deltas).strip() == reply["markdown"]
+        await lsp.shutdown_session()
+    finally:
+        await lsp.stop()

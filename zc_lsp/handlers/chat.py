@@ -75,7 +75,6 @@ def _encoding(ls: Any) -> str:
 
 def register_chat_commands(ls: Any, command: Callable[[str], Any]) -> None:
     state = ChatState()
-    ls.features["chat"] = state
 
     @command("zc.chat")
     async def chat(*raw: Any) -> dict[str, Any]:
@@ -173,6 +172,9 @@ async def _answer(
         if command_name is not None and command_name[0] == "/clear":
             state.conversation = new_conversation()
             return _reply(markdown="New conversation started.", conversation=state.conversation)
+        refused = _refused_for_model(services, doc) if command_name and command_name[0] == "/tests" else None
+        if refused:  # the Verifier's prompt would carry the file: the sensitive-file gate first
+            return _reply(markdown=refused, conversation=conversation, ok=False, notes=[refused], error=refused)
         if command_name is not None:
             answer = await slash.run_slash(command_name[0], run, doc, span)
             result = answer.result or AgentResult(
@@ -218,6 +220,14 @@ async def _answer(
         model=result.model,
         cached=result.cached,
     )
+
+
+def _refused_for_model(services: Any, doc: Any) -> str | None:
+    if doc is None or doc.path is None:
+        return None
+    from zc_lsp.core.sensitive import refuse_reason
+
+    return refuse_reason(doc.path, services.workspace_root)
 
 
 def _reply(

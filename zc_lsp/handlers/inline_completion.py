@@ -52,15 +52,15 @@ class InlineCompleter:
 
     async def complete(self, params: types.InlineCompletionParams) -> types.InlineCompletionList:
         ls = self.ls
+        uri = params.text_document.uri
         try:
-            services = await ls.wait_ready()
+            services = await ls.wait_ready_for(uri)  # the workspace folder that holds the document
         except (RuntimeError, TimeoutError) as exc:
             log.info("inline completion before services: %s", exc)
             return EMPTY
         settings = services.settings
         if not settings.get("completion.enabled", True):
             return EMPTY
-        uri = params.text_document.uri
         if uri not in ls.workspace.text_documents:
             return EMPTY
         doc = snapshot(ls.workspace.get_text_document(uri))
@@ -151,7 +151,6 @@ def _encoding(ls: Any) -> str:
 
 def register(ls: Any) -> None:
     completer = InlineCompleter(ls)
-    ls.features["inline_completion"] = completer
 
     @ls.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(params: types.InlineCompletionParams) -> types.InlineCompletionList:
