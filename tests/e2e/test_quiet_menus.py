@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,3 +127,39 @@ async def test_a_reachable_model_lists_the_model_actions(with_model: LanguageCli
         "ZombieCoder: Refactor selection (ollama/fake-small)",
     } <= titles
     assert all("(ollama/fake-small)" in e.title and e.disabled is None for e in entries), titles
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
+async def late_model(lsp_client: LanguageClient, tmp_path: Path, free_port: int):
+    root = make_workspace(tmp_path / "ws")
+    lsp_client.root = root
+    options = {
+        **NO_MODEL,
+        "providers": {"ollama": {"host": f"http://127.0.0.1:{free_port}", "models": {"default": "late-model"}}},
+    }
+    await lsp_client.initialize_session(_params(root, "visual-studio-code", options))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_model_started_after_the_editor_appears_in_the_menu(late_model: LanguageClient, free_port: int) -> None:
+    uri = open_doc(late_model, late_model.root / "calc.py")
+    await _ollama_known(late_model, healthy=False)
+    assert [e.disabled is not None for e in await _ai_entries(late_model, uri)] == [True]
+    with socket.socket() as listener:  # the model server comes up (reachability is a TCP connect)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", free_port))
+        listener.listen(8)
+        for _ in range(300):
+            titles = [e.title for e in await _ai_entries(late_model, uri)]
+            if "ZombieCoder: Fix with AI: X123 (ollama/late-model)" in titles:
+                break
+            await asyncio.sleep(0.1)
+        assert "ZombieCoder: Fix with AI: X123 (ollama/late-model)" in titles

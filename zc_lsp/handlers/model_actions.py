@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +63,30 @@ class ModelChoice:
     reason: str | None = None  # no model can answer: shown as the disabled entry's reason
 
 
+RECHECK_S = 10.0  # while no model is reachable, listings re-check reachability at most this often
+_last_recheck: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()  # router -> monotonic time
+
+
+def _recheck_soon(session: Session, services: Any) -> None:
+    """A TCP reachability check in the background (no SDK, no tokens), at most every RECHECK_S per router."""
+    router = services.router
+    now = time.monotonic()
+    if now - _last_recheck.get(router, -RECHECK_S) < RECHECK_S:
+        return
+    _last_recheck[router] = now
+
+    async def recheck() -> None:
+        await router.check_reachable()
+        services.status.changed()
+
+    job = recheck()
+    try:
+        session.spawn(job, name="provider reachability re-check")
+    except RuntimeError:  # no running loop (a listing computed outside the server): nothing to schedule
+        job.close()
+        log.debug("no loop to re-check provider reachability on")
+
+
 def model_resolver_kinds(session: Session) -> set[str]:
     """The code-action kinds a model action of an installed agent resolves ("implement", "fix_ai" ...)."""
     return {a.resolves for _, a in session.registry.actions() if a.model and a.resolves}
@@ -100,6 +126,7 @@ def model_choice(session: Session, uri: str | None = None, role: str | None = No
         model = (models.get(role) or models.get("default")) if isinstance(models, dict) else None
         return ModelChoice(label=f"{name}/{model or entry.get('model') or '?'}")
     if down:
+        _recheck_soon(session, services)  # a model started after the editor shows up within RECHECK_S
         return ModelChoice(reason=f"No model is reachable ({'; '.join(down)}). Start one, or see `zc doctor`.")
     return ModelChoice(reason="No enabled model provider is in the router chain for this action (router.chain).")
 
