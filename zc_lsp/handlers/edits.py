@@ -55,8 +55,11 @@ def guard_workspace_edits(session: Session, edits: list[FileEdit]) -> str | None
     """The one edit guard: every path allowed (core/edit_guard.py) in the folder that holds it (else
     the first), and every edit computed on the text the document has now. The first refusal, or None."""
     for fe in edits:
-        services = session.server.folders.for_path(Path(fe.path).absolute()) or session.started()
-        refused = guard_edits(services.workspace_root, [fe]) or stale_reason(session, fe)
+        services = session.server.folders.for_path(Path(fe.path).absolute()) or session.services
+        root = services.workspace_root if services is not None else session.root  # still starting: initialize's
+        if root is None:
+            return f"{fe.path}: ZombieCoder has no workspace folder yet"
+        refused = guard_edits(root, [fe]) or stale_reason(session, fe)
         if refused:
             return refused
     return None
@@ -160,7 +163,10 @@ def ready_edit_refusal(session: Session, edit: types.WorkspaceEdit) -> str | Non
         path = uri_to_path(uri)
         if path is None:
             return f"{uri}: not a file in the workspace"
-        root = (session.services_for(uri) or session.started()).workspace_root  # multi-root: the folder that holds it
+        services = session.services_for(uri)  # multi-root: the folder that holds it
+        root = services.workspace_root if services is not None else session.root
+        if root is None:
+            return f"{uri}: ZombieCoder has no workspace folder yet"
         why = refuse_path(root, path)
         if why:
             return f"{uri}: {why}"

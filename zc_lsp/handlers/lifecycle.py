@@ -7,7 +7,7 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
 from lsprotocol import types
@@ -20,6 +20,10 @@ from zc_lsp.handlers.convert import uri_to_path
 from zc_lsp.handlers.findings_status import findings_section
 from zc_lsp.handlers.folders import build_folder, folder_roots, start_folder
 from zc_lsp.handlers.folders import register as register_folders
+
+if TYPE_CHECKING:
+    from zc_lsp.config import Settings
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +51,15 @@ def editor_trust(options: dict[str, Any]) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def report_config_issues(ls: Any, settings: Any) -> None:
+def report_config_issues(session: Session, settings: Settings) -> None:
     if not settings.issues:
         return
     lines = "\n".join(f"- {issue}" for issue in settings.issues)
     log.warning("configuration problems:\n%s", lines)
     first = str(settings.issues[0])
     more = f" (and {len(settings.issues) - 1} more, see the output log)" if len(settings.issues) > 1 else ""
-    ls.show(f"ZombieCoder config: {first}{more}. Defaults are used for these.", types.MessageType.Warning)
-    ls.log_to_client("ZombieCoder configuration problems:\n" + lines, types.MessageType.Warning)
+    session.show(f"ZombieCoder config: {first}{more}. Defaults are used for these.", types.MessageType.Warning)
+    session.log_to_client("ZombieCoder configuration problems:\n" + lines, types.MessageType.Warning)
 
 
 def _alive(pid: int) -> bool:
@@ -66,26 +70,41 @@ def _alive(pid: int) -> bool:
         return False
 
 
-async def watch_client_process(ls: Any, pid: int) -> None:
+async def exit_now(session: Session, code: int) -> None:
+    """Leave now, whatever happens while cleaning up (the caller may itself be a tracked task)."""
+    try:
+        procs.kill_all()  # first: no test run, pytest child or grandchild outlives the server
+        session.server.cancel_all(except_current=True)
+        if session.services is not None:
+            await asyncio.wait_for(session.services.aclose(close_memory=False), timeout=0.5)
+    except BaseException:
+        log.exception("clean-up before exit failed")
+    finally:
+        logging.shutdown()
+        os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
+
+
+async def watch_client_process(session: Session, pid: int) -> None:
     """LSP: when the editor process dies, the server must exit (within seconds)."""
     while True:
         await asyncio.sleep(0.2)  # gone within 1 s of the editor, children included
         if not _alive(pid):
             log.error("editor process %s is gone; exiting", pid)
-            await ls.features["exit_now"](1)
+            await exit_now(session, 1)
             return
 
 
-async def cancel_pending_requests(ls: Any) -> None:
+async def cancel_pending_requests(session: Session) -> None:
     """Cancel every request still running except this one, and let their replies go out.
 
     pygls then cancels what is left while iterating the same dict; when a cancellation removes
     its entry at once, that iteration fails ("dictionary changed size during iteration") and the
     shutdown reply becomes an InternalError. With nothing left pending, it has nothing to cancel.
     """
-    futures = getattr(ls.protocol, "_request_futures", {})
+    protocol = session.server.protocol
+    futures = getattr(protocol, "_request_futures", {})
     current = asyncio.current_task()
-    own = futures.get(ls.protocol.msg_id)  # shutdown's own request future: it must reply null, not "cancelled"
+    own = futures.get(protocol.msg_id)  # shutdown's own request future: it must reply null, not "cancelled"
     pending = [f for f in list(futures.values()) if f is not current and f is not own and not f.done()]
     for future in pending:
         future.cancel()
@@ -93,43 +112,30 @@ async def cancel_pending_requests(ls: Any) -> None:
         await asyncio.sleep(0)
 
 
-async def measure_loop_lag(ls: Any) -> None:
+async def measure_loop_lag(session: Session) -> None:
     """How late the loop wakes up: the honest measure of 'never block the editor'."""
     interval = 0.5
     while True:
         start = time.perf_counter()
         await asyncio.sleep(interval)
         lag_ms = max(0.0, (time.perf_counter() - start - interval) * 1000)
-        ls.session.activity.loop_lag_ms = round(lag_ms, 2)
-        tuner = getattr(getattr(ls.services, "background", None), "tuner", None)
+        session.activity.loop_lag_ms = round(lag_ms, 2)
+        tuner = getattr(getattr(session.services, "background", None), "tuner", None)
         if tuner is not None:
             tuner.record_loop_lag(lag_ms)
 
 
 def register(ls: Any) -> None:
-
-    async def exit_now(code: int) -> None:
-        """Leave now, whatever happens while cleaning up (the caller may itself be a tracked task)."""
-        try:
-            procs.kill_all()  # first: no test run, pytest child or grandchild outlives the server
-            ls.cancel_all(except_current=True)
-            if ls.services is not None:
-                await asyncio.wait_for(ls.services.aclose(close_memory=False), timeout=0.5)
-        except BaseException:
-            log.exception("clean-up before exit failed")
-        finally:
-            logging.shutdown()
-            os._exit(code)  # the stdin reader thread may be blocked forever on a dead pipe
-
-    ls.features["exit_now"] = exit_now
+    session: Session = ls.session
     register_folders(ls)  # workspace/didChangeWorkspaceFolders: each folder's services come and go
 
     @ls.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         ls.initialization_options = options
-        ls.session.resolve_capabilities(params)
+        session.resolve_capabilities(params)
         root = workspace_root(params)
+        session.root = root
         settings = load_settings(root, options)
         ls.early_settings = settings
         logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
@@ -137,17 +143,17 @@ def register(ls: Any) -> None:
         others = [r for r in folder_roots(params) if r != root]  # multi-root: each folder gets its own services
         ls.spawn(build(root, settings, editor_trust(options), others), name="start services")
         if params.process_id:
-            ls.spawn(watch_client_process(ls, params.process_id), name="client process watch")
+            ls.spawn(watch_client_process(session, params.process_id), name="client process watch")
 
     async def build(root: Path, settings: Any, trusted: bool | None, others: list[Path]) -> None:
         try:
             ls.services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, ls.registry)
             if ls.services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
                 ls.services.trusted = await asyncio.to_thread(stored_trust, root)
-            ls.services.status.add_section("loop", lambda: {"lag_ms": ls.session.activity.loop_lag_ms})
+            ls.services.status.add_section("loop", lambda: {"lag_ms": session.activity.loop_lag_ms})
             ls.folders.add(root, ls.services)
             ls.services.status.add_section("folders", ls.folders.describe)
-            ls.services.status.add_section("findings", lambda: findings_section(ls.session.diagnostics))
+            ls.services.status.add_section("findings", lambda: findings_section(session.diagnostics))
             for other in others:
                 if (folder := await build_folder(ls, other, ls.initialization_options)) is not None:
                     ls.folders.add(other, folder)
@@ -160,23 +166,23 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
-        ls.features["loop"] = asyncio.get_running_loop()
+        session.loop = asyncio.get_running_loop()
         ls.spawn(after_initialized(), name="initialized")
 
     async def after_initialized() -> None:
         services = await ls.wait_ready()
-        report_config_issues(ls, services.settings)
+        report_config_issues(session, services.settings)
         for problem in services.problems:
             ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
-        ls.spawn(measure_loop_lag(ls), name="loop lag")
+        ls.spawn(measure_loop_lag(session), name="loop lag")
         ls.spawn(asyncio.to_thread(warm_up, services), name="warm-up")
-        ls.features["status_pusher"].start()
-        await ls.features["configuration"].pull()
+        session.status.start()
+        await session.configuration.pull()
         for root, folder in ls.folders.items():
             if folder is not services:
                 await start_folder(ls, root, folder)
         if services.settings.background.enabled:
-            await asyncio.to_thread(start_background, ls)
+            await asyncio.to_thread(start_background, session)
         if services.router is not None:
             # A TCP connect per enabled provider (no SDK import, no tokens), so the panel shows
             # reachability at once; the scheduled probe measures health and latency later.
@@ -187,7 +193,7 @@ def register(ls: Any) -> None:
 
     @ls.feature(types.SHUTDOWN)
     async def shutdown(params: Any = None) -> None:
-        await cancel_pending_requests(ls)  # busy work is cancelled and answered; shutdown itself replies null
+        await cancel_pending_requests(session)  # busy work is cancelled and answered; shutdown itself replies null
         procs.kill_all()
         ls.cancel_all()
         if ls.services is not None:
@@ -217,33 +223,36 @@ def warm_up(services: Any) -> None:
     register_running_server(services)  # `zc status` and `zc dashboard` attach to this server
 
 
-def start_background(ls: Any) -> None:
+def start_background(session: Session) -> None:
     """Start the scheduler, queue, tuner, auto-fix and alert threads (runs off the loop)."""
     from zc_lsp.background import Background
     from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
-    services = ls.services
-    loop = ls.features["loop"]
+    services = session.started()
+    loop = session.loop
+    if loop is None:
+        raise RuntimeError("background automation starts after `initialized` (the LSP loop is not known yet)")
 
     def notify_user(message: str) -> None:
-        loop.call_soon_threadsafe(ls.show, message, types.MessageType.Error)
+        loop.call_soon_threadsafe(session.show, message, types.MessageType.Error)
 
     def changed_files(since: float) -> tuple[list[Path], float | None]:
-        edits = ls.session.changed_files
+        edits = session.changed_files
         paths = [p for uri, at in list(edits.items()) if at > since and (p := uri_to_path(uri)) is not None]
         # The background (first folder's) reviews with its own config: other folders' files are not its to sweep.
-        paths = [p for p in paths if ls.folders.for_path(p) in (None, services)]
+        paths = [p for p in paths if session.server.folders.for_path(p) in (None, services)]
         return paths, max(edits.values(), default=None)
 
     def apply_edits(edits: list[Any]) -> bool:
         """Auto-fix in `apply` mode: the editor applies the edit, so open buffers stay in sync."""
         async def send() -> bool:
-            refused = guard_workspace_edits(ls.session, edits)  # on the loop: it reads the live documents
+            refused = guard_workspace_edits(session, edits)  # on the loop: it reads the live documents
             if refused:
                 log.warning("auto-fix edit refused: %s", refused)
                 return False
-            edit = to_workspace_edit(ls.session, edits)
-            result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder auto-fix"))
+            edit = to_workspace_edit(session, edits)
+            params = types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder auto-fix")
+            result = await session.server.workspace_apply_edit_async(params)
             return bool(result and result.applied)
 
         return bool(asyncio.run_coroutine_threadsafe(send(), loop).result(timeout=30))
@@ -251,10 +260,10 @@ def start_background(ls: Any) -> None:
     try:
         background = Background(services, notify_user=notify_user, changed_files=changed_files, apply_edits=apply_edits)
         for issue in background.issues:
-            loop.call_soon_threadsafe(ls.show, f"ZombieCoder config: {issue}; that job is disabled.", types.MessageType.Warning)
+            loop.call_soon_threadsafe(session.show, f"ZombieCoder config: {issue}; that job is disabled.", types.MessageType.Warning)
         background.start()
         services.background = background
     except Exception as exc:
         log.exception("background automation failed to start")
         services.problems.append(f"Background automation could not start: {exc}")
-        loop.call_soon_threadsafe(ls.show, f"ZombieCoder: background automation could not start: {exc}", types.MessageType.Error)
+        loop.call_soon_threadsafe(session.show, f"ZombieCoder: background automation could not start: {exc}", types.MessageType.Error)

@@ -20,6 +20,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -129,6 +130,7 @@ class Session:
     trust_prompt: TrustPromptState = field(default_factory=TrustPromptState)
     commands: dict[str, CommandHandler] = field(default_factory=dict)  # every registered workspace command
     loop: asyncio.AbstractEventLoop | None = None  # the LSP loop, known from `initialized` on
+    root: Path | None = None  # the first folder, from initialize: the edit guard's root while services start
     # (uri, version, action, line, code) -> (held back, label or reason): repair outcomes of live versions.
     repair_outcomes: dict[tuple[Any, ...], tuple[bool, str]] = field(default_factory=dict)
     documents: DocumentStore = field(init=False)
