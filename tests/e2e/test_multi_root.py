@@ -88,10 +88,10 @@ async def client(lsp_client: LanguageClient, folders: tuple[Path, Path]):
     await lsp_client.shutdown_session()
 
 
-async def _folders_status(client: LanguageClient, count: int) -> dict[str, dict]:
+async def _folders_status(client: LanguageClient, count: int, trust_known: bool = True) -> dict[str, dict]:
     for _ in range(400):
         rows = (await execute(client, "zc.status")).get("folders") or []
-        if len(rows) == count and all(r["trusted"] is not None for r in rows):
+        if len(rows) == count and (not trust_known or all(r["trusted"] is not None for r in rows)):
             return {Path(r["root"]).name: r for r in rows}
         await asyncio.sleep(0.05)
     raise AssertionError(f"folders never reached {count} with trust known: {rows}")
@@ -178,3 +178,42 @@ async def _until(check: Callable[[], bool], what: str, timeout: float = 20.0) ->
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out waiting until {what}")
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
+async def asking(lsp_client: LanguageClient, folders: tuple[Path, Path]):
+    """No trust from anywhere: an explicit test run asks, and the user answers "Run this time"."""
+    a, b = folders
+    lsp_client.asked = []
+
+    @lsp_client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+    def answer(params: types.ShowMessageRequestParams) -> types.MessageActionItem:
+        lsp_client.asked.append(params.message)
+        return types.MessageActionItem(title="Run this time")
+
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=a.as_uri(),
+            workspace_folders=[
+                types.WorkspaceFolder(uri=a.as_uri(), name="alpha"),
+                types.WorkspaceFolder(uri=b.as_uri(), name="beta"),
+            ],
+            initialization_options={},
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_run_this_time_holds_for_its_own_folder_only(asking: LanguageClient, folders: tuple[Path, Path]) -> None:
+    a, b = folders
+    await _folders_status(asking, 2, trust_known=False)
+    first = await execute(asking, "zc.runTests", (a / "tests" / "test_mod.py").as_uri())
+    assert first["ok"] and first["failed"] == 1, first  # alpha's tests ran (its one test fails)
+    assert len(asking.asked) == 1 and str(a) in asking.asked[0]
+    again = await execute(asking, "zc.runTests", (a / "tests" / "test_mod.py").as_uri())
+    assert again["ok"] and len(asking.asked) == 1  # "Run this time" holds for alpha
+    other = await execute(asking, "zc.runTests", (b / "tests" / "test_mod.py").as_uri())
+    assert other["ok"] and other["passed"] == 2
+    assert len(asking.asked) == 2 and str(b) in asking.asked[1]  # beta is asked about on its own

@@ -55,10 +55,10 @@ class Activity:
 
 @dataclass
 class TrustPromptState:
-    """Two quick "Run tests" ask once; "Run this time" holds for the session."""
+    """Two quick "Run tests" ask once; "Run this time" holds for the session, for that folder only."""
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    run_once: bool = False
+    run_once: set[str] = field(default_factory=set)  # workspace folder roots (multi-root: each is asked)
 
 
 class DocumentStore:

@@ -39,7 +39,7 @@ async def may_run_user_tests(session: Session, services: Services | None = None)
         return None  # True runs; False is refused by the verifier with its own message
     state = session.trust_prompt
     async with state.lock:  # two quick "Run tests" ask once, not twice
-        if state.run_once or services.trusted is not None:
+        if str(services.workspace_root) in state.run_once or services.trusted is not None:
             return None
         root = services.workspace_root
         stored = await asyncio.to_thread(stored_trust, root)
@@ -63,7 +63,7 @@ async def may_run_user_tests(session: Session, services: Services | None = None)
         title = getattr(choice, "title", None)
         log.info("trust prompt for %s answered: %s", root, title)
         if title == RUN_ONCE:
-            state.run_once = True
+            state.run_once.add(str(root))
             return None
         if title in (TRUST, DONT_RUN):
             trusted = title == TRUST
