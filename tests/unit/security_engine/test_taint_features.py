@@ -94,6 +94,18 @@ FLOWS = {
             d["user"] = request.args["v"]
             os.system(d["user"])
     """,
+    "argparse options": """
+        import argparse, os
+        opts = argparse.ArgumentParser().parse_args()
+        os.system("ping " + opts.host)
+    """,
+    "tornado handler argument": """
+        import os
+        import tornado.web
+        class H(tornado.web.RequestHandler):
+            def get(self):
+                os.system("dig " + self.get_argument("d"))
+    """,
     "sys.argv": """
         import os, sys
         os.system("ls " + sys.argv[1])
@@ -300,3 +312,20 @@ def test_one_finding_per_problem_the_most_specific_engine_wins():
     other = _pattern("S105", "ruff", 4)
     assert {f.code for f in dedupe([bandit, ruff, taint, other])} == {"ZC-TAINT-CODE", "S105"}
     assert {f.code for f in dedupe([bandit, ruff])} == {"S307"}
+
+
+def test_flask_tuple_return_is_an_html_response():
+    assert codes("""
+        @app.route("/a")
+        def a():
+            return f"<p>{request.path} not found</p>", 404
+    """) == {"ZC-TAINT-XSS"}
+
+
+def test_module_level_cache_filled_elsewhere_is_not_proven_safe():
+    report = scan_taint(
+        "import pickle\nCACHE = {}\ndef put(k, o):\n    CACHE[k] = pickle.dumps(o)\n"
+        "def get(k):\n    return pickle.loads(CACHE[k])\n",
+        "cache.py",
+    )
+    assert report.findings == [] and (5, "DESER") not in report.verdicts

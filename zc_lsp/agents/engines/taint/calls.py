@@ -40,6 +40,9 @@ _CLEAN_RESULTS = ("secrets.", "uuid.", "time.", "datetime.", "os.urandom", "rand
                   "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
                   "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
+_TORNADO_SOURCES = frozenset(
+    {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_secure_cookie"}
+)
 WEAK_RANDOM = frozenset({"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform",
                          "randbytes", "triangular", "gauss", "betavariate", "expovariate", "normalvariate"})
 _KIND_OF_RESULT = {
@@ -54,6 +57,7 @@ _KIND_OF_RESULT = {
     "configparser.ConfigParser": "config", "configparser.RawConfigParser": "config",
     "flask.make_response": "response", "flask.Response": "response", "flask.jsonify": "json",
     "random.Random": "weak-rng", "random.SystemRandom": "strong-rng", "subprocess.Popen": "subprocess",
+    "argparse.ArgumentParser": "argparser",
 }
 # fmt: on
 
@@ -83,6 +87,10 @@ class CallEval(ExprEval):
             recv = self.ev(func.value, env)
             if recv.kind == "request" and method in REQUEST_METHODS:
                 return self.source(f"request.{method}()", node)
+            if recv.kind == "self" and method in _TORNADO_SOURCES and "tornado" in self.mod.roots:
+                return self.source(f"self.{method}()", node)
+            if recv.kind == "argparser" and method in ("parse_args", "parse_known_args", "parse_intermixed_args"):
+                return self.source("command-line arguments (argparse)", node)
             if qual and (recv.taints or recv.kind is not None):
                 qual = ""  # a method of an object the engine tracks, not a module function
             elif qual:
@@ -200,7 +208,7 @@ class CallEval(ExprEval):
         base = combine(*everything) if everything else Val(opaque=False)
         if kind == "sax" or c.qual == "lxml.etree.XMLParser":
             return replace(base, taints=(), kind=kind)
-        if kind in ("http-client", "ldap", "config", "weak-rng", "strong-rng", "subprocess"):
+        if kind in ("http-client", "ldap", "config", "weak-rng", "strong-rng", "subprocess", "argparser"):
             return Val(opaque=True, kind=kind, keys=() if kind == "config" else None)
         return replace(base, kind=kind)
 

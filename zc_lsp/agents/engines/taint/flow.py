@@ -254,9 +254,13 @@ class Frame(CallEval):
 
     def st_Return(self, node: ast.Return, env: Env) -> None:
         val = self.ev(node.value, env) if node.value is not None else UNKNOWN
-        structured = isinstance(node.value, (ast.Dict, ast.List, ast.Tuple))  # serialised as JSON
-        if self.html_returns and val.kind not in _JSON_KINDS and node.value is not None and not structured:
-            self.hit("XSS", val, node, "the HTML response")
+        body, body_val = node.value, val
+        if isinstance(body, ast.Tuple) and body.elts:  # Flask's (body, status[, headers])
+            body = body.elts[0]
+            body_val = self.ev(body, env)
+        structured = isinstance(body, (ast.Dict, ast.List, ast.Tuple))  # serialised as JSON
+        if self.html_returns and body_val.kind not in _JSON_KINDS and body is not None and not structured:
+            self.hit("XSS", body_val, node, "the HTML response")
         if self.security_fn:
             self.on_named_value(self.fn.name, val, node)
         self.ret = val if self.ret is None else branch_merge(self.ret, val)

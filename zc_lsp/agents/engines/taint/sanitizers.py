@@ -147,6 +147,11 @@ def _compare(test: ast.Compare, is_clean: object) -> tuple[Refinement, Refinemen
     if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
         for this, other in ((left, right), (right, left)):
             if isinstance(other, ast.Constant) and other.value in (None, "", 0, False, True):
+                if isinstance(this, ast.Name):
+                    continue  # `x == ""` / `x is None` says nothing about what x holds
+                if other.value == "" and isinstance(this, ast.Attribute) and this.attr in ("netloc", "scheme"):
+                    refined = dict.fromkeys(names_in(this), frozenset({"REDIRECT", "SSRF"}))
+                    return (refined, {}) if isinstance(op, (ast.Eq, ast.Is)) else ({}, refined)
                 continue
             if check(other) and not isinstance(this, ast.Constant):
                 refined = dict.fromkeys(names_in(this), ALL_KINDS)

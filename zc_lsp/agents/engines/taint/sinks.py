@@ -94,6 +94,7 @@ _SAX_PARSE = {"xml.dom.minidom.parse", "xml.dom.minidom.parseString", "xml.dom.p
               "xml.dom.pulldom.parseString", "xml.sax.parse", "xml.sax.parseString"}
 _STDLIB_XML = {"xml.sax.make_parser", "xml.dom.pulldom.parse", "xml.dom.minidom.parse"}
 _XPATH = {"lxml.etree.XPath", "lxml.etree.ETXPath", "elementpath.select", "lxml.etree.XPathEvaluator"}
+_SQL_DRIVERS = frozenset({"asyncpg", "aiosqlite", "databases", "peewee", "aiomysql", "aiopg", "psycopg"})
 _LDAP_METHODS = {"search", "search_s", "search_st", "search_ext", "search_ext_s", "paged_search"}
 # fmt: on
 
@@ -170,6 +171,12 @@ def _method_sinks(c: CallInfo, add: object) -> None:
         if m == "execute" and kind in ("subprocess", "xml"):
             return
         _maybe(add, "SQL", c.arg(0, "sql", "query", "raw_query", "statement", "operation"), f".{m}()")
+    elif m in ("fetch", "fetchrow", "fetchval", "execute_sql", "query") and c.roots & _SQL_DRIVERS:
+        _maybe(add, "SQL", c.arg(0, "query", "sql"), f".{m}()")
+    elif m in ("write", "finish") and kind == "self" and "tornado" in c.roots:
+        _maybe(add, "XSS", c.arg(0, "chunk"), f"self.{m}()")
+    elif m == "redirect" and kind == "self" and "tornado" in c.roots:
+        _maybe(add, "REDIRECT", c.arg(0, "url"), "self.redirect()")
     elif m == "extra":
         for name in ("where", "select", "tables", "order_by"):
             _maybe(add, "SQL", c.kwargs.get(name), ".extra()")

@@ -16,6 +16,7 @@ REQUEST_ATTRS = frozenset({
     "REQUEST", "COOKIES", "FILES", "META", "body", "query_params", "path_params", "match_info", "query",
     "query_string", "path", "full_path", "url", "base_url", "referrer", "user_agent", "content", "rel_url",
     "raw_path", "path_info", "environ", "authorization", "view_args", "host", "remote_addr", "url_root",
+    "forms", "params", "arguments", "body_arguments", "query_arguments",
 })
 # Methods of a request object whose result is client data (some are coroutines in aiohttp/Starlette).
 REQUEST_METHODS = frozenset({
