@@ -123,3 +123,19 @@ async def test_a_fix_offered_for_an_older_version_is_refused(client: LanguageCli
     resolved = await client.code_action_resolve_async(fix_all)
     assert resolved.edit is None
     assert resolved.disabled is not None and "changed since this fix was offered" in resolved.disabled.reason
+
+
+async def test_a_lint_finding_has_a_verified_repair_quick_fix(client: LanguageClient, workspace: Path):
+    path = workspace / "calc.py"
+    uri = open_doc(client, path)
+    diags = await wait_for_diagnostics(client, uri, lambda d: any(x.code == "F401" for x in d))
+    f401 = next(d for d in diags if d.code == "F401")
+    [repair] = [
+        a for a in await _actions(client, uri, f401.range, [f401]) if a.title.startswith("ZombieCoder: Repair F401")
+    ]
+    resolved = await client.code_action_resolve_async(repair)
+    assert resolved.edit is not None, resolved
+    label = next(iter(resolved.edit.change_annotations.values())).label
+    assert label.startswith("verified: parses, no new findings"), label
+    fixed = apply_text_edits(path.read_text(), list(resolved.edit.document_changes[0].edits))
+    assert "import os" not in fixed and "import subprocess" in fixed
