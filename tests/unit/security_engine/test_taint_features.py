@@ -106,6 +106,14 @@ FLOWS = {
             def get(self):
                 os.system("dig " + self.get_argument("d"))
     """,
+    "request handed to a helper": """
+        import os
+        def arg(req, name):
+            return req.args.get(name)
+        @app.route("/a")
+        def a():
+            os.system("ls " + arg(request, "d"))
+    """,
     "sys.argv": """
         import os, sys
         os.system("ls " + sys.argv[1])

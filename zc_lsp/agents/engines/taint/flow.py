@@ -70,7 +70,8 @@ class Frame(CallEval):
 
     def check_rules(self, info: CallInfo) -> None:
         qual = info.qual or (f"?.{info.method}" if info.method else "")
-        check_call(qual, info.node, self.fn, self.statement, self.mod.report_rule, self.mod.verdict)
+        first = info.args[0].const() if info.args and info.args[0].has_const() else None
+        check_call(qual, info.node, self.fn, self.statement, self.mod.report_rule, self.mod.verdict, first)
 
     # -- sinks ---------------------------------------------------------------------------
     def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:

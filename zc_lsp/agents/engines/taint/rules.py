@@ -34,9 +34,14 @@ def check_call(
     statement: ast.stmt | None,
     report: Report,
     verdict: Verdict,
+    first_arg: object = None,
 ) -> None:
-    """Weak hash and cookie checks for one call, seen where the data-flow pass evaluates it."""
-    algorithm = _weak_algorithm(qual, node)
+    """Weak hash and cookie checks for one call, seen where the data-flow pass evaluates it.
+
+    `first_arg`: the first argument's value when the data-flow pass folded it to a constant
+    (`alg = "sha1"; hashlib.new(alg)`).
+    """
+    algorithm = _weak_algorithm(qual, node, first_arg)
     if algorithm:
         _weak_hash(node, algorithm, function, statement, report, verdict)
     if isinstance(node.func, ast.Attribute) and node.func.attr in ("set_cookie", "set_signed_cookie"):
@@ -135,12 +140,12 @@ def _words(node: ast.AST | None) -> str:
     return " ".join(out)
 
 
-def _weak_algorithm(qual: str, node: ast.Call) -> str:
+def _weak_algorithm(qual: str, node: ast.Call, first_arg: object = None) -> str:
     name = qual.rsplit(".", 1)[-1].lower()
     if qual.startswith("hashlib.") and name in _WEAK_HASHES:
         return name
-    if qual == "hashlib.new" and node.args and isinstance(node.args[0], ast.Constant):
-        algorithm = str(node.args[0].value).lower()
+    if qual == "hashlib.new" and isinstance(first_arg, str):
+        algorithm = first_arg.lower()
         return algorithm if algorithm in _WEAK_HASHES else ""
     if qual.startswith(("Crypto.Hash.", "Cryptodome.Hash.")) and qual.endswith(".new"):
         module = qual.split(".")[-2].lower()

@@ -91,7 +91,8 @@ def tainted_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, framework: set[st
     routed = is_route_handler(fn)
     class_view = fn.name in {"get", "post", "put", "patch", "delete"} and bool(requests)
     if not (routed or class_view or (requests and framework & {"django", "aiohttp", "starlette", "fastapi"})):
-        return set(), set()
+        # A helper handed the request (`def page_arg(request): ...`) reads client data from it too.
+        return (requests if framework else set()), set()
     data: set[str] = set()
     safe_types = {a.arg for a in params if annotation_text(a.annotation) in SAFE_PARAM_TYPES}
     defaults = _defaults(fn)
