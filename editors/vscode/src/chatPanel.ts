@@ -436,7 +436,7 @@ export class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable 
   <div class="zc-compose">
     <div id="context" class="zc-context" aria-live="polite"></div>
     <ul id="suggest" class="zc-suggest" role="listbox" aria-label="Slash commands" hidden></ul>
-    <textarea id="input" class="zc-input" rows="3" aria-label="Ask ZombieCoder (Enter sends, Shift+Enter new line, / for commands, @ adds a file)" placeholder="Ask about the selection or file… (/ commands, @ file)"></textarea>
+    <textarea id="input" class="zc-input" rows="3" role="combobox" aria-autocomplete="list" aria-controls="suggest" aria-expanded="false" aria-label="Ask ZombieCoder (Enter sends, Shift+Enter new line, / for commands, @ adds a file)" placeholder="Ask about the selection or file… (/ commands, @ file)"></textarea>
     <div class="zc-row">
       <button type="button" id="mention" class="zc-btn zc-secondary" aria-label="Add a file to the question">@ file</button>
       <button type="button" id="newchat" class="zc-btn zc-secondary" aria-label="Start a new chat">New chat</button>

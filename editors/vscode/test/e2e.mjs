@@ -348,6 +348,22 @@ async function chatScenario(page, ws, userData) {
   await frame2.locator("#stop").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
   await page.screenshot({ path: path.join(ARTIFACTS, "13-chat-stopped.png") });
   step("chat_stop");
+
+  // History: after a window reload (new extension host, new server) the conversation comes back
+  // from zc.chat.history; New chat (zc.chat.clear) empties it.
+  const reloaded = page.waitForEvent("load", { timeout: 60_000 });
+  await palette(page, "Developer: Reload Window");
+  await reloaded;
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+  // the chat view was open before the reload: the workbench restores it
+  const frame3 = await chatFrame(page, 60_000);
+  await frame3.locator('.zc-turn[data-role="user"]', { hasText: "Add type hints to add" }).first().waitFor({ timeout: 60_000 });
+  await frame3.locator('.zc-turn[data-role="assistant"]', { hasText: "checked by ZombieCoder" }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.screenshot({ path: path.join(ARTIFACTS, "15-chat-history.png") });
+  await frame3.locator("#newchat").click();
+  await frame3.locator(".zc-empty").waitFor({ timeout: STEP_TIMEOUT });
+  if (await frame3.locator(".zc-turn").count()) throw new Error("New chat left turns in the panel");
+  step("chat_history_and_new_chat");
 }
 
 async function main() {

@@ -108,6 +108,7 @@ function drawSuggestions() {
   suggestions = slashSuggestions(input.value);
   if (!suggestions.length) {
     suggest.hidden = true;
+    input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     return;
   }
@@ -119,6 +120,7 @@ function drawSuggestions() {
     )
     .join("");
   suggest.hidden = false;
+  input.setAttribute("aria-expanded", "true");
   input.setAttribute("aria-activedescendant", `zc-sug-${selected}`);
 }
 
@@ -160,6 +162,7 @@ input.addEventListener("keydown", (e) => {
   if (e.key === "Escape") {
     if (!suggest.hidden) {
       suggest.hidden = true;
+      input.setAttribute("aria-expanded", "false");
     } else if (busy) {
       vscode.postMessage({ type: "stop" });
     }

@@ -141,7 +141,8 @@ CHAT_ANSWER = (
 def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     """The chat panel in code-server against the fake model server: the answer streams with its
     provider named, "Apply as edit" shows a diff and changes calc.py through the server, Esc stops
-    an answer, the status-bar toggle flips inline completions, and an inline completion is accepted with Tab."""
+    an answer, the status-bar toggle flips inline completions, an inline completion is accepted with Tab,
+    and the conversation comes back after a window reload (zc.chat.history) until New chat."""
     _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
     vsix = _build_vsix()
     # slow enough chunks that the answer is seen streaming and can be stopped mid-way
@@ -161,7 +162,9 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
         )
         elapsed = time.monotonic() - t0
         print(proc.stdout[-4000:])
-        assert proc.returncode == 0, f"chat e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{proc.stderr[-12000:]}"
+        failed_at = proc.stderr[proc.stderr.find("[e2e] FAILED"):][:1500]  # the error itself, before the log tails
+        assert proc.returncode == 0, (
+            f"chat e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{failed_at}\n...\n{proc.stderr[-10000:]}")
     finally:
         fake.stop()
     chats = [r for r in fake.requests if r.method == "POST"]
@@ -173,5 +176,5 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     assert any(r.closed_at is not None for r in chats), [(r.path, r.finished) for r in chats]
     assert any(r.model == "fake-large" for r in chats), "no inline completion reached the model"
     for shot in ("09-chat-streaming.png", "10-chat-answer.png", "11-chat-apply-diff.png", "12-chat-applied.png",
-                 "13-chat-stopped.png", "14-inline-completion.png"):
+                 "13-chat-stopped.png", "14-inline-completion.png", "15-chat-history.png"):
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
