@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.flow import Frame, ParamSink
@@ -68,7 +68,12 @@ class ModuleAnalysis:
         self._collect()
         self.quiet = True  # first pass: module constants only, nothing reported
         first = Frame(self, None, {}, None, False)
-        self.module_env = first.block(self.tree.body, {}) or {}
+        # A module-level container another function may fill: its known entries are kept (allow-lists,
+        # tables), but inside functions "nothing else is in it" can no longer be proved.
+        self.module_env = {
+            name: replace(val, opaque=True) if val.kind in ("list", "dict", "config") else val
+            for name, val in (first.block(self.tree.body, {}) or {}).items()
+        }
         self.summaries.clear()
         self.quiet = False
         for fns in list(self.functions.values()):

@@ -95,12 +95,7 @@ class ExprEval:
     def lookup(self, env: Env, name: str) -> Val | None:
         if name in env:
             return env[name]
-        val = self.outer.get(name)
-        if val is not None and val.kind in ("list", "dict", "config") and not val.opaque:
-            # A module-level container another function may have filled: its known entries are kept
-            # (allow-lists, tables), but "nothing else is in it" can no longer be proved.
-            return replace(val, opaque=True)
-        return val
+        return self.outer.get(name)
 
     def qualname(self, node: ast.expr, env: Env) -> str:
         """Dotted name through the imports (`o.system` -> `os.system`), "" for local values."""

@@ -120,8 +120,9 @@ class Frame(CallEval):
         for name, val in kwargs.items():
             if name in names:
                 bound[names.index(name)] = val
-        step = Step.at(node, f"passed to {fn.name}()")
         taints: list[Taint] = []
+        if summary.ret.taints or summary.param_sinks:
+            step = Step.at(node, f"passed to {fn.name}()")
         opaque = summary.ret.opaque
         for t in summary.ret.taints:
             if t.param is None:

@@ -74,6 +74,7 @@ class Taint:
 
 
 NOCONST: frozenset[Any] | None = None
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +157,10 @@ def combine(*vals: Val, consts: frozenset[Any] | None = None, kind: str | None =
         return Val(consts=consts, opaque=False, kind=kind)
     # Constants need no sanitizer: only the parts of unknown origin decide what the whole is safe for.
     unknown = [v.safe_for for v in vals if v.opaque]
-    safe = frozenset.intersection(*unknown) if unknown else frozenset()
-    return Val(
-        taints=merge_taints(*(v.taints for v in vals)),
-        consts=consts,
-        opaque=any(v.opaque for v in vals),
-        safe_for=safe,
-        kind=kind,
-    )
+    safe = frozenset.intersection(*unknown) if unknown else _NONE
+    tainted = [v.taints for v in vals if v.taints]
+    taints = () if not tainted else tainted[0] if len(tainted) == 1 else merge_taints(*tainted)
+    return Val(taints, consts, bool(unknown), safe, None, None, kind)
 
 
 def branch_merge(a: Val, b: Val) -> Val:
