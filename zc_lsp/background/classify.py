@@ -6,11 +6,7 @@ the first rule that matches wins, ordered from the most specific (syntax) to the
 
 from __future__ import annotations
 
-import ast
 import re
-import sys
-
-from zc_lsp.core.types import Span, TextEdit
 
 KINDS = ("syntax_error", "missing_import", "missing_dependency", "autofixable_lint", "type_error",
          "failing_test", "config_error")
@@ -98,28 +94,3 @@ def classify_exception(exc: BaseException) -> tuple[str, str | None]:
         return "type_error", None
     kind, detail = classify(f"{type(exc).__name__}: {exc}", type(exc).__name__, "python")
     return kind or "type_error", detail
-
-
-def import_edit(text: str, module: str) -> TextEdit | None:
-    """An `import module` line after the docstring and __future__ imports; None if present."""
-    if module not in sys.stdlib_module_names:
-        return None
-    if re.search(rf"^\s*(import\s+{re.escape(module)}\b|from\s+{re.escape(module)}\s+import)",
-                 text, re.M):
-        return None
-    line = 0
-    try:
-        body = ast.parse(text).body
-    except SyntaxError:
-        body = []
-        lines = text.splitlines()
-        while line < len(lines) and (lines[line].startswith("#") or not lines[line].strip()):
-            line += 1
-    for index, node in enumerate(body):
-        is_doc = (index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                  and isinstance(node.value.value, str))
-        is_future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
-        if not (is_doc or is_future):
-            break
-        line = node.end_lineno or line
-    return TextEdit(Span(line, 0, line, 0), f"import {module}\n")

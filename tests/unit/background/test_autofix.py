@@ -14,9 +14,8 @@ from zc_lsp.agents.base import AgentResult
 from zc_lsp.agents.registry import AgentRegistry
 from zc_lsp.agents.runner import AgentRunner
 from zc_lsp.background.autofix import AutoFixer
-from zc_lsp.background.classify import classify, classify_exception, import_edit
+from zc_lsp.background.classify import classify, classify_exception
 from zc_lsp.background.store import as_dicts, ensure_schema
-from zc_lsp.background.textedits import apply_text_edits
 from zc_lsp.core.types import DocSnapshot, Finding, Span
 
 # (snippet, how the error is produced, expected kind)
@@ -91,15 +90,6 @@ def test_corpus_of_broken_snippets_is_classified(tmp_path: Path) -> None:
     assert got == expected
     assert {kind for _, _, kind in CORPUS} == {"syntax_error", "missing_import", "missing_dependency",
                                                "autofixable_lint", "type_error", "failing_test", "config_error"}
-
-
-def test_import_edit_goes_after_docstring_and_future_imports() -> None:
-    text = '"""Doc."""\nfrom __future__ import annotations\n\nprint(os.sep)\n'
-    edit = import_edit(text, "os")
-    assert edit is not None and edit.span.start_line == 2
-    assert apply_text_edits(text, [edit]).splitlines()[2] == "import os"
-    assert import_edit("import os\n", "os") is None
-    assert import_edit("x = 1\n", "requests") is None  # not stdlib: never guessed
 
 
 def real_services(services_factory, mode: str, trusted: bool | None):
