@@ -20,6 +20,7 @@ from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
 from zc_lsp.agents.engines.config_kinds import config_kind
+from zc_lsp.core.memtrim import release_freed_memory
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.convert import diagnostic
 from zc_lsp.handlers.review_pacing import ReviewPacing
@@ -170,6 +171,9 @@ class DiagnosticsFeature:
             if not deep:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
                 self.pacing.record_review(uri, self.last_latency_ms)
+        # The deep pass parsed the whole module (its AST is tens of MB on a large file); glibc keeps
+        # freed pages mapped, which left the server ~20 MB bigger after every review of a big file.
+        await asyncio.to_thread(release_freed_memory)
         background = services.background
         tuner = getattr(background, "tuner", None)
         if tuner is not None and self.last_latency_ms is not None:
