@@ -107,7 +107,7 @@ class DashboardData:
     def _refresh_reachability(self) -> None:
         """Without a live server nobody else checks the providers: a TCP connect each, every REACH_EVERY_S,
         off the request thread, so Ollama shows up or down instead of unknown."""
-        router = self.services.router
+        router = getattr(self.services, "router", None)  # a viewer built without a router has none to check
         now = time.monotonic()
         if router is None or now - self._reached_at < REACH_EVERY_S:
             return
