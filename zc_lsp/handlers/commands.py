@@ -7,7 +7,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
@@ -29,6 +29,10 @@ from zc_lsp.handlers.diagnostics import skip_reason
 from zc_lsp.handlers.edits import audit
 from zc_lsp.handlers.progress import Progress
 
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
+    from zc_lsp.services import Services
+
 log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[Any]]
 # Commands that only read: not written to the audit log (the side panel polls some of them).
@@ -36,18 +40,18 @@ READ_ONLY = {"zc.status", "zc.report", "zc.scheduler.list", "zc.batch.list", "zc
 
 
 def register(ls: Any) -> None:
-    commands: dict[str, Handler] = {}
-    ls.features["commands"] = commands
+    session: Session = ls.session
+    commands = session.commands
 
     def command(name: str) -> Callable[[Handler], Handler]:
         def decorate(fn: Handler) -> Handler:
             @functools.wraps(fn)
             async def wrapper(*args: Any) -> Any:
                 try:
-                    await ls.wait_ready()
+                    await session.wait_ready()
                 except (RuntimeError, TimeoutError) as exc:
                     raise JsonRpcInternalError(str(exc)) from exc
-                track(ls.session)
+                track(session)
                 outcome = "error"
                 try:
                     value = await fn(*args)
@@ -61,27 +65,27 @@ def register(ls: Any) -> None:
                     raise JsonRpcRequestCancelled(f"{name} was cancelled") from exc
                 except Exception as exc:  # one failing command must not take the server down
                     log.exception("command %s failed", name)
-                    ls.show(f"ZombieCoder: {name} failed: {exc}", types.MessageType.Error)
+                    session.show(f"ZombieCoder: {name} failed: {exc}", types.MessageType.Error)
                     raise JsonRpcInternalError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
                 finally:
-                    untrack(ls.session)
+                    untrack(session)
                     if name not in READ_ONLY:
-                        ls.spawn(asyncio.to_thread(audit, ls.services, "command", command=name, outcome=outcome),
+                        session.spawn(asyncio.to_thread(audit, session.services, "command", command=name, outcome=outcome),
                                  name="audit command")
 
             commands[name] = wrapper
-            ls.command(name)(wrapper)
+            session.server.command(name)(wrapper)
             return fn
 
         return decorate
 
     def run(agent: str, request: AgentRequest, **kw: Any) -> Awaitable[AgentResult]:
         """Run on the services of the folder that holds the request's document (multi-root)."""
-        return ls.services_for(request.doc.uri if request.doc else None).agents.run(agent, request, **kw)
+        return session.services_at(request.doc.uri if request.doc else None).agents.run(agent, request, **kw)
 
     def owner(command_id: str) -> tuple[str, str]:
         """(agent, action) that declares `command_id` in its spec: no agent names in this module."""
-        found = ls.registry.by_command(command_id)
+        found = session.registry.by_command(command_id)
         if found is None:
             raise JsonRpcInternalError(f"no installed agent provides {command_id} (see zc.doctor)")
         return found[0], found[1].name
@@ -92,63 +96,64 @@ def register(ls: Any) -> None:
         options = args.get("options") if isinstance(args.get("options"), dict) else {}
         if options.get("workspace") or not args.get("uri"):
             return await review_workspace(bool(options.get("model")))
-        doc = await asyncio.to_thread(ls.session.documents.read, args["uri"])
-        reason = skip_reason(doc, int(ls.services_for(doc.uri).settings.diagnostics.max_file_bytes))
+        doc = await asyncio.to_thread(session.documents.read, args["uri"])
+        reason = skip_reason(doc, int(session.services_at(doc.uri).settings.diagnostics.max_file_bytes))
         if reason:
-            ls.show(reason, types.MessageType.Warning)
+            session.show(reason, types.MessageType.Warning)
             return {"ok": False, "error": reason, "findings": 0, "files": 0}
         agent, action = owner("zc.review")
         result = await run(
             agent, AgentRequest(action, doc=doc, args={"bandit": True, "model": bool(options.get("model"))})
         )
         if result.ok:
-            diags = ls.features["diagnostics"]
+            diags = session.diagnostics
             from zc_lsp.handlers.convert import diagnostic
 
-            lines = Lines(doc.text, diags._encoding())
+            lines = session.lines(doc.text)
             diags.set_source(doc.uri, "review", [diagnostic(f, lines, doc.version, doc.uri) for f in result.findings], doc.version)
-        return reply(ls.session, result, findings=len(result.findings), files=1)
+        return reply(session, result, findings=len(result.findings), files=1)
 
     async def review_workspace(model: bool) -> dict[str, Any]:
         """Every workspace folder, each with its own services (settings, memory)."""
-        folders = ls.folders.items() or [(ls.services.workspace_root, ls.services)]
+        primary = session.started()
+        folders = session.server.folders.items() or [(primary.workspace_root, primary)]
         found = [await review_folder(root, services, model) for root, services in folders]
         answered = {p for f in found for p in f["provenance"].split(", ") if p}
         return {"ok": True, "findings": sum(f["findings"] for f in found), "files": sum(f["files"] for f in found),
                 "provenance": ", ".join(sorted(answered))}
 
-    async def review_folder(root: Path, services: Any, model: bool) -> dict[str, Any]:
+    async def review_folder(root: Path, services: Services, model: bool) -> dict[str, Any]:
         """Open documents are reviewed as the user sees them (buffers); the rest from disk, in one
         batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
         agent, action = owner("zc.review")
         files = await asyncio.to_thread(python_files, root)
-        files = [p for p in files if ls.folders.for_path(p) in (None, services)]  # a nested folder reviews its own
-        diags = ls.features["diagnostics"]
+        files = [p for p in files if session.server.folders.for_path(p) in (None, services)]  # a nested folder reviews its own
+        diags = session.diagnostics
         from zc_lsp.handlers.convert import diagnostic
 
         def publish(doc: Any, findings: list[Any]) -> None:
-            lines = Lines(doc.text, diags._encoding())
+            lines = session.lines(doc.text)
             diags.set_source(doc.uri, "review", [diagnostic(f, lines, doc.version, doc.uri) for f in findings], doc.version)
 
-        opened = [p for p in files if path_to_uri(p) in ls.workspace.text_documents]
+        opened = [p for p in files if session.documents.is_open(path_to_uri(p))]
         on_disk = [p for p in files if p not in opened] if not model else []
         one_by_one = opened + ([p for p in files if p not in opened] if model else [])
         total = reviewed = 0
         answered_by: set[str] = set()
-        async with Progress(ls.session, "Reviewing workspace") as progress:
+        async with Progress(session, "Reviewing workspace") as progress:
             if on_disk:
                 progress.report(f"{len(on_disk)} files from disk", 5)
                 batch = await services.agents.run(agent, AgentRequest("review_files", args={"paths": [str(p) for p in on_disk]}),
                                   progress=progress.report, cancel=progress.cancel)
                 for problem in batch.data.get("errors") or []:
-                    ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
+                    session.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
                 per_file: dict[str, list[Any]] = {}
                 for finding in batch.findings:
                     per_file.setdefault(finding.data["path"], []).append(finding)
                 for path in on_disk:
                     key = str(path.resolve())
                     if key in (batch.data.get("per_file") or {}):
-                        doc = await asyncio.to_thread(ls.session.documents.read, path_to_uri(path))
+                        doc = await asyncio.to_thread(session.documents.read, path_to_uri(path))
                         publish(doc, per_file.get(key, []))
                         reviewed += 1
                 total += len(batch.findings)
@@ -156,7 +161,7 @@ def register(ls: Any) -> None:
             for n, path in enumerate(one_by_one):
                 progress.cancel.check(f"{reviewed} of {len(files)} files reviewed")
                 progress.report(f"{path.relative_to(root)} ({n + 1}/{len(one_by_one)})", int(100 * n / max(1, len(one_by_one))))
-                doc = await asyncio.to_thread(ls.session.documents.read, path_to_uri(path))
+                doc = await asyncio.to_thread(session.documents.read, path_to_uri(path))
                 if skip_reason(doc, int(services.settings.diagnostics.max_file_bytes)):
                     continue
                 result = await run(agent, AgentRequest(action, doc=doc, args={"bandit": True, "model": model}),
@@ -170,16 +175,16 @@ def register(ls: Any) -> None:
 
     @command("zc.runTests")
     async def run_tests_cmd(*raw: Any) -> dict[str, Any]:
-        return await run_tests(ls.session, parse_args(raw, ["uri", "test"]))
+        return await run_tests(session, parse_args(raw, ["uri", "test"]))
 
     @command("zc.explain")
     async def explain(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["uri", "range", "options"], required=1)
-        doc = await asyncio.to_thread(ls.session.documents.read, args["uri"])
-        span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
+        doc = await asyncio.to_thread(session.documents.read, args["uri"])
+        span = parse_span(args.get("range", 0), session.lines(doc.text))
         options = args.get("options") if isinstance(args.get("options"), dict) else {}
         agent, action = owner("zc.explain")
-        async with Progress(ls.session, "Explaining") as progress:
+        async with Progress(session, "Explaining") as progress:
             result = await run(
                 agent,
                 AgentRequest(action, doc=doc, span=span),
@@ -191,8 +196,8 @@ def register(ls: Any) -> None:
         if result.ok:
             title = f"Explanation of {Path(doc.path or doc.uri).name}:{span.start_line + 1}"
             markdown = f"{result.summary}\n\n---\n_Answered by {result.provenance or 'offline'}_\n"
-            path = await save_report(ls.session, agent, title, markdown, show=options.get("show", True) is not False)
-        return reply(ls.session, result, markdown=result.summary, report_path=path)
+            path = await save_report(session, agent, title, markdown, show=options.get("show", True) is not False)
+        return reply(session, result, markdown=result.summary, report_path=path)
 
     @command("zc.explainFinding")
     async def explain_finding(*raw: Any) -> dict[str, Any]:
@@ -203,19 +208,19 @@ def register(ls: Any) -> None:
         )
         path = None
         if result.ok:
-            path = await save_report(ls.session, agent, f"Finding {args['code']}", result.summary, show=True)
-        return reply(ls.session, result, markdown=result.summary, report_path=path)
+            path = await save_report(session, agent, f"Finding {args['code']}", result.summary, show=True)
+        return reply(session, result, markdown=result.summary, report_path=path)
 
     @command("zc.status")
     async def status(*raw: Any) -> dict[str, Any]:
-        snap: dict[str, Any] = await asyncio.to_thread(ls.services.status.snapshot)
+        snap: dict[str, Any] = await asyncio.to_thread(session.started().status.snapshot)
         return snap
 
     @command("zc.doctor")
     async def doctor(*raw: Any) -> dict[str, Any]:
-        async with Progress(ls.session, "Doctor") as progress:
+        async with Progress(session, "Doctor") as progress:
             result = await run(*_request(owner("zc.doctor")), progress=progress.report, cancel=progress.cancel)
-        return reply(ls.session, result)
+        return reply(session, result)
 
 
     @command("zc.speak")
@@ -228,16 +233,16 @@ def register(ls: Any) -> None:
             text = None
         doc = span = None
         if not text and args.get("uri"):
-            doc = await asyncio.to_thread(ls.session.documents.read, args["uri"])
-            span = parse_span(args.get("range", 0), Lines(doc.text, ls.features["diagnostics"]._encoding()))
+            doc = await asyncio.to_thread(session.documents.read, args["uri"])
+            span = parse_span(args.get("range", 0), session.lines(doc.text))
         elif not isinstance(text, str) or not text.strip():
             raise JsonRpcInvalidParams("zc.speak needs text, or a uri and range to explain and read out")
         agent, action = owner("zc.speak")
-        async with Progress(ls.session, "Speaking") as progress:
+        async with Progress(session, "Speaking") as progress:
             result = await run(agent, AgentRequest(action, doc=doc, span=span, args={"text": text or ""}),
                                progress=progress.report, cancel=progress.cancel)
         if not result.ok:
-            ls.show(f"ZombieCoder could not speak: {result.error}", types.MessageType.Warning)
+            session.show(f"ZombieCoder could not speak: {result.error}", types.MessageType.Warning)
         return {"audio_path": None, "engine": None, "duration_s": None, **result.data, "ok": result.ok,
                 "error": result.error}
 
@@ -247,7 +252,7 @@ def register(ls: Any) -> None:
 
         if len(raw) != 1 or not isinstance(raw[0], dict) or "uri" not in raw[0]:
             raise JsonRpcInvalidParams("zc.applyCodeAction takes the code action's data object")
-        return await apply_code_action(ls.session, raw[0])
+        return await apply_code_action(session, raw[0])
 
     @command("zc.applyEdit")
     async def apply_edit_cmd(*raw: Any) -> dict[str, Any]:
@@ -256,15 +261,15 @@ def register(ls: Any) -> None:
         if len(raw) != 1 or not isinstance(raw[0], dict):
             raise JsonRpcInvalidParams("zc.applyEdit takes one WorkspaceEdit object")
         try:
-            edit = ls.protocol._converter.structure(raw[0], types.WorkspaceEdit)
+            edit = session.server.protocol._converter.structure(raw[0], types.WorkspaceEdit)
         except Exception as exc:  # cattrs raises validation groups: all mean "not a WorkspaceEdit"
             raise JsonRpcInvalidParams(f"not a WorkspaceEdit: {exc}") from exc
-        return await apply_ready_edit(ls.session, edit)
+        return await apply_ready_edit(session, edit)
 
     @command("zc.report")
     async def report(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["id"], required=1)
-        memory = ls.services.memory
+        memory = session.started().memory
         if memory is None or getattr(memory.tasks, "degraded", None):
             raise JsonRpcInvalidParams("reports are unavailable: memory is not working (see zc.doctor)")
         try:
@@ -281,11 +286,11 @@ def register(ls: Any) -> None:
 
     register_chat_commands(ls, command)
 
-    register_service_commands(ls, command)
+    register_service_commands(session, command)
     # Every other declared action with a command id (built-in or plug-in) gets the generic handler.
-    for agent, declared in ls.registry.actions():
+    for agent, declared in session.registry.actions():
         if declared.command and declared.command not in commands:
-            register_agent_command(ls, command, declared.command, agent, declared.name,
+            register_agent_command(session, command, declared.command, agent, declared.name,
                                    ["uri", "range", *declared.params], declared.progress)
 
 
@@ -293,17 +298,17 @@ def _request(found: tuple[str, str]) -> tuple[str, AgentRequest]:
     return found[0], AgentRequest(found[1])
 
 
-def register_agent_command(ls: Any, command: Any, name: str, agent: str, action: str, arg_names: list[str],
+def register_agent_command(session: Session, command: Any, name: str, agent: str, action: str, arg_names: list[str],
                            title: str | None = None) -> None:
     """Commands that map one-to-one onto an agent action over (uri, range, ...)."""
 
     async def handler(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, arg_names)
-        doc = await asyncio.to_thread(ls.session.documents.read, args["uri"]) if args.get("uri") else None
+        doc = await asyncio.to_thread(session.documents.read, args["uri"]) if args.get("uri") else None
         span = parse_span(args["range"], Lines(doc.text)) if doc is not None and args.get("range") is not None else None
         extra = {k: v for k, v in args.items() if k not in ("uri", "range")}
-        async with Progress(ls.session, title or name) as progress:
-            result = await ls.services_for(doc.uri if doc else None).agents.run(
+        async with Progress(session, title or name) as progress:
+            result = await session.services_at(doc.uri if doc else None).agents.run(
                 agent,
                 AgentRequest(action, doc=doc, span=span, args=extra),
                 progress=progress.report,
@@ -311,23 +316,23 @@ def register_agent_command(ls: Any, command: Any, name: str, agent: str, action:
                 on_token=progress.stream,
             )
         if result.findings:
-            publish_findings(ls.session, action, result, doc.uri if doc else None)
+            publish_findings(session, action, result, doc.uri if doc else None)
         if result.ok and result.edits:
             from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
 
-            refused = guard_workspace_edits(ls.session, result.edits)
+            refused = guard_workspace_edits(session, result.edits)
             if refused:
-                return reply(ls.session, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
-            edit = to_workspace_edit(ls.session, result.edits)
-            applied = await ls.workspace_apply_edit_async(
+                return reply(session, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
+            edit = to_workspace_edit(session, result.edits)
+            applied = await session.server.workspace_apply_edit_async(
                 types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")
             )
             done = bool(applied and applied.applied)
             if done:
-                await asyncio.to_thread(audit, ls.services, "edit_applied", command=name, agent=agent, action=action,
+                await asyncio.to_thread(audit, session.started(), "edit_applied", command=name, agent=agent, action=action,
                                         provider=result.provider, model=result.model,
                                         files=[str(e.path) for e in result.edits])
-            return reply(ls.session, result, applied=done)
-        return reply(ls.session, result)
+            return reply(session, result, applied=done)
+        return reply(session, result)
 
     command(name)(handler)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.handlers.command_support import parse_args
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +24,12 @@ def _need(obj: Any, what: str) -> Any:
     return obj
 
 
-def register_service_commands(ls: Any, command: Callable[[str], Any]) -> None:
+def register_service_commands(session: Session, command: Callable[[str], Any]) -> None:
     def background() -> Any:
-        return _need(getattr(ls.services, "background", None), "background automation")
+        return _need(session.started().background, "background automation")
 
     def memory() -> Any:
-        mem = _need(ls.services.memory, "memory")
+        mem = _need(session.started().memory, "memory")
         if getattr(mem, "degraded", None):
             raise JsonRpcInvalidParams(f"memory is unavailable: {mem.degraded}")
         return mem
@@ -41,20 +44,20 @@ def register_service_commands(ls: Any, command: Callable[[str], Any]) -> None:
     @command("zc.ackAlert")
     async def ack_alert(*raw: Any) -> dict[str, Any]:
         ok = await asyncio.to_thread(background().alerts.ack, alert_id(raw))
-        ls.services.status.changed()
+        session.started().status.changed()
         return {"ok": bool(ok)}
 
     @command("zc.resolveAlert")
     async def resolve_alert(*raw: Any) -> dict[str, Any]:
         ok = await asyncio.to_thread(background().alerts.resolve, alert_id(raw))
-        ls.services.status.changed()
+        session.started().status.changed()
         return {"ok": bool(ok)}
 
     @command("zc.memory.search")
     async def memory_search(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["query", "agent", "k"], required=1)
         mem = memory()
-        agents = [args["agent"]] if args.get("agent") else ls.registry.names()
+        agents = [args["agent"]] if args.get("agent") else session.registry.names()
         k = int(args.get("k") or 10)
 
         def search() -> list[dict[str, Any]]:
@@ -80,9 +83,9 @@ def register_service_commands(ls: Any, command: Callable[[str], Any]) -> None:
     async def memory_wipe(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["agent", "confirm"])
         mem = memory()
-        agents = [args["agent"]] if args.get("agent") else ls.registry.names()
+        agents = [args["agent"]] if args.get("agent") else session.registry.names()
         if args.get("confirm") is not True:
-            answer = await ls.window_show_message_request_async(
+            answer = await session.server.window_show_message_request_async(
                 types.ShowMessageRequestParams(
                     type=types.MessageType.Warning,
                     message=f"Wipe ZombieCoder memory of {', '.join(agents)} for this workspace? This cannot be undone.",

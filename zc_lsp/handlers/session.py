@@ -173,6 +173,10 @@ class Session:
         """`wait_ready`, then the services of the folder that holds `uri` (its settings, trust, memory)."""
         return await self.server.wait_ready_for(uri, timeout)
 
+    def services_at(self, uri: str | None) -> Services:
+        """The services of the folder holding `uri` (else the first folder's), once started."""
+        return self.server.services_for(uri) or self.started()
+
     def started(self) -> Services:
         """The services, for code that runs only after `wait_ready` (commands, resolves)."""
         services = self.server.services
