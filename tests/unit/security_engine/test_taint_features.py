@@ -337,3 +337,19 @@ def test_module_level_cache_filled_elsewhere_is_not_proven_safe():
         "cache.py",
     )
     assert report.findings == [] and (5, "DESER") not in report.verdicts
+
+
+def test_deeply_nested_loops_stay_cheap_and_an_internal_error_is_reported(monkeypatch):
+    nested = "def f(xs):\n" + "".join("    " * (i + 1) + f"for a{i} in xs:\n" for i in range(14))
+    assert scan_taint(nested + "    " * 15 + "y = a0\n", "deep.py").problem is None
+
+    from zc_lsp.agents.engines.taint import engine
+
+    def broken(self):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(engine.ModuleAnalysis, "run", broken)
+    failures: list[ParseFailure] = []
+    report = taint_review("x = 1\n", "any.py", failures)
+    assert report.problem and "KeyError" in report.problem
+    assert failures and failures[0].engine == "taint"

@@ -8,6 +8,7 @@ could not be analysed (reported, never skipped in silence).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,8 @@ from zc_lsp.agents.engines.taint.engine import ModuleAnalysis, Stopped
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding
 from zc_lsp.agents.engines.taint.parse import ParseFailure, parse_source
 from zc_lsp.core.types import Finding, Span
+
+log = logging.getLogger(__name__)
 
 __all__ = ["TaintReport", "scan_taint", "taint_review", "to_finding"]
 
@@ -51,6 +54,9 @@ def scan_taint(text: str, filename: str = "<file>", stop: Callable[[], bool] | N
         return TaintReport(problem="stopped: the review was cancelled")
     except RecursionError:
         return TaintReport(problem="nesting too deep for the analysis")
+    except Exception as exc:  # a bug here must cost this file's taint findings, not the whole review
+        log.exception("taint engine failed on %s", filename)
+        return TaintReport(problem=f"internal error ({type(exc).__name__}: {exc}); please report it")
     findings = [to_finding(raw) for raw in sorted(analysis.findings.values(), key=lambda r: (r.line, r.col, r.kind))]
     return TaintReport(findings=findings, verdicts=dict(analysis.verdicts))
 

@@ -67,6 +67,7 @@ class Frame(CallEval):
         self.param_sinks: list[ParamSink] = []
         self.security_fn = bool(fn is not None and SECURITY_NAME.search(fn.name))
         self.statement: ast.stmt | None = None
+        self.loop_depth = 0
 
     def check_rules(self, info: CallInfo) -> None:
         qual = info.qual or (f"?.{info.method}" if info.method else "")
@@ -305,11 +306,19 @@ class Frame(CallEval):
     st_AsyncFor = st_For
 
     def _loop(self, body: list[ast.stmt], env: Env, bind: Any) -> Env | None:
-        first = self.block(body, bind(dict(env)))
-        merged = merge_env(env, first)
-        assert merged is not None
-        second = self.block(body, bind(dict(merged)))
-        return merge_env(merged, second)
+        """Twice through the body (a value set late in one round is read early in the next); nested
+        loops past the third level go once, so deep nesting cannot cost 2**depth."""
+        self.loop_depth += 1
+        try:
+            first = self.block(body, bind(dict(env)))
+            merged = merge_env(env, first)
+            assert merged is not None
+            if self.loop_depth > 3:
+                return merged
+            second = self.block(body, bind(dict(merged)))
+            return merge_env(merged, second)
+        finally:
+            self.loop_depth -= 1
 
     def st_With(self, node: ast.With | ast.AsyncWith, env: Env) -> Env | None:
         for item in node.items:
