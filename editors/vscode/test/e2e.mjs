@@ -332,6 +332,18 @@ async function chatScenario(page, ws, userData) {
     step("inline_completion_accepted");
   }
 
+  // Insert at cursor: the block goes into the editor the question was about, at its cursor.
+  await page.locator(".editor-instance .view-lines").first().click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  const frameIns = await chatFrame(page, STEP_TIMEOUT);
+  await frameIns.locator('.zc-turn[data-role="assistant"].zc-state-done button[data-action="insert"]').first().click();
+  await waitFor("the inserted block in the editor", async () => ((await editorText(page)).match(/def\s+add\(/g) || []).length === 2);
+  await page.keyboard.press("Control+Z");
+  await waitFor("the insert undone", async () => ((await editorText(page)).match(/def\s+add\(/g) || []).length === 1);
+  await page.keyboard.press("Control+S");
+  step("chat_insert_at_cursor");
+
   // Stop (Esc) cancels the request; the partial answer stays, marked stopped.
   await palette(page, "ZombieCoder: Chat");
   const frame2 = await chatFrame(page, STEP_TIMEOUT);
