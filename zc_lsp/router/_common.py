@@ -6,6 +6,7 @@ Nothing here imports an SDK: `import zc_lsp.router` must stay cheap (the SDKs co
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import threading
@@ -35,6 +36,7 @@ def normalise_url(url: str) -> str:
     return url if "://" in url else f"http://{url}"
 
 
+@functools.lru_cache(maxsize=256)  # code-action listings ask per provider on every cursor move
 def is_loopback(url: str) -> bool:
     """True for localhost / 127.0.0.0/8 / ::1 (and 0.0.0.0, which connects locally)."""
     host = urlsplit(normalise_url(url)).hostname or ""
