@@ -40,6 +40,7 @@ _CLEAN_RESULTS = ("secrets.", "uuid.", "time.", "datetime.", "os.urandom", "rand
                   "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
                   "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
+_MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 _TORNADO_SOURCES = frozenset(
     {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_secure_cookie"}
 )
@@ -123,6 +124,8 @@ class CallEval(ExprEval):
             self.hit(kind, val, node, label)
         if method in ("set_cookie", "set_signed_cookie") and len(args) >= 2:
             self.on_named_value("cookie", args[1], node)
+        if qual in _MARKUP:  # a Markup object: what is later formatted or added into it gets escaped
+            return Val(opaque=False, kind="markup")
         kinds = {kind for kind, _val, _label in hits if kind[-1] not in "!?"}
         if kinds:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
@@ -179,6 +182,8 @@ class CallEval(ExprEval):
             return self._object(c, _KIND_OF_RESULT[q], everything)
         if recv is not None and recv.kind in ("strong-rng",):
             return CLEAN
+        if recv is not None and recv.kind == "markup" and m in ("format", "format_map", "join", "__add__"):
+            return replace(sanitized(combine(*everything), frozenset({"XSS"})), kind="markup")
         if q.startswith(_CLEAN_RESULTS) or q in ("len", "id", "hash"):
             return CLEAN
         if m and recv is not None and c.node.func and isinstance(c.node.func, ast.Attribute):

@@ -21,6 +21,7 @@ from zc_lsp.agents.engines.taint.model import (
     combine,
     const,
     container,
+    sanitized,
     with_step,
 )
 from zc_lsp.agents.engines.taint.sanitizers import names_in, refine
@@ -225,6 +226,8 @@ class ExprEval:
             return container([*left.items, *right.items], kind="list")
         if isinstance(node.op, ast.Div) and left.kind == "path":
             return combine(left, right, kind="path")
+        if left.kind == "markup" and isinstance(node.op, (ast.Add, ast.Mod)):  # Markup escapes what joins it
+            return replace(sanitized(combine(right), frozenset({"XSS"})), kind="markup")
         fn = _BINOPS.get(type(node.op))
         consts = fold(fn, left, right) if fn else None
         if isinstance(node.op, ast.Mod) and right.items is not None:

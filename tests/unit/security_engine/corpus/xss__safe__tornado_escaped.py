@@ -1,0 +1,7 @@
+import html
+import tornado.web
+
+class Hello(tornado.web.RequestHandler):
+    def get(self):
+        who = html.escape(self.get_query_argument("who", "you"))
+        self.write("<h1>hi " + who + "</h1>")
