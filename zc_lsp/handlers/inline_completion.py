@@ -26,8 +26,8 @@ from zc_lsp.core.cancel import CancelToken
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
 
 log = logging.getLogger(__name__)
-MAX_NEARBY_DOCS = 20
-MAX_NEARBY_BYTES = 500_000
+MAX_NEARBY_DOCS = 10
+MAX_NEARBY_BYTES = 200_000  # a bigger open file is not searched for definitions on every keystroke
 EMPTY = types.InlineCompletionList(items=[])
 
 

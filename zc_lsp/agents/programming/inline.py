@@ -51,15 +51,16 @@ def split_at(text: str, line: int, char: int) -> tuple[str, str]:
 
 def definitions_named(names: set[str], sources: list[tuple[str, str]]) -> list[str]:
     """Short excerpts (signature and a few lines) of top-level definitions in other files named in `names`."""
+    if not names:
+        return []
+    wanted = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"^(?:async[ \t]+def|def|class)[ \t]+(?:{wanted})\b", re.M)  # one pass per file
     out: list[str] = []
     for shown, text in sources:
-        for name in sorted(names):
-            match = re.search(rf"^(?:async[ \t]+def|def|class)[ \t]+{re.escape(name)}\b.*$", text, re.M)
-            if match is None:
-                continue
+        for match in pattern.finditer(text):
             first = text.count("\n", 0, match.start())
-            excerpt = text.split("\n")[first : first + MAX_SNIPPET_LINES]
-            out.append(f"{shown}:\n" + "\n".join(excerpt).rstrip())
+            excerpt = text[match.start() :].split("\n", MAX_SNIPPET_LINES)[:MAX_SNIPPET_LINES]
+            out.append(f"{shown} (line {first + 1}):\n" + "\n".join(excerpt).rstrip())
             if len(out) >= MAX_CONTEXT_SNIPPETS:
                 return out
     return out
@@ -172,7 +173,10 @@ async def inline_complete(agent: str, request: AgentRequest, ctx: AgentContext) 
         path = Path(str(where))
         if not refuse_reason(path, ctx.workspace_root):
             nearby.append((shown_name(path, ctx.workspace_root, str(where)), str(text)))
-    parts = build_parts(doc, line, char, nearby)
+    if len(doc.text) + sum(len(t) for _, t in nearby) > INLINE_PARSE_CHARS * 10:
+        parts = await asyncio.to_thread(build_parts, doc, line, char, nearby)
+    else:  # the usual case: a few regex passes, cheaper than a thread hop
+        parts = build_parts(doc, line, char, nearby)
     shown = doc.path.name if doc.path else doc.uri
     try:
         rendered = render(
