@@ -115,3 +115,11 @@ def test_a_colon_goes_before_a_comment_and_a_one_line_body_moves_down(tmp_path: 
 def test_a_transposed_name_is_a_typo_of_one_edit(tmp_path: Path) -> None:
     source = 'import json\n\n\ndef f():\n    return jsno.loads("1")\n'
     assert fixed(tmp_path, source) == 'import json\n\n\ndef f():\n    return json.loads("1")\n'
+
+
+def test_a_lost_opener_is_put_back_where_the_expression_starts(tmp_path: Path) -> None:
+    assert fixed(tmp_path, "VALUES = 1, 2, 3]\n") == "VALUES = [1, 2, 3]\n"
+    assert fixed(tmp_path, 'D = "a": 1}\n') == 'D = {"a": 1}\n'
+    assert fixed(tmp_path, "def f(xs):\n    return len xs)\n") == "def f(xs):\n    return len(xs)\n"
+    assert fixed(tmp_path, "def f():\n    return sum(1, 2, 3])\n") == "def f():\n    return sum([1, 2, 3])\n"
+    assert fixed(tmp_path, "def f(a, b):\n    return (a + b) * 2)\n") == "def f(a, b):\n    return (a + b) * 2\n"

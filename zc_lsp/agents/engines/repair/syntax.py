@@ -6,6 +6,7 @@ engine keeps the one that parses (or at least moves the first error further down
 
 from __future__ import annotations
 
+import keyword
 import re
 import tokenize
 from collections.abc import Callable
@@ -134,19 +135,40 @@ def closer_at_boundaries(
 
 
 def unmatched(text: str, err: SyntaxError, closer: str) -> list[Candidate]:
+    """A closer with no opener: removed, or its opener inserted where an operand starts.
+
+    For ')' an extra closer is the usual slip, so removing it comes first (then a call that lost its
+    '(': `len xs)` -> `len(xs)`); for ']' and '}' a lost opener is: `VALUES = 1, 2, 3]` becomes a
+    list, not a tuple. Openers are tried leftmost first (the widest expression); the engine keeps
+    the first that parses, preferring calls that bind (`sum([1, 2, 3])` over `[sum(1, 2, 3)]`).
+    """
     line_no, col = err.lineno or 1, (err.offset or 1) - 1
     line = _line(text, line_no)
     if line[col : col + 1] != closer:
         col = line.rfind(closer)
         if col < 0:
             return []
-    out = [_cand(insert_at(text, line_no, col, "", 1), f"removed the unmatched '{closer}'", line_no, err.msg)]
-    # a call that lost its opener: `foo 1, 2)` -> `foo(1, 2)`
-    match = re.search(r"([A-Za-z_]\w*)[ \t]+(?=[^\s=])", line[:col])
-    if match:
-        fixed = insert_at(text, line_no, match.end(1), OPENER[closer], match.end() - match.end(1))
-        out.append(_cand(fixed, f"inserted the missing '{OPENER[closer]}' after `{match.group(1)}`", line_no, err.msg))
-    return out
+    opener = OPENER[closer]
+    removed = [_cand(insert_at(text, line_no, col, "", 1), f"removed the unmatched '{closer}'", line_no, err.msg)]
+    calls = []
+    for match in re.finditer(r"([A-Za-z_]\w*)[ \t]+(?=[^\s=])", line[:col]):
+        if keyword.iskeyword(match.group(1)):
+            continue
+        fixed = insert_at(text, line_no, match.end(1), opener, match.end() - match.end(1))
+        calls.append(_cand(fixed, f"inserted the missing '{opener}' after `{match.group(1)}`", line_no, err.msg))
+    starts = [t.start[1] for t in lex(line[:col] + "\n") if t.start[0] == 1 and starts_operand(t)]
+    inserted = [
+        _cand(
+            insert_at(text, line_no, at, opener),
+            f"inserted the missing '{opener}' before column {at + 1}",
+            line_no,
+            err.msg,
+        )
+        for at in starts[:12]
+    ]
+    if closer == ")":
+        return removed + calls + inserted
+    return inserted + removed
 
 
 def mismatched(text: str, err: SyntaxError, closer: str, opener: str) -> list[Candidate]:
@@ -172,6 +194,19 @@ def mismatched(text: str, err: SyntaxError, closer: str, opener: str) -> list[Ca
     open_col = _opener_col(line, col, opener)
     if open_col is not None:
         out += closer_at_boundaries(text, err, line_no, open_col, col, right, opener)
+        # or the closer's own opener was lost inside: `sum(1, 2, 3])` -> `sum([1, 2, 3])`
+        lost = OPENER[closer]
+        for tok in lex(line[open_col + 1 : col] + "\n"):
+            at = open_col + 1 + tok.start[1]
+            if tok.start[0] == 1 and starts_operand(tok):
+                out.append(
+                    _cand(
+                        insert_at(text, line_no, at, lost),
+                        f"inserted the missing '{lost}' before column {at + 1}",
+                        line_no,
+                        err.msg,
+                    )
+                )
     return out
 
 
