@@ -114,6 +114,15 @@ FLOWS = {
         def a():
             os.system("ls " + arg(request, "d"))
     """,
+    "closure over the handler's variable": """
+        import os
+        @app.route("/a")
+        def a():
+            param = request.args["x"]
+            def helper():
+                return "ls " + param
+            os.system(helper())
+    """,
     "sys.argv": """
         import os, sys
         os.system("ls " + sys.argv[1])

@@ -72,7 +72,7 @@ class CallEval(ExprEval):
     def check_rules(self, info: CallInfo) -> None:
         """Context-aware rule checks (weak hash, cookie flags); the frame knows the context."""
 
-    def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call) -> Val:
+    def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call, env: Env) -> Val:
         raise NotImplementedError
 
     def ev_Call(self, node: ast.Call, env: Env) -> Val:
@@ -116,7 +116,7 @@ class CallEval(ExprEval):
         if target is not None:
             if target[1]:
                 args = [recv or Val(opaque=False, kind="self"), *args]
-            return self.call_function(target[0], args, kwargs, node)
+            return self.call_function(target[0], args, kwargs, node, env)
         info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)
         self.check_rules(info)
         hits = call_sinks(info)

@@ -55,6 +55,8 @@ class ModuleAnalysis:
     frameworks: set[str] = field(default_factory=set)
     functions: dict[str, list[FunctionNode]] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
+    parents: dict[int, FunctionNode] = field(default_factory=dict)  # nested function -> enclosing one
+    in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
     summaries: dict[int, Summary | None] = field(default_factory=dict)
     findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
@@ -105,7 +107,13 @@ class ModuleAnalysis:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in self.owners:
                 self.functions.setdefault(node.name, []).append(node)
             if not isinstance(node, _COMPOUND):
-                continue  # most statements hold no others; not asking them is most of the speed here
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for child in ast.walk(node):
+                    if child is not node and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.parents.setdefault(
+                            id(child), node
+                        )  # most statements hold no others; not asking them is most of the speed here
             for name in ("body", "orelse", "finalbody"):
                 stack.extend(getattr(node, name, ()))
             for handler in getattr(node, "handlers", ()):
@@ -117,13 +125,20 @@ class ModuleAnalysis:
             self.roots.add("ldap")  # a project's own LDAP helper module counts too
         self.frameworks = frameworks(self.imports)
 
-    def summary(self, fn: FunctionNode) -> Summary | None:
+    def summary(self, fn: FunctionNode, closure: dict[str, Val] | None = None) -> Summary | None:
+        """The function's summary; `closure` (the enclosing function's variables at the call) gives a
+        nested function its free variables, analysed for that call and not cached."""
         key = id(fn)
-        if key in self.summaries:
+        if closure is None and key in self.summaries:
             return self.summaries[key]
+        if closure is not None and key in self.in_closure:
+            return None
         if self.stop is not None and self.stop():
             raise Stopped
-        self.summaries[key] = None  # in progress: a recursive call sees None
+        if closure is None:
+            self.summaries[key] = None  # in progress: a recursive call sees None
+        else:
+            self.in_closure.add(key)
         owner = self.owners.get(key)
         requests, data = tainted_params(fn, self.frameworks)
         params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)] + [a.arg for a in fn.args.kwonlyargs]
@@ -143,10 +158,15 @@ class ModuleAnalysis:
         for extra in (fn.args.vararg, fn.args.kwarg):
             if extra is not None:
                 env[extra.arg] = Val(opaque=True)
-        frame = Frame(self, fn, self.module_env, owner, self._html_returns(fn))
-        frame.block(fn.body, env)
+        outer = self.module_env if closure is None else {**self.module_env, **closure}
+        frame = Frame(self, fn, outer, owner, self._html_returns(fn))
+        try:
+            frame.block(fn.body, env)
+        finally:
+            self.in_closure.discard(key)
         result = Summary(params, frame.ret or Val(opaque=False), frame.param_sinks)
-        self.summaries[key] = result
+        if closure is None:
+            self.summaries[key] = result
         return result
 
     def _html_returns(self, fn: FunctionNode) -> bool:

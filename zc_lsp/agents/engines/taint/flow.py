@@ -112,8 +112,9 @@ class Frame(CallEval):
             if t.weak_random:
                 self.mod.report_random(t, node, name)
 
-    def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call) -> Val:
-        summary = self.mod.summary(fn)
+    def call_function(self, fn: Any, args: list[Val], kwargs: dict[str, Val], node: ast.Call, env: Env) -> Val:
+        closure = env if self.fn is not None and self.mod.parents.get(id(fn)) is self.fn else None
+        summary = self.mod.summary(fn, closure)
         if summary is None:  # recursion: assume it passes its arguments through
             return combine(*args, *kwargs.values()) if args or kwargs else UNKNOWN
         names = summary.params
