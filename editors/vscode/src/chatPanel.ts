@@ -79,6 +79,7 @@ export class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable 
   private files: Array<{ uri: string; label: string }> = [];
   private busy: { stream: string; turn: Turn; cts: vscode.CancellationTokenSource } | undefined;
   private historyLoaded = false;
+  private focusOnReady = false;
   private lastEditor: vscode.TextEditor | undefined;
   private readonly proposed = new ProposedContent();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -135,6 +136,7 @@ export class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable 
 
   /** Focus the panel's input (the palette's Chat command). */
   async focus(): Promise<void> {
+    this.focusOnReady = !this.view; // a view being created gets the focus once its script says "ready"
     await vscode.commands.executeCommand(`${ChatPanel.viewType}.focus`);
     this.post({ type: "focusInput" });
   }
@@ -167,6 +169,10 @@ export class ChatPanel implements vscode.WebviewViewProvider, vscode.Disposable 
     switch (m.type) {
       case "ready":
         this.postAll();
+        if (this.focusOnReady) {
+          this.focusOnReady = false;
+          this.post({ type: "focusInput" });
+        }
         if (!this.historyLoaded && this.server.connection.state === "running") await this.loadHistory();
         return;
       case "send":

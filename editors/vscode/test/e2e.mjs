@@ -349,6 +349,16 @@ async function chatScenario(page, ws, userData) {
   const frame2 = await chatFrame(page, STEP_TIMEOUT);
   const input2 = frame2.locator("#input");
   await input2.click();
+  // "@" at the start of a word picks another file for the question
+  await input2.pressSequentially("@");
+  const pickInput = page.locator(".quick-input-widget input");
+  await pickInput.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await pickInput.fill("test_calc");
+  await page.locator(".quick-input-widget .monaco-list-row", { hasText: "test_calc.py" }).first().waitFor({ timeout: STEP_TIMEOUT });
+  await page.keyboard.press("Enter");
+  await frame2.locator("#context .zc-chip", { hasText: "@test_calc.py" }).waitFor({ timeout: STEP_TIMEOUT });
+  if (!(await input2.inputValue()).startsWith("@test_calc.py")) throw new Error(`the mention is not in the input: ${await input2.inputValue()}`);
+  await input2.press("End");
   await input2.pressSequentially("Explain calc.py in detail.");
   await input2.press("Enter");
   await frame2.locator('.zc-turn[data-role="assistant"].zc-state-streaming .zc-md').filter({ hasText: /\S/ }).first()

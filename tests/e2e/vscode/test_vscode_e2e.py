@@ -172,6 +172,9 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     assert any("Add type hints to add" in r.body.decode(errors="replace") for r in chats)
     # the question carried the selection as context
     assert any("return a + b" in r.body.decode(errors="replace") for r in chats)
+    # the @file mention sent test_calc.py along with the second question
+    assert any("Explain calc.py in detail" in r.body.decode(errors="replace")
+               and "test_add_negative" in r.body.decode(errors="replace") for r in chats)
     # Stop closed the model call mid-stream
     assert any(r.closed_at is not None for r in chats), [(r.path, r.finished) for r in chats]
     assert any(r.model == "fake-large" for r in chats), "no inline completion reached the model"
