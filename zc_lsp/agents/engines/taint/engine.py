@@ -88,9 +88,9 @@ class ModuleAnalysis:
 
     def _collect(self) -> None:
         """Imports and definitions: statements only (walking every expression would cost more)."""
-        stack: list[ast.stmt] = list(self.tree.body)
+        stack: list[tuple[ast.stmt, FunctionNode | None]] = [(stmt, None) for stmt in self.tree.body]
         while stack:
-            node = stack.pop()
+            node, enclosing = stack.pop()
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
@@ -104,22 +104,20 @@ class ModuleAnalysis:
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.functions.setdefault(f"{node.name}.{item.name}", []).append(item)
                         self.owners[id(item)] = node.name
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in self.owners:
-                self.functions.setdefault(node.name, []).append(node)
-            if not isinstance(node, _COMPOUND):
-                continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                for child in ast.walk(node):
-                    if child is not node and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        self.parents.setdefault(
-                            id(child), node
-                        )  # most statements hold no others; not asking them is most of the speed here
+                if id(node) not in self.owners:
+                    self.functions.setdefault(node.name, []).append(node)
+                if enclosing is not None:
+                    self.parents[id(node)] = enclosing
+                enclosing = node
+            if not isinstance(node, _COMPOUND):
+                continue  # most statements hold no others; not asking them is most of the speed here
             for name in ("body", "orelse", "finalbody"):
-                stack.extend(getattr(node, name, ()))
+                stack.extend((child, enclosing) for child in getattr(node, name, ()))
             for handler in getattr(node, "handlers", ()):
-                stack.extend(handler.body)
+                stack.extend((child, enclosing) for child in handler.body)
             for case in getattr(node, "cases", ()):
-                stack.extend(case.body)
+                stack.extend((child, enclosing) for child in case.body)
         self.roots = {q.split(".")[0] for q in self.imports.values()}
         if any("ldap" in q.lower() for q in self.imports.values()):
             self.roots.add("ldap")  # a project's own LDAP helper module counts too
