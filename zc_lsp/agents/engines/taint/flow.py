@@ -68,6 +68,7 @@ class Frame(CallEval):
         self.security_fn = bool(fn is not None and SECURITY_NAME.search(fn.name))
         self.statement: ast.stmt | None = None
         self.loop_depth = 0
+        self.built_at: dict[str, set[int]] = {}  # variable -> lines of the statements that assigned it
 
     def check_rules(self, info: CallInfo) -> None:
         qual = info.qual or (f"?.{info.method}" if info.method else "")
@@ -97,6 +98,12 @@ class Frame(CallEval):
             self.mod.verdict(line, kind, "vuln")
         elif not real and val.proven_safe(kind):
             self.mod.verdict(line, kind, "safe")
+            # The query was built on earlier lines (`sql = f"..."`): pattern rules fire there too.
+            if isinstance(node, ast.Call):
+                for arg in (*node.args, *(kw.value for kw in node.keywords)):
+                    if isinstance(arg, ast.Name):
+                        for built in self.built_at.get(arg.id, ()):
+                            self.mod.verdict(built, kind, "safe")
         if kind == "DESER" and label.startswith("yaml.load") and not real and not val.proven_safe(kind):
             self.mod.verdict(line, "YAML", "vuln")
             self.mod.report_rule(
@@ -214,6 +221,7 @@ class Frame(CallEval):
 
     def assign(self, target: ast.expr, val: Val, env: Env, node: ast.stmt) -> None:
         if isinstance(target, ast.Name):
+            self.built_at.setdefault(target.id, set()).update(range(node.lineno - 1, node.end_lineno or node.lineno))
             if val.taints:
                 val = _hop(val, Step.at(node, f"assigned to `{target.id}`"))
             self.on_named_value(target.id, val, node)
