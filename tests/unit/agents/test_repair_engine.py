@@ -123,3 +123,9 @@ def test_a_lost_opener_is_put_back_where_the_expression_starts(tmp_path: Path) -
     assert fixed(tmp_path, "def f(xs):\n    return len xs)\n") == "def f(xs):\n    return len(xs)\n"
     assert fixed(tmp_path, "def f():\n    return sum(1, 2, 3])\n") == "def f():\n    return sum([1, 2, 3])\n"
     assert fixed(tmp_path, "def f(a, b):\n    return (a + b) * 2)\n") == "def f(a, b):\n    return (a + b) * 2\n"
+
+
+def test_a_comma_lost_at_the_end_of_the_previous_line_and_eq_in_a_conditional_expression(tmp_path: Path) -> None:
+    source = "def f(\n    a,\n    b\n    c,\n):\n    return a + b + c\n"
+    assert fixed(tmp_path, source) == "def f(\n    a,\n    b,\n    c,\n):\n    return a + b + c\n"
+    assert fixed(tmp_path, "def f(x):\n    return 1 if x = 0 else 2\n") == "def f(x):\n    return 1 if x == 0 else 2\n"

@@ -241,27 +241,33 @@ def _region(text: str, err: SyntaxError) -> tuple[str, int, int]:
 
 
 def missing_comma(text: str, err: SyntaxError) -> list[Candidate]:
+    """A comma between two operands, at or after the token Python points at.
+
+    Lexed from the start of the line before (a multi-line list or parameter list loses its comma
+    at the end of the previous line: `b` / `c,`), then from the error's own line start.
+    """
     snippet, first, err_col = _region(text, err)
     if not snippet.strip():
         return []
-    # lex from the line start: the comma is often missing just before the token Python points at
-    col = 0
-    snippet = _line(text, first)[:err_col] + snippet
+    prev = first - 1 if first > 1 and not _line(text, first)[:err_col].strip() else first
+    head = _line(text, prev) if prev < first else ""
+    snippet = head + _line(text, first)[:err_col] + snippet
     toks = [
         t
         for t in lex("(" + snippet + "\n)")
         if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
     ]
+    err_row = first - prev + 1  # the error's row in the snippet
     out = []
     for a, b in zip(toks, toks[1:], strict=False):
         if not (ends_operand(a) and starts_operand(b)) or b.string in ("(", "["):
             continue
-        if b.start[0] == 1 and b.start[1] - 1 < err_col:
+        if (b.start[0], b.start[1] - (1 if b.start[0] == 1 else 0)) < (err_row, err_col):
             continue  # before the error: that code was fine
         if a.type == b.type == tokenize.STRING:
             continue
-        line = first + a.end[0] - 1
-        at = a.end[1] - 1 + col if a.end[0] == 1 else a.end[1]  # the "(" we added is col 0
+        line = prev + a.end[0] - 1
+        at = a.end[1] - 1 if a.end[0] == 1 else a.end[1]  # the "(" we added is col 0 of the first row
         out.append(
             _cand(insert_at(text, line, at, ","), f"inserted a missing comma after `{a.string}`", first, err.msg)
         )
@@ -339,6 +345,10 @@ def syntax_candidates(text: str, err: SyntaxError) -> list[Candidate]:
         return missing_colon(text, err)
     if "forgot a comma" in msg:
         return missing_comma(text, err)
+    if "expected 'else' after 'if' expression" in msg and re.search(
+        r"(?<![=!<>:+\-*/%&|^@])=(?!=)", _line(text, err.lineno or 1)[(err.offset or 1) - 1 :]
+    ):
+        return assignment_in_condition(text, err)
     if "instead of '='" in msg:
         return assignment_in_condition(text, err)
     if msg.startswith("Missing parentheses in call to 'print'"):
