@@ -129,3 +129,10 @@ def test_a_comma_lost_at_the_end_of_the_previous_line_and_eq_in_a_conditional_ex
     source = "def f(\n    a,\n    b\n    c,\n):\n    return a + b + c\n"
     assert fixed(tmp_path, source) == "def f(\n    a,\n    b,\n    c,\n):\n    return a + b + c\n"
     assert fixed(tmp_path, "def f(x):\n    return 1 if x = 0 else 2\n") == "def f(x):\n    return 1 if x == 0 else 2\n"
+
+
+def test_a_workspace_name_comes_from_the_module_not_from_a_test_that_also_defines_it(tmp_path: Path) -> None:
+    (tmp_path / "pricing.py").write_text("def discount(p):\n    return p * 0.9\n")
+    (tmp_path / "test_pricing.py").write_text("def discount(p):\n    return p\n\n\ndef test_x():\n    assert discount(1)\n")
+    text = fixed(tmp_path, "def total(ps):\n    return sum(discount(p) for p in ps)\n")
+    assert text.startswith("from pricing import discount\n")

@@ -144,7 +144,15 @@ def workspace_import(name: str, root: Path, here: Path | None) -> str | None:
             continue  # another folder's loose module is not importable from here
         if dotted:
             found.append(dotted)
+    # tests and conftest files define helpers of their own: a real module wins over them
+    real = [d for d in found if not _is_test_module(d)]
+    found = real or found
     return f"from {found[0]} import {name}" if len(set(found)) == 1 else None
+
+
+def _is_test_module(dotted: str) -> bool:
+    leaf = dotted.rsplit(".", 1)[-1]
+    return leaf.startswith("test_") or leaf.endswith("_test") or leaf == "conftest" or ".tests." in f".{dotted}."
 
 
 @cache
