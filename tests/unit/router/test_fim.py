@@ -47,3 +47,27 @@ async def test_anthropic_gets_the_chat_prompt(model_server: FakeModelServer, mak
     await router.complete(fim_request("a = ", "\n"))
     (post,) = [r for r in model_server.requests if r.method == "POST"]
     assert post.path == "/v1/messages" and "chat fallback: a = <CURSOR>" in post.body.decode()
+
+
+async def test_the_audit_row_names_the_model_that_answered(
+    model_server: FakeModelServer, make_router, tmp_path
+) -> None:
+    import asyncio
+
+    from zc_lsp.memory import WorkspaceMemory
+
+    memory = WorkspaceMemory(tmp_path / "ws", fake_settings(model_server, memory__path=str(tmp_path / "data")))
+    try:
+        model_server.push(Script(text="1", reply_model="qwen2.5-coder:1.5b-base"))
+        router = make_router(fake_settings(model_server, router__chain=["ollama", "offline"]), memory=memory)
+        reply = await router.complete(fim_request("x = ", "\n"))
+        assert reply.model == "qwen2.5-coder:1.5b-base"
+        for _ in range(200):  # written just after the reply, off the typing path
+            rows = [e for e in memory.audit.tail(5) if e["kind"] == "model_call"]
+            if rows:
+                break
+            await asyncio.sleep(0.01)
+        fields = rows[-1].get("fields", rows[-1])
+        assert fields["model"] == "qwen2.5-coder:1.5b-base" and fields["requested_model"] == "fake-small"
+    finally:
+        memory.close()
