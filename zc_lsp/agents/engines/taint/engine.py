@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from zc_lsp.agents.engines.taint.flow import Frame, ParamSink
+from zc_lsp.agents.engines.taint.flow import Frame
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val
 from zc_lsp.agents.engines.taint.sources import decorator_name, frameworks, is_route_handler, tainted_params
+from zc_lsp.agents.engines.taint.summaries import ParamSink
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 

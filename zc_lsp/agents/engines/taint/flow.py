@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from zc_lsp.agents.engines.taint.calls import CallEval
 from zc_lsp.agents.engines.taint.exprs import Env, truth
-from zc_lsp.agents.engines.taint.model import UNKNOWN, Step, Taint, Val, branch_merge, combine, container
+from zc_lsp.agents.engines.taint.model import UNKNOWN, Step, Val, branch_merge, combine, container
 from zc_lsp.agents.engines.taint.rules import check_call
 from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
 from zc_lsp.agents.engines.taint.sinks import CallInfo
+from zc_lsp.agents.engines.taint.summaries import ParamSink, apply_summary
 
 if TYPE_CHECKING:
     from zc_lsp.agents.engines.taint.engine import ModuleAnalysis
@@ -29,18 +30,6 @@ SECURITY_NAME = re.compile(
     re.I,
 )
 _JSON_KINDS = frozenset({"dict", "list", "json", "response", "template"})
-
-
-@dataclass(frozen=True)
-class ParamSink:
-    """A parameter of this function reaches a sink inside it (for the callers to check)."""
-
-    param: int
-    kind: str
-    node: ast.AST
-    label: str
-    path: tuple[Step, ...]
-    cleared: frozenset[str]
 
 
 def merge_env(a: Env | None, b: Env | None) -> Env | None:
@@ -129,46 +118,7 @@ class Frame(CallEval):
         for name, val in kwargs.items():
             if name in names:
                 bound[names.index(name)] = val
-        taints: list[Taint] = []
-        if summary.ret.taints or summary.param_sinks:
-            step = Step.at(node, f"passed to {fn.name}()")
-        opaque = summary.ret.opaque
-        for t in summary.ret.taints:
-            if t.param is None:
-                taints.append(t.hop(step))
-                continue
-            arg = bound.get(t.param)
-            if arg is None:
-                continue
-            opaque = opaque or arg.opaque
-            for at in arg.taints:
-                path = (*at.path, step, *t.path[1:])[-10:]
-                taints.append(replace(at, cleared=at.cleared | t.cleared, path=path))
-        for sink in summary.param_sinks:
-            arg = bound.get(sink.param)
-            if arg is None:
-                continue
-            for at in arg.real_taints(sink.kind):
-                if sink.kind in sink.cleared:
-                    continue
-                path = (*at.path, step, *sink.path[1:])[-10:]
-                if at.param is not None:
-                    nested = ParamSink(at.param, sink.kind, sink.node, sink.label, path, at.cleared | sink.cleared)
-                    if nested not in self.param_sinks:
-                        self.param_sinks.append(nested)
-                else:
-                    self.mod.report(sink.kind, sink.node, replace(at, path=path), sink.label)
-                    self.mod.verdict(getattr(sink.node, "lineno", 1) - 1, sink.kind, "vuln")
-        flows_params = any(t.param is not None for t in summary.ret.taints)
-        return Val(
-            taints=tuple(taints[:6]),
-            consts=None if flows_params else summary.ret.consts,
-            opaque=opaque,
-            safe_for=summary.ret.safe_for,
-            items=None if flows_params else summary.ret.items,
-            keys=None if flows_params else summary.ret.keys,
-            kind=summary.ret.kind,
-        )
+        return apply_summary(self, fn.name, summary, bound, node)
 
     # -- statements ------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt], env: Env | None) -> Env | None:
