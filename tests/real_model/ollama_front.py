@@ -40,6 +40,8 @@ def make_front(upstream: str, model: str) -> ThreadingHTTPServer:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
             if self.path != "/api/chat":
                 return self._json(404, {"error": "not found"})
+            if body.get("model") != model:  # as Ollama answers for a model that is not pulled
+                return self._json(404, {"error": f"model '{body.get('model')}' not found, try pulling it first"})
             stream = body.get("stream", True)
             options = body.get("options") or {}
             payload = {"model": body.get("model"), "messages": body.get("messages", []), "stream": stream,

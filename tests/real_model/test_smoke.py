@@ -61,3 +61,23 @@ async def test_real_model_answers_through_the_ollama_provider(ollama_url: str) -
     assert reply.text.strip() and (reply.provider, reply.model) == ("ollama", "gemma3-270m")
     assert streamed.text and "".join(tokens) == streamed.text
     assert models["ollama"] == ["gemma3-270m"]
+
+
+async def test_a_configured_model_that_is_not_pulled_is_replaced_by_the_served_one(ollama_url: str) -> None:
+    """The real model behind an Ollama API that 404s unknown models, as Ollama does for one not pulled."""
+    settings = make_settings({
+        "providers.ollama.host": ollama_url, "providers.ollama.models": {"default": "qwen2.5-coder:7b"},
+        "providers.ollama.first_token_timeout_s": 30, "router.chain": ["ollama", "offline"],
+        "router.retries": 0, "router.cache": False,
+    })
+    notices: list[str] = []
+    router = ModelRouter(settings, env={}, notify=notices.append)
+    try:
+        first = await router.complete(ModelRequest(role="conversational", prompt="Say hello.", max_tokens=8))
+        second = await router.complete(ModelRequest(role="conversational", prompt="Say bye.", max_tokens=8))
+    finally:
+        await router.aclose()
+    assert (first.provider, first.model) == ("ollama", "gemma3-270m")
+    assert any("qwen2.5-coder:7b not found" in a for a in first.attempts)
+    assert second.model == "gemma3-270m" and not second.attempts  # straight to the stand-in
+    assert len(notices) == 1 and "gemma3-270m" in notices[0]
