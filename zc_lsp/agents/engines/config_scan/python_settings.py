@@ -16,11 +16,32 @@ from zc_lsp.agents.engines.config_scan.judge import falsy, judge_setting, truthy
 from zc_lsp.agents.engines.config_scan.rules import make_finding
 from zc_lsp.agents.engines.config_scan.structured import Unparsable
 from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.agents.engines.taint.parse import ParseFailure as PythonParseFailure
+from zc_lsp.agents.engines.taint.parse import parse_source
 from zc_lsp.core.types import Finding, Span
 
 ENGINE = "settings"
-# A file without any of these words cannot hold a finding: skip parsing it (a 6,400-line module costs ~50 ms).
-_TRIGGERS = re.compile(r"DEBUG|debug|csrf|CSRF|COOKIE|ALLOWED_HOSTS|autoescape|Storage|session|MIDDLEWARE|Application")
+# A file without any of these cannot hold a finding: skip parsing it (a 6,400-line module costs 50-200 ms).
+_TRIGGERS = (
+    "DEBUG",
+    "CSRF",
+    "csrf",
+    "COOKIE",
+    "ALLOWED_HOSTS",
+    "MIDDLEWARE",
+    "aiohttp_jinja2",
+    "Storage(",
+    "Application(",
+    ".debug",
+    ".autoescape",
+    "get_session",
+    "request.session",
+    ".config",
+)
+# What the whole-tree walk looks for; without any of these words only module and class bodies are read.
+_WALK_TRIGGERS = re.compile(
+    r"\.config\b|aiohttp_jinja2|Storage\(|Application\(|csrf|\.debug\s*=|\.autoescape\s*=|get_session|request\.session"
+)
 _SETTINGS_FILE = re.compile(r"(?i)(?:^|_)(?:settings|config|conf|configuration|prod|production|base|app)$")
 _DEV_NAME = re.compile(r"(?i)dev|develop|local|test|debug")
 _KNOWN_SETTINGS = re.compile(
@@ -93,16 +114,21 @@ def _const(node: ast.expr | None) -> object:
 
 def scan_python_settings(text: str, filename: str = "snapshot.py") -> tuple[list[Finding], list[Unparsable]]:
     """Insecure settings in one Python module, and why it could not be read (a parse failure)."""
-    if not _TRIGGERS.search(text):
+    if not any(word in text for word in _TRIGGERS):  # substring tests run at C speed
         return [], []
     try:
-        tree = ast.parse(text, filename=filename)
-    except SyntaxError as exc:
-        return [], [Unparsable(f"Python {_py()} cannot parse it: {exc.msg}", exc.lineno)]
+        tree = parse_source(text, filename)  # the taint engine's parser: 3.12 f-strings under 3.11 too
+    except PythonParseFailure as exc:
+        return [], [Unparsable(f"Python {_py()} cannot parse it: {exc}", exc.line)]
     except ValueError as exc:  # NUL bytes
         return [], [Unparsable(str(exc))]
     scan = _Scan(text, filename)
     _module_settings(scan, tree)
+    for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
+        _class_settings(scan, cls)
+    if not _WALK_TRIGGERS.search(text):
+        return _sorted(scan.found), []
+    fixation = "get_session" in text or "request.session" in text
     for node in ast.walk(tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             _config_assign(scan, node)
@@ -110,11 +136,13 @@ def scan_python_settings(text: str, filename: str = "snapshot.py") -> tuple[list
             _call(scan, node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _decorators(scan, node)
-            _session_fixation(scan, node)
-        elif isinstance(node, ast.ClassDef):
-            _class_settings(scan, node)
-    scan.found.sort(key=lambda f: (f.span.start_line, f.span.start_char, f.code))
-    return scan.found, []
+            if fixation:
+                _session_fixation(scan, node)
+    return _sorted(scan.found), []
+
+
+def _sorted(found: list[Finding]) -> list[Finding]:
+    return sorted(found, key=lambda f: (f.span.start_line, f.span.start_char, f.code))
 
 
 def _py() -> str:
