@@ -13,7 +13,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.core.workspace import python_files
+from zc_lsp.agents.engines.config_scan import reviewable
+from zc_lsp.core.workspace import reviewable_files
 from zc_lsp.handlers.command_support import (
     parse_args,
     parse_span,
@@ -126,7 +127,7 @@ def register(ls: Any) -> None:
         """Open documents are reviewed as the user sees them (buffers); the rest from disk, in one
         batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
         agent, action = owner("zc.review")
-        files = await asyncio.to_thread(python_files, root)
+        files = await asyncio.to_thread(reviewable_files, root, reviewable)  # Python, config files, templates
         files = [p for p in files if session.server.folders.for_path(p) in (None, services)]  # a nested folder reviews its own
         diags = session.diagnostics
         from zc_lsp.handlers.convert import diagnostic
