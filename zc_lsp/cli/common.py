@@ -40,14 +40,9 @@ def progress_bar(done: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
-def reviewable(name: str) -> bool:
-    """Python sources plus what the config engine reads (YAML, TOML, JSON, INI, .env, templates)."""
-    from zc_lsp.agents.engines.config_scan import is_config_file
-
-    return name.endswith((".py", ".pyi")) or is_config_file(name)
-
-
 def collect_files(paths: list[str]) -> list[Path]:
+    """Files given as such, and in folders Python sources plus config files and templates."""
+    from zc_lsp.agents.engines.config_kinds import reviewable
     from zc_lsp.core.workspace import reviewable_files
 
     files: list[Path] = []

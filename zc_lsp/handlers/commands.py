@@ -13,7 +13,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams, JsonRpcRequestCancelled
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
-from zc_lsp.agents.engines.config_scan import reviewable
+from zc_lsp.agents.engines.config_kinds import reviewable
 from zc_lsp.core.workspace import reviewable_files
 from zc_lsp.handlers.command_support import (
     parse_args,

@@ -57,3 +57,8 @@ def config_kind(filename: str, language_id: str = "") -> str | None:
 
 def is_config_file(filename: str) -> bool:
     return config_kind(filename) is not None
+
+
+def reviewable(filename: str) -> bool:
+    """What a workspace review covers: Python sources plus the files the config engine reads."""
+    return filename.endswith((".py", ".pyi")) or is_config_file(filename)
