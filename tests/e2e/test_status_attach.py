@@ -32,3 +32,8 @@ async def test_zc_status_attaches_to_the_running_server(client: LanguageClient, 
     assert snap["source"]["live"] is True, snap["source"]
     done = {a["name"]: a.get("tasks_done", 0) for a in snap["agents"]}
     assert done["best_practices"] >= 1  # the review the server ran for the open document, seen from outside
+    # What the editor shows now is in the attached status too (and so in `zc dashboard`'s findings).
+    findings = snap["findings"]
+    calc = next(f for f in findings["files"] if f["path"] == str(workspace / "calc.py"))
+    shown = {d.code for d in client.diagnostics[uri]}
+    assert calc["count"] >= 1 and {i["code"] for i in calc["items"]} <= shown
