@@ -92,6 +92,13 @@ class AgentRegistry:
     def by_command(self, command: str) -> tuple[str, Action] | None:
         return next(((agent, a) for agent, a in self.actions() if a.command == command), None)
 
+    def owner(self, command: str) -> tuple[str, str]:
+        """(agent, action) declaring `command`: callers name the use case, never the agent that serves it."""
+        found = self.by_command(command)
+        if found is None:
+            raise LookupError(f"no installed agent provides {command} (see zc doctor)")
+        return found[0], found[1].name
+
     def by_resolver(self, key: str) -> tuple[str, Action] | None:
         return next(((agent, a) for agent, a in self.actions() if a.resolves == key), None)
 

@@ -14,6 +14,7 @@ from zc_lsp.cli.common import (
     find_root,
     finding_rows,
     make_services,
+    owner,
     parse_file_line,
     progress_bar,
 )
@@ -30,6 +31,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
         return 2
     root = Path(args.workspace).resolve() if args.workspace else find_root(files[0])
     services = make_services(root)
+    reviewer, review = owner(services, "zc.review")
     results: list[dict[str, Any]] = []
     skipped: list[str] = []
     failures: list[dict[str, Any]] = []  # files an engine could not parse: printed, never dropped
@@ -55,8 +57,8 @@ async def cmd_review(args: argparse.Namespace) -> int:
                     skipped.append(f"{path}: cannot be read as UTF-8 ({exc})")
                     continue
                 doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
-                result = await services.agents.run("best_practices", AgentRequest(
-                    "review", doc=doc, args={"bandit": True, "model": True}))
+                result = await services.agents.run(reviewer, AgentRequest(
+                    review, doc=doc, args={"bandit": True, "model": True}))
                 if not result.ok:
                     skipped.append(f"{path}: {result.error}")
                     continue
@@ -68,7 +70,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
             progress_bar(len(files), len(files), "done")
         else:
             result = await services.agents.run(
-                "best_practices", AgentRequest("review_files", args={"paths": [str(p) for p in files]}),
+                reviewer, AgentRequest("review_files", args={"paths": [str(p) for p in files]}),
                 progress=progress)
             if sys.stderr.isatty() and len(files) > 1:
                 sys.stderr.write("\r" + " " * 90 + "\r")
@@ -133,7 +135,8 @@ async def cmd_test(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     try:
-        result = await services.agents.run("verifier", AgentRequest("run_tests", args=request_args), progress=progress)
+        tester, run_tests = owner(services, "zc.runTests")
+        result = await services.agents.run(tester, AgentRequest(run_tests, args=request_args), progress=progress)
     finally:
         await services.aclose()
     if sys.stderr.isatty():
@@ -155,8 +158,9 @@ async def cmd_explain(args: argparse.Namespace) -> int:
     services = make_services(find_root(path))
     doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
     try:
+        explainer, explain = owner(services, "zc.explain")
         result = await services.agents.run(
-            "conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)),
+            explainer, AgentRequest(explain, doc=doc, span=Span(line, 0, line, 0)),
             on_token=(lambda t: (sys.stdout.write(t), sys.stdout.flush())) if args.stream else None,
         )
     finally:
@@ -175,7 +179,8 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
 
     services = make_services(Path(args.workspace).resolve() if args.workspace else find_root(Path.cwd()))
     try:
-        result = await services.agents.run("ops", AgentRequest("doctor"))
+        agent, action = owner(services, "zc.doctor")
+        result = await services.agents.run(agent, AgentRequest(action))
     finally:
         await services.aclose()
     if args.format == "json":

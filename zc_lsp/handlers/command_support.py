@@ -178,14 +178,15 @@ async def run_tests(session: Session, args: dict[str, Any], user_requested: bool
     target = args.get("test")
     if isinstance(target, str) and target:
         request_args["test_id" if "::" in target else "function"] = target
+    tester, action = session.registry.owner("zc.runTests")
     # Untrusted: ask once before anything runs.
     if user_requested and (why := await may_run_user_tests(session, services)):
         session.show(f"ZombieCoder: {why}", types.MessageType.Warning)
-        return {"ok": False, "agent": "verifier", "error": why, "not_run": True}
+        return {"ok": False, "agent": tester, "error": why, "not_run": True}
     async with Progress(session, "Running tests") as progress:
         result = await services.agents.run(
-            "verifier",
-            AgentRequest("run_tests", args=request_args),
+            tester,
+            AgentRequest(action, args=request_args),
             progress=progress.report,
             cancel=progress.cancel,
             user_requested=user_requested,
