@@ -53,8 +53,11 @@ async def test_bandit_only_findings_are_reported_when_not_skipped(demo_project, 
     settings = agent_settings(demo_project, diagnostics={"banditSkip": []})
     result = await review(make_ctx(demo_project, settings=settings), snapshot(path), bandit=True)
     codes = by_code(result)
-    assert codes["B404"].engine == "bandit" and codes["B404"].span.start_line == 3
-    assert codes["B404"].url and "bandit" in codes["B404"].url
+    assert "bandit" in result.data["counts"]
+    # B404 ("import subprocess") is an import blacklist: where the taint engine read the file it
+    # judges the subprocess call itself, so the import alone is no longer a finding (issue 13);
+    # the shell call with a parameter it cannot prove safe is still reported, once, by ruff.
+    assert "B404" not in codes and codes["S602"].span.start_line == 23
 
 
 async def test_ruff_fix_edits_remove_the_finding_even_after_wide_characters(tmp_path, make_ctx, snapshot, apply_edits):

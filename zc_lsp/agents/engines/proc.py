@@ -65,8 +65,8 @@ async def run_process(
     On timeout the process group is killed and ToolError raised; on cancellation it is killed
     and reaped before CancelledError propagates, so callers can trust that no child survives.
     """
-    try:
-        proc = await asyncio.create_subprocess_exec(
+    starting = asyncio.ensure_future(
+        asyncio.create_subprocess_exec(
             *args,
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
@@ -75,6 +75,17 @@ async def run_process(
             env=env,
             start_new_session=True,
         )
+    )
+    try:
+        # Shielded: a cancel landing while the child is being started (the fork has happened, the
+        # transport is not ready; a busy loop widens that window) must still find it and kill it.
+        proc = await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        started = await asyncio.gather(starting, return_exceptions=True)
+        if isinstance(started[0], asyncio.subprocess.Process):
+            _kill(started[0])
+            await asyncio.shield(_reap(started[0]))
+        raise
     except OSError as exc:
         raise ToolError(f"cannot start {Path(args[0]).name}: {exc}") from exc
     try:
