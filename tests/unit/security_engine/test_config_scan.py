@@ -78,6 +78,8 @@ def test_placeholders_and_names_about_secrets_are_not_secrets(name: str, text: s
         ("prod.env", "export REDIS_URL=redis://:s3cretpw@cache:6379/0\n", "ZC-CONF-DSN", 1),
         ("config.yaml", "django:\n  ALLOWED_HOSTS: ['example.com', '*']\n", "ZC-CONF-HOSTS", 2),
         ("config.yaml", "flask:\n  SESSION_COOKIE_HTTPONLY: 'false'\n", "ZC-CONF-COOKIE-HTTPONLY", 2),
+        ("docker-compose.yml", "services:\n  web:\n    environment:\n      - API_KEY=${API_KEY}\n"
+         "      - DB_PASSWORD=c0mpose-Secret\n", "ZC-CONF-SECRET", 5),
     ],
 )
 def test_each_format_reports_the_line_of_the_setting(name: str, text: str, code: str, line: int) -> None:

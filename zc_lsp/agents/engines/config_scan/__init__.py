@@ -83,14 +83,15 @@ def scan_config(text: str, filename: str, language_id: str = "") -> tuple[list[F
     debug_applies = settings_apply and not _DEV_FILE.search(filename.replace("\\", "/").rsplit("/", 1)[-1])
     own: list[Finding] = []
     judged_lines: set[int] = set()
-    for leaf in leaves:
+    lines = split_lines(text)
+    for leaf in (_unpack_env_item(leaf, lines) for leaf in leaves):
         judged_lines.add(leaf.line)
         span = Span(leaf.line, leaf.col, leaf.line, max(leaf.end_col, leaf.col))
         setting = judge_setting(leaf.path, leaf.value) if settings_apply else None
         if setting and (setting[0] != "ZC-CONF-DEBUG" or debug_applies):
             own.append(make_finding(setting[0], span, setting[1], ENGINE))
         if (where := dsn_password(leaf.value)) is not None:
-            start = leaf.col + where[0] + (1 if _quoted_at(text, leaf) else 0)
+            start = leaf.col + where[0] + (1 if _quoted_at(lines, leaf) else 0)
             pw_span = Span(leaf.line, start, leaf.line, start + where[1] - where[0])
             own.append(
                 make_finding("ZC-CONF-DSN", pw_span, f"`{'.'.join(leaf.path)}` has a password in its URL.", ENGINE)
@@ -100,11 +101,24 @@ def scan_config(text: str, filename: str, language_id: str = "") -> tuple[list[F
     return _merge(own, scan_secrets(text, name), judged_lines), failures
 
 
-def _quoted_at(text: str, leaf: Leaf) -> bool:
+def _quoted_at(lines: list[str], leaf: Leaf) -> bool:
     """Whether the value's column points at an opening quote (YAML/JSON positions include it)."""
-    lines = split_lines(text)
     line = lines[leaf.line] if leaf.line < len(lines) else ""
     return line[leaf.col : leaf.col + 1] in ("'", '"')
+
+
+_ENV_ITEM = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
+
+
+def _unpack_env_item(leaf: Leaf, lines: list[str]) -> Leaf:
+    """docker-compose `environment: [DB_PASSWORD=...]` items are judged as the variable they set."""
+    if not isinstance(leaf.value, str) or leaf.path[-1].lower() not in ("environment", "env", "args"):
+        return leaf
+    m = _ENV_ITEM.fullmatch(leaf.value)
+    if m is None:
+        return leaf
+    col = leaf.col + (1 if _quoted_at(lines, leaf) else 0) + len(m.group(1)) + 1
+    return Leaf((*leaf.path, m.group(1)), m.group(2), leaf.line, col, col + len(m.group(2)))
 
 
 # The secret engine's guesses that our key/URL judgement covers better (it knows placeholders).
