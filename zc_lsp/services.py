@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from zc_lsp.agents.base import AgentMemoryLike, AgentResult
     from zc_lsp.agents.registry import AgentRegistry
     from zc_lsp.agents.runner import AgentRunner
+    from zc_lsp.background.service import Background
+    from zc_lsp.memory.workspace import WorkspaceMemory
+    from zc_lsp.router.router import ModelRouter
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +29,12 @@ class Services:
     workspace_root: Path
     trusted: bool | None
     status: StatusHub
-    memory: Any = None  # zc_lsp.memory.WorkspaceMemory
-    router: Any = None  # zc_lsp.router.router.ModelRouter
+    memory: WorkspaceMemory | None = None  # None: memory could not start (problems says why)
+    router: ModelRouter | None = None
     agents: AgentRunner = field(init=False)
     registry: AgentRegistry = field(default_factory=lambda: _installed_agents())
-    background: Any = None  # zc_lsp.background.Background, started at `initialized`
-    notify_user: Any = None  # (message) -> None from any thread; the LSP side shows it
+    background: Background | None = None  # started at `initialized`
+    notify_user: Callable[[str], None] | None = None  # from any thread; the LSP side shows it
     problems: list[str] = field(default_factory=list)  # what failed to start, said plainly
     _closed: bool = False
 

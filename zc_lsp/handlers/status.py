@@ -25,7 +25,11 @@ class StatusPusher:
     def start(self) -> None:
         services = self.session.started()
         loop = asyncio.get_running_loop()
-        services.status.subscribe(lambda: loop.call_soon_threadsafe(self.wake.set))
+
+        def wake() -> None:  # the hub calls this from any thread
+            loop.call_soon_threadsafe(self.wake.set)
+
+        services.status.subscribe(wake)
         self.session.spawn(self._run(), name="status pusher")
         self.wake.set()
 
