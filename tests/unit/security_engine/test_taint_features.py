@@ -123,6 +123,12 @@ FLOWS = {
                 return "ls " + param
             os.system(helper())
     """,
+    "environment of the child process": """
+        import subprocess
+        @app.route("/a")
+        def a():
+            subprocess.run(["sh", "-c", "echo $NAME"], env={"NAME": request.args["n"]})
+    """,
     "sys.argv": """
         import os, sys
         os.system("ls " + sys.argv[1])

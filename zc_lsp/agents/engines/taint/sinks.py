@@ -265,6 +265,8 @@ def _subprocess(c: CallInfo, add: object) -> None:
     argv = c.arg(0, "args")
     if argv is None:
         return
+    # Untrusted environment variables (LD_PRELOAD, PATH, BASH_ENV...) steer the child too.
+    _maybe(add, "CMD", c.kwargs.get("env"), f"{c.qual}(env=...)")
     shell = c.kw_const("shell", False)
     if shell not in (False, None, 0):
         _maybe(add, "CMD", argv, f"{c.qual}(shell=True)")
