@@ -268,3 +268,24 @@ async def test_apply_block_preview_apply_stale_and_outside(client: LanguageClien
     assert len(client.applied) == 1  # type: ignore[attr-defined]
     with pytest.raises(Exception, match="version"):
         await execute(client, "zc.chat.applyBlock", {"uri": uri, "code": "x"})
+
+
+@pytest.mark.parametrize(
+    ("command", "argument", "reason"),
+    [
+        ("zc.chat", {"message": 5}, "message must be text"),
+        ("zc.chat", {"message": "hi", "files": "calc.py"}, "files must be a list"),
+        ("zc.chat", {"message": "hi", "stream": 3}, "stream must be text"),
+        ("zc.chat", {"message": "hi", "uri": "file:///nowhere/x.py"}, "no such file"),
+        ("zc.chat.stop", {}, "missing argument: stream"),
+        ("zc.chat.history", "oops", "one object argument"),
+        ("zc.chat.applyBlock", {"uri": "file:///x.py", "version": "1", "code": "x"}, "version must be"),
+        ("zc.chat.applyBlock", {"uri": "file:///x.py", "version": 1, "code": 3}, "code must be text"),
+    ],
+)
+async def test_bad_arguments_are_invalid_params_with_the_reason(
+    client: LanguageClient, command: str, argument: Any, reason: str
+) -> None:
+    with pytest.raises(Exception, match=reason) as caught:
+        await execute(client, command, argument)
+    assert "-32602" in repr(caught.value) or "InvalidParams" in type(caught.value).__name__
