@@ -142,3 +142,19 @@ def test_templates_are_recognised_by_name_and_language_id() -> None:
 def test_safe_filter_on_other_data_and_autoescape_on_stay_quiet() -> None:
     text = "{% autoescape true %}{{ request.args.q }}{% endautoescape %}\n{{ html_body|safe }}\n"
     assert scan_config(text, "page.html") == ([], [])
+
+
+def test_csrf_switches_by_any_name_but_not_its_cookie_or_header_settings() -> None:
+    text = (
+        "csrf_check: false\nverify_csrf: no\ncsrf_exempt: true\n"  # three switches off
+        "csrf_cookie_httponly: false\ncsrf_header_name: X-CSRF\ncsrf_exempt_views: false\n"  # details, not switches
+    )
+    found, _ = scan_config(text, "app.yaml")
+    assert [(f.code, f.span.start_line) for f in found] == [("ZC-CONF-CSRF", 0), ("ZC-CONF-CSRF", 1), ("ZC-CONF-CSRF", 2)]
+
+
+def test_debug_constant_counts_in_web_app_modules_only() -> None:
+    app = "from aiohttp import web\nimport aiohttp_debugtoolbar\nDEBUG = True\naiohttp_debugtoolbar.setup(app)\n"
+    found, _ = scan_python_settings(app, "server.py")
+    assert [(f.code, f.span.start_line) for f in found] == [("ZC-CONF-DEBUG", 2), ("ZC-CONF-DEBUG", 3)]
+    assert scan_python_settings("DEBUG = True\nprint(DEBUG)\n", "script.py") == ([], [])  # a script's own flag

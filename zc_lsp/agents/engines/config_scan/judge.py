@@ -72,7 +72,7 @@ def judge_setting(path: tuple[str, ...], value: object) -> tuple[str, str] | Non
     shown = ".".join(path)
     if key in DEBUG_KEYS and truthy(value) and not any("log" in p for p in parents):
         return "ZC-CONF-DEBUG", f"`{shown}` turns debug mode on."
-    if key in CSRF_KEYS and falsy(value):
+    if _csrf_switch(key) and falsy(value) or "csrf" in key and "exempt" in key and truthy(value):
         return "ZC-CONF-CSRF", f"`{shown}` switches CSRF protection off."
     if falsy(value) and (key in SECURE_KEYS or key == "secure" and in_cookie):
         return "ZC-CONF-COOKIE-SECURE", f"`{shown}` lets the cookie travel over plain HTTP."
@@ -81,6 +81,17 @@ def judge_setting(path: tuple[str, ...], value: object) -> tuple[str, str] | Non
     if key == "allowed_hosts" and isinstance(value, str) and "*" in [h.strip() for h in value.split(",")]:
         return "ZC-CONF-HOSTS", f"`{shown}` allows any host."
     return None
+
+
+# Keys about a CSRF cookie, token or header: their false is not "protection off".
+_CSRF_DETAIL = re.compile(
+    r"cookie|httponly|samesite|exempt|ssl|time|header|field|name|trusted|token|secret|age|domain|path|methods|key"
+)
+
+
+def _csrf_switch(key: str) -> bool:
+    """WTF_CSRF_ENABLED, csrf_check, verify_csrf, csrf: a switch for the protection itself."""
+    return key in CSRF_KEYS or "csrf" in key and not _CSRF_DETAIL.search(key)
 
 
 def secret_name(key: str) -> bool:

@@ -23,6 +23,7 @@ from zc_lsp.core.types import Finding, Span
 ENGINE = "settings"
 # A file without any of these cannot hold a finding: skip parsing it (a 6,400-line module costs 50-200 ms).
 _TRIGGERS = (
+    "aiohttp_debugtoolbar",
     "DEBUG",
     "CSRF",
     "csrf",
@@ -40,7 +41,7 @@ _TRIGGERS = (
 )
 # What the whole-tree walk looks for; without any of these words only module and class bodies are read.
 _WALK_TRIGGERS = re.compile(
-    r"\.config\b|aiohttp_jinja2|Storage\(|Application\(|csrf|\.debug\s*=|\.autoescape\s*=|get_session|request\.session"
+    r"\.config\b|aiohttp_jinja2|aiohttp_debugtoolbar|Storage\(|Application\(|csrf|\.debug\s*=|\.autoescape\s*=|get_session|request\.session"
 )
 _SETTINGS_FILE = re.compile(r"(?i)(?:^|_)(?:settings|config|conf|configuration|prod|production|base|app)$")
 _DEV_NAME = re.compile(r"(?i)dev|develop|local|test|debug")
@@ -163,7 +164,11 @@ def _module_settings(scan: _Scan, tree: ast.Module) -> None:
         for t in _targets(n)
         if isinstance(t, ast.Name)
     }
-    settings_like = bool(_SETTINGS_FILE.search(scan.stem)) or any(_KNOWN_SETTINGS.fullmatch(n) for n in names)
+    settings_like = (
+        bool(_SETTINGS_FILE.search(scan.stem))
+        or any(_KNOWN_SETTINGS.fullmatch(n) for n in names)
+        or _imports_web_framework(tree)  # `DEBUG = True` beside `from aiohttp import web` is the app's switch
+    )
     debug_ok = settings_like and not _DEV_NAME.search(scan.stem)
     for node in tree.body:
         if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
@@ -173,6 +178,29 @@ def _module_settings(scan: _Scan, tree: ast.Module) -> None:
                 scan.setting(target.id, node.value, node, debug_ok)
                 if target.id == "MIDDLEWARE":
                     _django_middleware(scan, node.value, node)
+
+
+_WEB_FRAMEWORKS = {
+    "flask",
+    "django",
+    "aiohttp",
+    "fastapi",
+    "starlette",
+    "quart",
+    "sanic",
+    "bottle",
+    "tornado",
+    "falcon",
+}
+
+
+def _imports_web_framework(tree: ast.Module) -> bool:
+    for node in tree.body:
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _WEB_FRAMEWORKS for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _WEB_FRAMEWORKS:
+            return True
+    return False
 
 
 def _class_settings(scan: _Scan, cls: ast.ClassDef) -> None:
@@ -245,6 +273,8 @@ def _call(scan: _Scan, call: ast.Call) -> None:
             call,
             "`SimpleCookieStorage` keeps the session readable and forgeable in the cookie.",
         )
+    elif name == "setup" and dotted.startswith("aiohttp_debugtoolbar"):
+        scan.add("ZC-CONF-DEBUG", call, "`aiohttp_debugtoolbar.setup(app)` serves a debug toolbar to every visitor.")
     elif name == "Application" and truthy(_const(_kw(call, "debug"))):
         scan.add("ZC-CONF-DEBUG", call, "`Application(debug=True)` turns debug mode on.")
     elif name == "csrf_exempt" and call.args:
