@@ -44,12 +44,15 @@ VULN_FILES = {
         ALLOWED_HOSTS = ["*"]
         ''',
     "views.py": '''\
+        from django.contrib.auth import authenticate
         from django.views.decorators.csrf import csrf_exempt
 
 
         @csrf_exempt
-        def transfer(request):
-            request.session["user_id"] = request.POST["user"]
+        def sign_in(request):
+            user = authenticate(request, username=request.POST["user"], password=request.POST["password"])
+            if user is not None:
+                request.session["user_id"] = user.pk
         ''',
     "config.yaml": '''\
         database:
@@ -105,7 +108,7 @@ VULNERABLE = [
     ("flask_settings.py", "ZC-CONF-COOKIE-HTTPONLY", "SESSION_COOKIE_HTTPONLY"),
     ("flask_settings.py", "ZC-CONF-HOSTS", "ALLOWED_HOSTS"),
     ("views.py", "ZC-CONF-CSRF", "@csrf_exempt"),
-    ("views.py", "ZC-CONF-SESSION-FIXATION", 'request.session["user_id"]'),
+    ("views.py", "ZC-CONF-SESSION-FIXATION", 'request.session["user_id"] = user.pk'),
     ("config.yaml", "ZC-CONF-SECRET", "password:"),
     ("config.yaml", "ZC-CONF-DEBUG", "debug: true"),
     ("config.yaml", "ZC-CONF-COOKIE-SECURE", "secure: false"),
@@ -149,6 +152,24 @@ SAFE_FILES = {
             aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader("templates"), autoescape=True)
             setup(app, EncryptedCookieStorage(os.environ["SESSION_KEY"].encode(), httponly=True, secure=True))
             return app
+        ''',
+    "views.py": '''\
+        from django.contrib.auth import authenticate, login
+
+
+        def sign_in(request):
+            user = authenticate(request, username=request.POST["user"], password=request.POST["password"])
+            if user is not None:
+                login(request, user)  # cycles the session key
+                request.session["user_id"] = user.pk
+
+
+        def update_profile(request):
+            request.session["username"] = request.POST["name"]  # not a login: the session id was issued at login
+
+
+        def log_out(request):
+            request.session["user_id"] = None
         ''',
     "settings.py": '''\
         import os

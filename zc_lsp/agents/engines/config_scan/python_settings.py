@@ -52,6 +52,18 @@ _AUTH_KEY = re.compile(
     r"(?i)^(?:user(?:_?id|name)?|uid|account(?:_?id)?|logged_?in|is_?authenticated|auth(?:enticated)?(?:_?user)?"
     r"|login|member_?id|identity|current_user)$"
 )
+_LOGIN_NAME = re.compile(r"(?i)log_?in|sign_?in|authenticat")
+_CREDENTIAL_CHECKS = {
+    "check_password",
+    "verify_password",
+    "checkpw",
+    "compare_digest",
+    "authenticate",
+    "verify",
+    "check_password_hash",
+    "verify_user",
+    "check_credentials",
+}
 _STORAGES = {"EncryptedCookieStorage", "NaClCookieStorage", "RedisStorage", "MemcachedStorage", "CookieStorage"}
 
 
@@ -305,6 +317,8 @@ def _session_fixation(scan: _Scan, func: ast.FunctionDef | ast.AsyncFunctionDef)
     """A login that writes the user into the session it was given, without a new session id."""
     body = [n for stmt in func.body for n in ast.walk(stmt)]
     calls = {_name_of(n.func) for n in body if isinstance(n, ast.Call)}
+    if not (_LOGIN_NAME.search(func.name) or calls & _CREDENTIAL_CHECKS):
+        return  # only a login: a profile update writing `username` into a live session is no fixation
     aio_sessions = {
         t.id
         for n in body
@@ -318,6 +332,8 @@ def _session_fixation(scan: _Scan, func: ast.FunctionDef | ast.AsyncFunctionDef)
     for node in body:
         if not isinstance(node, ast.Assign):
             continue
+        if isinstance(node.value, ast.Constant) and node.value.value in (None, False):
+            continue  # a logout clearing the user
         for target in node.targets:
             if not isinstance(target, ast.Subscript) or not _AUTH_KEY.match(str(_const(target.slice))):
                 continue
