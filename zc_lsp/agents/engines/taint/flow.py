@@ -225,6 +225,8 @@ class Frame(CallEval):
             self.hit("XSS", body_val, node, "the HTML response")
         if self.security_fn:
             self.on_named_value(self.fn.name, val, node)
+        if val.taints and self.fn is not None:
+            val = _hop(val, Step.at(node, f"returned from {self.fn.name}()"))
         self.ret = val if self.ret is None else branch_merge(self.ret, val)
         return None
 
