@@ -11,6 +11,7 @@ clean line boundary that does, and dropped when none does. Nothing is ever execu
 from __future__ import annotations
 
 import asyncio
+import keyword
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ MAX_SUFFIX_CHARS = 1500
 MAX_CONTEXT_SNIPPETS = 3
 MAX_SNIPPET_LINES = 8
 INLINE_PARSE_CHARS = 20_000  # modules smaller than this are parse-checked on the loop (well under 1 ms)
+MAX_NAMES = 40  # identifiers looked up in the other open files
 NEAR_LINES = 25  # identifiers in this many lines before the cursor pick the open files' definitions
 _IMPORT = re.compile(r"^(?:from\s+\S+\s+import\s+.+|import\s+.+)$", re.M)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -81,7 +83,8 @@ def build_parts(doc: DocSnapshot, line: int, char: int, nearby: list[tuple[str, 
         suffix = suffix[: cut + 1] if cut > 0 else suffix[:MAX_SUFFIX_CHARS]
     near = "\n".join(prefix.split("\n")[-NEAR_LINES:])
     defined_here = set(re.findall(r"^\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)", doc.text, re.M))
-    names = set(_IDENT.findall(near)) - defined_here
+    recent = dict.fromkeys(reversed(_IDENT.findall(near)))  # nearest to the cursor first
+    names = set([n for n in recent if n not in defined_here and not keyword.iskeyword(n)][:MAX_NAMES])
     snippets = definitions_named(names, nearby) if names and nearby else []
     if snippets:
         context.append("Definitions from other open files:\n" + "\n\n".join(snippets))
