@@ -32,8 +32,8 @@ def information_uri() -> str | None:
         url = entry.split(",", 1)[-1].strip()
         if url.startswith(("https://", "http://")):
             return url
-    home = meta.get("Home-page")
-    return home if home and home.startswith(("https://", "http://")) else None
+    homes = [h for h in meta.get_all("Home-page") or [] if h.startswith(("https://", "http://"))]
+    return homes[0] if homes else None
 
 
 def _relative(path: str, root: Path) -> str:
@@ -110,8 +110,8 @@ def _related(row: dict[str, Any], uri: str) -> list[dict[str, Any]]:
     for n, step in enumerate(row.get("related") or []):
         if not isinstance(step, dict):
             continue
-        line = int(step.get("line", step.get("start_line", 0))) + 1
-        col = int(step.get("col", step.get("start_char", 0))) + 1
+        line = int(step.get("line", step.get("start_line")) or 0) + 1
+        col = int(step.get("col", step.get("start_char")) or 0) + 1
         region = {"startLine": line, "startColumn": col}
         end_line, end_col = step.get("end_line"), step.get("end_col", step.get("end_char"))
         if isinstance(end_line, int) and isinstance(end_col, int) and (end_line + 1, end_col + 1) >= (line, col):
