@@ -141,7 +141,9 @@ def _compare(test: ast.Compare, is_clean: object) -> tuple[Refinement, Refinemen
             refined = dict.fromkeys(names_in(right), kinds) if kinds else {}
             return ({}, refined) if isinstance(op, ast.In) else (refined, {})
         if check(right):
-            refined = dict.fromkeys(names_in(left), ALL_KINDS)
+            # An allowed scheme says nothing about the host (SSRF, redirects) or the rest of the URL.
+            scheme_only = isinstance(left, ast.Attribute) and left.attr == "scheme"
+            refined = dict.fromkeys(names_in(left), frozenset({"XSS"}) if scheme_only else ALL_KINDS)
             return (refined, {}) if isinstance(op, ast.In) else ({}, refined)
         return {}, {}
     if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):

@@ -86,6 +86,7 @@ _DESER = {"pickle.loads": 0, "pickle.load": 0, "_pickle.loads": 0, "cPickle.load
 _SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
 _SSRF = {"urllib.request.urlopen": 0, "urllib.request.Request": 0, "urllib.urlopen": 0, "urllib2.urlopen": 0,
          "http.client.HTTPConnection": 0, "http.client.HTTPSConnection": 0, "socket.create_connection": 0,
+         "urllib.request.urlretrieve": 0,
          "aiohttp.request": 1, "httpx.request": 1, "requests.request": 1}
 _HTTP_VERBS = {"get", "post", "put", "delete", "head", "patch", "options", "request", "stream", "urlopen"}
 _LXML_PARSE = {"lxml.etree.fromstring", "lxml.etree.XML", "lxml.etree.parse", "lxml.etree.XMLID",
@@ -180,6 +181,8 @@ def _method_sinks(c: CallInfo, add: object) -> None:
     elif m == "extra":
         for name in ("where", "select", "tables", "order_by"):
             _maybe(add, "SQL", c.kwargs.get(name), ".extra()")
+    elif m == "from_string" and recv is not None and not recv.taints:  # a jinja2 Environment's template
+        _maybe(add, "XSS", c.arg(0, "source"), ".from_string()")
     elif m == "xpath":
         _maybe(add, "XPATH", c.arg(0, "_path", "path"), ".xpath()")
     elif m in ("find", "findall", "iterfind", "findtext") and kind == "xml":
