@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,19 @@ pytestmark = pytest.mark.timeout(120)
 PY312_ONLY = 'import subprocess\n\n\ndef greet(user):\n    return f"hello {user["name"]}"\n'
 
 
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The services' memory and user config in the test's folder; no model server is reachable."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("OLLAMA_HOST", "http://127.0.0.1:9")
+
+
 def _review(root: Path, name: str, text: str, language_id: str = "python", **args: Any) -> AgentResult:
-    os.environ.setdefault("OLLAMA_HOST", "http://127.0.0.1:9")
     from zc_lsp.cli.common import make_services
 
+    root = root / "project"
+    root.mkdir()
     (root / "pyproject.toml").write_text("[project]\nname = 'p'\n")
     path = root / name
     path.write_text(text)
