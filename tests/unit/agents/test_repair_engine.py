@@ -133,6 +133,8 @@ def test_a_comma_lost_at_the_end_of_the_previous_line_and_eq_in_a_conditional_ex
 
 def test_a_workspace_name_comes_from_the_module_not_from_a_test_that_also_defines_it(tmp_path: Path) -> None:
     (tmp_path / "pricing.py").write_text("def discount(p):\n    return p * 0.9\n")
-    (tmp_path / "test_pricing.py").write_text("def discount(p):\n    return p\n\n\ndef test_x():\n    assert discount(1)\n")
+    (tmp_path / "test_pricing.py").write_text(
+        "def discount(p):\n    return p\n\n\ndef test_x():\n    assert discount(1)\n"
+    )
     text = fixed(tmp_path, "def total(ps):\n    return sum(discount(p) for p in ps)\n")
     assert text.startswith("from pricing import discount\n")
