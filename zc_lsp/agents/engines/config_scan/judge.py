@@ -120,6 +120,9 @@ def judge_secret(key: str, value: object) -> str | None:
     return f"`{key}` holds a literal secret."
 
 
+_USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*:(?P<pw>[^@/\s]+)@")
+
+
 def dsn_password(value: object) -> tuple[int, int] | None:
     """(start, end) of the password inside a connection URL, when there is a real one."""
     if not isinstance(value, str) or "://" not in value or "@" not in value:
@@ -127,12 +130,13 @@ def dsn_password(value: object) -> tuple[int, int] | None:
     for m in re.finditer(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>]+", value):
         try:
             parts = urlsplit(m.group(0))
-            password = parts.password
-        except ValueError:
-            continue
+            password, netloc = parts.password, parts.netloc
+        except ValueError:  # urlsplit refuses it (a bad IPv6 host): read the userinfo by hand instead
+            userinfo = _USERINFO.match(m.group(0))
+            password, netloc = (userinfo.group("pw"), userinfo.group(0)) if userinfo else (None, "")
         if not password or placeholder_like(password) or password.startswith(("$", "%", "{")):
             continue
-        netloc_at = m.start() + m.group(0).find(parts.netloc)
+        netloc_at = m.start() + m.group(0).find(netloc)
         start = value.find(":" + password + "@", netloc_at)
         if start >= 0:
             return start + 1, start + 1 + len(password)
