@@ -230,3 +230,19 @@ async def test_a_sensitive_file_is_never_sent(client: LanguageClient, model_serv
     uri = open_doc(client, root / "calc.py")
     assert await complete(client, uri) == []
     assert not posts(model_server)
+
+
+async def test_completion_disabled_in_settings_answers_empty_without_asking(
+    tmp_path: Path, model_server: FakeModelServer
+) -> None:
+    workspace = write_workspace(tmp_path / "ws", "ollama")
+    config = workspace / ".zombiecoder.yaml"
+    config.write_text(config.read_text().replace("completion:\n", "completion:\n  enabled: false\n"))
+    client = await start("ollama", workspace, model_server.url)
+    try:
+        uri = open_doc(client, workspace / "calc.py")
+        assert await complete(client, uri) == []
+        assert not posts(model_server)
+        await client.shutdown_session()
+    finally:
+        await client.stop()
