@@ -92,7 +92,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         from zc_lsp.cli.report_formats import sarif_report
 
-        print(json.dumps(sarif_report(results, failures, root), indent=2))
+        print(json.dumps(sarif_report(results, failures, root, skipped), indent=2))
     elif args.format == "github":
         from zc_lsp.cli.report_formats import github_annotations
 

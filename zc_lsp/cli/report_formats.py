@@ -121,8 +121,10 @@ def _related(row: dict[str, Any], uri: str) -> list[dict[str, Any]]:
     return out
 
 
-def sarif_report(rows: list[dict[str, Any]], failures: list[dict[str, Any]], root: Path) -> dict[str, Any]:
-    """The whole SARIF log for one `zc review`."""
+def sarif_report(
+    rows: list[dict[str, Any]], failures: list[dict[str, Any]], root: Path, problems: list[str] | None = None
+) -> dict[str, Any]:
+    """The whole SARIF log for one `zc review`; `problems`: files skipped and engines that could not run."""
     from zc_lsp.agents.engines.config_scan.rules import RULES
 
     rules: list[dict[str, Any]] = []
@@ -158,6 +160,7 @@ def sarif_report(rows: list[dict[str, Any]], failures: list[dict[str, Any]], roo
             "properties": {"engine": failure["engine"]},
         }
         notifications.append(note)
+    notifications += [{"level": "warning", "message": {"text": problem}} for problem in problems or []]
     root_uri = root.resolve().as_uri().rstrip("/") + "/"
     driver: dict[str, Any] = {"name": "ZombieCoder", "version": __version__, "semanticVersion": __version__}
     if (home := information_uri()) is not None:

@@ -114,8 +114,9 @@ def test_sarif_carries_a_taint_path_as_related_locations(tmp_path: Path) -> None
            "url": None, "cwe": "CWE-89", "id": "0" * 32,
            "related": [{"line": 3, "col": 4, "end_line": 3, "end_col": 20, "note": "request.args['q'] read here"},
                        {"line": 6, "col": 4, "end_line": 6, "end_col": 30, "note": "joined into the query"}]}
-    log = sarif_report([row], [], tmp_path)
+    log = sarif_report([row], [], tmp_path, ["bandit failed: a reason"])
     _validate(log)
+    assert log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"] == "bandit failed: a reason"
     (result,) = log["runs"][0]["results"]
     related = result["relatedLocations"]
     assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [4, 7]
