@@ -14,11 +14,24 @@ import logging
 import os
 import signal
 import threading
+from typing import TYPE_CHECKING, Any
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
 
 log = logging.getLogger(__name__)
-_NO_LONGER_THERE = (psutil.NoSuchProcess, psutil.ZombieProcess, ProcessLookupError)
+
+
+def _psutil() -> Any:
+    """psutil on first use: importing it is ~5 ms the server's start-up does not need."""
+    import psutil
+
+    return psutil
+
+
+def _gone() -> tuple[type[BaseException], ...]:
+    ps = _psutil()
+    return (ps.NoSuchProcess, ps.ZombieProcess, ProcessLookupError)
 
 
 class ProcessRegistry:
@@ -37,9 +50,9 @@ class ProcessRegistry:
     def observe(self, pgid: int) -> None:
         """Remember the group leader's current descendants (call it while the run is polled)."""
         try:
-            leader = psutil.Process(pgid)
+            leader = _psutil().Process(pgid)
             seen = [leader, *leader.children(recursive=True)]
-        except _NO_LONGER_THERE:
+        except _gone():
             return
         with self._lock:
             known = self._groups.get(pgid)
@@ -68,28 +81,29 @@ class ProcessRegistry:
                 if proc.is_running():  # compares the start time too, so a reused pid is not hit
                     proc.kill()
                     signalled.append(proc)
-            except _NO_LONGER_THERE:
+            except _gone():
                 continue
-            except psutil.AccessDenied as exc:
+            except _psutil().AccessDenied as exc:
                 log.warning("cannot kill process %s: %s", proc.pid, exc)
         return signalled
 
     def kill_all(self, wait_s: float = 0.5) -> int:
         """Kill every tracked group and every descendant of this process; returns how many were signalled."""
+        ps = _psutil()
         signalled: list[psutil.Process] = []
         for pgid in self.groups():
             signalled += self.kill_group(pgid)
             self.untrack(pgid)
         try:
-            mine = psutil.Process().children(recursive=True)
-        except _NO_LONGER_THERE:
+            mine = ps.Process().children(recursive=True)
+        except _gone():
             mine = []
         for proc in mine:
-            with contextlib.suppress(*_NO_LONGER_THERE, psutil.AccessDenied):
+            with contextlib.suppress(*_gone(), ps.AccessDenied):
                 proc.kill()
                 signalled.append(proc)
         if signalled:
-            _, alive = psutil.wait_procs(signalled, timeout=wait_s)
+            _, alive = ps.wait_procs(signalled, timeout=wait_s)
             if alive:
                 log.error("processes still alive after SIGKILL: %s", [p.pid for p in alive])
         return len({p.pid for p in signalled})

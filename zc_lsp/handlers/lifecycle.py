@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psutil
 from lsprotocol import types
 
 from zc_lsp.config import load_settings
@@ -64,6 +63,8 @@ def report_config_issues(session: Session, settings: Settings) -> None:
 
 def _alive(pid: int) -> bool:
     """A dead editor that its parent has not reaped yet is a zombie: gone all the same."""
+    import psutil  # on first use: ~5 ms the path to the initialize reply does not need
+
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:

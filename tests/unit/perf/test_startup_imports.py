@@ -37,6 +37,7 @@ DEFERRED = [
     "zc_lsp.router.router",
     "zc_lsp.background.service",
     "zc_lsp.services",
+    "psutil",
 ]
 
 PROBE = """
