@@ -181,7 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   if (!vscode.workspace.isTrusted) {
     zc.log("untrusted workspace: the server will not run tests or apply fixes until it is trusted");
   }
-  void zc.start(); // not awaited: activation must not wait for the Python check
+  void zc.startQueued(); // not awaited: activation must not wait for the Python check
 }
 
 export async function deactivate(): Promise<void> {

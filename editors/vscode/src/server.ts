@@ -221,10 +221,26 @@ export class ZcServer implements vscode.Disposable {
     this.setConnection("stopped");
   }
 
-  async restart(): Promise<boolean> {
-    this.restarts.reset();
-    await this.stop();
-    return this.start();
+  /** Starts and restarts run one after another: a restart asked for during a start waits for it. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lifecycle.then(fn);
+    this.lifecycle = run.catch((err) => this.log(`start/restart failed: ${String(err)}`));
+    return run;
+  }
+
+  /** The first start (activation), queued like restarts. */
+  startQueued(): Promise<boolean> {
+    return this.serial(() => this.start());
+  }
+
+  restart(): Promise<boolean> {
+    return this.serial(async () => {
+      this.restarts.reset();
+      await this.stop();
+      return this.start();
+    });
   }
 
   /** Push current settings (and trust) to a running server. */

@@ -388,6 +388,91 @@ async function chatScenario(page, ws, userData) {
   step("chat_history_and_new_chat");
 }
 
+/**
+ * A stand-in for the Python extension (id ms-python.python) with the part of its API we use:
+ * environments.getActiveEnvironmentPath / resolveEnvironment / onDidChangeActiveEnvironmentPath.
+ * Its command "Fake Python: Use Next Interpreter" switches to the interpreter named in the state
+ * file ($ZC_FAKE_PYTHON_STATE) and fires the event, as choosing an interpreter in the real one does.
+ */
+function buildFakePythonExtension(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({
+    name: "python", publisher: "ms-python", displayName: "Fake Python (ZombieCoder e2e)", version: "0.0.1",
+    description: "stand-in for the Python extension's environments API", license: "MIT",
+    engines: { vscode: "^1.85.0" }, main: "./extension.js", activationEvents: [],
+    contributes: { commands: [{ command: "fakePython.useNext", title: "Fake Python: Use Next Interpreter" }] },
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, "README.md"), "Stand-in for ms-python.python in ZombieCoder's end-to-end test.\n");
+  fs.writeFileSync(path.join(dir, "extension.js"), `
+const vscode = require("vscode");
+const fs = require("fs");
+exports.activate = (context) => {
+  const state = () => JSON.parse(fs.readFileSync(process.env.ZC_FAKE_PYTHON_STATE, "utf8"));
+  let current = state().current;
+  const changed = new vscode.EventEmitter();
+  context.subscriptions.push(vscode.commands.registerCommand("fakePython.useNext", () => {
+    current = state().next;
+    changed.fire({ id: current, path: current, resource: undefined });
+  }));
+  return {
+    environments: {
+      getActiveEnvironmentPath: () => ({ id: current, path: current }),
+      resolveEnvironment: async (env) => ({ id: env.path, path: env.path, executable: { uri: vscode.Uri.file(env.path) } }),
+      onDidChangeActiveEnvironmentPath: changed.event,
+    },
+  };
+};
+exports.deactivate = () => undefined;
+`);
+  const vsce = path.join(ROOT, "editors/vscode/node_modules/@vscode/vsce/vsce");
+  const out = path.join(dir, "fake-python.vsix");
+  execFileSync(process.execPath, [vsce, "package", "--no-dependencies", "--skip-license", "--allow-missing-repository", "-o", out],
+    { cwd: dir, stdio: "pipe", timeout: 60_000 });
+  return out;
+}
+
+/** Every ZombieCoder output-channel log of this run (one per extension host), concatenated. */
+function outputLogs(userData) {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/ZombieCoder\.log$/.test(e.name)) found.push(fs.readFileSync(p, "utf8"));
+    }
+  };
+  try {
+    walk(path.join(userData, "logs"));
+  } catch (err) {
+    return `(no logs: ${err.message})`;
+  }
+  return found.join("\n");
+}
+
+/**
+ * Issue 17: with no zombiecoder.server.python the Python extension's interpreter runs the server
+ * (the whole chat scenario ran so), and choosing another one there restarts the server with it (here: a venv without the package,
+ * so the restart ends in the one "not installed for <venv>" message).
+ */
+async function interpreterChangeScenario(page, tmp, userData) {
+  // no zombiecoder.server.python in this scenario: the server has run on the Python extension's choice
+  await waitFor("the server on the Python extension's interpreter (output channel)", () =>
+    outputLogs(userData).includes(`python: ${PYTHON} (from python extension)`), 10_000);
+  const venv = path.join(tmp, "venv-other");
+  execFileSync(PYTHON, ["-m", "venv", "--without-pip", venv], { timeout: 60_000 });
+  const other = path.join(venv, "bin", "python");
+  fs.writeFileSync(path.join(tmp, "fake-python.json"), JSON.stringify({ current: PYTHON, next: other }));
+  await palette(page, "Fake Python: Use Next Interpreter");
+  const missing = page.locator(".notification-toast", { hasText: /not installed for/ }).first();
+  await missing.waitFor({ timeout: 60_000 });
+  const text = (await missing.innerText()).replace(/\s+/g, " ");
+  if (!text.includes("venv-other")) throw new Error(`the restart did not use the new interpreter: ${text}`);
+  await waitFor("the interpreter-change line in the output channel", () =>
+    outputLogs(userData).includes(`the Python interpreter changed to ${other}`), 10_000);
+  await page.screenshot({ path: path.join(ARTIFACTS, "16-interpreter-changed.png") });
+  step("restart_on_interpreter_change");
+}
+
 async function main() {
   for (const [what, p] of [["vsix", VSIX], ["code-server", CODE_SERVER], ["chromium", CHROMIUM]]) {
     if (!fs.existsSync(p)) throw new Error(`${what} not found at ${p} (run scripts/install-editor-tools.sh and scripts/build-vsix.sh)`);
@@ -406,7 +491,8 @@ async function main() {
     path.join(userData, "User", "settings.json"),
     JSON.stringify(
       {
-        "zombiecoder.server.python": PYTHON,
+        // chat: the stand-in Python extension chooses the interpreter (issue 17's restart is tested on it)
+        ...(SCENARIO === "main" ? { "zombiecoder.server.python": PYTHON } : {}),
         "zombiecoder.trace.server": "messages",
         "security.workspace.trust.enabled": false,
         "workbench.startupEditor": "none",
@@ -438,7 +524,8 @@ async function main() {
     ),
   );
   // machine-scoped settings (server.python) are read from the remote "Machine" settings in code-server
-  fs.writeFileSync(path.join(userData, "Machine", "settings.json"), JSON.stringify({ "zombiecoder.server.python": PYTHON }, null, 2));
+  fs.writeFileSync(path.join(userData, "Machine", "settings.json"),
+    JSON.stringify(SCENARIO === "main" ? { "zombiecoder.server.python": PYTHON } : {}, null, 2));
   const env = {
     ...process.env,
     HOME: home,
@@ -453,6 +540,13 @@ async function main() {
   const node = process.execPath;
   const common = ["--user-data-dir", userData, "--extensions-dir", extensions];
   execFileSync(node, [CODE_SERVER, ...common, "--install-extension", VSIX], { env, stdio: "pipe", timeout: 60_000 });
+  if (SCENARIO === "chat") {
+    // the interpreter-change restart (issue 17) needs a Python extension: a stand-in with its API
+    env.ZC_FAKE_PYTHON_STATE = path.join(tmp, "fake-python.json");
+    fs.writeFileSync(env.ZC_FAKE_PYTHON_STATE, JSON.stringify({ current: PYTHON, next: PYTHON }));
+    const fakePython = buildFakePythonExtension(path.join(tmp, "fake-python"));
+    execFileSync(node, [CODE_SERVER, ...common, "--install-extension", fakePython], { env, stdio: "pipe", timeout: 60_000 });
+  }
   step("install_vsix");
 
   const port = await freePort();
@@ -485,6 +579,7 @@ async function main() {
     scenario: {
     if (SCENARIO === "chat") {
       await chatScenario(page, ws, userData);
+      await interpreterChangeScenario(page, tmp, userData);
       ok = true;
       break scenario;
     }
