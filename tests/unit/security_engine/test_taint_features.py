@@ -368,3 +368,16 @@ def test_deeply_nested_loops_stay_cheap_and_an_internal_error_is_reported(monkey
     report = taint_review("x = 1\n", "any.py", failures)
     assert report.problem and "KeyError" in report.problem
     assert failures and failures[0].engine == "taint"
+
+
+def test_a_module_without_sources_still_gets_its_rule_checks_and_verdicts():
+    report = scan_taint(
+        "import yaml, hashlib, subprocess\n"
+        "def pad(s):\n    return s.ljust(8)\n"
+        "def read_config(stream):\n    return yaml.load(stream, Loader=yaml.Loader)\n"
+        "def store_password(pw):\n    return hashlib.md5(pw).hexdigest()\n"
+        "def status():\n    return subprocess.run(['git', 'status'])\n",
+        "lib.py",
+    )
+    assert {f.code for f in report.findings} == {"ZC-SEC-YAML-LOAD", "ZC-SEC-WEAK-HASH"}
+    assert report.verdicts.get((8, "CMD")) == "safe"  # constant argv: ruff's S603/S607 stay quiet

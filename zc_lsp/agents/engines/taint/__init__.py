@@ -47,7 +47,7 @@ def scan_taint(text: str, filename: str = "<file>", stop: Callable[[], bool] | N
         return TaintReport(problem=str(exc), problem_line=exc.line)
     except (ValueError, RecursionError) as exc:  # NUL bytes, absurd nesting
         return TaintReport(problem=str(exc))
-    analysis = ModuleAnalysis(tree, stop=stop)
+    analysis = ModuleAnalysis(tree, stop=stop, text=text)
     try:
         analysis.run()
     except Stopped:

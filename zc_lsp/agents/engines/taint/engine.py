@@ -8,12 +8,14 @@ tainted arguments get a finding at the sink inside the helper, with the call on 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.flow import Frame
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val
+from zc_lsp.agents.engines.taint.relevance import aliases_of_interest, has_sources, is_relevant
 from zc_lsp.agents.engines.taint.sources import decorator_name, frameworks, is_route_handler, tainted_params
 from zc_lsp.agents.engines.taint.summaries import ParamSink
 
@@ -66,9 +68,16 @@ class ModuleAnalysis:
     random_sites: dict[int, ast.AST] = field(default_factory=dict)
     quiet: bool = False
     stop: Callable[[], bool] | None = None
+    text: str = ""
+    lean: bool = False  # no source of untrusted data: functions that call no sink get a neutral summary
+    lines: list[str] = field(default_factory=list)
+    aliases: re.Pattern[str] | None = None
 
     def run(self) -> None:
         self._collect()
+        self.lean = bool(self.text) and not has_sources(self.text, self.roots, self.frameworks)
+        self.lines = self.text.splitlines() if self.lean else []
+        self.aliases = aliases_of_interest(self.imports) if self.lean else None
         self.quiet = True  # first pass: module constants only, nothing reported
         first = Frame(self, None, {}, None, False)
         # A module-level container another function may fill: its known entries are kept (allow-lists,
@@ -134,6 +143,11 @@ class ModuleAnalysis:
             return None
         if self.stop is not None and self.stop():
             raise Stopped
+        if self.lean and closure is None and not is_relevant(fn, self.lines, self.aliases):
+            params = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)] + [a.arg for a in fn.args.kwonlyargs]
+            neutral = Summary(params, Val(opaque=True), [])
+            self.summaries[key] = neutral
+            return neutral
         if closure is None:
             self.summaries[key] = None  # in progress: a recursive call sees None
         else:
@@ -188,6 +202,8 @@ class ModuleAnalysis:
         key = (kind, sink.line, sink.col)
         if key in self.findings:
             return
+        if kind == "DESER":  # the taint finding is the more specific one for the same yaml.load
+            self.findings.pop(("YAML", sink.line, sink.col), None)
         _code, cwe, _severity, what = KINDS[kind]
         message = f"{what[0].upper()}{what[1:]}: untrusted data from {taint.source} reaches {label} (CWE-{cwe})"
         self.findings[key] = RawFinding(
@@ -199,6 +215,8 @@ class ModuleAnalysis:
             return
         at = Step.at(node, message)
         key = (kind, at.line, at.col)
+        if kind == "YAML" and ("DESER", at.line, at.col) in self.findings:
+            return
         if key not in self.findings:
             cwe = cwe or KINDS[kind][1]
             self.findings[key] = RawFinding(

@@ -93,7 +93,7 @@ class Frame(CallEval):
                     if isinstance(arg, ast.Name):
                         for built in self.built_at.get(arg.id, ()):
                             self.mod.verdict(built, kind, "safe")
-        if kind == "DESER" and label.startswith("yaml.load") and not real and not val.proven_safe(kind):
+        if kind == "DESER" and label.startswith("yaml.load") and not concrete and not val.proven_safe(kind):
             self.mod.verdict(line, "YAML", "vuln")
             self.mod.report_rule(
                 "YAML",
