@@ -158,3 +158,12 @@ def test_debug_constant_counts_in_web_app_modules_only() -> None:
     found, _ = scan_python_settings(app, "server.py")
     assert [(f.code, f.span.start_line) for f in found] == [("ZC-CONF-DEBUG", 2), ("ZC-CONF-DEBUG", 3)]
     assert scan_python_settings("DEBUG = True\nprint(DEBUG)\n", "script.py") == ([], [])  # a script's own flag
+
+
+def test_every_rule_explains_itself_with_its_cwe_and_how_to_suppress() -> None:
+    from zc_lsp.agents.engines.config_scan.rules import explain_rule
+
+    for code, rule in RULES.items():
+        text = explain_rule(code)
+        assert text is not None and f"CWE-{rule.cwe}" in text and f"zc: ignore[{code}]" in text
+    assert explain_rule("ZC-CONF-NOPE") is None
