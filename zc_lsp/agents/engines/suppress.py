@@ -76,7 +76,7 @@ class Suppression:
 
 
 def marker_style(code: str, engine: str = "") -> str | None:
-    """"zc" | "nosec" | "noqa" for a code that can be suppressed on its line, else None."""
+    """ "zc" | "nosec" | "noqa" for a code that can be suppressed on its line, else None."""
     if not code or code in _UNSUPPRESSABLE or engine in ("pytest", "model"):
         return None
     if code.startswith("ZC-"):
@@ -86,7 +86,9 @@ def marker_style(code: str, engine: str = "") -> str | None:
     return "noqa" if re.fullmatch(r"[A-Z]+[0-9]+", code) else None
 
 
-def suppression(lines: list[str], line_no: int, code: str, engine: str = "", kind: str = "python") -> Suppression | None:
+def suppression(
+    lines: list[str], line_no: int, code: str, engine: str = "", kind: str = "python"
+) -> Suppression | None:
     """The edit that suppresses `code` on line `line_no`, merged into a marker already there."""
     style = marker_style(code, engine)
     if style is None or kind == "json" or not 0 <= line_no < len(lines):
