@@ -60,6 +60,7 @@ def test_the_safe_look_alikes_produce_no_finding(tmp_path: Path) -> None:
         ("app.ini", "[db]\npassword = %(DB_PASSWORD)s\n"),
         ("config.json", '{"db": {"password_env": "DB_PASSWORD", "token_url": "https://auth.example.com/token"}}'),
         ("config.yaml", "api:\n  auth: basic\n  sort_key: name\n"),
+        ("locales/de.json", '{"login": {"password": "Passwort", "token": "Zugangstoken"}}'),
     ],
 )
 def test_placeholders_and_names_about_secrets_are_not_secrets(name: str, text: str) -> None:

@@ -53,6 +53,7 @@ _TOOL_CONFIGS = {
     ".codecov.yml",
 }
 _JSONC = re.compile(r"(?:^(?:ts|js)config.*|devcontainer|\.eslintrc|settings|launch|tasks|extensions)\.json$|\.jsonc$")
+_I18N = re.compile(r"(?i)(?:^|/)(?:locales?|i18n|l10n|translations?|lang|langs)/")
 _DEV_FILE = re.compile(
     r"(?i)(?:^|[._\-/])(?:dev|devel|development|local|test|tests|testing|example|sample)(?:[._\-]|$)"
 )
@@ -80,6 +81,8 @@ def scan_config(text: str, filename: str, language_id: str = "") -> tuple[list[F
     name = PurePath(filename).name
     leaves, failures = _leaves(kind, text, name)
     settings_apply = name not in _TOOL_CONFIGS
+    # Translation catalogues map `password` to the word for it ("Passwort"): labels, not secrets.
+    secrets_apply = not _I18N.search(filename.replace("\\", "/"))
     debug_applies = settings_apply and not _DEV_FILE.search(filename.replace("\\", "/").rsplit("/", 1)[-1])
     own: list[Finding] = []
     judged_lines: set[int] = set()
@@ -96,7 +99,7 @@ def scan_config(text: str, filename: str, language_id: str = "") -> tuple[list[F
             own.append(
                 make_finding("ZC-CONF-DSN", pw_span, f"`{'.'.join(leaf.path)}` has a password in its URL.", ENGINE)
             )
-        elif (seen := judge_secret(leaf.path[-1], leaf.value)) is not None:
+        elif secrets_apply and (seen := judge_secret(leaf.path[-1], leaf.value)) is not None:
             own.append(make_finding("ZC-CONF-SECRET", span, seen, ENGINE))
     return _merge(own, scan_secrets(text, name), judged_lines), failures
 
