@@ -461,3 +461,38 @@ async def test_speak_reads_out_the_model_explanation(workspace, model_server, se
     assert result.ok, result.error
     assert result.data["engine"] == "espeak-ng" and Path(result.data["audio_path"]).stat().st_size > 1000
     assert "explanation by ollama/fake-small" in result.summary
+
+
+# ---- Sensitive files never become context, whatever action asks -------------------------------
+
+SENSITIVE_ACTIONS = [
+    ("conversational", "explain", {}),
+    ("conversational", "chat", {"message": "what does this do?"}),
+    ("verifier", "generate_tests", {}),
+    ("programming", "implement", {}),
+    ("programming", "refactor", {}),
+    ("programming", "fix", {"code": "F821"}),
+    ("programming", "generate", {"instruction": "add logging"}),
+    ("programming", "inline_complete", {"line": 5, "character": 4}),
+    ("best_practices", "review", {"model": True}),
+]
+
+
+@pytest.mark.parametrize(("agent", "action", "args"), SENSITIVE_ACTIONS, ids=lambda v: v if isinstance(v, str) else "")
+async def test_no_model_action_sends_a_sensitive_file(workspace, model_server, services_for, agent, action, args):
+    secret_dir = workspace / "secrets"
+    secret_dir.mkdir()
+    (secret_dir / "vault_client.py").write_text(CALC.replace("def add", "VAULT = 'hunter2-vault'\n\n\ndef add"))
+    (workspace / ".zombiecoderignore").write_text("private_*.py\n")
+    (workspace / "private_keys.py").write_text(CALC)
+    services = services_for(workspace, model_server.url)
+    for name in ("secrets/vault_client.py", "private_keys.py"):
+        model_server.push(Script(text="A plain answer."))  # no code in it: history must not look like a leak
+        target = doc(workspace, name)
+        request = AgentRequest(action, doc=target, span=Span(9, 0, 11, 0), args=dict(args))
+        await services.agents.run(agent, request)
+        sent = model_server.all_bytes()
+        # A chat question may still go out, without the file; nothing of the file itself may.
+        for piece in (b"hunter2-vault", b"raise ZeroDivisionError", b"def divide"):
+            assert piece not in sent, (agent, action, name, piece)
+        model_server.reset()

@@ -159,7 +159,7 @@ class ConversationalAgent(SpecAgent):
             code, first = await asyncio.to_thread(code_at, doc.text, request.span)
             try:
                 reply = await ask(ctx, "explain", role=self.name, path=f"{where}, from line {first + 1}",
-                                  language=doc.language_id or "python", code=code)
+                                  language=doc.language_id or "python", code=code, source=doc.path)
             except NoModelAvailable as exc:
                 note = offline_note(list(exc.attempts))
             else:
@@ -224,7 +224,7 @@ class ConversationalAgent(SpecAgent):
             action=request.action,
             summary=f"Added a {style}-style docstring to `{symbol}`.",
             data={"symbol": symbol, "style": style},
-            edits=[FileEdit(doc.path, [edit])],
+            edits=[FileEdit(doc.path, [edit], base_version=doc.version)],
             provider="offline",
             model="docstring-template",
         )

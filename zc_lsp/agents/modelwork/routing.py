@@ -7,6 +7,7 @@ did; these helpers keep that wording identical across the five agents.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.base import AgentContext, AgentResult
@@ -25,6 +26,7 @@ async def ask(
     stream: bool | None = None,
     max_tokens: int | None = None,
     temperature: float = 0.2,
+    source: Path | None = None,
     **values: Any,
 ) -> ModelReply:
     """Render `template` and send it through the router for `role`.
@@ -32,14 +34,18 @@ async def ask(
     Raises NoModelAvailable (with the attempts) when no provider answered, or when there is no
     router or the template cannot be rendered: the caller's offline path handles all three alike.
     Streams to `ctx.on_token` when the caller wants tokens (stream None = whenever on_token is set).
+    `source`: the file the code in `values` came from; like a `path` value, it must pass the
+    sensitive-file gate before anything is rendered.
     """
     if ctx.router is None:
         raise NoModelAvailable([NO_ROUTER])
-    source = str(values.get("path") or "").split(", from line")[0].strip()
-    if source:  # sensitive files never become context; the offline engines still run locally
+    named = str(values.get("path") or "").split(", from line")[0].strip()
+    for origin in (source, ctx.workspace_root / named if named else None):
+        if origin is None:  # sensitive files never become context; the offline engines still run locally
+            continue
         from zc_lsp.core.sensitive import refuse_reason
 
-        refused = refuse_reason(ctx.workspace_root / source, ctx.workspace_root)
+        refused = refuse_reason(origin, ctx.workspace_root)
         if refused:
             raise NoModelAvailable([refused])
     try:

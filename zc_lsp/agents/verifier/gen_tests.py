@@ -120,7 +120,7 @@ async def generate_tests(agent: str, request: AgentRequest, ctx: AgentContext) -
     ctx.progress(f"asking a model for tests of {node.name}", 10)
     try:
         reply = await ask(ctx, "generate_tests", role=agent, language="python", module=module, function=node.name,
-                          code=block_text(doc.text, Block(first, last)))
+                          code=block_text(doc.text, Block(first, last)), source=doc.path)
     except NoModelAvailable as exc:
         return await offline_skeleton(agent, request, ctx, list(exc.attempts))
 
