@@ -381,3 +381,8 @@ def test_a_module_without_sources_still_gets_its_rule_checks_and_verdicts():
     )
     assert {f.code for f in report.findings} == {"ZC-SEC-YAML-LOAD", "ZC-SEC-WEAK-HASH"}
     assert report.verdicts.get((8, "CMD")) == "safe"  # constant argv: ruff's S603/S607 stay quiet
+
+
+def test_kept_ruff_findings_get_bandits_cwe():
+    kept, _ = quiet_pattern_findings([_pattern("S608", "ruff", 2), _pattern("S105", "ruff", 3)], {})
+    assert [f.data.get("cwe") for f in kept] == [89, 259]

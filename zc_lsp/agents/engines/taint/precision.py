@@ -28,6 +28,14 @@ _PATTERN_KINDS: dict[str, str] = {
     "310": "SSRF",
 }
 # fmt: on
+# ruff S rules whose problem has no taint kind, with bandit's CWE for the same test.
+# fmt: off
+_OTHER_CWES = {
+    "105": 259, "106": 259, "107": 259, "108": 377, "104": 605, "501": 295, "113": 400, "103": 732,
+    "110": 703, "112": 703, "101": 703, "201": 94, "202": 22, "321": 319, "312": 319, "505": 326, "502": 327,
+    "503": 327, "504": 327, "507": 295, "508": 319, "509": 319, "601": 78, "612": 94, "702": 79, "704": 79,
+}
+# fmt: on
 # A yaml.load verdict covers ruff/bandit's yaml rule too.
 _ALSO = {"DESER": ("YAML",), "XSS": (), "SQL": ()}
 
@@ -56,6 +64,7 @@ def quiet_pattern_findings(
         if kind is not None and analysed and _judged(finding, kind, verdicts):
             dropped += 1
             continue
+        _add_cwe(finding, kind)
         kept.append(finding)
     return kept, dropped
 
@@ -63,6 +72,17 @@ def quiet_pattern_findings(
 # Import blacklists ("import pickle", "import subprocess"): the import is not the problem; where the
 # module is used, the taint engine judged the call itself.
 _IMPORT_RULES = frozenset({"403", "404", "405", "406", "407", "408", "409", "410", "411"})
+
+
+def _add_cwe(finding: Finding, kind: str | None) -> None:
+    """ruff's S findings carry no CWE; give them bandit's, so JSON and SARIF can say what they are."""
+    if finding.engine != "ruff" or finding.data.get("cwe") or not finding.code.startswith("S"):
+        return
+    from zc_lsp.agents.engines.taint.model import KINDS
+
+    cwe = KINDS[kind][1] if kind is not None else _OTHER_CWES.get(finding.code[1:])
+    if cwe is not None:
+        finding.data["cwe"] = cwe
 
 
 def _judged(finding: Finding, kind: str, verdicts: dict[tuple[int, str], str]) -> bool:
