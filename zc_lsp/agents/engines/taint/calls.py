@@ -149,8 +149,9 @@ class CallEval(ExprEval):
             owner = getattr(self, "owner", None)
             fns = self.mod.functions.get(f"{owner}.{func.attr}") if owner else None
             return (fns[0], True) if fns else None
-        if isinstance(func, ast.Attribute) and recv is not None and (recv.kind or "").startswith("class:"):
-            fns = self.mod.functions.get(f"{recv.kind[6:]}.{func.attr}")
+        kind = recv.kind or "" if recv is not None else ""
+        if isinstance(func, ast.Attribute) and kind.startswith("class:"):
+            fns = self.mod.functions.get(f"{kind[6:]}.{func.attr}")
             return (fns[0], not _is_static(fns[0])) if fns else None
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in self.mod.classes:
             fns = self.mod.functions.get(f"{func.value.id}.{func.attr}")
