@@ -168,3 +168,12 @@ def test_every_rule_explains_itself_with_its_cwe_and_how_to_suppress() -> None:
         text = explain_rule(code)
         assert text is not None and f"CWE-{rule.cwe}" in text and f"zc: ignore[{code}]" in text
     assert explain_rule("ZC-CONF-NOPE") is None
+
+
+def test_a_vendor_key_in_a_template_script_is_found_but_not_an_sri_hash() -> None:
+    text = (
+        '<script src="x.js" integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"></script>\n'
+        '<script>window.STRIPE_KEY = "sk_live_51HxAbCdEfGhIjKlMnOpQrStUv";</script>\n'
+    )
+    found, _ = scan_config(text, "templates/pay.html")
+    assert [(f.code, f.span.start_line) for f in found] == [("ZC-SECRET-STRIPE-ACCESS-KEY", 1)]

@@ -76,9 +76,11 @@ def scan_config(text: str, filename: str, language_id: str = "") -> tuple[list[F
     kind = config_kind(filename, language_id)
     if kind is None:
         return [], []
-    if kind == "template":
-        return scan_template(text), []
     name = PurePath(filename).name
+    if kind == "template":
+        # Vendor tokens pasted into a page's script; the generic guesses are noise in markup (SRI hashes).
+        tokens = [f for f in scan_secrets(text, name) if f.code not in _GENERIC_SECRETS]
+        return sorted(scan_template(text) + tokens, key=lambda f: (f.span.start_line, f.span.start_char)), []
     leaves, failures = _leaves(kind, text, name)
     settings_apply = name not in _TOOL_CONFIGS
     # Translation catalogues map `password` to the word for it ("Passwort"): labels, not secrets.
