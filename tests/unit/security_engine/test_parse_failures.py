@@ -67,3 +67,21 @@ def test_a_config_document_that_does_not_parse_is_one_note_at_its_line(tmp_path:
     (note,) = result.findings
     assert (note.code, note.severity, note.span.start_line) == ("ZC-PARSE", "info", 1)
     assert result.data["parse_failures"][0]["reason"].startswith("not valid TOML")
+
+
+def test_a_parse_note_explains_itself(tmp_path: Path) -> None:
+    result = _review(tmp_path, "app.toml", "[server]\ndebug = \n", language_id="toml")
+    note = result.findings[0]
+    root = tmp_path / "project"
+    from zc_lsp.cli.common import make_services
+
+    async def explain() -> AgentResult:
+        services = make_services(root)
+        try:
+            request = AgentRequest("explain_finding", args={"code": note.code, "message": note.message})
+            return await services.agents.run("best_practices", request)
+        finally:
+            await services.aclose()
+
+    answer = asyncio.run(explain())
+    assert answer.ok and "not valid TOML" in answer.summary and "did not run" in answer.summary

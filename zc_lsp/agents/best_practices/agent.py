@@ -26,7 +26,7 @@ from zc_lsp.agents.engines.documents import (
     ruff_options,
     stdin_filename,
 )
-from zc_lsp.agents.engines.parse_failure import ParseFailure
+from zc_lsp.agents.engines.parse_failure import PARSE_CODE, ParseFailure, explain_parse_failure
 from zc_lsp.agents.engines.proc import ToolError, gather_settled, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
@@ -243,6 +243,8 @@ async def _rule_documentation(code: str, message: str) -> tuple[str, str | None]
         from zc_lsp.agents.engines.config_scan.rules import explain_rule
 
         return "config", explain_rule(code)
+    if code == PARSE_CODE:
+        return "zombiecoder", explain_parse_failure(message or "An engine could not parse this file.")
     if code == SYNTAX_CODE:
         return "ruff", _syntax_help(message)
     if re.fullmatch(r"B\d{3}", code):

@@ -51,3 +51,15 @@ def still_unsaid(failures: list[ParseFailure], findings: list[Finding]) -> list[
     if any(f.code == "invalid-syntax" for f in findings):
         return []
     return failures
+
+
+def explain_parse_failure(message: str) -> str:
+    """Markdown for `zc.explainFinding` on a ZC-PARSE note: what did not run and what to do."""
+    return (
+        f"## What it means\n\n{message}\n\n"
+        "## Why it matters\n\nThe checks of that engine did not run on this file, so a clean result from it "
+        "means nothing here. The other engines still ran.\n\n"
+        "## How to fix\n\nIf the file is valid for its format, the engine's parser is older than the syntax "
+        "(bandit parses with the Python that runs it: Python 3.12 f-strings fail under 3.11; run the server "
+        "on a newer Python). If the file is really broken (a YAML or TOML error), fix it at the reported line."
+    )
