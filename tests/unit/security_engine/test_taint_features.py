@@ -386,3 +386,36 @@ def test_a_module_without_sources_still_gets_its_rule_checks_and_verdicts():
 def test_kept_ruff_findings_get_bandits_cwe():
     kept, _ = quiet_pattern_findings([_pattern("S608", "ruff", 2), _pattern("S105", "ruff", 3)], {})
     assert [f.data.get("cwe") for f in kept] == [89, 259]
+
+
+def test_data_in_the_path_of_a_fixed_host_url_is_no_ssrf_or_open_redirect():
+    found = codes("""
+        import requests
+        from flask import redirect
+        @app.route("/u/<uid>")
+        def u(uid):
+            requests.get(f"https://api.example.com/users/{uid}", timeout=3)
+            requests.get("https://api.example.com/u/" + uid + "?v=1", timeout=3)
+            return redirect("/profile/" + uid)
+    """)
+    assert found == set()
+    assert codes("""
+        import requests
+        @app.route("/u/<host>")
+        def u(host):
+            requests.get(f"https://{host}/status", timeout=3)
+    """) == {"ZC-TAINT-SSRF"}
+
+
+def test_rows_from_the_database_are_not_request_data():
+    assert (
+        codes("""
+        from flask import session
+        @app.post("/login")
+        def login():
+            user = User.query.filter_by(name=request.form["name"]).first()
+            session["user_id"] = user.id
+            return "ok"
+    """)
+        == set()
+    )

@@ -35,11 +35,14 @@ _PURE_BUILTINS = frozenset({"str", "repr", "list", "dict", "tuple", "set", "froz
 _PURE_MODULES = ("base64.", "codecs.", "html.", "urllib.parse.", "os.path.", "posixpath.", "shlex.", "json.",
                  "string.", "re.", "textwrap.", "binascii.", "unicodedata.", "operator.", "itertools.", "functools.",
                  "pickle.dumps", "marshal.dumps")
-_CLEAN_RESULTS = ("secrets.", "uuid.", "time.", "datetime.", "os.urandom", "random.SystemRandom", "math.", "hmac.",
+_CLEAN_RESULTS = ("secrets.", "django.contrib.auth.authenticate", "django.shortcuts.get_object_or_404",
+                  "flask_login.current_user", "uuid.", "time.", "datetime.", "os.urandom", "random.SystemRandom", "math.", "hmac.",
                   "flask.render_template", "django.shortcuts.render", "logging.", "print", "isinstance", "hasattr",
                   "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
                   "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
+_DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
+                         "get_or_404", "one_or_404", "fetchone", "fetchall", "fetchmany", "get_object_or_404"})
 _MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 _TORNADO_SOURCES = frozenset(
     {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_secure_cookie"}
@@ -127,6 +130,7 @@ class CallEval(ExprEval):
         if qual in _MARKUP:  # a Markup object: what is later formatted or added into it gets escaped
             return Val(opaque=False, kind="markup")
         kinds = {kind for kind, _val, _label in hits if kind[-1] not in "!?"}
+        kinds |= {kind[:-1] for kind, _val, _label in hits if kind[:-1] in ("REDIRECT", "SSRF")}
         if kinds:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
         return self._result(info, env)
@@ -183,6 +187,8 @@ class CallEval(ExprEval):
             return self._object(c, _KIND_OF_RESULT[q], everything)
         if recv is not None and recv.kind in ("strong-rng",):
             return CLEAN
+        if m in _DB_RESULTS and recv is not None:
+            return UNKNOWN  # rows the database returns: stored data, not this request's input
         if recv is not None and recv.kind == "markup" and m in ("format", "format_map", "join", "__add__"):
             return replace(sanitized(combine(*everything), frozenset({"XSS"})), kind="markup")
         if q.startswith(_CLEAN_RESULTS) or q in ("len", "id", "hash"):

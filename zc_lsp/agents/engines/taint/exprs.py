@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,20 @@ _CMPOPS: dict[type, Any] = {
     ast.Is: operator.is_, ast.IsNot: operator.is_not,
 }
 # fmt: on
+_FIXED_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}\s]+/|/[^/\\])")
+
+
+def _fixed_url_prefix(val: Val) -> bool:
+    """A URL whose host is already decided: a constant `https://host/...` or a site-relative `/path`."""
+    if val.kind == "fixed-url":
+        return True
+    return (
+        val.consts is not None
+        and bool(val.consts)
+        and all(isinstance(c, str) and _FIXED_URL.match(c) for c in val.consts)
+    )
+
+
 _SESSION_OBJECTS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
 
 
@@ -126,7 +141,8 @@ class ExprEval:
 
     def ev_JoinedStr(self, node: ast.JoinedStr, env: Env) -> Val:
         parts = [self.ev(v, env) for v in node.values]
-        return combine(*parts, consts=fold(lambda *xs: "".join(map(str, xs)), *parts))
+        kind = "fixed-url" if parts and _fixed_url_prefix(parts[0]) else None
+        return combine(*parts, consts=fold(lambda *xs: "".join(map(str, xs)), *parts), kind=kind)
 
     def ev_FormattedValue(self, node: ast.FormattedValue, env: Env) -> Val:
         val = self.ev(node.value, env)
@@ -232,7 +248,10 @@ class ExprEval:
         consts = fold(fn, left, right) if fn else None
         if isinstance(node.op, ast.Mod) and right.items is not None:
             right = combine(*right.items)
-        return combine(left, right, consts=consts, kind="path" if left.kind == "path" else None)
+        kind = "path" if left.kind == "path" else None
+        if isinstance(node.op, ast.Add) and _fixed_url_prefix(left):
+            kind = "fixed-url"  # what follows a fixed scheme://host/ (or /path) cannot change the host
+        return combine(left, right, consts=consts, kind=kind)
 
     def ev_BoolOp(self, node: ast.BoolOp, env: Env) -> Val:
         result: Val | None = None

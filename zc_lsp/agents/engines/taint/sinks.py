@@ -229,8 +229,12 @@ def _is_module(c: CallInfo, name: str) -> bool:
 
 
 def _maybe(add: object, kind: str, val: Val | None, label: str) -> None:
-    if val is not None and callable(add):
-        add((kind, val, label))
+    if val is None or not callable(add):
+        return
+    if kind in ("SSRF", "REDIRECT") and val.kind == "fixed-url":
+        add((kind + "!", val, label))  # the data only fills in the path of a URL whose host is fixed
+        return
+    add((kind, val, label))
 
 
 def _second_is_safe_loader(c: CallInfo) -> bool:
