@@ -87,9 +87,8 @@ class ConfigurationFeature:
         editor_trusted = trust.get("trusted") if isinstance(trust, dict) else None
         if isinstance(editor_trusted, bool) or settings.get("trust.trusted") is not None:
             services.trust_from(settings, editor_trusted if isinstance(editor_trusted, bool) else services.trusted)
-        reconfigure = getattr(services.router, "reconfigure", None)
-        if callable(reconfigure):
-            reconfigure(settings)
+        if services.router is not None:  # the router rebuilds the providers whose settings changed
+            services.router.reconfigure(settings)
         if primary:
             logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
         if [str(i) for i in settings.issues] != [str(i) for i in old.issues]:
