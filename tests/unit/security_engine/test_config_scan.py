@@ -177,3 +177,20 @@ def test_a_vendor_key_in_a_template_script_is_found_but_not_an_sri_hash() -> Non
     )
     found, _ = scan_config(text, "templates/pay.html")
     assert [(f.code, f.span.start_line) for f in found] == [("ZC-SECRET-STRIPE-ACCESS-KEY", 1)]
+
+
+@pytest.mark.parametrize("name", ["a.json", "a.toml", "a.ini", "a.yaml", ".env"])
+def test_a_byte_order_mark_is_not_a_parse_error(name: str) -> None:
+    body = {
+        "a.json": '{"password": "Pr0d-pass!"}',
+        "a.toml": 'password = "Pr0d-pass!"\n',
+        "a.ini": "[db]\npassword = Pr0d-pass!\n",
+        "a.yaml": "password: Pr0d-pass!\n",
+        ".env": "PASSWORD=Pr0d-pass!\n",
+    }[name]
+    text = "\ufeff" + body
+    found, failures = scan_config(text, name)
+    assert failures == []
+    (secret,) = [f for f in found if f.code == "ZC-CONF-SECRET"]
+    line = text.split("\n")[secret.span.start_line]
+    assert "Pr0d-pass!" in line[secret.span.start_char : secret.span.end_char]

@@ -10,6 +10,7 @@ come from the secret engine, so a key is found the same way in `config.py` and `
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import PurePath
 
 from zc_lsp.agents.engines.config_kinds import config_kind, is_config_file
@@ -60,6 +61,10 @@ _DEV_FILE = re.compile(
 
 
 def _leaves(kind: str, text: str, name: str) -> tuple[list[Leaf], list[Unparsable]]:
+    """The file's leaves; a UTF-8 byte order mark (Windows editors write one) is not part of the format."""
+    if text.startswith("\ufeff"):
+        leaves, failures = _leaves(kind, text[1:], name)
+        return [replace(f, col=f.col + 1, end_col=f.end_col + 1) if f.line == 0 else f for f in leaves], failures
     if kind == "env":
         return env_leaves(text)
     parse = {"yaml": yaml_leaves, "toml": toml_leaves, "ini": ini_leaves}.get(kind)
