@@ -218,8 +218,11 @@ class Frame(CallEval):
         val = self.ev(node.value, env) if node.value is not None else UNKNOWN
         body, body_val = node.value, val
         if isinstance(body, ast.Tuple) and body.elts:  # Flask's (body, status[, headers])
-            body = body.elts[0]
-            body_val = self.ev(body, env)
+            if any(_plain_content_type(e) for e in body.elts[1:]):
+                body = None  # served as text/plain or JSON, not HTML
+            else:
+                body = body.elts[0]
+                body_val = self.ev(body, env)
         structured = isinstance(body, (ast.Dict, ast.List, ast.Tuple))  # serialised as JSON
         if self.html_returns and body_val.kind not in _JSON_KINDS and body is not None and not structured:
             self.hit("XSS", body_val, node, "the HTML response")
@@ -348,6 +351,16 @@ class _Held(ast.expr):
     def __init__(self, val: Val) -> None:
         super().__init__()
         self.val = val
+
+
+def _plain_content_type(node: ast.expr) -> bool:
+    """A headers dict literal that sets a non-HTML Content-Type."""
+    if not isinstance(node, ast.Dict):
+        return False
+    for key, value in zip(node.keys, node.values, strict=True):
+        if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
+            return isinstance(value, ast.Constant) and "html" not in str(value.value).lower()
+    return False
 
 
 def _hop(val: Val, step: Step) -> Val:

@@ -22,6 +22,11 @@ _BENIGN_WORDS = re.compile(
     r"integrity|identicon|color|colour|avatar|filename|storage_key|chunk|md5sum|crc|hash_file|version)",
     re.I,
 )
+_PREFERENCE_COOKIE = re.compile(
+    r"(theme|lang|language|locale|tz|timezone|currency|font_?size|layout|sidebar|view|tab|consent|cookie_?consent|"
+    r"dismissed\w*|banner\w*|seen\w*)",
+    re.I,
+)
 Report = Callable[[str, ast.AST, str, int | None], None]
 Verdict = Callable[[int, str, str], None]
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -99,6 +104,15 @@ def _cookie(node: ast.Call, report: Report, verdict: Verdict) -> None:
         if isinstance(value, ast.Constant) and value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
             return  # deleting a cookie
     missing = [name for name in ("secure", "httponly") if _off(flags.get(name))]
+    name_arg = node.args[0] if node.args else flags.get("key")
+    value_arg = node.args[1] if len(node.args) > 1 else flags.get("value")
+    if (
+        isinstance(name_arg, ast.Constant)
+        and _PREFERENCE_COOKIE.fullmatch(str(name_arg.value))
+        and (value_arg is None or isinstance(value_arg, ast.Constant))
+    ):
+        verdict(node.lineno - 1, "COOKIE", "safe")  # a constant UI preference (theme=dark) protects nothing
+        return
     line = node.lineno - 1
     if not missing:
         verdict(line, "COOKIE", "safe")

@@ -41,6 +41,8 @@ SANITIZERS: dict[str, frozenset[str]] = {
     ),
     **dict.fromkeys(["urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.urlencode"], _TEXT_KINDS),
     "json.dumps": frozenset({"XSS", "CODE"}),
+    # Bytes this process serialised itself: loading them back builds only what was dumped.
+    **dict.fromkeys(["pickle.dumps", "marshal.dumps", "yaml.dump", "yaml.safe_dump", "dill.dumps"], frozenset({"DESER"})),
     "ast.literal_eval": frozenset({"CODE"}),
     "yaml.safe_load": frozenset({"CODE"}),
     "flask.url_for": ALL_KINDS,
@@ -79,7 +81,7 @@ def sanitizer_kinds(qualname: str) -> frozenset[str] | None:
 
 # fmt: off
 _VALIDATING_METHODS = frozenset({
-    "startswith", "isdigit", "isalnum", "isalpha", "isdecimal", "isnumeric", "isidentifier", "fullmatch",
+    "startswith", "is_relative_to", "isdigit", "isalnum", "isalpha", "isdecimal", "isnumeric", "isidentifier", "fullmatch",
 })
 _VALIDATING_FUNCS = re.compile(
     r"(^|_)(is_safe_url|url_has_allowed_host_and_scheme|is_valid\w*|is_allowed\w*|validate\w*|is_safe\w*|allowed\w*)$"
