@@ -174,7 +174,7 @@ def _memory_status(services: Services) -> dict[str, Any]:
 
 
 OFFLINE = {"name": "offline", "enabled": True, "healthy": True, "breaker": "closed", "is_cloud": False,
-           "model": "ruff, bandit, secrets, pytest, ast-summary", "reason": "the agents' own engines: always there"}
+           "model": "ruff, taint, bandit, secrets, pytest, ast-summary", "reason": "the agents' own engines: always there"}
 
 
 def _provider_status(services: Services) -> list[dict[str, Any]]:

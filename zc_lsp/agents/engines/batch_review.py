@@ -3,7 +3,8 @@
 Per-document review (the editor's unsaved buffers) starts a ruff and a bandit process per file;
 for a folder that is mostly interpreter start-up (~0.25 s a file for bandit). Here both tools get
 the whole list (in chunks, so command lines stay short), and their results are split per file.
-Same engines, same options, same de-duplication as the per-document review.
+Same engines, same options, same de-duplication as the per-document review; the taint engine
+runs in process per file and its verdicts quiet ruff/bandit where it judged a line.
 """
 
 from __future__ import annotations
