@@ -137,25 +137,32 @@ export async function watchPythonInterpreter(onChange: () => void, log: (msg: st
 /** Run pip as a task (no shell, so no quoting) in a visible terminal; resolves with its exit code. */
 function runInstall(python: string, args: string[]): Promise<number | undefined> {
   const task = new vscode.Task(
-    { type: "process", zombiecoder: "install" },
+    { type: "zombiecoder", action: "install" },
     vscode.TaskScope.Workspace,
     "install the server",
     "ZombieCoder",
     new vscode.ProcessExecution(python, args),
   );
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  const ours = (t: vscode.Task) => t.definition.type === "zombiecoder" && t.definition.action === "install";
   return new Promise((resolve, reject) => {
-    // matched by definition, not by the execution object: the process may end before executeTask resolves
-    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-      if (e.execution.task.definition.zombiecoder === "install") {
-        sub.dispose();
-        resolve(e.exitCode);
-      }
-    });
+    // matched by definition, not by the execution object: the process may end before executeTask
+    // resolves. A process that fails to launch may end the task without a process-end event.
+    let code: number | undefined;
+    const subs = [
+      vscode.tasks.onDidEndTaskProcess((e) => {
+        if (ours(e.execution.task)) code = e.exitCode;
+      }),
+      vscode.tasks.onDidEndTask((e) => {
+        if (!ours(e.execution.task)) return;
+        for (const s of subs) s.dispose();
+        resolve(code);
+      }),
+    ];
     vscode.tasks.executeTask(task).then(
       () => undefined,
       (err) => {
-        sub.dispose();
+        for (const s of subs) s.dispose();
         reject(err);
       },
     );
@@ -203,7 +210,7 @@ export async function offerFix(
     }
     log(`install exited with ${code ?? "no exit code"}`);
     void vscode.window.showErrorMessage(
-      `ZombieCoder: the install failed (exit ${code ?? "?"}); see the "ZombieCoder install" terminal. ` +
+      `ZombieCoder: the install failed (exit ${code ?? "?"}); see the "install the server" task terminal. ` +
         "On a system Python (externally-managed-environment) choose a virtual environment's interpreter.",
     );
     return undefined;

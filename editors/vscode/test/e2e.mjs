@@ -471,6 +471,19 @@ async function interpreterChangeScenario(page, tmp, userData) {
     outputLogs(userData).includes(`the Python interpreter changed to ${other}`), 10_000);
   await page.screenshot({ path: path.join(ARTIFACTS, "16-interpreter-changed.png") });
   step("restart_on_interpreter_change");
+
+  // Install ZombieCoder: pip runs the wheel the VSIX bundles with the chosen interpreter. This venv
+  // has no pip, so the install fails, and that failure (exit code from the task) is reported.
+  await missing.locator(".monaco-button", { hasText: "Install ZombieCoder" }).first().click();
+  await waitFor("the install command in the output channel", () => {
+    const logs = outputLogs(userData);
+    const at = logs.indexOf(`install (wheel): ${other} -m pip install `);
+    return at >= 0 && /^\S+\/bundled\/zombiecoder-\S+\.whl$/m.test(logs.slice(at).split("pip install ")[1] ?? "");
+  }, 30_000);
+  const failed = page.locator(".notification-toast", { hasText: /the install failed \(exit [1-9]/ }).first();
+  await failed.waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: path.join(ARTIFACTS, "17-install-from-bundled-wheel.png") });
+  step("install_from_bundled_wheel");
 }
 
 async function main() {

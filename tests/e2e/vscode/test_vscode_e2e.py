@@ -143,7 +143,8 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     provider named, "Apply as edit" shows a diff and changes calc.py through the server, Esc stops
     an answer, the status-bar toggle flips inline completions, an inline completion is accepted with Tab,
     and the conversation comes back after a window reload (zc.chat.history) until New chat. Then, with
-    a stand-in for the Python extension, choosing another interpreter there restarts the server with it."""
+    a stand-in for the Python extension, choosing another interpreter there restarts the server with it,
+    and Install ZombieCoder runs pip on the wheel bundled in the VSIX with that interpreter."""
     _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
     vsix = _build_vsix()
     # slow enough chunks that the answer is seen streaming and can be stopped mid-way
@@ -181,5 +182,5 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     assert any(r.model == "fake-large" for r in chats), "no inline completion reached the model"
     for shot in ("09-chat-streaming.png", "10-chat-answer.png", "11-chat-apply-diff.png", "12-chat-applied.png",
                  "13-chat-stopped.png", "14-inline-completion.png", "15-chat-history.png",
-                 "16-interpreter-changed.png"):
+                 "16-interpreter-changed.png", "17-install-from-bundled-wheel.png"):
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
