@@ -117,6 +117,8 @@ md.renderer.rules.fence = (tokens, idx, _options, env: Env) => {
   const label = lang || "code";
   // while streaming, the last block may still be growing: no Apply/Insert until it is complete
   const open = env.streaming && token.markup && !closedFence(token);
+  // a diff (e.g. /fix's answer) is not code to put in the file: inserting it would corrupt it
+  const isPatch = lang === "diff" || lang === "patch";
   const actions = open
     ? `<span class="zc-muted">writing…</span>`
     : [
@@ -124,6 +126,7 @@ md.renderer.rules.fence = (tokens, idx, _options, env: Env) => {
         ["copy", "Copy", `Copy this ${label} block`],
         ["apply", "Apply as edit", `Apply this ${label} block as an edit (shows a diff first)`],
       ]
+        .filter(([action]) => !isPatch || action === "copy")
         .map(([action, text, aria]) => `<button type="button" class="zc-btn zc-code-btn" data-action="${action}" data-block="${index}" aria-label="${escapeHtml(aria)}">${text}</button>`)
         .join("");
   return (

@@ -66,3 +66,10 @@ test("non-string input renders as empty", () => {
   assert.deepEqual(renderMarkdown(undefined), { html: "", blocks: [] });
   assert.equal(escapeHtml(`<a href="x">'`), "&lt;a href=&quot;x&quot;&gt;&#39;");
 });
+
+test("a diff block (e.g. /fix's answer) can be copied but not inserted or applied as code", () => {
+  const { html, blocks } = renderMarkdown("```diff\n--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-import os\n+\n```\n");
+  assert.equal(blocks[0].lang, "diff");
+  assert.ok(html.includes('data-action="copy"'), html);
+  assert.ok(!html.includes('data-action="apply"') && !html.includes('data-action="insert"'), html);
+});
