@@ -69,7 +69,12 @@ def test_extension_unit_tests_pass() -> None:
     tests = sorted(str(p.relative_to(EXT)) for p in (EXT / "test" / "unit").glob("*.test.mjs"))
     assert tests, "no JS unit tests found"
     proc = subprocess.run(
-        [node, "--test", "--test-reporter=tap", *tests], cwd=EXT, env=_env(), capture_output=True, text=True, timeout=120
+        [node, "--test", "--test-reporter=tap", *tests],
+        cwd=EXT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-3000:]
     assert "# fail 0" in proc.stdout
@@ -80,7 +85,10 @@ def test_vsix_files_are_built_for_vscode_and_cursor() -> None:
     t0 = time.monotonic()
     proc = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build-vsix.sh")],
-        env=_env(), capture_output=True, text=True, timeout=300,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     version = json.loads((EXT / "package.json").read_text())["version"]
@@ -94,7 +102,10 @@ def test_vsix_files_are_built_for_vscode_and_cursor() -> None:
 def _build_vsix() -> Path:
     build = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build-vsix.sh")],
-        env=_env(), capture_output=True, text=True, timeout=300,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     return Path(build.stdout.strip().splitlines()[0])
@@ -106,7 +117,10 @@ def test_code_server_end_to_end(tmp_path: Path) -> None:
     _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
     build = subprocess.run(
         ["bash", str(ROOT / "scripts" / "build-vsix.sh")],
-        env=_env(), capture_output=True, text=True, timeout=300,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     vsix = Path(build.stdout.strip().splitlines()[0])
@@ -114,16 +128,35 @@ def test_code_server_end_to_end(tmp_path: Path) -> None:
     env["TMPDIR"] = str(tmp_path)
     t0 = time.monotonic()
     proc = subprocess.run(
-        [str(NODE24), str(EXT / "test" / "e2e.mjs"), "--vsix", str(vsix), "--python", sys.executable,
-         "--artifacts", str(ARTIFACTS)],
-        env=env, capture_output=True, text=True, timeout=240,
+        [
+            str(NODE24),
+            str(EXT / "test" / "e2e.mjs"),
+            "--vsix",
+            str(vsix),
+            "--python",
+            sys.executable,
+            "--artifacts",
+            str(ARTIFACTS),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     elapsed = time.monotonic() - t0
     print(proc.stdout[-4000:])
     assert proc.returncode == 0, f"e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{proc.stderr[-12000:]}"
-    shots = ("01-problems.png", "02-quick-fix-menu.png", "03-after-quick-fix.png", "04-run-tests.png",
-             "05-status-panel.png", "06-status-panel-live-update.png", "06b-speech-player.png", "07-restarting.png",
-             "08-missing-package.png")
+    shots = (
+        "01-problems.png",
+        "02-quick-fix-menu.png",
+        "03-after-quick-fix.png",
+        "04-run-tests.png",
+        "05-status-panel.png",
+        "06-status-panel-live-update.png",
+        "06b-speech-player.png",
+        "07-restarting.png",
+        "08-missing-package.png",
+    )
     for shot in shots:
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
     timings = json.loads((ARTIFACTS / "timings.json").read_text())
@@ -157,16 +190,35 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
         env["TMPDIR"] = str(tmp_path)
         t0 = time.monotonic()
         proc = subprocess.run(
-            [str(NODE24), str(EXT / "test" / "e2e.mjs"), "--vsix", str(vsix), "--python", sys.executable,
-             "--artifacts", str(ARTIFACTS), "--scenario", "chat", "--ollama-host", fake.url,
-             "--ollama-model", fake.models[0], "--completion-model", "fake-large"],
-            env=env, capture_output=True, text=True, timeout=240,
+            [
+                str(NODE24),
+                str(EXT / "test" / "e2e.mjs"),
+                "--vsix",
+                str(vsix),
+                "--python",
+                sys.executable,
+                "--artifacts",
+                str(ARTIFACTS),
+                "--scenario",
+                "chat",
+                "--ollama-host",
+                fake.url,
+                "--ollama-model",
+                fake.models[0],
+                "--completion-model",
+                "fake-large",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
         )
         elapsed = time.monotonic() - t0
         print(proc.stdout[-4000:])
-        failed_at = proc.stderr[proc.stderr.find("[e2e] FAILED"):][:1500]  # the error itself, before the log tails
+        failed_at = proc.stderr[proc.stderr.find("[e2e] FAILED") :][:1500]  # the error itself, before the log tails
         assert proc.returncode == 0, (
-            f"chat e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{failed_at}\n...\n{proc.stderr[-10000:]}")
+            f"chat e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{failed_at}\n...\n{proc.stderr[-10000:]}"
+        )
     finally:
         fake.stop()
     chats = [r for r in fake.requests if r.method == "POST"]
@@ -175,12 +227,23 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     # the question carried the selection as context
     assert any("return a + b" in r.body.decode(errors="replace") for r in chats)
     # the @file mention sent test_calc.py along with the second question
-    assert any("Explain calc.py in detail" in r.body.decode(errors="replace")
-               and "test_add_negative" in r.body.decode(errors="replace") for r in chats)
+    assert any(
+        "Explain calc.py in detail" in r.body.decode(errors="replace")
+        and "test_add_negative" in r.body.decode(errors="replace")
+        for r in chats
+    )
     # Stop closed the model call mid-stream
     assert any(r.closed_at is not None for r in chats), [(r.path, r.finished) for r in chats]
     assert any(r.model == "fake-large" for r in chats), "no inline completion reached the model"
-    for shot in ("09-chat-streaming.png", "10-chat-answer.png", "11-chat-apply-diff.png", "12-chat-applied.png",
-                 "13-chat-stopped.png", "14-inline-completion.png", "15-chat-history.png",
-                 "16-interpreter-changed.png", "17-install-from-bundled-wheel.png"):
+    for shot in (
+        "09-chat-streaming.png",
+        "10-chat-answer.png",
+        "11-chat-apply-diff.png",
+        "12-chat-applied.png",
+        "13-chat-stopped.png",
+        "14-inline-completion.png",
+        "15-chat-history.png",
+        "16-interpreter-changed.png",
+        "17-install-from-bundled-wheel.png",
+    ):
         assert (ARTIFACTS / shot).stat().st_size > 5_000, shot
