@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import shutil
-import statistics
 import sys
 import sysconfig
 import tempfile
@@ -114,10 +113,13 @@ class Client:
     def notify(self, method: str, params: Any) -> None:
         self.send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    async def diagnostics_for(self, uri: str, after: float) -> float:
+    async def diagnostics_for(self, uri: str, after: float, version: int | None = None) -> float:
+        """When the first diagnostics for `uri` arrived after `after`; a publish that names an older
+        version than `version` (a review of the text before the change, in flight) does not count."""
         while True:
             at, params = await asyncio.wait_for(self.diagnostics.get(), 60)
-            if params["uri"] == uri and at >= after:
+            stale = version is not None and isinstance(params.get("version"), int) and params["version"] < version
+            if params["uri"] == uri and at >= after and not stale:
                 return at
 
     async def quiet(self, seconds: float, cap: float = 15.0) -> None:
@@ -198,7 +200,7 @@ async def session(cmd: list[str], workspace: Path, text: str, rounds: int, env: 
     for version in range(2, 2 + rounds):
         t0 = time.perf_counter()
         client.notify("textDocument/didChange", _change(uri, version))
-        out["change_diag"].append((await client.diagnostics_for(uri, t0) - t0) * 1000)
+        out["change_diag"].append((await client.diagnostics_for(uri, t0, version) - t0) * 1000)
         await client.quiet(0.4)  # a pause after each edit: isolated edits, not a typing burst
     out["code_action"] = [await client.timed("textDocument/codeAction", _code_action(uri, (i * 37) % 6000))
                           for i in range(rounds * 20)]
