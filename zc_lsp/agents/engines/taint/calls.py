@@ -94,7 +94,7 @@ class CallEval(ExprEval):
             if recv.kind == "self" and method in _TORNADO_SOURCES and "tornado" in self.mod.roots:
                 return self.source(f"self.{method}()", node)
             if recv.kind == "argparser" and method in ("parse_args", "parse_known_args", "parse_intermixed_args"):
-                return self.source("command-line arguments (argparse)", node)
+                return self.source("command-line arguments (argparse)", node, local=True)
             if qual and (recv.taints or recv.kind is not None):
                 qual = ""  # a method of an object the engine tracks, not a module function
             elif qual:
@@ -112,7 +112,7 @@ class CallEval(ExprEval):
             if kw.arg:
                 self.on_named_value(kw.arg, val, kw.value)
         if qual in CALL_SOURCES:
-            return self.source(CALL_SOURCES[qual], node)
+            return self.source(CALL_SOURCES[qual], node, local=True)
         if isinstance(func, ast.Name) and func.id in self.mod.classes and self._is_definition(env, func.id):
             return Val(opaque=False, kind=f"class:{func.id}")  # an instance of a class of this module
         target = self._local_function(func, env, recv)

@@ -58,6 +58,7 @@ def _fixed_url_prefix(val: Val) -> bool:
     )
 
 
+_LOCAL_CHOICES = frozenset({"PATH", "SSRF", "REDIRECT", "XSS", "TRUST"})
 _SESSION_OBJECTS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
 
 
@@ -163,11 +164,14 @@ class ExprEval:
         if qual in _SESSION_OBJECTS:
             return Val(opaque=True, kind="session")
         if qual in ATTR_SOURCES:
-            return self.source(ATTR_SOURCES[qual], node)
+            return self.source(ATTR_SOURCES[qual], node, local=True)
         return None
 
-    def source(self, label: str, node: ast.AST) -> Val:
-        return Val(taints=(Taint(label, (Step.at(node, f"source: {label}"),)),), opaque=True)
+    def source(self, label: str, node: ast.AST, local: bool = False) -> Val:
+        """`local`: the process's own user (argv, environment, stdin): it may inject commands, code or
+        queries, but naming the files, URLs and pages it works on is its right, not an attack."""
+        cleared = _LOCAL_CHOICES if local else frozenset()
+        return Val(taints=(Taint(label, (Step.at(node, f"source: {label}"),), cleared),), opaque=True)
 
     def ev_Attribute(self, node: ast.Attribute, env: Env) -> Val:
         qual = self.qualname(node, env)

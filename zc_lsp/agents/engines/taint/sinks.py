@@ -9,7 +9,7 @@ entities, a `text/html` content type), so those are decided here too.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from zc_lsp.agents.engines.taint.model import Val
 
@@ -273,7 +273,10 @@ def _subprocess(c: CallInfo, add: object) -> None:
     if argv is None:
         return
     # Untrusted environment variables (LD_PRELOAD, PATH, BASH_ENV...) steer the child too.
-    _maybe(add, "CMD", c.kwargs.get("env"), f"{c.qual}(env=...)")
+    env = c.kwargs.get("env")
+    if env is not None:  # passing the process's own environment on is no injection
+        outside = tuple(t for t in env.taints if "environ" not in t.source)
+        _maybe(add, "CMD", replace(env, taints=outside), f"{c.qual}(env=...)")
     shell = c.kw_const("shell", False)
     if shell not in (False, None, 0):
         _maybe(add, "CMD", argv, f"{c.qual}(shell=True)")

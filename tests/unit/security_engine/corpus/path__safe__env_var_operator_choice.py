@@ -1,3 +1,4 @@
+# The operator sets TEMPLATE_NAME; naming a file it may read is its right, not a traversal.
 import os
 
 
