@@ -34,6 +34,7 @@ from zc_lsp.agents.base import AgentContext, AgentRequest  # noqa: E402
 from zc_lsp.agents.best_practices.agent import BestPracticesAgent  # noqa: E402
 from zc_lsp.agents.engines.batch_review import review_files  # noqa: E402
 from zc_lsp.agents.engines.ruff_engine import RuffOptions, ruff_command  # noqa: E402
+from zc_lsp.agents.engines.taint import _CACHE as taint_cache  # noqa: E402
 from zc_lsp.agents.engines.taint import scan_taint  # noqa: E402
 from zc_lsp.agents.engines.taint.model import KINDS  # noqa: E402
 from zc_lsp.agents.engines.taint.precision import pattern_kind  # noqa: E402
@@ -135,6 +136,7 @@ def timings(rounds: int, tmp: Path) -> dict[str, float]:
     agent = BestPracticesAgent()
 
     def review() -> None:
+        taint_cache.clear()  # every round a first review of the text, not a cache hit
         result = asyncio.run(agent.handle(AgentRequest("review", doc=doc, args={"bandit": False}), ctx))
         assert result.ok, result.error
 

@@ -419,3 +419,20 @@ def test_rows_from_the_database_are_not_request_data():
     """)
         == set()
     )
+
+
+def test_an_unchanged_text_is_analysed_once_and_callers_get_their_own_copies(monkeypatch):
+    text = FLASK + 'import os\n@app.route("/a")\ndef a():\n    os.system(request.args["c"])\n'
+    first = taint_review(text, "cached.py", [])
+    first.findings[0].data["id"] = "mutated by a caller"
+    from zc_lsp.agents.engines import taint
+
+    def no_second_analysis(*args, **kwargs):
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(taint, "scan_taint", no_second_analysis)
+    again = taint_review(text, "cached.py", [])
+    assert [f.code for f in again.findings] == ["ZC-TAINT-CMD"] and "id" not in again.findings[0].data
+    failures: list[ParseFailure] = []
+    with pytest.raises(AssertionError):
+        taint_review(text + "\n# edited\n", "cached.py", failures)

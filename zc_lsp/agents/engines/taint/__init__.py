@@ -8,7 +8,11 @@ could not be analysed (reported, never skipped in silence).
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +23,9 @@ from zc_lsp.agents.engines.taint.parse import ParseFailure, parse_source
 from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
+_CACHE_SIZE = 256  # reports by (content hash, name); a few hundred KB for a workspace of this size
+_CACHE: OrderedDict[tuple[bytes, str], TaintReport] = OrderedDict()
+_CACHE_LOCK = threading.Lock()  # reviews run the engine in worker threads
 
 __all__ = ["TaintReport", "scan_taint", "taint_review", "to_finding"]
 
@@ -64,8 +71,25 @@ def scan_taint(text: str, filename: str = "<file>", stop: Callable[[], bool] | N
 def taint_review(
     text: str, name: str, failures: list[EngineParseFailure], stop: Callable[[], bool] | None = None
 ) -> TaintReport:
-    """`scan_taint` for the reviews: a file it cannot read goes into `failures` (shown to the user)."""
-    report = scan_taint(text, name, stop)
+    """`scan_taint` for the reviews: a file it cannot read goes into `failures` (shown to the user).
+
+    The same text is analysed once: open, save and a workspace review of an unchanged file reuse the
+    result (the findings handed out are copies; callers add ids and paths to them).
+    """
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), name)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is not None:
+        report = copy.deepcopy(cached)
+    else:
+        report = scan_taint(text, name, stop)
+        if report.problem is None or report.problem_line is not None:  # not stopped, not an internal error
+            with _CACHE_LOCK:
+                _CACHE[key] = copy.deepcopy(report)
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
     if report.problem is not None and not (stop is not None and stop()):
         failures.append(EngineParseFailure(name, ENGINE, report.problem, report.problem_line))
     return report
