@@ -172,6 +172,7 @@ class CallEval(ExprEval):
             q.startswith("random.")
             and q.rsplit(".", 1)[-1] in WEAK_RANDOM
             or (recv is not None and recv.kind == "weak-rng" and m in WEAK_RANDOM)
+            or q == "uuid.uuid1"  # time and MAC address: guessable
         ):
             label = f"random.{m}()" if m else q
             self.mod.random_sites.setdefault(c.node.lineno - 1, c.node)

@@ -39,6 +39,11 @@ SANITIZERS: dict[str, frozenset[str]] = {
          "ldap.dn.escape_dn_chars", "ldap3.utils.dn.escape_rdn"],
         frozenset({"LDAP"}),
     ),
+    **dict.fromkeys(
+        ["psycopg2.sql.Identifier", "psycopg2.sql.Literal", "psycopg.sql.Identifier", "psycopg.sql.Literal",
+         "sqlalchemy.sql.quoted_name", "sqlalchemy.bindparam", "sqlalchemy.literal"],
+        frozenset({"SQL"}),
+    ),
     **dict.fromkeys(["urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.urlencode"], _TEXT_KINDS),
     "json.dumps": frozenset({"XSS", "CODE"}),
     # Bytes this process serialised itself: loading them back builds only what was dumped.
