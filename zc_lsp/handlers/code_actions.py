@@ -143,6 +143,8 @@ def list_actions(session: Session, params: types.CodeActionParams) -> list[types
         actions.extend(autofix_actions(session, uri, doc, params.range))
         actions.extend(suppression_actions(session, doc, zc_diags, encoding))
         actions.extend(repair_actions.quick_fixes(session, doc, zc_diags))
+    if (doc.language_id or "python") != "python" and not uri.endswith((".py", ".pyi")):
+        return actions  # a config file or template: its findings' quick fixes, nothing Python-shaped
     lines = session.documents.lines(doc)
     line = params.range.start.line
     found = enclosing_def(lines, line) if lines else None

@@ -66,6 +66,8 @@ class InlineCompleter:
         doc = snapshot(ls.workspace.get_text_document(uri))
         if too_big(doc, settings):  # never parsed, hashed or sent: it would hold the loop for seconds
             return EMPTY
+        if (doc.language_id or "python") != "python" and not uri.endswith((".py", ".pyi")):
+            return EMPTY  # suggestions are checked by parsing them in place, as Python
         line, char = Lines(doc.text, _encoding(ls)).from_client(params.position)
         key = (uri, _around_cursor(doc.text, line, char))
         size = int(settings.get("completion.cache_size", 64) or 0)

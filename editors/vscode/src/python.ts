@@ -31,7 +31,7 @@ function expandVariables(value: string, folder: vscode.WorkspaceFolder | undefin
 }
 
 /** The Python extension's interpreter for this folder, or undefined if it is absent or unset. */
-async function pythonExtensionInterpreter(resource: vscode.Uri | undefined, log: (msg: string) => void): Promise<string | undefined> {
+export async function pythonExtensionInterpreter(resource: vscode.Uri | undefined, log: (msg: string) => void): Promise<string | undefined> {
   const ext = vscode.extensions.getExtension("ms-python.python");
   if (!ext) return undefined;
   try {

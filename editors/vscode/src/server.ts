@@ -17,7 +17,10 @@ import {
   State,
 } from "vscode-languageclient/node";
 import { RestartPolicy } from "./restartPolicy";
-import { checkServer, type Interpreter, offerFix, resolveInterpreter } from "./python";
+
+/** Languages the server reviews besides Python (YAML, TOML, JSON, INI, dotenv, Jinja/Django templates). */
+export const CONFIG_LANGUAGES = ["yaml", "toml", "json", "jsonc", "ini", "properties", "dotenv", "jinja", "jinja-html", "django-html"];
+import { checkServer, type Interpreter, offerFix, pythonExtensionInterpreter, resolveInterpreter } from "./python";
 import { API_KEYS, type JsonObject, SETTINGS, ADVANCED_KEY, serverEnvironment, toServerSettings } from "./settings";
 
 export type ConnectionState = "starting" | "running" | "restarting" | "stopped";
@@ -128,17 +131,27 @@ export class ZcServer implements vscode.Disposable {
       args: ["-m", "zc_lsp"],
       options: { cwd: folder?.uri.fsPath, env },
     };
+    // The project's interpreter for tests and the doctor: the Python extension's choice for this folder,
+    // even when the server itself runs on another Python (zombiecoder.server.python).
+    const projectPython = await pythonExtensionInterpreter(folder?.uri, (m) => this.log(m));
+    const initializationOptions: JsonObject = {
+      ...currentServerSettings(),
+      ...(projectPython ? { python: { interpreter: projectPython } } : {}),
+    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: "file", language: "python" },
         { scheme: "untitled", language: "python" },
+        // config files and templates: the server's config engine reviews them (diagnostics only)
+        ...CONFIG_LANGUAGES.map((language) => ({ scheme: "file", language })),
+        { scheme: "file", pattern: "**/.env*" },
       ],
       outputChannel: this.channel,
-      initializationOptions: currentServerSettings(),
+      initializationOptions,
       middleware: {
         // the setting gates the request client-side too: no round trip while completions are off
         provideInlineCompletionItems: (document, position, context, token, next) =>
-          this.completionsEnabled() ? next(document, position, context, token) : null,
+          this.completionsEnabled() && document.languageId === "python" ? next(document, position, context, token) : null,
         workspace: {
           // answer workspace/configuration for our section with the mapped settings object
           configuration: async (params, token, next) => {
