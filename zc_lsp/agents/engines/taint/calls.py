@@ -9,6 +9,7 @@ sink list decides what is reported.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -43,6 +44,7 @@ _CLEAN_RESULTS = ("secrets.", "django.contrib.auth.authenticate", "django.shortc
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
 _DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
                          "get_or_404", "one_or_404", "fetchone", "fetchall", "fetchmany", "get_object_or_404"})
+_LOOKUP = re.compile(r"^(get|get_\w+|find\w*|lookup\w*|fetch\w*|load_\w+|query\w*|filter\w*|count\w*|exists)$")
 _MARKUP = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 _TORNADO_SOURCES = frozenset(
     {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_secure_cookie"}
@@ -190,6 +192,10 @@ class CallEval(ExprEval):
             return CLEAN
         if m in _DB_RESULTS and recv is not None:
             return UNKNOWN  # rows the database returns: stored data, not this request's input
+        if recv is not None and not recv.taints and recv.kind in (None, "self") and _LOOKUP.match(m):
+            # A trusted store looked up with an untrusted key (cache.get(k), repo.find_user(name)):
+            # what comes back is the store's own data.
+            return UNKNOWN
         if recv is not None and recv.kind == "markup" and m in ("format", "format_map", "join", "__add__"):
             return replace(sanitized(combine(*everything), frozenset({"XSS"})), kind="markup")
         if q.startswith(_CLEAN_RESULTS) or q in ("len", "id", "hash"):
