@@ -192,7 +192,10 @@ class CallEval(ExprEval):
             return CLEAN
         if m in _DB_RESULTS and recv is not None:
             return UNKNOWN  # rows the database returns: stored data, not this request's input
-        if recv is not None and not recv.taints and recv.kind in (None, "self") and _LOOKUP.match(m):
+        trusted_store = recv is None and bool(q) and not q.startswith(_PURE_MODULES)  # an imported client
+        if (trusted_store or (recv is not None and not recv.taints and recv.kind in (None, "self"))) and _LOOKUP.match(
+            m
+        ):
             # A trusted store looked up with an untrusted key (cache.get(k), repo.find_user(name)):
             # what comes back is the store's own data.
             return UNKNOWN
