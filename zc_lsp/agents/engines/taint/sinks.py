@@ -178,6 +178,9 @@ def _method_sinks(c: CallInfo, add: object) -> None:
         _maybe(add, "XSS", c.arg(0, "chunk"), f"self.{m}()")
     elif m == "redirect" and kind == "self" and "tornado" in c.roots:
         _maybe(add, "REDIRECT", c.arg(0, "url"), "self.redirect()")
+    elif m in ("update", "setdefault", "__setitem__") and kind == "session":
+        for val in (*c.args, *c.kwargs.values()):
+            _maybe(add, "TRUST", val, f"session.{m}()")
     elif m == "extra":
         for name in ("where", "select", "tables", "order_by"):
             _maybe(add, "SQL", c.kwargs.get(name), ".extra()")
