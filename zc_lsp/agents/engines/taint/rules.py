@@ -106,6 +106,8 @@ def _cookie(node: ast.Call, report: Report, verdict: Verdict) -> None:
     missing = [name for name in ("secure", "httponly") if _off(flags.get(name))]
     name_arg = node.args[0] if node.args else flags.get("key")
     value_arg = node.args[1] if len(node.args) > 1 else flags.get("value")
+    if isinstance(name_arg, ast.Constant) and re.search(r"csrf|xsrf", str(name_arg.value), re.I):
+        missing = [m for m in missing if m != "httponly"]  # the page's scripts must read a CSRF token cookie
     if (
         isinstance(name_arg, ast.Constant)
         and _PREFERENCE_COOKIE.fullmatch(str(name_arg.value))
