@@ -41,12 +41,41 @@ from zc_lsp.agents.engines.taint.precision import pattern_kind  # noqa: E402
 from zc_lsp.config import load_settings  # noqa: E402
 from zc_lsp.core.types import DocSnapshot, Finding  # noqa: E402
 
-_RUFF_CWE = {code: KINDS[kind][1] for code, kind in (("S" + n, k) for n, k in [
-    ("608", "SQL"), ("602", "CMD"), ("603", "CMD"), ("604", "CMD"), ("605", "CMD"), ("606", "CMD"), ("607", "CMD"),
-    ("609", "CMD"), ("307", "CODE"), ("102", "CODE"), ("301", "DESER"), ("302", "DESER"), ("506", "DESER"),
-    ("303", "HASH"), ("324", "HASH"), ("311", "RAND"), ("313", "XXE"), ("314", "XXE"), ("318", "XXE"),
-    ("319", "XXE"), ("320", "XXE"), ("308", "XSS"), ("701", "XSS"), ("704", "XSS"), ("310", "SSRF"),
-    ("610", "SQL"), ("611", "SQL")])}
+_RUFF_CWE = {
+    code: KINDS[kind][1]
+    for code, kind in (
+        ("S" + n, k)
+        for n, k in [
+            ("608", "SQL"),
+            ("602", "CMD"),
+            ("603", "CMD"),
+            ("604", "CMD"),
+            ("605", "CMD"),
+            ("606", "CMD"),
+            ("607", "CMD"),
+            ("609", "CMD"),
+            ("307", "CODE"),
+            ("102", "CODE"),
+            ("301", "DESER"),
+            ("302", "DESER"),
+            ("506", "DESER"),
+            ("303", "HASH"),
+            ("324", "HASH"),
+            ("311", "RAND"),
+            ("313", "XXE"),
+            ("314", "XXE"),
+            ("318", "XXE"),
+            ("319", "XXE"),
+            ("320", "XXE"),
+            ("308", "XSS"),
+            ("701", "XSS"),
+            ("704", "XSS"),
+            ("310", "SSRF"),
+            ("610", "SQL"),
+            ("611", "SQL"),
+        ]
+    )
+}
 
 
 def _cwe(finding: Finding) -> int | None:
@@ -77,8 +106,9 @@ def _by_name(rows: Iterable[tuple[str, int]]) -> Callable[[Path], list[int]]:
 def score_review(copies: dict[str, Path], root: Path, *, bandit: bool) -> tuple[Score, float]:
     files = {p: p.read_text(encoding="utf-8") for p in copies.values()}
     started = time.perf_counter()
-    reviews, _errors = asyncio.run(review_files(files, RuffOptions(root=root, select=("S",)), bandit=bandit,
-                                                secrets=True))
+    reviews, _errors = asyncio.run(
+        review_files(files, RuffOptions(root=root, select=("S",)), bandit=bandit, secrets=True)
+    )
     elapsed = time.perf_counter() - started
     rows = [(path.name, cwe) for path, r in reviews.items() for f in r.findings if (cwe := _cwe(f))]
     return score(_by_name(rows)), elapsed
@@ -86,22 +116,36 @@ def score_review(copies: dict[str, Path], root: Path, *, bandit: bool) -> tuple[
 
 def score_ruff(root: Path) -> tuple[Score, float]:
     started = time.perf_counter()
-    out = subprocess.run([*ruff_command(), "check", "--isolated", "--select", "S", "--output-format", "json",
-                          "--no-cache", str(root)], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [*ruff_command(), "check", "--isolated", "--select", "S", "--output-format", "json", "--no-cache", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
-    rows = [(Path(item["filename"]).name, _RUFF_CWE[item["code"]]) for item in json.loads(out.stdout or "[]")
-            if item.get("code") in _RUFF_CWE]
+    rows = [
+        (Path(item["filename"]).name, _RUFF_CWE[item["code"]])
+        for item in json.loads(out.stdout or "[]")
+        if item.get("code") in _RUFF_CWE
+    ]
     return score(_by_name(rows)), elapsed
 
 
 def score_bandit(root: Path) -> tuple[Score, float, int]:
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "bandit", "-q", "-f", "json", "-r", str(root)],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "bandit", "-q", "-f", "json", "-r", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     data = json.loads(out.stdout or "{}")
-    rows = [(Path(item["filename"]).name, int(item["issue_cwe"]["id"])) for item in data.get("results", [])
-            if item.get("issue_cwe")]
+    rows = [
+        (Path(item["filename"]).name, int(item["issue_cwe"]["id"]))
+        for item in data.get("results", [])
+        if item.get("issue_cwe")
+    ]
     return score(_by_name(rows)), elapsed, len(data.get("errors") or [])
 
 
@@ -140,8 +184,18 @@ def timings(rounds: int, tmp: Path) -> dict[str, float]:
         result = asyncio.run(agent.handle(AgentRequest("review", doc=doc, args={"bandit": False}), ctx))
         assert result.ok, result.error
 
-    ruff = [*ruff_command(), "check", "--no-cache", "--select", "S", "--output-format", "json",
-            "--stdin-filename", str(target), "-"]
+    ruff = [
+        *ruff_command(),
+        "check",
+        "--no-cache",
+        "--select",
+        "S",
+        "--output-format",
+        "json",
+        "--stdin-filename",
+        str(target),
+        "-",
+    ]
     bandit = [sys.executable, "-m", "bandit", "-q", "-f", "json", str(target)]
     return {
         "lines": text.count("\n"),
@@ -181,20 +235,32 @@ def main() -> None:
         print(_row("bandit", bandit, bandit_s, f"{bandit_errors} file(s) it could not parse"))
         print("per category (TPR - FPR):")
         for category in sorted(taint.per_category):
-            print(f"  {category:<9} taint {taint.per_category[category]:>5.2f}  review {review.per_category[category]:>5.2f}"
-                  f"  ruff {ruff.per_category[category]:>5.2f}  bandit {bandit.per_category[category]:>5.2f}")
+            print(
+                f"  {category:<9} taint {taint.per_category[category]:>5.2f}  review {review.per_category[category]:>5.2f}"
+                f"  ruff {ruff.per_category[category]:>5.2f}  bandit {bandit.per_category[category]:>5.2f}"
+            )
         times = timings(args.rounds, tmp)
         print(f"_pydecimal.py ({times['lines']:.0f} lines), median of {args.rounds}:")
-        print(f"  taint engine alone   {times['taint_ms']:8.1f} ms  ({times['taint_cpu_ms']:.1f} ms CPU, of which "
-              f"parsing {times['parse_cpu_ms']:.1f})")
+        print(
+            f"  taint engine alone   {times['taint_ms']:8.1f} ms  ({times['taint_cpu_ms']:.1f} ms CPU, of which "
+            f"parsing {times['parse_cpu_ms']:.1f})"
+        )
         print(f"  editor review        {times['review_ms']:8.1f} ms  (ruff + taint + secrets + settings, in process)")
         print(f"  ruff check --select S {times['ruff_ms']:7.1f} ms")
         print(f"  bandit               {times['bandit_ms']:8.1f} ms  (a fresh process, as the old review ran it)")
-        print(f"  ratios: review/ruff {times['review_ms'] / times['ruff_ms']:.2f}, taint/ruff "
-              f"{times['taint_ms'] / times['ruff_ms']:.2f}, bandit/review {times['bandit_ms'] / times['review_ms']:.2f}")
+        print(
+            f"  ratios: review/ruff {times['review_ms'] / times['ruff_ms']:.2f}, taint/ruff "
+            f"{times['taint_ms'] / times['ruff_ms']:.2f}, bandit/review {times['bandit_ms'] / times['review_ms']:.2f}"
+        )
         if args.json:
-            report = {"taint": taint.__dict__, "review": review.__dict__, "review_bandit": review_b.__dict__,
-                      "ruff": ruff.__dict__, "bandit": bandit.__dict__, "timings": times}
+            report = {
+                "taint": taint.__dict__,
+                "review": review.__dict__,
+                "review_bandit": review_b.__dict__,
+                "ruff": ruff.__dict__,
+                "bandit": bandit.__dict__,
+                "timings": times,
+            }
             args.json.write_text(json.dumps(report, indent=2, default=str))
 
 

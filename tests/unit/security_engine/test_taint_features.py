@@ -439,10 +439,13 @@ def test_an_unchanged_text_is_analysed_once_and_callers_get_their_own_copies(mon
 
 
 def test_a_trusted_store_looked_up_with_an_untrusted_key_returns_its_own_data():
-    assert codes("""
+    assert (
+        codes("""
         from .extensions import cache
         @app.route("/p")
         def p():
             page = cache.get(request.args["slug"])
             return "<article>" + page + "</article>"
-    """) == set()
+    """)
+        == set()
+    )
