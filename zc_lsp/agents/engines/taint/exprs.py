@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import operator
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +24,7 @@ from zc_lsp.agents.engines.taint.model import (
     sanitized,
     with_step,
 )
+from zc_lsp.agents.engines.taint.model import fixed_url_prefix as _fixed_url_prefix
 from zc_lsp.agents.engines.taint.sanitizers import names_in, refine
 from zc_lsp.agents.engines.taint.sources import ATTR_SOURCES, REQUEST_ATTRS, REQUEST_OBJECTS
 
@@ -44,20 +44,6 @@ _CMPOPS: dict[type, Any] = {
     ast.Is: operator.is_, ast.IsNot: operator.is_not,
 }
 # fmt: on
-_FIXED_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}\s]+/|/[^/\\])")
-
-
-def _fixed_url_prefix(val: Val) -> bool:
-    """A URL whose host is already decided: a constant `https://host/...` or a site-relative `/path`."""
-    if val.kind == "fixed-url":
-        return True
-    return (
-        val.consts is not None
-        and bool(val.consts)
-        and all(isinstance(c, str) and _FIXED_URL.match(c) for c in val.consts)
-    )
-
-
 _LOCAL_CHOICES = frozenset({"PATH", "SSRF", "REDIRECT", "XSS", "TRUST"})
 _SESSION_OBJECTS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
 

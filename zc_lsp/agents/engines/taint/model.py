@@ -10,6 +10,7 @@ later overwritten, or a dict entry that is never read, stay quiet.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -227,3 +228,17 @@ class RawFinding:
     message: str
     path: tuple[Step, ...] = ()
     cwe: int | None = None
+
+
+_FIXED_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}\s]+/|/[^/\\])")
+
+
+def fixed_url_prefix(val: Val) -> bool:
+    """A URL whose host is already decided: a constant `https://host/...` or a site-relative `/path`."""
+    if val.kind == "fixed-url":
+        return True
+    return (
+        val.consts is not None
+        and bool(val.consts)
+        and all(isinstance(c, str) and _FIXED_URL.match(c) for c in val.consts)
+    )
