@@ -449,3 +449,12 @@ def test_a_trusted_store_looked_up_with_an_untrusted_key_returns_its_own_data():
     """)
         == set()
     )
+
+
+def test_pep701_backslash_inside_a_field_is_parsed_too():
+    text = (
+        FLASK
+        + "import os\n@app.route('/a')\ndef a():\n    os.system(f\"ls {'\\n'.join(request.args.getlist('d'))}\")\n"
+    )
+    report = scan_taint(text, "case.py")
+    assert report.problem is None and [f.code for f in report.findings] == ["ZC-TAINT-CMD"]

@@ -108,7 +108,15 @@ class _Scanner:
             self.out[close] = other
             quote = other
         if "f" not in prefix:
-            return self._find_close(start, scan_quote, False) + len(quote)
+            close = self._find_close(start, scan_quote, False)
+            if enclosing and "\\" in self.text[start:close]:
+                # 3.12 allows `f"{'\\n'.join(xs)}"`; 3.11 forbids backslashes in a field. The literal's
+                # characters become placeholders of the same length (offsets stay right; only the
+                # constant's value changes, which no finding depends on).
+                for i in range(start, close):
+                    if self.text[i] != "\n":
+                        self.out[i] = "x"
+            return close + len(quote)
         return self.fstring(start, scan_quote, "r" in prefix, (*enclosing, quote[0]))
 
     def _find_close(self, i: int, quote: str, fstring: bool) -> int:
