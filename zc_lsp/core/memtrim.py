@@ -7,7 +7,6 @@ malloc keeps the freed pages mapped, so an idle server looks a few MB bigger tha
 
 from __future__ import annotations
 
-import ctypes
 import logging
 
 log = logging.getLogger(__name__)
@@ -15,6 +14,8 @@ log = logging.getLogger(__name__)
 
 def release_freed_memory() -> bool:
     """True when the C library returned memory to the OS; blocking for a few ms, call it off the loop."""
+    import ctypes  # here, not at import: the handlers import this module on the way to the initialize reply
+
     try:
         trim = ctypes.CDLL(None).malloc_trim  # the process's own symbols: glibc's, without find_library's subprocess
     except (OSError, AttributeError) as exc:
