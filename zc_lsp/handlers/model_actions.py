@@ -87,6 +87,10 @@ def _recheck_soon(session: Session, services: Any) -> None:
         log.debug("no loop to re-check provider reachability on")
 
 
+CHOICE_TTL_S = 0.5
+_choices: dict[tuple[int, str], tuple[Any, float, ModelChoice | None]] = {}  # (folder, role) -> (services, at, choice)
+
+
 def model_resolver_kinds(session: Session) -> set[str]:
     """The code-action kinds a model action of an installed agent resolves ("implement", "fix_ai" ...)."""
     return {a.resolves for _, a in session.registry.actions() if a.model and a.resolves}
@@ -104,6 +108,21 @@ def model_choice(session: Session, uri: str | None = None, role: str | None = No
     role = role or model_agent(session)
     if services is None or router is None or role is None:
         return None
+    # Listings run on every cursor move and the router's status is a dict per provider: reuse the
+    # answer briefly (a provider's health changes on calls and probes, seconds apart).
+    key = (id(services), role)
+    now = time.monotonic()
+    hit = _choices.get(key)
+    if hit is not None and hit[0] is services and now - hit[1] < CHOICE_TTL_S:
+        return hit[2]
+    choice = _choose(session, services, router, role)
+    if len(_choices) >= 64:  # folders come and go: never grows without bound
+        _choices.clear()
+    _choices[key] = (services, now, choice)
+    return choice
+
+
+def _choose(session: Session, services: Any, router: Any, role: str) -> ModelChoice | None:
     try:
         status = router.status()
         chain = router.chain_for(role)
