@@ -1,0 +1,11 @@
+# expect: safe
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def after_login(request):
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=settings.ALLOWED_HOSTS):
+        target = "/"
+    return HttpResponseRedirect(target)

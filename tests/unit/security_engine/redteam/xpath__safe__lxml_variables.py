@@ -1,0 +1,13 @@
+# expect: safe
+from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+TREE = etree.parse("users.xml")
+
+
+@app.route("/user")
+def user():
+    name = request.args.get("name", "")
+    nodes = TREE.xpath("//user[@name=$name]/email/text()", name=name)
+    return {"emails": [str(n) for n in nodes]}

@@ -1,0 +1,10 @@
+# expect: CWE-611
+from aiohttp import web
+from lxml import etree
+
+
+async def feed(request: web.Request) -> web.Response:
+    body = await request.read()
+    parser = etree.XMLParser(resolve_entities=True, no_network=False)
+    doc = etree.fromstring(body, parser=parser)
+    return web.json_response({"items": len(doc)})
