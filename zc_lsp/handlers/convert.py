@@ -6,6 +6,7 @@ ASCII (nearly all code) take a fast path.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ class Lines:
         return Span(sl, sc, el, ec)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; asked several times per code-action listing (folder lookups)
 def uri_to_path(uri: str) -> Path | None:
     path = to_fs_path(uri)
     return Path(path) if path and uri.startswith("file:") else None
