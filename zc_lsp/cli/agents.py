@@ -70,7 +70,8 @@ async def cmd_review(args: argparse.Namespace) -> int:
             progress_bar(len(files), len(files), "done")
         else:
             result = await services.agents.run(
-                reviewer, AgentRequest("review_files", args={"paths": [str(p) for p in files]}),
+                reviewer, AgentRequest("review_files", args={"paths": [str(p) for p in files], "cache": not args.no_cache,
+                                                             **({"bandit": True} if args.bandit else {})}),
                 progress=progress)
             if sys.stderr.isatty() and len(files) > 1:
                 sys.stderr.write("\r" + " " * 90 + "\r")
@@ -201,6 +202,9 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text",
                    help="sarif: SARIF 2.1.0 for code scanning; github: workflow annotations (docs/contracts.md)")
     p.add_argument("--model", action="store_true", help="also ask a model for a review")
+    p.add_argument("--bandit", action="store_true", help="also run bandit (default: diagnostics.bandit_in_review)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="review every file again (default: unchanged files come from the review cache)")
     p.add_argument("--workspace", help="workspace root (default: found from the first path)")
     p.set_defaults(run=cmd_review)
 

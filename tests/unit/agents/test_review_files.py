@@ -22,7 +22,7 @@ async def test_batch_review_matches_the_per_document_review(demo_project: Path, 
     (project / "big.py").write_bytes(b"x = 1\n" * 1_000_000)  # 6 MB: over the limit
     (project / "blob.py").write_bytes(b"\x00\x01binary")
     paths = [str(p) for p in files] + [str(project / "big.py"), str(project / "blob.py")]
-    batch = await agent.handle(AgentRequest("review_files", args={"paths": paths}), ctx)
+    batch = await agent.handle(AgentRequest("review_files", args={"paths": paths, "bandit": True}), ctx)
     assert batch.ok and batch.data["files"] == len(files)
     assert batch.data["counts"].keys() >= {"ruff", "taint", "bandit", "secrets"}
     assert {Path(s.split(":")[0]).name for s in batch.data["skipped"]} == {"big.py", "blob.py"}

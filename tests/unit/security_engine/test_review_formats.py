@@ -47,7 +47,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def as_json(shop: Path) -> tuple[dict, subprocess.CompletedProcess[str]]:
-    out = zc_review(shop, "--format", "json")
+    out = zc_review(shop, "--format", "json", "--bandit")  # bandit is opt-in for `zc review`
     assert out.returncode == 1, out.stderr
     return json.loads(out.stdout), out
 
@@ -152,7 +152,7 @@ def test_github_annotations_round_trip_awkward_paths_and_messages(tmp_path: Path
 
 def test_github_format_prints_one_command_per_finding_and_failure(shop: Path,
                                                                   as_json: tuple[dict, subprocess.CompletedProcess[str]]) -> None:
-    out = zc_review(shop, "--format", "github")
+    out = zc_review(shop, "--format", "github", "--bandit")
     lines = out.stdout.splitlines()
     report, _ = as_json
     assert len(lines) == len(report["findings"]) + len(report["parse_failures"])

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zc_lsp.agents.engines.bandit_engine import bandit_reason, drop_ruff_duplicates, finding_from_bandit
+from zc_lsp.agents.engines.config_scan import ENGINE_VERSION as CONFIG_VERSION
 from zc_lsp.agents.engines.config_scan import is_config_file, scan_config, scan_python_settings
 from zc_lsp.agents.engines.finding_ids import assign_ids
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.parse_failure import ParseFailure, still_unsaid
 from zc_lsp.agents.engines.proc import ToolError, gather_settled, run_process
+from zc_lsp.agents.engines.review_cache import ReviewCache, file_key, fingerprint, ruff_config_state, storable
 from zc_lsp.agents.engines.ruff_engine import (
     RuffOptions,
     check_returncode,
@@ -29,9 +31,12 @@ from zc_lsp.agents.engines.ruff_engine import (
     parse_json,
     ruff_command,
     rule_args,
+    user_ruff_config,
 )
+from zc_lsp.agents.engines.secrets_engine import ENGINE_VERSION as SECRETS_VERSION
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
 from zc_lsp.agents.engines.suppress import drop_suppressed
+from zc_lsp.agents.engines.taint import ENGINE_VERSION as TAINT_VERSION
 from zc_lsp.agents.engines.taint import taint_review
 from zc_lsp.agents.engines.taint.precision import dedupe, quiet_pattern_findings
 from zc_lsp.core.types import Finding
@@ -130,8 +135,64 @@ async def review_files(
     secrets: bool,
     bandit_skip: tuple[str, ...] = (),
     progress: Callable[[str, int | None], None] = lambda m, p=None: None,
+    cache: ReviewCache | None = None,
+    settings_state: str = "",
 ) -> tuple[dict[Path, FileReview], list[str]]:
-    """Findings per file (each tagged with data["path"]) and the engines' problems, said plainly."""
+    """Findings per file (each tagged with data["path"]) and the engines' problems, said plainly.
+
+    With a `cache`, files whose bytes and review inputs are unchanged come from it and only the rest
+    go to the engines; `settings_state` is the settings that decide findings, as one string.
+    """
+    resolved = {path.resolve(): text for path, text in files.items()}
+    if cache is None or cache.store is None:
+        reviews, errors = await review_uncached(
+            resolved, opts, bandit=bandit, secrets=secrets, bandit_skip=bandit_skip, progress=progress
+        )
+        return reviews, errors + ([cache.problem] if cache is not None and cache.problem else [])
+    print_ = await asyncio.to_thread(
+        fingerprint,
+        engine_versions={"taint": TAINT_VERSION, "config": CONFIG_VERSION, "secrets": SECRETS_VERSION},
+        options=[repr(opts), rule_args(opts), bandit, secrets, bandit_skip, settings_state],
+        config_state=ruff_config_state(resolved, user_ruff_config()),
+    )
+    keys = {path: file_key(path, text, print_) for path, text in resolved.items()}
+    hits = await asyncio.to_thread(cache.get, list(keys.values()))
+    reviews: dict[Path, FileReview] = {}
+    for path, text in resolved.items():
+        hit = hits.get(keys[path])
+        if hit is not None:
+            reviews[path] = FileReview(path, text, hit.findings, hit.counts)
+    missing = {path: text for path, text in resolved.items() if path not in reviews}
+    errors: list[str] = []
+    if missing:
+        fresh, errors = await review_uncached(
+            missing, opts, bandit=bandit, secrets=secrets, bandit_skip=bandit_skip, progress=progress
+        )
+        reviews.update(fresh)
+        if not errors:  # an engine that failed leaves every file's findings short: store none of them
+            rows = [
+                (keys[p], str(p), payload)
+                for p, r in fresh.items()
+                if not r.failures and (payload := storable(r.text, r.findings, r.counts)) is not None
+            ]
+            await asyncio.to_thread(cache.put, rows)
+    else:
+        progress(f"{len(reviews)} files unchanged since the last review", 100)
+    if cache.problem:
+        errors.append(cache.problem)
+    return {path: reviews[path] for path in resolved}, errors
+
+
+async def review_uncached(
+    files: dict[Path, str],
+    opts: RuffOptions,
+    *,
+    bandit: bool,
+    secrets: bool,
+    bandit_skip: tuple[str, ...] = (),
+    progress: Callable[[str, int | None], None] = lambda m, p=None: None,
+) -> tuple[dict[Path, FileReview], list[str]]:
+    """Every engine over every file (the seam tests count engine runs through)."""
     reviews = {path.resolve(): FileReview(path.resolve(), text) for path, text in files.items()}
     errors: list[str] = []
     paths = [p for p in reviews if not is_config_path(p)]  # Python: ruff, bandit, secrets
@@ -186,8 +247,10 @@ async def review_files(
     def tick(name: str, n: int) -> None:
         """One figure for all engines: the share of (engine, file) pairs finished."""
         done[name] = n
-        progress(f"{', '.join(f'{k} {v}/{totals[k]}' for k, v in done.items())}",
-                 int(100 * sum(done.values()) / max(sum(totals.values()), 1)))
+        progress(
+            f"{', '.join(f'{k} {v}/{totals[k]}' for k, v in done.items())}",
+            int(100 * sum(done.values()) / max(sum(totals.values()), 1)),
+        )
 
     jobs = [engine("ruff", _ruff_all(paths, opts, tick)), engine("taint", taint_all())]
     if bandit:

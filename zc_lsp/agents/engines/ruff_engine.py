@@ -117,8 +117,13 @@ def has_own_ruff_config(root: Path) -> bool:
     ruff's bare defaults (E4, E7, E9, F) would hide `== None`, bare `except:` or trailing spaces."""
     if any(_names_ruff_config(folder) for folder in (root, *root.parents)):
         return True
-    user = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "ruff"
+    user = user_ruff_config()
     return _names_ruff_config(user) or (user / "pyproject.toml").is_file()
+
+
+def user_ruff_config() -> Path:
+    """The folder of the user's own ruff config (`~/.config/ruff`), which ruff falls back to."""
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "ruff"
 
 
 READ_ONLY_ARGS = ("--no-fix", "--no-unsafe-fixes", "--output-format", "json", "--force-exclude")

@@ -19,6 +19,7 @@ from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
+ENGINE_VERSION = "1"  # bump when findings change for the same input: review caches key on it
 
 # detect-secrets keeps its plugin settings in a process-wide global; scans must not interleave.
 _DETECT_SECRETS_LOCK = threading.Lock()

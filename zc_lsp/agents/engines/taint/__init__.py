@@ -27,9 +27,10 @@ _CACHE_SIZE = 256  # reports by (content hash, name); a few hundred KB for a wor
 _CACHE: OrderedDict[tuple[bytes, str], TaintReport] = OrderedDict()
 _CACHE_LOCK = threading.Lock()  # reviews run the engine in worker threads
 
-__all__ = ["TaintReport", "scan_taint", "taint_review", "to_finding"]
+__all__ = ["ENGINE_VERSION", "TaintReport", "scan_taint", "taint_review", "to_finding"]
 
 ENGINE = "taint"
+ENGINE_VERSION = "1"  # bump when findings change for the same input: review caches key on it
 
 
 @dataclass

@@ -1,0 +1,283 @@
+"""Findings of a workspace review kept by content hash, so an unchanged file is not reviewed again.
+
+A row's key is sha256 over the file's path (ids, per-file ignores and the test-file rules depend on
+it), the sha256 of its bytes and a fingerprint of everything else that changes results: engine
+versions and code, ruff's effective options and every ruff config file that can apply, and the
+review settings. The file lives in the workspace's data folder (`review_cache.db`), never in the
+project. Rows hold only what a scrub (`zc_lsp.core.redact.scrub`) lets through, and the exact text
+at every secret finding's span is replaced too; a file whose quick-fix text a scrub would change is
+not stored (a fix with a placeholder in it would break code). Bounded: least recently used rows go.
+A cache that cannot be opened or written degrades to none, with one warning per file per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from zc_lsp.core.redact import scrub_value
+from zc_lsp.core.types import Finding, Span, TextEdit
+from zc_lsp.memory.db import MemoryUnavailable, SqliteStore
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "review_cache.db"
+FORMAT_VERSION = 1  # the stored row layout; bump when _encode/_decode change
+MAX_ROWS = 4096  # a few KB a row: tens of MB at most
+_ENGINES = Path(__file__).resolve().parent
+_RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+_NOT_TEXT = ("id", "path")  # finding data we make ourselves, stored as is
+
+
+def _create(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE review_cache (key TEXT PRIMARY KEY, path TEXT NOT NULL, payload TEXT NOT NULL, "
+        "used REAL NOT NULL)"
+    )
+    conn.execute("CREATE INDEX review_cache_used ON review_cache (used)")
+
+
+class ReviewCacheStore(SqliteStore):
+    MIGRATIONS = (_create,)
+    TABLES = ("review_cache",)
+
+
+@dataclass
+class CachedReview:
+    findings: list[Finding]
+    counts: dict[str, int]
+
+
+def _edit(e: TextEdit) -> list[Any]:
+    return [e.span.start_line, e.span.start_char, e.span.end_line, e.span.end_char, e.new_text]
+
+
+def _encode(finding: Finding) -> dict[str, Any]:
+    s = finding.span
+    return {
+        "span": [s.start_line, s.start_char, s.end_line, s.end_char],
+        "severity": finding.severity,
+        "code": finding.code,
+        "message": finding.message,
+        "source": finding.source,
+        "url": finding.url,
+        "fix": None if finding.fix is None else [_edit(e) for e in finding.fix],
+        "fix_title": finding.fix_title,
+        "engine": finding.engine,
+        "data": finding.data,
+    }
+
+
+def _decode(row: dict[str, Any]) -> Finding:
+    fix = row["fix"]
+    return Finding(
+        span=Span(*row["span"]),
+        severity=row["severity"],
+        code=row["code"],
+        message=row["message"],
+        source=row["source"],
+        url=row["url"],
+        fix_title=row["fix_title"],
+        engine=row["engine"],
+        data=row["data"],
+        fix=None if fix is None else [TextEdit(Span(*e[:4]), e[4]) for e in fix],
+    )
+
+
+def _secret_texts(text: str, findings: Iterable[Finding]) -> set[str]:
+    """The exact text at each secret finding's span: masked wherever it shows up in a stored row."""
+    lines = text.splitlines()
+    found: set[str] = set()
+    for f in findings:
+        if f.engine != "secrets" and not f.code.startswith("ZC-SECRET"):
+            continue
+        s = f.span
+        if s.start_line < len(lines) and s.start_line == s.end_line and s.end_char > s.start_char:
+            found.add(lines[s.start_line][s.start_char : s.end_char])
+    return {v for v in found if len(v) >= 4}
+
+
+def storable(text: str, findings: list[Finding], counts: dict[str, int]) -> str | None:
+    """The row to store for one file, scrubbed; None when scrubbing would change a quick fix."""
+    rows = [_encode(f) for f in findings]
+    payload = json.dumps({"findings": rows, "counts": counts}, sort_keys=True)
+    for secret in sorted(_secret_texts(text, findings), key=len, reverse=True):
+        payload = payload.replace(json.dumps(secret)[1:-1], "[REDACTED]")
+    if "[REDACTED]" in payload and not _payload_fixes_intact(rows, payload):
+        return None
+    cleaned = json.loads(payload)
+    # Ours, not the file's text: the id is a hash (a scrub would take it for a token), the path a name.
+    kept = [{k: r["data"].pop(k) for k in _NOT_TEXT if k in r["data"]} for r in cleaned["findings"]]
+    cleaned = scrub_value(cleaned)
+    for row, own in zip(cleaned["findings"], kept, strict=True):
+        row["data"].update(own)
+    if [r["fix"] for r in cleaned["findings"]] != [r["fix"] for r in rows]:
+        return None
+    return json.dumps(cleaned, sort_keys=True)
+
+
+def _payload_fixes_intact(rows: list[dict[str, Any]], payload: str) -> bool:
+    return [r["fix"] for r in json.loads(payload)["findings"]] == [r["fix"] for r in rows]
+
+
+# -- the fingerprint ---------------------------------------------------------------------------
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _code_stamp() -> str:
+    """Size and mtime of every engine module: a changed engine never serves old results."""
+    parts = []
+    for path in sorted(_ENGINES.rglob("*.py")):
+        st = path.stat()
+        parts.append(f"{path.relative_to(_ENGINES)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _read_config(folder: Path) -> list[str]:
+    out = []
+    for name in _RUFF_CONFIGS:
+        path = folder / name
+        try:
+            out.append(f"{path}\0{hashlib.sha256(path.read_bytes()).hexdigest()}")
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # unreadable: its state still keys the rows, so nothing stale is served
+            out.append(f"{path}\0unreadable {exc.errno}")
+    return out
+
+
+def ruff_config_state(paths: Iterable[Path], user_config: Path) -> list[str]:
+    """Every ruff config file that can apply to `paths` (each folder up to `/`, and the user's)."""
+    folders: set[Path] = {user_config}
+    for path in paths:
+        folders.update(path.parents)
+    return [entry for folder in sorted(folders) for entry in _read_config(folder)]
+
+
+def fingerprint(*, engine_versions: dict[str, str], options: Sequence[Any], config_state: list[str]) -> str:
+    """One hash of everything beside a file's own bytes that decides its findings."""
+    from zc_lsp import __version__
+
+    parts = {
+        "format": FORMAT_VERSION,
+        "zc": __version__,
+        "code": _code_stamp(),
+        "dists": {d: _version(d) for d in ("ruff", "bandit", "detect-secrets", "PyYAML", "tomli")},
+        "engines": engine_versions,
+        "options": [str(o) for o in options],
+        "ruff_configs": config_state,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def file_key(path: Path, text: str, print_: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(f"{path}\0{digest}\0{print_}".encode()).hexdigest()
+
+
+# -- the store ---------------------------------------------------------------------------------
+_open: dict[Path, ReviewCache] = {}
+_open_lock = threading.Lock()
+_warned: set[Path] = set()
+
+
+class ReviewCache:
+    """get/put by key; every failure turns the cache off with one warning and never raises."""
+
+    def __init__(self, path: Path, max_rows: int = MAX_ROWS) -> None:
+        self.path = path
+        self.max_rows = max_rows
+        self.problem: str | None = None  # set once the cache is off; the caller shows it once
+        self.store: ReviewCacheStore | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store = ReviewCacheStore(path, busy_timeout_ms=2000)
+        except OSError as exc:
+            self._disable(f"cannot create {path.parent} ({exc.strerror or exc})")
+            return
+        if store.degraded:
+            self._disable(store.degraded)
+            return
+        self.store = store
+
+    def _disable(self, reason: str) -> None:
+        self.store = None
+        self.problem = f"review cache off, reviewing every file ({reason})"
+        if self.path not in _warned:
+            _warned.add(self.path)
+            log.warning("%s", self.problem)
+        else:
+            self.problem = None  # said once in this process already
+
+    def get(self, keys: list[str]) -> dict[str, CachedReview]:
+        if self.store is None or not keys:
+            return {}
+        found: dict[str, CachedReview] = {}
+        bad: list[str] = []
+        try:
+            conn = self.store.read()
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT key, payload FROM review_cache WHERE key IN ({marks})"  # noqa: S608 - only "?" marks
+                for key, payload in conn.execute(sql, chunk):
+                    try:
+                        data = json.loads(payload)
+                        found[key] = CachedReview(
+                            [_decode(r) for r in data["findings"]], {str(k): int(v) for k, v in data["counts"].items()}
+                        )
+                    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                        log.info("review cache: dropping an unreadable row (%s)", exc)
+                        bad.append(key)
+            with self.store.write() as wconn:
+                wconn.executemany("DELETE FROM review_cache WHERE key = ?", [(k,) for k in bad])
+                wconn.executemany("UPDATE review_cache SET used = ? WHERE key = ?", [(time.time(), k) for k in found])
+        except (MemoryUnavailable, sqlite3.Error) as exc:
+            self._disable(str(exc))
+            return {}
+        return found
+
+    def put(self, rows: list[tuple[str, str, str]]) -> None:
+        """Store (key, path, payload) rows, then drop the least recently used past `max_rows`."""
+        if self.store is None or not rows:
+            return
+        now = time.time()
+        try:
+            with self.store.write() as conn:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO review_cache (key, path, payload, used) VALUES (?, ?, ?, ?)",
+                    [(k, p, payload, now) for k, p, payload in rows],
+                )
+                extra = conn.execute("SELECT COUNT(*) FROM review_cache").fetchone()[0] - self.max_rows
+                if extra > 0:
+                    conn.execute(
+                        "DELETE FROM review_cache WHERE key IN (SELECT key FROM review_cache ORDER BY used LIMIT ?)",
+                        (extra,),
+                    )
+        except (MemoryUnavailable, sqlite3.Error) as exc:
+            self._disable(str(exc))
+
+
+def open_cache(data_dir: Path, max_rows: int = MAX_ROWS) -> ReviewCache:
+    """The workspace's cache, opened once per process (a server reviews the workspace many times)."""
+    path = data_dir / CACHE_FILE
+    with _open_lock:
+        cache = _open.get(path)
+        if cache is None or cache.store is None:
+            cache = ReviewCache(path, max_rows)
+            if cache.store is not None:
+                _open[path] = cache
+        return cache
