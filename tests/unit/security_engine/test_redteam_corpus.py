@@ -33,7 +33,22 @@ from zc_lsp.core.types import Finding
 REDTEAM = Path(__file__).parent / "redteam"
 _EXPECT = re.compile(r"#\s*expect:\s*(safe|CWE-(\d+))\s*$")
 # The 14 categories of the held-out benchmark: a trap counts when a finding of one of them fires.
-CATEGORIES = ("cmd", "code", "ldap", "xpath", "sql", "path", "xss", "xxe", "redirect", "deser", "trust", "cookie", "hash", "rand")
+CATEGORIES = (
+    "cmd",
+    "code",
+    "ldap",
+    "xpath",
+    "sql",
+    "path",
+    "xss",
+    "xxe",
+    "redirect",
+    "deser",
+    "trust",
+    "cookie",
+    "hash",
+    "rand",
+)
 CATEGORY_CWE_UNION = frozenset(c for cat in CATEGORIES for c in CATEGORY_CWES[cat])
 
 
@@ -164,7 +179,9 @@ def _print_figures() -> None:  # pragma: no cover - a report for people
         rows = {"review (ruff S + taint + secrets)": review_cwes(Path(tmp))[0], "ruff --select S": ruff_cwes(Path(tmp))}
         for name, cwes_of in rows.items():
             result = score_redteam(cwes_of)
-            print(f"{name}: score {result.score:.3f}  F1 {result.f1:.3f}  traps {len(result.traps_flagged)}/{result.safe_files}")
+            print(
+                f"{name}: score {result.score:.3f}  F1 {result.f1:.3f}  traps {len(result.traps_flagged)}/{result.safe_files}"
+            )
             print("  " + "  ".join(f"{c} {result.per_category[c]:+.2f}" for c in CATEGORIES))
             print("  missed:", result.missed)
             print("  traps:", result.traps_flagged)

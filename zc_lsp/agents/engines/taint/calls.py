@@ -42,6 +42,10 @@ _CLEAN_RESULTS = ("secrets.", "django.contrib.auth.authenticate", "django.shortc
                   "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
                   "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
+# Methods that put their argument into the receiver (a buffer, a queue, a set): what is read back carries it.
+_MUTATORS = frozenset({"append", "add", "extend", "insert", "update", "write", "writelines", "appendleft",
+                       "extendleft", "put", "put_nowait", "push"})
+_TEMPLATE_LOADERS = frozenset({"from_string", "get_template", "select_template", "get_or_select_template"})
 _DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
                          "get_or_404", "one_or_404", "fetchone", "fetchall", "fetchmany", "get_object_or_404"})
 _LOOKUP = re.compile(r"^(get|get_\w+|find\w*|lookup\w*|fetch\w*|load_\w+|query\w*|filter\w*|count\w*|exists)$")
@@ -129,6 +133,8 @@ class CallEval(ExprEval):
             self.hit(kind, val, node, label)
         if method in ("set_cookie", "set_signed_cookie") and len(args) >= 2:
             self.on_named_value("cookie", args[1], node)
+        if recv is not None and recv.kind == "jinja-escaping" and method in _TEMPLATE_LOADERS:
+            return Val(opaque=True, kind="jinja-escaping")  # a template of an autoescaping Environment
         if qual in _MARKUP:  # a Markup object: what is later formatted or added into it gets escaped
             return Val(opaque=False, kind="markup")
         kinds = {kind for kind, _val, _label in hits if kind[-1] not in "!?"}
@@ -186,6 +192,11 @@ class CallEval(ExprEval):
                 "no_network", True
             ) in (False, 0)
             return Val(opaque=False, kind="xml-parser-unsafe" if risky else "xml-parser-safe")
+        if q == "jinja2.Environment":  # autoescape=True or select_autoescape(...): rendered values are escaped
+            escaping = c.kw_const("autoescape", False) not in (False, None, 0)
+            return Val(opaque=True, kind="jinja-escaping" if escaping else None)
+        if recv is not None and recv.kind == "jinja-escaping" and m in ("render", "render_async"):
+            return sanitized(combine(*everything), frozenset({"XSS"})) if everything else CLEAN
         if q in _KIND_OF_RESULT:
             return self._object(c, _KIND_OF_RESULT[q], everything)
         if recv is not None and recv.kind in ("strong-rng",):
@@ -322,7 +333,7 @@ class CallEval(ExprEval):
             if m == "update":
                 env[key] = replace(combine(recv, *c.args, *c.kwargs.values()), kind="dict")
                 return CLEAN
-        if m in ("append", "add", "extend", "insert", "update") and key and (args or c.kwargs):
+        if m in _MUTATORS and key and (args or c.kwargs):  # buf.write(x); buf.getvalue() carries x
             env[key] = replace(combine(recv, *args, *c.kwargs.values()), kind=recv.kind)
             return CLEAN
         return None

@@ -178,6 +178,8 @@ class ExprEval:
             return Val(opaque=True, kind="request")
         if base.kind == "xml":
             return replace(base, kind="xml", items=None, keys=None)
+        if base.kind == "path" and node.attr in ("name", "stem", "suffix"):  # the last component: basename
+            return replace(sanitized(base, frozenset({"PATH"})), kind=None, items=None, keys=None)
         if base.taints:
             return replace(
                 with_step(base, Step.at(node, f"`.{node.attr}` of untrusted data")),

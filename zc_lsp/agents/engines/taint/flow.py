@@ -201,18 +201,21 @@ class Frame(CallEval):
         if name:
             self.on_named_value(name, val, node)
         key = _key_of(target.value)
-        if key is None:
-            return
         if index.has_const() and owner.kind in ("dict", "config") and owner.keys is not None:
             keys = [(k, v) for k, v in owner.keys if k != index.const()] + [(index.const(), val)]
-            env[key] = replace(container(keys=keys, kind="dict"), opaque=owner.opaque)
+            updated = replace(container(keys=keys, kind="dict"), opaque=owner.opaque)
         elif index.has_const() and owner.items is not None and isinstance(index.const(), int):
             items = list(owner.items)
-            if -len(items) <= index.const() < len(items):
-                items[index.const()] = val
-                env[key] = container(items, kind="list")
+            if not -len(items) <= index.const() < len(items):
+                return
+            items[index.const()] = val
+            updated = container(items, kind="list")
         else:
-            env[key] = replace(combine(owner, val), kind=owner.kind)
+            updated = replace(combine(owner, val), kind=owner.kind)
+        if key is not None:
+            env[key] = updated
+        elif isinstance(target.value, ast.Subscript):  # cfg["job"]["cmd"] = x: the inner dict changed
+            self._store_item(target.value, updated, env, node)
 
     def st_Return(self, node: ast.Return, env: Env) -> None:
         val = self.ev(node.value, env) if node.value is not None else UNKNOWN

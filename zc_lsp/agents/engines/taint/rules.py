@@ -104,6 +104,8 @@ def _cookie(node: ast.Call, report: Report, verdict: Verdict) -> None:
         if isinstance(value, ast.Constant) and value.value in (0, "0", "Thu, 01 Jan 1970 00:00:00 GMT"):
             return  # deleting a cookie
     missing = [name for name in ("secure", "httponly") if _off(flags.get(name))]
+    if any(kw.arg is None for kw in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
+        missing = [m for m in missing if m in flags]  # `**COOKIE_OPTS` may hold the flags: only explicit offs count
     name_arg = node.args[0] if node.args else flags.get("key")
     value_arg = node.args[1] if len(node.args) > 1 else flags.get("value")
     if isinstance(name_arg, ast.Constant) and re.search(r"csrf|xsrf", str(name_arg.value), re.I):

@@ -135,6 +135,8 @@ def refine(test: ast.expr, is_clean: object) -> tuple[Refinement, Refinement]:
         return _compare(test, is_clean)
     if isinstance(test, ast.Call):
         return _validating_call(test), {}
+    if isinstance(test, ast.Attribute) and test.attr == "netloc":  # `if urlparse(x).netloc: reject`
+        return {}, dict.fromkeys(names_in(test.value), frozenset({"REDIRECT"}))
     return {}, {}
 
 
