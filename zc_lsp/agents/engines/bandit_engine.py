@@ -69,7 +69,7 @@ async def bandit_scan(
     with tempfile.TemporaryDirectory(prefix="zc-bandit-") as tmp:
         path = Path(tmp) / (Path(filename).name or "snapshot.py")
         path.write_text(text, encoding="utf-8")
-        args = [sys.executable, "-m", "bandit", "-f", "json", "-q", str(path)]
+        args = [sys.executable, "-P", "-m", "bandit", "-f", "json", "-q", str(path)]  # -P: not from cwd
         if skip:
             args[-1:-1] = ["-s", ",".join(skip)]
         res = await run_process(args, cwd=Path(tmp), timeout_s=timeout_s)

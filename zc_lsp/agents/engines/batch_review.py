@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from zc_lsp.agents.engines.ruff_engine import (
 )
 from zc_lsp.agents.engines.secrets_engine import ENGINE_VERSION as SECRETS_VERSION
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.agents.engines.secrets_worker import scan_secrets_in_helper, worth_a_process
 from zc_lsp.agents.engines.suppress import drop_suppressed
 from zc_lsp.agents.engines.taint import ENGINE_VERSION as TAINT_VERSION
 from zc_lsp.agents.engines.taint import taint_review
@@ -42,6 +44,7 @@ from zc_lsp.agents.engines.taint.precision import dedupe, quiet_pattern_findings
 from zc_lsp.core.types import Finding
 from zc_lsp.core.workspace import relative_to_root
 
+log = logging.getLogger(__name__)
 CHUNK = 200  # files per tool invocation
 
 
@@ -81,7 +84,7 @@ async def _bandit_all(
     found: dict[Path, list[Finding]] = {}
     done = 0
     for chunk in _chunks(list(files)):
-        args = [sys.executable, "-m", "bandit", "-f", "json", "-q"]
+        args = [sys.executable, "-P", "-m", "bandit", "-f", "json", "-q"]  # -P: nothing imported from cwd
         if skip:
             args += ["-s", ",".join(skip)]
         res = await run_process([*args, *map(str, chunk)], cwd=root, timeout_s=timeout_s * 4)
@@ -170,17 +173,23 @@ async def review_files(
         )
         reviews.update(fresh)
         if not errors:  # an engine that failed leaves every file's findings short: store none of them
-            rows = [
-                (keys[p], str(p), payload)
-                for p, r in fresh.items()
-                if not r.failures and (payload := storable(r.text, r.findings, r.counts)) is not None
-            ]
-            await asyncio.to_thread(cache.put, rows)
+            await asyncio.to_thread(_store, cache, fresh, keys)
     else:
         progress(f"{len(reviews)} files unchanged since the last review", 100)
     if cache.problem:
         errors.append(cache.problem)
     return {path: reviews[path] for path in resolved}, errors
+
+
+def _store(cache: ReviewCache, fresh: dict[Path, FileReview], keys: dict[Path, str]) -> None:
+    """Files an engine could not parse are not stored: their findings are not the whole story."""
+    memo: dict[str, str] = {}
+    rows = [
+        (keys[p], str(p), payload)
+        for p, r in fresh.items()
+        if not r.failures and (payload := storable(r.text, r.findings, r.counts, memo)) is not None
+    ]
+    cache.put(rows)
 
 
 async def review_uncached(
@@ -210,6 +219,15 @@ async def review_uncached(
 
     async def secrets_all() -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}
+        if worth_a_process([r.text for r in python_reviews.values()]):
+            items = [(path.name, review.text) for path, review in python_reviews.items()]
+            try:
+                per_file = await scan_secrets_in_helper(items, opts.timeout_s)
+            except ToolError as exc:  # the scan itself still runs, here
+                log.warning("%s; scanning secrets in this process", exc)
+            else:
+                tick("secrets", len(items))
+                return dict(zip(python_reviews, per_file, strict=True))
         for n, (path, review) in enumerate(python_reviews.items(), 1):
             found[path] = await asyncio.to_thread(scan_secrets, review.text, path.name)
             if n % 20 == 0 or n == len(python_reviews):

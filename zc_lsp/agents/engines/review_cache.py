@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.core.redact import scrub_value
+from zc_lsp.core.redact import scrub
 from zc_lsp.core.types import Finding, Span, TextEdit
 from zc_lsp.memory.db import MemoryUnavailable, SqliteStore
 
@@ -61,7 +61,7 @@ def _edit(e: TextEdit) -> list[Any]:
     return [e.span.start_line, e.span.start_char, e.span.end_line, e.span.end_char, e.new_text]
 
 
-def _encode(finding: Finding) -> dict[str, Any]:
+def encode_finding(finding: Finding) -> dict[str, Any]:
     s = finding.span
     return {
         "span": [s.start_line, s.start_char, s.end_line, s.end_char],
@@ -77,7 +77,7 @@ def _encode(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _decode(row: dict[str, Any]) -> Finding:
+def decode_finding(row: dict[str, Any]) -> Finding:
     fix = row["fix"]
     return Finding(
         span=Span(*row["span"]),
@@ -106,9 +106,26 @@ def _secret_texts(text: str, findings: Iterable[Finding]) -> set[str]:
     return {v for v in found if len(v) >= 4}
 
 
-def storable(text: str, findings: list[Finding], counts: dict[str, int]) -> str | None:
-    """The row to store for one file, scrubbed; None when scrubbing would change a quick fix."""
-    rows = [_encode(f) for f in findings]
+def _scrubbed(value: Any, memo: dict[str, str]) -> Any:
+    """scrub() through a JSON-like value; each distinct string once (messages repeat across files)."""
+    if isinstance(value, str):
+        if value not in memo:
+            memo[value] = scrub(value)
+        return memo[value]
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, memo) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, memo) for v in value]
+    return value
+
+
+def storable(
+    text: str, findings: list[Finding], counts: dict[str, int], memo: dict[str, str] | None = None
+) -> str | None:
+    """The row to store for one file, scrubbed; None when scrubbing would change a quick fix.
+
+    `memo`: scrubbed strings shared by the files of one review."""
+    rows = [encode_finding(f) for f in findings]
     payload = json.dumps({"findings": rows, "counts": counts}, sort_keys=True)
     for secret in sorted(_secret_texts(text, findings), key=len, reverse=True):
         payload = payload.replace(json.dumps(secret)[1:-1], "[REDACTED]")
@@ -117,7 +134,7 @@ def storable(text: str, findings: list[Finding], counts: dict[str, int]) -> str 
     cleaned = json.loads(payload)
     # Ours, not the file's text: the id is a hash (a scrub would take it for a token), the path a name.
     kept = [{k: r["data"].pop(k) for k in _NOT_TEXT if k in r["data"]} for r in cleaned["findings"]]
-    cleaned = scrub_value(cleaned)
+    cleaned = _scrubbed(cleaned, {} if memo is None else memo)
     for row, own in zip(cleaned["findings"], kept, strict=True):
         row["data"].update(own)
     if [r["fix"] for r in cleaned["findings"]] != [r["fix"] for r in rows]:
@@ -237,7 +254,8 @@ class ReviewCache:
                     try:
                         data = json.loads(payload)
                         found[key] = CachedReview(
-                            [_decode(r) for r in data["findings"]], {str(k): int(v) for k, v in data["counts"].items()}
+                            [decode_finding(r) for r in data["findings"]],
+                            {str(k): int(v) for k, v in data["counts"].items()},
                         )
                     except (ValueError, KeyError, TypeError, AttributeError) as exc:
                         log.info("review cache: dropping an unreadable row (%s)", exc)

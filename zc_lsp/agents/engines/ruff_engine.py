@@ -39,7 +39,7 @@ def ruff_command() -> tuple[str, ...]:
         # TypeError: sysconfig seen half-initialised by another thread (a CPython race); `-m ruff`
         # finds the same binary without it.
         log.debug("ruff binary not found (%s); using python -m ruff", exc)
-        return (sys.executable, "-m", "ruff")
+        return (sys.executable, "-P", "-m", "ruff")  # -P: no module of the reviewed folder (cwd) is imported
 
 
 def severity_for(code: str) -> Severity:
