@@ -120,7 +120,9 @@ class CallEval(ExprEval):
         if qual in CALL_SOURCES:
             return self.source(CALL_SOURCES[qual], node, local=True)
         if isinstance(func, ast.Name) and func.id in self.mod.classes and self._is_definition(env, func.id):
-            return Val(opaque=False, kind=f"class:{func.id}")  # an instance of a class of this module
+            # An instance of a class of this module; what the constructor keeps travels with it.
+            fed = combine(*args, *kwargs.values()) if self.mod.fed_by_constructor(func.id) else CLEAN
+            return Val(taints=fed.taints, opaque=False, kind=f"class:{func.id}")
         target = self._local_function(func, env, recv)
         if target is not None:
             if target[1]:

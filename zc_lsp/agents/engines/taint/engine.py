@@ -14,9 +14,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.flow import Frame
-from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val
+from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, const
 from zc_lsp.agents.engines.taint.relevance import aliases_of_interest, has_sources, is_relevant
-from zc_lsp.agents.engines.taint.sources import decorator_name, frameworks, is_route_handler, tainted_params
+from zc_lsp.agents.engines.taint.sanitizers import names_in
+from zc_lsp.agents.engines.taint.sources import (
+    decorator_name,
+    frameworks,
+    is_route_handler,
+    tainted_params,
+    wsgi_environ,
+    wsgi_serves_html,
+)
 from zc_lsp.agents.engines.taint.summaries import ParamSink
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -61,6 +69,7 @@ class ModuleAnalysis:
     parents: dict[int, FunctionNode] = field(default_factory=dict)  # nested function -> enclosing one
     in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
+    _attrs_cache: dict[str, tuple[dict[str, ast.expr], set[str]]] = field(default_factory=dict)
     summaries: dict[int, Summary | None] = field(default_factory=dict)
     findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
     verdicts: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -161,7 +170,7 @@ class ModuleAnalysis:
             if name in requests:
                 env[name] = Val(opaque=True, kind="request")
             elif name in data:
-                label = f"route parameter `{name}`"
+                label = "the WSGI environ" if name == wsgi_environ(fn) else f"route parameter `{name}`"
                 env[name] = Val(taints=(Taint(label, (Step.at(arg, f"source: {label}"),)),), opaque=True)
             elif index == 0 and name in ("self", "cls") and owner:
                 env[name] = Val(opaque=True, kind="self")
@@ -184,6 +193,8 @@ class ModuleAnalysis:
 
     def _html_returns(self, fn: FunctionNode) -> bool:
         """Whether what this function returns is served as HTML (Flask-style route handlers)."""
+        if wsgi_environ(fn) is not None:
+            return wsgi_serves_html(fn)
         if not is_route_handler(fn):
             return False
         for decorator in fn.decorator_list:
@@ -247,6 +258,48 @@ class ModuleAnalysis:
         last = body[-1]
         for line in range(body[0].lineno - 1, (last.end_lineno or last.lineno)):
             self.verdicts.setdefault((line, "*"), "safe")
+
+    def _init_attrs(self, cls: str) -> tuple[dict[str, ast.expr], set[str]]:
+        """(attribute -> the value `__init__` last gives it, `__init__`'s parameters) of a module class."""
+        cached = self._attrs_cache.get(cls)
+        if cached is not None:
+            return cached
+        assigned: dict[str, ast.expr] = {}
+        params: set[str] = set()
+        for init in self.functions.get(f"{cls}.__init__", [])[:1]:
+            params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)[1:]}
+            for node in ast.walk(init):
+                targets = node.targets if isinstance(node, ast.Assign) else []
+                for target in targets:
+                    owner = target.value if isinstance(target, ast.Attribute) else None
+                    if isinstance(owner, ast.Name) and owner.id == "self":
+                        assigned[target.attr] = node.value  # type: ignore[union-attr]
+        self._attrs_cache[cls] = (assigned, params)
+        return assigned, params
+
+    def fed_by_constructor(self, cls: str) -> bool:
+        """Whether `__init__` keeps some argument in an attribute (`self.name = name`)."""
+        assigned, params = self._init_attrs(cls)
+        return any(names_in(expr) & params for expr in assigned.values())
+
+    def instance_attr(self, cls: str, attr: str, node: ast.AST) -> Val | None:
+        """`self.attr` read in a method: a constant `__init__` set, or whatever the constructor was given.
+
+        The constructor's arguments travel on the instance (see `Cls(...)` in calls.py); here the read
+        is the method's parameter 0 (`self`), so a call on a tainted instance returns tainted data.
+        """
+        assigned, params = self._init_attrs(cls)
+        expr = assigned.get(attr)
+        if expr is None:
+            return None
+        if isinstance(expr, ast.Constant):
+            return const(expr.value)
+        if names_in(expr) & params:
+            label = f"`self.{attr}`"
+            return Val(
+                taints=(Taint(label, (Step.at(node, f"{label} set by the constructor"),), param=0),), opaque=False
+            )
+        return None
 
     def verdict(self, line: int, kind: str, verdict: str) -> None:
         if self.quiet:

@@ -176,6 +176,11 @@ class ExprEval:
                 return Val(opaque=True, kind="session")
         if base.kind == "self" and node.attr == "request" and self.mod.frameworks:
             return Val(opaque=True, kind="request")
+        owner = getattr(self, "owner", None)
+        if base.kind == "self" and owner and isinstance(node.value, ast.Name):
+            known = self.mod.instance_attr(owner, node.attr, node)
+            if known is not None:
+                return known
         if base.kind == "xml":
             return replace(base, kind="xml", items=None, keys=None)
         if base.kind == "path" and node.attr in ("name", "stem", "suffix"):  # the last component: basename

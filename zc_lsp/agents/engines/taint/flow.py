@@ -19,6 +19,7 @@ from zc_lsp.agents.engines.taint.model import UNKNOWN, Step, Val, branch_merge, 
 from zc_lsp.agents.engines.taint.rules import check_call
 from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
 from zc_lsp.agents.engines.taint.sinks import CallInfo
+from zc_lsp.agents.engines.taint.sources import wsgi_environ
 from zc_lsp.agents.engines.taint.summaries import ParamSink, apply_summary
 
 if TYPE_CHECKING:
@@ -226,7 +227,10 @@ class Frame(CallEval):
             else:
                 body = body.elts[0]
                 body_val = self.ev(body, env)
-        structured = isinstance(body, (ast.Dict, ast.List, ast.Tuple))  # serialised as JSON
+        wsgi_body = isinstance(body, ast.List) and self.fn is not None and wsgi_environ(self.fn) is not None
+        if wsgi_body:
+            body_val = replace(body_val, kind=None)
+        structured = isinstance(body, (ast.Dict, ast.List, ast.Tuple)) and not wsgi_body  # serialised as JSON
         if self.html_returns and body_val.kind not in _JSON_KINDS and body is not None and not structured:
             self.hit("XSS", body_val, node, "the HTML response")
         if self.security_fn:

@@ -79,8 +79,28 @@ def annotation_text(node: ast.expr | None) -> str:
     return ast.unparse(node) if node is not None else ""
 
 
+def wsgi_environ(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The `environ` parameter of a plain WSGI application, `app(environ, start_response)`."""
+    names = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    names = names[1:] if names and names[0] == "self" else names
+    return names[0] if len(names) >= 2 and names[1] == "start_response" else None
+
+
+def wsgi_serves_html(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `start_response` is not called with a constant non-HTML Content-Type only."""
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant):
+            name, value = node.elts
+            if str(name.value).lower() == "content-type" and isinstance(value, ast.Constant):
+                return "html" in str(value.value).lower()
+    return True
+
+
 def tainted_params(fn: ast.FunctionDef | ast.AsyncFunctionDef, framework: set[str]) -> tuple[set[str], set[str]]:
     """(request-object parameters, parameters holding client data) of a web handler."""
+    environ = wsgi_environ(fn)
+    if environ is not None:
+        return set(), {environ}  # the whole CGI-style dict: query string, headers, body stream
     params = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
     requests = {a.arg for a in params if REQUEST_TYPES.search(annotation_text(a.annotation))}
     names = [a.arg for a in params]
