@@ -29,7 +29,9 @@ class RawClient:
         threading.Thread(target=self._read, daemon=True).start()
         self.request(1, "initialize", {"processId": process_id, "rootUri": workspace.as_uri(),
                                        "capabilities": capabilities or {}, "initializationOptions": options or {}})
-        assert "result" in self.wait_reply(1)
+        reply = self.wait_reply(1)
+        assert "result" in reply, reply
+        self.init_result: dict[str, Any] = reply["result"]
         self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 
     def _read(self) -> None:

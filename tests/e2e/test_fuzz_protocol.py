@@ -48,6 +48,13 @@ def deep(depth: int) -> str:
     return '{"jsonrpc": "2.0", "x": ' * depth + "1" + "}" * depth
 
 
+# Every command the server advertises is fuzzed, but for those that wait on the user or change the
+# user's state: runTests asks before running an untrusted workspace's code (this raw client does not
+# answer), memory.wipe asks for confirmation, and speak runs a real speech engine (slow, not protocol).
+NOT_FUZZED = {"zc.runTests", "zc.memory.wipe", "zc.speak", "zc.generateTests"}
+COMMANDS: list[str] = ["zc.status", "zc.explain", "zc.nope"]  # replaced by the advertised list at start
+
+
 @st.composite
 def message(draw: Any, msg_id: int) -> tuple[bytes, bool]:
     """(body, expects a reply with id `msg_id`)."""
@@ -57,8 +64,7 @@ def message(draw: Any, msg_id: int) -> tuple[bytes, bool]:
         params = draw(st.one_of(lsp_like, json_values))
         return json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}).encode(), True
     if kind == "command":
-        params = {"command": draw(st.sampled_from(["zc.status", "zc.explain", "zc.docstring", "zc.nope"])),
-                  "arguments": draw(st.lists(json_values, max_size=4))}
+        params = {"command": draw(st.sampled_from(COMMANDS)), "arguments": draw(st.lists(json_values, max_size=4))}
         return json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": "workspace/executeCommand", "params": params}).encode(), True
     if kind == "deep":
         depth = draw(st.sampled_from([65, 200, 1500, 3000]))
@@ -89,6 +95,9 @@ def message(draw: Any, msg_id: int) -> tuple[bytes, bool]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     client = RawClient(make_workspace(Path(tmp_path_factory.mktemp("fuzz")) / "ws"))
+    advertised = client.init_result["capabilities"]["executeCommandProvider"]["commands"]
+    assert "zc.chat" in advertised and "zc.applyEdit" in advertised, advertised
+    COMMANDS[:] = sorted(set(advertised) - NOT_FUZZED) + ["zc.nope"]
     yield client
     client.close()
 
@@ -137,4 +146,27 @@ def test_every_id_is_answered_exactly_once_and_the_server_lives(server: RawClien
     for r in replies:
         if "error" in r:
             assert r["error"]["code"] != -32603, r  # the client's mistake is never an InternalError
+    assert server.proc.poll() is None
+
+
+BAD_ARGUMENTS: list[list[Any]] = [
+    [], [None], [123], [-1], ["x"], [True], [{}], [[1, 2]], [{"uri": 5}], [{"message": 7, "uri": []}],
+    ["file:///nope.py", "bad"], ["file:///nope.py", {"start": "x"}], [{"id": "abc"}], [{"template": 5}],
+    ["file:///nope.py", 10**12], [None, None, None, None, None, None], [{"command": "zc.status"}],
+]
+
+
+def test_every_command_answers_bad_arguments_without_an_internal_error(server: RawClient) -> None:
+    """Each advertised command, each odd shape: a result or InvalidParams-like error, never -32603."""
+    msg_id = 900_000
+    sent: dict[int, tuple[str, list[Any]]] = {}
+    for command in COMMANDS:
+        for args in BAD_ARGUMENTS:
+            msg_id += 1
+            sent[msg_id] = (command, args)
+            server.request(msg_id, "workspace/executeCommand", {"command": command, "arguments": args})
+    replies = collect(server, set(sent), timeout=120)
+    internal = [(sent[r["id"]], r["error"]["message"][:160]) for r in replies
+                if r.get("id") in sent and "error" in r and r["error"]["code"] == -32603]
+    assert internal == [], internal
     assert server.proc.poll() is None

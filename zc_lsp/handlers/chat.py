@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.agents.base import AgentRequest, AgentResult
@@ -27,7 +26,7 @@ from zc_lsp.core.cancel import CancelToken
 from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.handlers.command_support import parse_args, parse_span
 from zc_lsp.handlers.convert import Lines, uri_to_path
-from zc_lsp.handlers.edits import audit, guard_workspace_edits, to_workspace_edit
+from zc_lsp.handlers.edits import audit, guard_workspace_edits, send_edit, to_workspace_edit
 from zc_lsp.handlers.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -298,10 +297,7 @@ async def _apply_block(ls: Any, args: dict[str, Any]) -> dict[str, Any]:
             )
         )
         return {"ok": True, "diff": diff, "edit": ls.protocol._converter.unstructure(edit)}
-    applied = await ls.workspace_apply_edit_async(
-        types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder: apply code block")
-    )
-    done = bool(applied and applied.applied)
+    done = await send_edit(ls, edit, "ZombieCoder: apply code block")
     services = ls.services_for(uri)
     await asyncio.to_thread(
         audit,
@@ -311,7 +307,7 @@ async def _apply_block(ls: Any, args: dict[str, Any]) -> dict[str, Any]:
         files=[str(path)],
         applied=done,
     )
-    reason = None if done else (getattr(applied, "failure_reason", None) or "the editor did not apply the edit")
+    reason = None if done else "the editor did not apply the edit (or did not answer)"
     return {"ok": done, "applied": done, **({"reason": reason} if reason else {})}
 
 

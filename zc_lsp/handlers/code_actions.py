@@ -20,7 +20,7 @@ from zc_lsp.agents.engines.suppress import suppression
 from zc_lsp.core.types import FileEdit, Span
 from zc_lsp.handlers import model_actions, repair_actions
 from zc_lsp.handlers.convert import Lines, fix_edits, uri_to_path
-from zc_lsp.handlers.edits import audit, guard_workspace_edits, offered_edit, one_document_edit
+from zc_lsp.handlers.edits import audit, guard_workspace_edits, offered_edit, one_document_edit, send_edit
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -301,9 +301,7 @@ async def apply_code_action(session: Session, data: dict[str, Any]) -> dict[str,
     action = await resolve_action(session, types.CodeAction(title=str(data.get("action", "action")), data=data))
     if action.edit is None:
         return {"ok": False, "applied": False}
-    params = types.ApplyWorkspaceEditParams(edit=action.edit, label=action.title)
-    result = await session.server.workspace_apply_edit_async(params)
-    return {"ok": True, "applied": bool(result and result.applied)}
+    return {"ok": True, "applied": await send_edit(session.server, action.edit, action.title)}
 
 
 def register(ls: Any) -> None:

@@ -42,6 +42,21 @@ def parse_args(raw: tuple[Any, ...], names: list[str], required: int = 0) -> dic
     return values
 
 
+def as_int(value: Any, what: str, default: int | None = None, low: int | None = None, high: int | None = None) -> int:
+    """A whole number argument, or InvalidParams naming it (never an InternalError for the client's mistake)."""
+    if value is None and default is not None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise JsonRpcInvalidParams(f"{what} must be a whole number, got {value!r}")
+    try:
+        number = int(value)
+    except ValueError:
+        raise JsonRpcInvalidParams(f"{what} must be a whole number, got {value!r}") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise JsonRpcInvalidParams(f"{what} must be between {low} and {high}, got {number}")
+    return number
+
+
 def parse_span(value: Any, lines: Lines | None = None) -> Span:
     """An LSP Range object, a [line] / [l1, c1, l2, c2] list, or a line number."""
     try:

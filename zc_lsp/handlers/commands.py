@@ -27,7 +27,7 @@ from zc_lsp.handlers.command_support import (
 )
 from zc_lsp.handlers.convert import Lines, path_to_uri
 from zc_lsp.handlers.diagnostics import skip_reason
-from zc_lsp.handlers.edits import audit
+from zc_lsp.handlers.edits import audit, send_edit
 from zc_lsp.handlers.progress import Progress
 
 if TYPE_CHECKING:
@@ -325,10 +325,7 @@ def register_agent_command(session: Session, command: Any, name: str, agent: str
             if refused:
                 return reply(session, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
             edit = to_workspace_edit(session, result.edits)
-            applied = await session.server.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=edit, label=f"ZombieCoder: {name}")
-            )
-            done = bool(applied and applied.applied)
+            done = await send_edit(session.server, edit, f"ZombieCoder: {name}")
             if done:
                 await asyncio.to_thread(audit, session.started(), "edit_applied", command=name, agent=agent, action=action,
                                         provider=result.provider, model=result.model,

@@ -6,11 +6,13 @@ what an edit looks like on the wire and that it never leaves the workspace.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.core.edit_guard import refuse_path
 from zc_lsp.core.types import FileEdit, TextEdit
@@ -134,17 +136,35 @@ def audit(services: Any, kind: str, **fields: Any) -> None:
         log.exception("audit write failed")
 
 
+APPLY_TIMEOUT_S = 300.0  # the editor may ask the user to confirm; a client that never answers must not hang us
+
+
+async def send_edit(server: Any, edit: types.WorkspaceEdit, label: str) -> bool:
+    """workspace/applyEdit, waited for at most APPLY_TIMEOUT_S: True when the client applied it.
+
+    Every caller's edit has passed the one guard already; this is only the round trip, bounded so a
+    request of ours never waits forever on a client that does not answer server requests.
+    """
+    params = types.ApplyWorkspaceEditParams(edit=edit, label=label)
+    try:
+        result = await asyncio.wait_for(server.workspace_apply_edit_async(params), APPLY_TIMEOUT_S)
+    except TimeoutError:
+        log.warning("the editor did not answer workspace/applyEdit (%s) within %.0f s", label, APPLY_TIMEOUT_S)
+        return False
+    return bool(result and result.applied)
+
+
 async def apply_ready_edit(session: Session, edit: types.WorkspaceEdit) -> dict[str, Any]:
     """`zc.applyEdit`: a ready WorkspaceEdit (from a Command-only listing or a front end), applied
     only when the one guard passes every part of it: text edits, creates, renames (both ends) and
     deletes, each inside its folder and on the version of the document it names."""
+    if not (edit.changes or edit.document_changes):
+        raise JsonRpcInvalidParams("zc.applyEdit got an empty WorkspaceEdit: nothing to apply")
     refused = ready_edit_refusal(session, edit)
     if refused:
         log.warning("zc.applyEdit refused: %s", refused)
         return {"ok": False, "applied": False, "error": f"refused: {refused}"}
-    params = types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder")
-    result = await session.server.workspace_apply_edit_async(params)
-    return {"ok": True, "applied": bool(result and result.applied)}
+    return {"ok": True, "applied": await send_edit(session.server, edit, "ZombieCoder")}
 
 
 def ready_edit_refusal(session: Session, edit: types.WorkspaceEdit) -> str | None:

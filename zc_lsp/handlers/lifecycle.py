@@ -227,7 +227,7 @@ def warm_up(services: Any) -> None:
 def start_background(session: Session) -> None:
     """Start the scheduler, queue, tuner, auto-fix and alert threads (runs off the loop)."""
     from zc_lsp.background import Background
-    from zc_lsp.handlers.edits import guard_workspace_edits, to_workspace_edit
+    from zc_lsp.handlers.edits import guard_workspace_edits, send_edit, to_workspace_edit
 
     services = session.started()
     loop = session.loop
@@ -252,9 +252,7 @@ def start_background(session: Session) -> None:
                 log.warning("auto-fix edit refused: %s", refused)
                 return False
             edit = to_workspace_edit(session, edits)
-            params = types.ApplyWorkspaceEditParams(edit=edit, label="ZombieCoder auto-fix")
-            result = await session.server.workspace_apply_edit_async(params)
-            return bool(result and result.applied)
+            return await send_edit(session.server, edit, "ZombieCoder auto-fix")
 
         return bool(asyncio.run_coroutine_threadsafe(send(), loop).result(timeout=30))
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from zc_lsp.handlers.command_support import parse_args
+from zc_lsp.handlers.command_support import as_int, parse_args
 
 if TYPE_CHECKING:
     from zc_lsp.handlers.session import Session
@@ -56,9 +56,14 @@ def register_service_commands(session: Session, command: Callable[[str], Any]) -
     @command("zc.memory.search")
     async def memory_search(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["query", "agent", "k"], required=1)
+        if not isinstance(args["query"], str):
+            raise JsonRpcInvalidParams(f"query must be text, got {args['query']!r}")
+        agent = args.get("agent")
+        if agent is not None and agent not in session.registry.names():
+            raise JsonRpcInvalidParams(f"no agent {agent!r}; agents: {', '.join(session.registry.names())}")
         mem = memory()
-        agents = [args["agent"]] if args.get("agent") else session.registry.names()
-        k = int(args.get("k") or 10)
+        agents = [agent] if agent else session.registry.names()
+        k = as_int(args.get("k"), "k", default=10, low=1, high=500)
 
         def search() -> list[dict[str, Any]]:
             items = []
@@ -121,10 +126,15 @@ def register_service_commands(session: Session, command: Callable[[str], Any]) -
     @command("zc.batch.submit")
     async def batch_submit(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["template", "args", "priority"], required=1)
-        job_args = args.get("args") if isinstance(args.get("args"), dict) else {}
-        job_id = await asyncio.to_thread(
-            background().queue.submit, str(args["template"]), job_args, int(args.get("priority") or 5)
-        )
+        if not isinstance(args["template"], str):
+            raise JsonRpcInvalidParams(f"template must be a template name or 'agent.action', got {args['template']!r}")
+        if args.get("args") is not None and not isinstance(args["args"], dict):
+            raise JsonRpcInvalidParams(f"args must be an object, got {args['args']!r}")
+        priority = as_int(args.get("priority"), "priority", default=5, low=0, high=100)
+        try:
+            job_id = await asyncio.to_thread(background().queue.submit, args["template"], args.get("args") or {}, priority)
+        except ValueError as exc:  # the queue's validation of the job: the client's mistake, said plainly
+            raise JsonRpcInvalidParams(str(exc)) from exc
         return {"ok": True, "job_id": job_id}
 
     @command("zc.batch.list")
@@ -134,4 +144,4 @@ def register_service_commands(session: Session, command: Callable[[str], Any]) -
     @command("zc.batch.cancel")
     async def batch_cancel(*raw: Any) -> dict[str, Any]:
         args = parse_args(raw, ["id"], required=1)
-        return {"ok": bool(await asyncio.to_thread(background().queue.cancel, int(args["id"])))}
+        return {"ok": bool(await asyncio.to_thread(background().queue.cancel, as_int(args["id"], "job id")))}
