@@ -67,7 +67,8 @@ _KIND_OF_RESULT = {
     "configparser.ConfigParser": "config", "configparser.RawConfigParser": "config",
     "flask.make_response": "response", "flask.Response": "response", "flask.jsonify": "json",
     "random.Random": "weak-rng", "random.SystemRandom": "strong-rng", "subprocess.Popen": "subprocess",
-    "argparse.ArgumentParser": "argparser",
+    "argparse.ArgumentParser": "argparser", "aiohttp_session.get_session": "session",
+    "aiohttp_session.new_session": "session",
 }
 # fmt: on
 
@@ -220,6 +221,10 @@ class CallEval(ExprEval):
             updated = self._container_method(c, env)
             if updated is not None:
                 return updated
+        if q == "collections.deque" and len(c.args) <= 1:  # a list with both ends open
+            if not c.args or c.args[0].items is not None:
+                return container(list(c.args[0].items or ()) if c.args else [], kind="list")
+            return replace(combine(c.args[0]), kind="list")
         if q and not m or (m and q.startswith(_PURE_MODULES)):
             pure = q in _PURE_BUILTINS or q.startswith(_PURE_MODULES)
             if q in ("str", "list", "tuple") and len(c.args) == 1:
@@ -291,8 +296,13 @@ class CallEval(ExprEval):
                 items.insert(args[0].const(), args[1])
                 env[key] = container(items, kind="list")
                 return CLEAN
-            if m == "pop" and items:
-                index = args[0].const() if args and args[0].has_const() else -1 if not args else None
+            if m == "appendleft" and len(args) == 1:
+                env[key] = container([args[0], *items], kind="list")
+                return CLEAN
+            if m in ("pop", "popleft") and items:
+                index = (
+                    0 if m == "popleft" else args[0].const() if args and args[0].has_const() else None if args else -1
+                )
                 if isinstance(index, int) and -len(items) <= index < len(items):
                     popped = items.pop(index)
                     env[key] = container(items, kind="list")
@@ -305,9 +315,9 @@ class CallEval(ExprEval):
                         del items[i]
                         env[key] = container(items, kind="list")
                         return CLEAN
-            if m in ("append", "extend", "insert", "remove", "pop"):
+            if m in ("append", "extend", "insert", "remove", "pop", "appendleft", "popleft"):
                 env[key] = replace(combine(recv, *args), kind="list")
-                return combine(recv) if m == "pop" else CLEAN
+                return combine(recv) if m.startswith("pop") else CLEAN
         if recv.kind == "dict" and m == "get" and args and not args[0].has_const() and not recv.taints:
             # A trusted mapping read with an untrusted key: one of its own values, or the default.
             values = [v for _k, v in recv.keys or ()] + args[1:2]

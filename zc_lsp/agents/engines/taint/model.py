@@ -242,3 +242,22 @@ def fixed_url_prefix(val: Val) -> bool:
         and bool(val.consts)
         and all(isinstance(c, str) and _FIXED_URL.match(c) for c in val.consts)
     )
+
+
+def case_matches(pattern: ast.pattern, subject: Val) -> bool | None:
+    if irrefutable(pattern):
+        return True
+    if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant) and subject.consts is not None:
+        hits = {c == pattern.value.value for c in subject.consts}
+        return hits.pop() if len(hits) == 1 else None
+    if isinstance(pattern, ast.MatchOr):
+        results = [case_matches(p, subject) for p in pattern.patterns]
+        if any(r is True for r in results):
+            return True
+        if all(r is False for r in results):
+            return False
+    return None
+
+
+def irrefutable(pattern: ast.pattern) -> bool:
+    return isinstance(pattern, ast.MatchAs) and pattern.pattern is None
