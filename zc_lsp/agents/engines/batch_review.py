@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,9 @@ from zc_lsp.core.workspace import relative_to_root
 
 log = logging.getLogger(__name__)
 CHUNK = 200  # files per tool invocation
+# Python 3.11's ast.parse in two threads at once can fail ("AST constructor recursion depth
+# mismatch": the depth counter is per interpreter). The engines are GIL-bound, so taking turns is free.
+_AST_LOCK = threading.Lock()
 
 
 @dataclass
@@ -124,6 +128,11 @@ def _local_scan(review: FileReview) -> list[Finding]:
         engine = "settings"
     review.failures += [ParseFailure(str(review.path), engine, b.reason, b.line) for b in bad]
     return found
+
+
+def _local_scan_locked(review: FileReview) -> list[Finding]:
+    with _AST_LOCK:
+        return _local_scan(review)
 
 
 def _is_test_file(path: Path) -> bool:
@@ -237,7 +246,8 @@ async def review_uncached(
     verdicts: dict[Path, dict[tuple[int, str], str]] = {}
 
     def taint_one(path: Path, review: FileReview) -> list[Finding]:
-        report = taint_review(review.text, str(path), review.failures)
+        with _AST_LOCK:
+            report = taint_review(review.text, str(path), review.failures)
         if report.problem is None:
             verdicts[path] = report.verdicts
         return report.findings
@@ -253,7 +263,7 @@ async def review_uncached(
     async def local_all() -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}
         for n, (path, review) in enumerate(reviews.items(), 1):
-            found[path] = await asyncio.to_thread(_local_scan, review)
+            found[path] = await asyncio.to_thread(_local_scan_locked, review)
             if n % 20 == 0 or n == len(reviews):
                 tick("config", n)
         return found

@@ -35,7 +35,7 @@ FORMAT_VERSION = 1  # the stored row layout; bump when _encode/_decode change
 MAX_ROWS = 4096  # a few KB a row: tens of MB at most
 _ENGINES = Path(__file__).resolve().parent
 _RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
-_NOT_TEXT = ("id", "path")  # finding data we make ourselves, stored as is
+_NOT_TEXT = frozenset({"id", "path"})  # finding data we make ourselves, stored as is
 
 
 def _create(conn: sqlite3.Connection) -> None:
@@ -112,8 +112,8 @@ def _scrubbed(value: Any, memo: dict[str, str]) -> Any:
         if value not in memo:
             memo[value] = scrub(value)
         return memo[value]
-    if isinstance(value, dict):
-        return {k: _scrubbed(v, memo) for k, v in value.items()}
+    if isinstance(value, dict):  # ids are hashes (a scrub takes them for tokens), paths are names
+        return {k: v if k in _NOT_TEXT else _scrubbed(v, memo) for k, v in value.items()}
     if isinstance(value, list):
         return [_scrubbed(v, memo) for v in value]
     return value
@@ -126,20 +126,15 @@ def storable(
 
     `memo`: scrubbed strings shared by the files of one review."""
     rows = [encode_finding(f) for f in findings]
-    payload = json.dumps({"findings": rows, "counts": counts}, sort_keys=True)
+    payload = json.dumps({"findings": rows, "counts": counts})  # key order kept: output is byte-identical
     for secret in sorted(_secret_texts(text, findings), key=len, reverse=True):
         payload = payload.replace(json.dumps(secret)[1:-1], "[REDACTED]")
     if "[REDACTED]" in payload and not _payload_fixes_intact(rows, payload):
         return None
-    cleaned = json.loads(payload)
-    # Ours, not the file's text: the id is a hash (a scrub would take it for a token), the path a name.
-    kept = [{k: r["data"].pop(k) for k in _NOT_TEXT if k in r["data"]} for r in cleaned["findings"]]
-    cleaned = _scrubbed(cleaned, {} if memo is None else memo)
-    for row, own in zip(cleaned["findings"], kept, strict=True):
-        row["data"].update(own)
+    cleaned = _scrubbed(json.loads(payload), {} if memo is None else memo)
     if [r["fix"] for r in cleaned["findings"]] != [r["fix"] for r in rows]:
         return None
-    return json.dumps(cleaned, sort_keys=True)
+    return json.dumps(cleaned)
 
 
 def _payload_fixes_intact(rows: list[dict[str, Any]], payload: str) -> bool:
