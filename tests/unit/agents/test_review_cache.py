@@ -27,8 +27,15 @@ SECRETS_PY = f'GITHUB = "{GITHUB_TOKEN}"\nAWS_ACCESS_KEY_ID = "{AWS_KEY}"\n\n\nd
 
 PLAIN = "import subprocess\n\nfrom flask import request\n\n\ndef run():\n    subprocess.call(request.args['c'], shell=True)\n"
 # Secret values of the vulnerable app (config_apps) and of keys.py: none may be stored.
-STORED_NEVER = [GITHUB_TOKEN, AWS_KEY, "Sup3r-S3cret!", "hunter22x", "Mailp4ss-9911", "sk_live_51HxAbCdEfGhIjKlMnOpQrStUv",
-                "pr0d-Passw0rd-42"]
+STORED_NEVER = [
+    GITHUB_TOKEN,
+    AWS_KEY,
+    "Sup3r-S3cret!",
+    "hunter22x",
+    "Mailp4ss-9911",
+    "sk_live_51HxAbCdEfGhIjKlMnOpQrStUv",
+    "pr0d-Passw0rd-42",
+]
 
 
 @pytest.fixture
@@ -59,7 +66,9 @@ def _files(root: Path) -> dict[Path, str]:
 
 async def _review(root: Path, cache: ReviewCache | None, settings_state: str = "s") -> tuple[dict, list[str]]:
     opts = RuffOptions(root=root, select=("S",))
-    return await review_files(_files(root), opts, bandit=False, secrets=True, cache=cache, settings_state=settings_state)
+    return await review_files(
+        _files(root), opts, bandit=False, secrets=True, cache=cache, settings_state=settings_state
+    )
 
 
 def _rows(reviews: dict) -> dict[str, list[dict[str, Any]]]:
@@ -85,7 +94,9 @@ async def test_editing_one_file_reviews_only_that_file(project: Path, tmp_path: 
     (project / "plain.py").write_text("# moved down a line\n" + PLAIN)
     after, _ = await _review(project, cache)
     assert runs[1] == {"plain.py"}
-    assert [f.span.start_line for f in after[(project / "plain.py").resolve()].findings if f.code == "ZC-TAINT-CMD"] == [7]
+    assert [
+        f.span.start_line for f in after[(project / "plain.py").resolve()].findings if f.code == "ZC-TAINT-CMD"
+    ] == [7]
 
 
 @pytest.mark.parametrize("change", ["ruff_config", "setting"])
@@ -170,7 +181,9 @@ async def test_the_agent_uses_the_data_folder_and_no_cache_bypasses_it(project: 
     data = tmp_path / "data"
     agent = BestPracticesAgent()
     paths = [str(p) for p in sorted(project.glob("*.py"))]
-    off = await agent.handle(AgentRequest("review_files", args={"paths": paths, "cache": False}), make_ctx(project, data_dir=data))
+    off = await agent.handle(
+        AgentRequest("review_files", args={"paths": paths, "cache": False}), make_ctx(project, data_dir=data)
+    )
     assert off.ok and not (data / CACHE_FILE).exists()
     on = await agent.handle(AgentRequest("review_files", args={"paths": paths}), make_ctx(project, data_dir=data))
     assert on.ok and (data / CACHE_FILE).exists()
@@ -184,12 +197,22 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 def test_zc_review_caches_outside_the_project_and_no_cache_stores_nothing(project: Path, tmp_path: Path) -> None:
     before = _tree(project)
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "OLLAMA_HOST": "http://127.0.0.1:9"}
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "OLLAMA_HOST": "http://127.0.0.1:9",
+    }
 
     def zc(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "zc_lsp.cli", "review", str(project), "--format", "json", *args],
-                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=110)
+        return subprocess.run(
+            [sys.executable, "-m", "zc_lsp.cli", "review", str(project), "--format", "json", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=110,
+        )
 
     bypass = zc("--no-cache")
     assert bypass.returncode == 1, bypass.stderr
