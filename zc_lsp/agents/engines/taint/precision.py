@@ -95,7 +95,6 @@ def _judged(finding: Finding, kind: str, verdicts: dict[tuple[int, str], str]) -
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per (line, problem): the most specific engine wins (taint > ruff > bandit > others)."""
-    rank = {"taint": 0, "ruff": 1, "bandit": 2}
     best: dict[tuple[int, str], Finding] = {}
     out: list[Finding] = []
     # A pattern rule firing where the query/command is built, on a line of a taint finding's path,
@@ -116,15 +115,29 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
             continue
         key = (finding.span.start_line, problem)
         old = best.get(key)
-        if old is None or rank.get(finding.engine, 3) < rank.get(old.engine, 3):
+        if old is None or _rank(finding, problem) < _rank(old, problem):
             best[key] = finding
     return out + list(best.values())
+
+
+_RANK = {"taint": 0, "ruff": 1, "bandit": 2}
+# ruff/bandit's hard-coded password rules: the secret scan's finding on that line is the same problem.
+_SECRET_RULES = frozenset({"S105", "S106", "S107", "B105", "B106", "B107"})
+
+
+def _rank(finding: Finding, problem: str) -> int:
+    """Most specific first: the taint engine, then ruff, then bandit; for secrets, the secret scan."""
+    if problem == "SECRET" and finding.engine == "secrets":
+        return -1
+    return _RANK.get(finding.engine, 3)
 
 
 def _problem(finding: Finding) -> str | None:
     """What a finding is about, comparable across engines (bandit's CWE for eval is 78, ours 95)."""
     if finding.engine == "taint":
         return str(finding.data.get("kind") or finding.code)
+    if finding.engine == "secrets" or (finding.engine in ("ruff", "bandit") and finding.code in _SECRET_RULES):
+        return "SECRET"  # S105 (CWE-259) beside the scan's CWE-798 on one line: one hard-coded secret
     kind = pattern_kind(finding)
     if kind is not None:
         return kind
