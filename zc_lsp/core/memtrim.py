@@ -24,3 +24,23 @@ def release_freed_memory() -> bool:
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     return bool(trim(0))
+
+
+def settle_start_up_heap() -> None:
+    """End the start-up GC pause `zc-lsp` begins with: collect once, freeze what survives, GC back on.
+
+    `__main__` turns the cyclic GC off before importing (collections over ~100,000 new long-lived
+    objects cost ~30 ms of the path to the initialize reply). Freezing without a collection would
+    keep import-time garbage forever (+9 MB measured), so the services' thread collects first
+    (~50 ms of GIL, once, after the reply, before it builds the services) and freezes the survivors,
+    which later collections never scan again. A no-op when the GC is already on (tests, the CLI).
+    """
+    import gc
+
+    if gc.isenabled():
+        return
+    try:
+        gc.collect()
+        gc.freeze()
+    finally:
+        gc.enable()

@@ -23,7 +23,7 @@ from zc_lsp.agents.engines.config_kinds import config_kind
 from zc_lsp.core.memtrim import release_freed_memory
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.convert import diagnostic
-from zc_lsp.handlers.review_pacing import ReviewPacing
+from zc_lsp.handlers.review_pacing import DEEP_PAUSE_MS, ReviewPacing
 
 if TYPE_CHECKING:
     from zc_lsp.handlers.session import Session
@@ -145,7 +145,7 @@ class DiagnosticsFeature:
         # it starts instead of leaving a thread that cannot be stopped.
         for deep in (False, True):
             if deep and delay_s > 0:
-                await asyncio.sleep(self.debounce_ms() / 1000)
+                await asyncio.sleep(max(self.debounce_ms(), DEEP_PAUSE_MS) / 1000)
             async with self.slots():
                 if documents.version(uri) != snap.version:
                     return  # changed while queued: the newer review will run instead

@@ -13,7 +13,7 @@ from lsprotocol import types
 
 from zc_lsp.config import load_settings
 from zc_lsp.core import procs
-from zc_lsp.core.memtrim import release_freed_memory
+from zc_lsp.core.memtrim import release_freed_memory, settle_start_up_heap
 from zc_lsp.core.trust_store import stored_trust
 from zc_lsp.handlers.convert import uri_to_path
 from zc_lsp.handlers.findings_status import findings_section
@@ -203,6 +203,7 @@ def register(ls: Any) -> None:
 
 def build_services_off_loop(root: Path, settings: Any, trusted: bool | None, registry: Any) -> Any:
     """Runs in a thread: importing the services (~15 ms) would otherwise hold the loop just after initialize."""
+    settle_start_up_heap()  # the GC pause __main__ began ends here, after the reply
     from zc_lsp.services import build_services
 
     return build_services(root, settings, trusted, registry=registry)

@@ -24,6 +24,10 @@ ENGINE_SHARE = 0.5  # wait this share of a typical review before starting the ne
 TYPING_FACTOR = 1.5  # a pause this many times the user's recent gap between changes ends a burst
 SMOOTHING = 0.3  # weight of the newest sample in the moving averages
 UNKNOWN_REVIEW_MS = 40.0  # before the first review of any document: about ruff on a large module
+# The deep pass (taint engine, bandit) starts only after a pause this long: its parse holds the GIL
+# ~50 ms on a large module and cannot be interrupted, so a user who types, thinks half a second and
+# types again must not start (and cancel) one each time.
+DEEP_PAUSE_MS = 1000
 
 
 @dataclass

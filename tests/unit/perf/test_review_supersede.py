@@ -7,10 +7,12 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentResult
 from zc_lsp.core.types import DocSnapshot, Finding, Span
+from zc_lsp.handlers import diagnostics as diagnostics_module
 from zc_lsp.handlers.convert import Lines
 from zc_lsp.handlers.diagnostics import DiagnosticsFeature
 
@@ -157,15 +159,18 @@ async def test_the_review_waits_less_than_the_debounce_once_reviews_are_known_to
     assert reviewer.started == [1, 2]
 
 
-async def test_the_deep_pass_waits_for_a_pause_and_a_change_cancels_it_before_it_starts() -> None:
+async def test_the_deep_pass_waits_for_a_pause_and_a_change_cancels_it_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     feature, documents, reviewer, published = make_feature(debounce_ms=150)
+    monkeypatch.setattr(diagnostics_module, "DEEP_PAUSE_MS", 150)
     reviewer.release.set()
     feature.schedule(URI, 0, bandit=False)  # open: fast pass, then the deep pass at once
     await settle()
     assert reviewer.started == [1] and reviewer.deep == [1]
     documents.change("x = 5\n")
     feature.schedule(URI, 1, bandit=False)
-    await asyncio.sleep(0.05)  # the fast pass has published; the deep pass waits for a 150 ms pause
+    await asyncio.sleep(0.05)  # the fast pass has published; the deep pass waits for a 150 ms pause (test value)
     assert reviewer.started == [1, 2] and reviewer.deep == [1]
     assert published[-1].version == 2
     documents.change("x = 6\n")
