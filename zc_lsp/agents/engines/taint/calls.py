@@ -122,8 +122,7 @@ class CallEval(ExprEval):
             return self.source(CALL_SOURCES[qual], node, local=True)
         if isinstance(func, ast.Name) and func.id in self.mod.classes and self._is_definition(env, func.id):
             # An instance of a class of this module; what the constructor keeps travels with it.
-            fed = combine(*args, *kwargs.values()) if self.mod.fed_by_constructor(func.id) else CLEAN
-            return Val(taints=fed.taints, opaque=False, kind=f"class:{func.id}")
+            return self.mod.construct(func.id, args, kwargs)
         target = self._local_function(func, env, recv)
         if target is not None:
             if target[1]:

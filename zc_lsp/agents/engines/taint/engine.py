@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.flow import Frame
-from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, const
+from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, combine, const
 from zc_lsp.agents.engines.taint.relevance import aliases_of_interest, has_sources, is_relevant
 from zc_lsp.agents.engines.taint.sanitizers import names_in
 from zc_lsp.agents.engines.taint.sources import (
@@ -70,6 +70,7 @@ class ModuleAnalysis:
     in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
     _attrs_cache: dict[str, tuple[dict[str, ast.expr], set[str]]] = field(default_factory=dict)
+    constructing: set[int] = field(default_factory=set)  # __init__ being run for a construction
     summaries: dict[int, Summary | None] = field(default_factory=dict)
     findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
     verdicts: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -277,10 +278,26 @@ class ModuleAnalysis:
         self._attrs_cache[cls] = (assigned, params)
         return assigned, params
 
-    def fed_by_constructor(self, cls: str) -> bool:
-        """Whether `__init__` keeps some argument in an attribute (`self.name = name`)."""
+    def construct(self, cls: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        """What `Cls(args)` keeps: `__init__` run on these arguments; the instance carries the taint
+        of the attributes it set from them (`self.fmt = FORMATS.get(arg)` stays clean)."""
         assigned, params = self._init_attrs(cls)
-        return any(names_in(expr) & params for expr in assigned.values())
+        inits = self.functions.get(f"{cls}.__init__", [])
+        if not inits or id(inits[0]) in self.constructing or not any(names_in(e) & params for e in assigned.values()):
+            return Val(opaque=False, kind=f"class:{cls}")
+        init = inits[0]
+        names = [a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)]
+        env: dict[str, Val] = {name: Val(opaque=True) for name in names}
+        env.update(zip(names[1:], args, strict=False))
+        env.update({k: v for k, v in kwargs.items() if k in env})
+        env[names[0] if names else "self"] = Val(opaque=True, kind="self")
+        self.constructing.add(id(init))
+        try:
+            out = Frame(self, init, self.module_env, cls, False).block(init.body, env) or env
+        finally:
+            self.constructing.discard(id(init))
+        kept = [v for k, v in out.items() if k.startswith("self.") and k[5:] in assigned]
+        return Val(taints=combine(*kept).taints if kept else (), opaque=False, kind=f"class:{cls}")
 
     def instance_attr(self, cls: str, attr: str, node: ast.AST) -> Val | None:
         """`self.attr` read in a method: a constant `__init__` set, or whatever the constructor was given.

@@ -121,8 +121,11 @@ def call_sinks(c: CallInfo) -> list[Hit]:
     elif q in _XSS_ALWAYS:
         _maybe(add, "XSS", c.arg(0, "source", "content", "s", "text", "format_string"), q)
     elif q in _XSS_RESPONSES:
-        if _html_content(c, "mimetype", "content_type", "media_type"):
-            _maybe(add, "XSS", c.arg(0, "content", "response", "body"), q)
+        body = c.arg(0, "content", "response", "body")
+        if body is not None and body.kind in ("json", "response"):
+            add(("XSS!", body, q))  # make_response(jsonify(...)): a response already built, not HTML text
+        elif _html_content(c, "mimetype", "content_type", "media_type"):
+            _maybe(add, "XSS", body, q)
     elif q == "aiohttp.web.Response":
         if _html_content(c, "content_type", default=""):
             _maybe(add, "XSS", c.arg(None, "text", "body"), q)
