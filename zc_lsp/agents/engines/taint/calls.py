@@ -25,7 +25,7 @@ from zc_lsp.agents.engines.taint.model import (
     container,
     sanitized,
 )
-from zc_lsp.agents.engines.taint.sanitizers import sanitizer_kinds
+from zc_lsp.agents.engines.taint.sanitizers import NORMALISED, sanitizer_kinds
 from zc_lsp.agents.engines.taint.sinks import CallInfo, call_sinks
 from zc_lsp.agents.engines.taint.sources import CALL_SOURCES, REQUEST_METHODS
 
@@ -45,6 +45,7 @@ _CLEAN_RESULTS = ("secrets.", "django.contrib.auth.authenticate", "django.shortc
 # Methods that put their argument into the receiver (a buffer, a queue, a set): what is read back carries it.
 _MUTATORS = frozenset({"append", "add", "extend", "insert", "update", "write", "writelines", "appendleft",
                        "extendleft", "put", "put_nowait", "push"})
+_NORMALISERS = frozenset({"realpath", "abspath", "normpath"})
 _TEMPLATE_LOADERS = frozenset({"from_string", "get_template", "select_template", "get_or_select_template"})
 _DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
                          "get_or_404", "one_or_404", "fetchone", "fetchall", "fetchmany", "get_object_or_404"})
@@ -176,8 +177,20 @@ class CallEval(ExprEval):
         q, m, recv = c.qual, c.method, c.recv
         everything = [*c.args, *c.kwargs.values()]
         kinds = sanitizer_kinds(q) if q else None
+        if q in ("flask.url_for", "django.urls.reverse", "quart.url_for"):  # a path of this site: "/..."
+            return Val(opaque=False, kind="fixed-url")
         if kinds is not None:
             return sanitized(combine(*everything), kinds) if everything else CLEAN
+        if (
+            q.rsplit(".", 1)[-1] in _NORMALISERS
+            and q.startswith(("os.path.", "posixpath.", "ntpath."))
+            or (m in ("resolve", "absolute") and recv is not None and recv.kind == "path")
+        ):  # no `..` left: a startswith(BASE) check on it now holds
+            method = recv is not None and m in ("resolve", "absolute")
+            out = combine(*([recv] if method and recv is not None else []), *everything)
+            return replace(out, safe_for=out.safe_for | {NORMALISED}, kind="path" if method else None)
+        if m in ("hexdigest", "digest") and recv is not None:  # hex or bytes: nothing of the data's text
+            return Val(taints=tuple(t for t in recv.taints if t.weak_random), opaque=False)
         if (
             q.startswith("random.")
             and q.rsplit(".", 1)[-1] in WEAK_RANDOM

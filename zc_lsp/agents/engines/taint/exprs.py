@@ -25,7 +25,7 @@ from zc_lsp.agents.engines.taint.model import (
     with_step,
 )
 from zc_lsp.agents.engines.taint.model import fixed_url_prefix as _fixed_url_prefix
-from zc_lsp.agents.engines.taint.sanitizers import names_in, refine
+from zc_lsp.agents.engines.taint.sanitizers import NORMALISED, PATH_IF_NORMALISED, names_in, refine
 from zc_lsp.agents.engines.taint.sources import ATTR_SOURCES, REQUEST_ATTRS, REQUEST_OBJECTS
 
 if TYPE_CHECKING:
@@ -306,6 +306,8 @@ class ExprEval:
             val = self.lookup(env, name)
             if val is None or not val.taints:
                 continue
+            if PATH_IF_NORMALISED in kinds:
+                kinds = kinds - {PATH_IF_NORMALISED} | ({"PATH"} if NORMALISED in val.safe_for else frozenset())
             taints = tuple(replace(t, cleared=t.cleared | kinds) for t in val.taints)
             out[name] = replace(val, taints=taints, safe_for=val.safe_for | kinds)
         return out

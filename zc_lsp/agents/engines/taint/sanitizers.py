@@ -97,6 +97,11 @@ _BLACKLIST_KINDS = (
 )
 # fmt: on
 Refinement = dict[str, frozenset[str]]
+# `x.startswith(BASE)` keeps `BASE/../etc` in: it guards a path only once x was normalised
+# (realpath, abspath, normpath, Path.resolve). NORMALISED marks such a value (in `safe_for`).
+NORMALISED = "NORM"
+PATH_IF_NORMALISED = "PATH?"
+_NORMALISERS = frozenset({"realpath", "abspath", "normpath", "resolve"})
 
 
 def names_in(node: ast.AST) -> set[str]:
@@ -176,6 +181,8 @@ def _validating_call(call: ast.Call) -> Refinement:
         if func.attr in _VALIDATING_METHODS and not _is_regex_module(func.value):
             if func.attr == "fullmatch":
                 return dict.fromkeys(set().union(*(names_in(a) for a in call.args)), ALL_KINDS) if call.args else {}
+            if func.attr in ("startswith", "is_relative_to") and not _normalising(func.value):
+                return dict.fromkeys(names_in(func.value), (ALL_KINDS - {"PATH"}) | {PATH_IF_NORMALISED})
             return dict.fromkeys(names_in(func.value), ALL_KINDS)
         if func.attr in ("fullmatch", "match", "search") and _is_regex_module(func.value) and len(call.args) >= 2:
             if func.attr == "fullmatch" or _anchored(call.args[0], func.attr == "search"):
@@ -193,6 +200,13 @@ def _validating_call(call: ast.Call) -> Refinement:
     if _VALIDATING_FUNCS.search(name) and call.args:
         return dict.fromkeys(names_in(call.args[0]), ALL_KINDS)
     return {}
+
+
+def _normalising(node: ast.expr) -> bool:
+    """`os.path.realpath(p).startswith(...)`, `Path(p).resolve().is_relative_to(...)`."""
+    func = node.func if isinstance(node, ast.Call) else None
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in _NORMALISERS
 
 
 def _is_regex_module(node: ast.expr) -> bool:
