@@ -142,6 +142,8 @@ class CallEval(ExprEval):
             return Val(opaque=False, kind="markup")
         kinds = {kind for kind, _val, _label in hits if kind[-1] not in "!?"}
         kinds |= {kind[:-1] for kind, _val, _label in hits if kind[:-1] in ("REDIRECT", "SSRF")}
+        if kinds == {"PATH"} and all(not v.opaque and not v.taints for _k, v, _l in hits):
+            return Val(opaque=False)  # a file at a constant path: the application's own data
         if kinds:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
         return self._result(info, env)

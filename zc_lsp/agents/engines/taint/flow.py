@@ -25,7 +25,7 @@ from zc_lsp.agents.engines.taint.model import (
     container,
     irrefutable,
 )
-from zc_lsp.agents.engines.taint.rules import check_call
+from zc_lsp.agents.engines.taint.rules import check_call, cookie_header
 from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
 from zc_lsp.agents.engines.taint.sinks import CallInfo
 from zc_lsp.agents.engines.taint.sources import wsgi_environ
@@ -207,8 +207,11 @@ class Frame(CallEval):
             self.hit("TRUST", combine(val, index), node, "the session")
             self.on_named_value("session", val, node)
             return
-        if name.lower() == "location" and isinstance(target.value, ast.Attribute) and target.value.attr == "headers":
-            self.hit("REDIRECT", val, node, "the Location header")
+        if isinstance(target.value, ast.Attribute) and target.value.attr == "headers":
+            if name.lower() == "location":
+                self.hit("REDIRECT", val, node, "the Location header")
+            elif name.lower() == "set-cookie" and isinstance(node, ast.Assign):
+                cookie_header(node.value, node, self.mod.report_rule, self.mod.verdict)
         if name:
             self.on_named_value(name, val, node)
         key = _key_of(target.value)
@@ -317,7 +320,7 @@ class Frame(CallEval):
                     "codecs.open",
                     "tempfile.NamedTemporaryFile",
                 )
-                self.bind_target(item.optional_vars, UNKNOWN if opened else val, env)
+                self.bind_target(item.optional_vars, UNKNOWN if opened and val.opaque else val, env)
         return self.block(node.body, env)
 
     st_AsyncWith = st_With

@@ -51,6 +51,33 @@ def check_call(
         _weak_hash(node, algorithm, function, statement, report, verdict)
     if isinstance(node.func, ast.Attribute) and node.func.attr in ("set_cookie", "set_signed_cookie"):
         _cookie(node, report, verdict)
+    elif (
+        isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("add", "append", "add_header", "setdefault", "set")
+        and len(node.args) >= 2
+        and isinstance(node.args[0], ast.Constant)
+        and str(node.args[0].value).lower() == "set-cookie"
+    ):
+        cookie_header(node.args[1], node, report, verdict)
+
+
+def cookie_header(value: ast.expr, node: ast.AST, report: Report, verdict: Verdict) -> None:
+    """A `Set-Cookie` header written by hand: its constant text must carry `Secure` and `HttpOnly`."""
+    text = " ".join(
+        str(sub.value).lower()
+        for sub in ast.walk(value)
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+    )
+    missing = [flag for flag in ("secure", "httponly") if flag not in text]
+    line = getattr(node, "lineno", 1) - 1
+    if not text:
+        return  # built elsewhere: nothing to judge here
+    if "max-age=0" in text or not missing:
+        verdict(line, "COOKIE", "safe")
+        return
+    flags = " and ".join({"secure": "Secure", "httponly": "HttpOnly"}[m] for m in missing)
+    report("COOKIE", node, f"Set-Cookie header without {flags}", 614 if "secure" in missing else 1004)
+    verdict(line, "COOKIE", "vuln")
 
 
 def _weak_hash(
