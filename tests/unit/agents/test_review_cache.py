@@ -17,8 +17,9 @@ from zc_lsp.agents.base import AgentRequest
 from zc_lsp.agents.best_practices.agent import BestPracticesAgent
 from zc_lsp.agents.engines import batch_review
 from zc_lsp.agents.engines.batch_review import review_files
-from zc_lsp.agents.engines.review_cache import CACHE_FILE, ReviewCache, encode_finding, open_cache
+from zc_lsp.agents.engines.review_cache import CACHE_FILE, ReviewCache, encode_finding, open_cache, storable
 from zc_lsp.agents.engines.ruff_engine import RuffOptions
+from zc_lsp.core.types import Finding, Span, TextEdit
 
 pytestmark = pytest.mark.timeout(120)
 GITHUB_TOKEN = "ghp_" + "Zq8xR2mV7kLp4NwT9sYb3HcJ6fDg1AeU0iOo"  # split: this file holds no token itself
@@ -234,3 +235,14 @@ async def test_bandit_never_imports_a_module_of_the_reviewed_folder(tmp_path: Pa
     )
     assert errors == [] and not marker.exists()
     assert reviews[(root / "app.py").resolve()].counts.get("bandit") is not None
+
+
+def test_a_row_whose_quick_fix_holds_a_secret_is_not_stored_and_messages_are_scrubbed() -> None:
+    text = f'token = "{GITHUB_TOKEN}"\n'
+    span = Span(0, 9, 0, 9 + len(GITHUB_TOKEN))
+    secret = Finding(span, "error", "ZC-SECRET-GITHUB", "Hard-coded GitHub token", engine="secrets", data={"cwe": 798})
+    talks = Finding(span, "warning", "X1", f"value {GITHUB_TOKEN} here", engine="ruff")
+    stored = storable(text, [secret, talks], {"secrets": 1, "ruff": 1})
+    assert stored is not None and GITHUB_TOKEN not in stored and "ZC-SECRET-GITHUB" in stored
+    fixing = Finding(span, "info", "X2", "quote it", engine="ruff", fix=[TextEdit(span, f"'{GITHUB_TOKEN}'")])
+    assert storable(text, [secret, fixing], {}) is None  # a placeholder in a fix would break the code

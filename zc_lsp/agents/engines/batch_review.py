@@ -25,7 +25,7 @@ from zc_lsp.agents.engines.finding_ids import assign_ids
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.parse_failure import ParseFailure, still_unsaid
 from zc_lsp.agents.engines.proc import ToolError, gather_settled, run_process
-from zc_lsp.agents.engines.review_cache import ReviewCache, file_key, fingerprint, ruff_config_state, storable
+from zc_lsp.agents.engines.review_cache import ReviewCache, file_key, fingerprint, ruff_config_state, storable_rows
 from zc_lsp.agents.engines.ruff_engine import (
     RuffOptions,
     check_returncode,
@@ -192,13 +192,9 @@ async def review_files(
 
 def _store(cache: ReviewCache, fresh: dict[Path, FileReview], keys: dict[Path, str]) -> None:
     """Files an engine could not parse are not stored: their findings are not the whole story."""
-    memo: dict[str, str] = {}
-    rows = [
-        (keys[p], str(p), payload)
-        for p, r in fresh.items()
-        if not r.failures and (payload := storable(r.text, r.findings, r.counts, memo)) is not None
-    ]
-    cache.put(rows)
+    kept = [p for p, r in fresh.items() if not r.failures]
+    payloads = storable_rows([(fresh[p].text, fresh[p].findings, fresh[p].counts) for p in kept])
+    cache.put([(keys[p], str(p), payload) for p, payload in zip(kept, payloads, strict=True) if payload is not None])
 
 
 async def review_uncached(
