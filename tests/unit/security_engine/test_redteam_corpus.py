@@ -151,12 +151,19 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Callable[[Path], l
 
 
 def test_review_scores_above_the_floors_on_the_redteam_corpus(review):
+    # Measured at the end of the red-team round: score 1.00, F1 1.00, 0 of 128 traps (docs/security-engine.md).
     result = score_redteam(review[0])
-    assert result.score >= 0.75, (result.per_category, result.missed, result.traps_flagged)
-    assert result.f1 >= 0.85, (result.f1, result.missed, result.traps_flagged)
+    assert result.score >= 0.85, (result.per_category, result.missed, result.traps_flagged)
+    assert result.f1 >= 0.90, (result.f1, result.missed, result.traps_flagged)
     assert len(result.traps_flagged) <= 6, result.traps_flagged
-    weak = {c: s for c, s in result.per_category.items() if s < 0.4}
+    weak = {c: s for c, s in result.per_category.items() if s < 0.6}
     assert not weak, (weak, result.missed, result.traps_flagged)
+
+
+def test_review_beats_ruff_alone_on_the_redteam_corpus(review, tmp_path):
+    ours, ruff = score_redteam(review[0]), score_redteam(ruff_cwes(tmp_path))
+    assert ours.score >= ruff.score + 0.5, (ours.score, ruff.score)
+    assert len(ours.traps_flagged) < len(ruff.traps_flagged), (ours.traps_flagged, ruff.traps_flagged)
 
 
 def test_one_finding_per_problem_on_a_line(review):
