@@ -52,6 +52,11 @@ class ReviewCacheStore(SqliteStore):
     MIGRATIONS = (_create,)
     TABLES = ("review_cache",)
 
+    def _connect(self) -> sqlite3.Connection:
+        conn = super()._connect()
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a crash may only lose the last rows
+        return conn
+
 
 @dataclass
 class CachedReview:
@@ -256,6 +261,8 @@ class ReviewCache:
                     except (ValueError, KeyError, TypeError, AttributeError) as exc:
                         log.info("review cache: dropping an unreadable row (%s)", exc)
                         bad.append(key)
+            if not bad and not found:
+                return found
             with self.store.write() as wconn:
                 wconn.executemany("DELETE FROM review_cache WHERE key = ?", [(k,) for k in bad])
                 wconn.executemany("UPDATE review_cache SET used = ? WHERE key = ?", [(time.time(), k) for k in found])
