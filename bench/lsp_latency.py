@@ -49,8 +49,11 @@ def server_commands() -> dict[str, list[str]]:
 CAPS = {
     "textDocument": {
         "publishDiagnostics": {"versionSupport": True},
-        "codeAction": {"codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}},
-                       "resolveSupport": {"properties": ["edit"]}, "dataSupport": True},
+        "codeAction": {
+            "codeActionLiteralSupport": {"codeActionKind": {"valueSet": ["quickfix", "refactor", "source"]}},
+            "resolveSupport": {"properties": ["edit"]},
+            "dataSupport": True,
+        },
         "synchronization": {"didSave": True},
     },
     "window": {"workDoneProgress": False},
@@ -154,27 +157,43 @@ async def spawn(cmd: list[str], workspace: Path, env: dict[str, str]) -> tuple[C
     """Start a server and initialize it; returns the client and the spawn -> initialize reply time."""
     stderr = open(os.environ.get("ZC_BENCH_STDERR", os.devnull), "ab")  # noqa: SIM115 - owned by the child
     started = time.perf_counter()
-    proc = await asyncio.create_subprocess_exec(*cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                                                stderr=stderr, env=env, cwd=workspace)
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=stderr, env=env, cwd=workspace
+    )
     stderr.close()
     client = Client(proc)
-    await client.request("initialize", {"processId": os.getpid(), "rootUri": workspace.as_uri(), "capabilities": CAPS,
-                                        "initializationOptions": {"trust": {"trusted": True}}})
+    await client.request(
+        "initialize",
+        {
+            "processId": os.getpid(),
+            "rootUri": workspace.as_uri(),
+            "capabilities": CAPS,
+            "initializationOptions": {"trust": {"trusted": True}},
+        },
+    )
     return client, (time.perf_counter() - started) * 1000
 
 
 def _change(uri: str, version: int) -> dict[str, Any]:
-    edit = {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": f"import os{version}\n"}
+    edit = {
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+        "text": f"import os{version}\n",
+    }
     return {"textDocument": {"uri": uri, "version": version}, "contentChanges": [edit]}
 
 
 def _code_action(uri: str, line: int) -> dict[str, Any]:
     point = {"line": line, "character": 4}
-    return {"textDocument": {"uri": uri}, "range": {"start": point, "end": point},
-            "context": {"diagnostics": [], "triggerKind": 2}}
+    return {
+        "textDocument": {"uri": uri},
+        "range": {"start": point, "end": point},
+        "context": {"diagnostics": [], "triggerKind": 2},
+    }
 
 
-async def session(cmd: list[str], workspace: Path, text: str, rounds: int, env: dict[str, str], tag: str) -> dict[str, list[float]]:
+async def session(
+    cmd: list[str], workspace: Path, text: str, rounds: int, env: dict[str, str], tag: str
+) -> dict[str, list[float]]:
     """One fresh server: every measure once or `rounds` times."""
     out: dict[str, list[float]] = {}
     client, init_ms = await spawn(cmd, workspace, env)
@@ -188,13 +207,17 @@ async def session(cmd: list[str], workspace: Path, text: str, rounds: int, env: 
     for i in range(rounds):
         uri = (workspace / f"open_{tag}_{i}.py").as_uri()
         t0 = time.perf_counter()
-        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+        client.notify(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
+        )
         out["open_diag"].append((await client.diagnostics_for(uri, t0) - t0) * 1000)
         await client.quiet(0.6)
         client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         await client.quiet(0.2)
     uri = (workspace / f"edit_{tag}.py").as_uri()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
+    client.notify(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
+    )
     await client.quiet(1.0)
     out["change_diag"] = []
     for version in range(2, 2 + rounds):
@@ -202,8 +225,9 @@ async def session(cmd: list[str], workspace: Path, text: str, rounds: int, env: 
         client.notify("textDocument/didChange", _change(uri, version))
         out["change_diag"].append((await client.diagnostics_for(uri, t0, version) - t0) * 1000)
         await client.quiet(0.4)  # a pause after each edit: isolated edits, not a typing burst
-    out["code_action"] = [await client.timed("textDocument/codeAction", _code_action(uri, (i * 37) % 6000))
-                          for i in range(rounds * 20)]
+    out["code_action"] = [
+        await client.timed("textDocument/codeAction", _code_action(uri, (i * 37) % 6000)) for i in range(rounds * 20)
+    ]
     out["noop_idle"] = [await client.timed("zc/bench/noop", {}) for _ in range(20)]
     await asyncio.sleep(1.0)
     out["rss_after"] = [client.rss_mb()]
@@ -310,17 +334,27 @@ async def main() -> None:
         workspace.mkdir()
         for i in range(args.sessions):
             for name in names:  # round-robin: drift in the machine's load hits every server alike
-                env = {**os.environ, "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-{i}"), "OLLAMA_HOST": "http://127.0.0.1:9"}
+                env = {
+                    **os.environ,
+                    "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-{i}"),
+                    "OLLAMA_HOST": "http://127.0.0.1:9",
+                }
                 print(f"session {i + 1}/{args.sessions}: {name}", file=sys.stderr)
                 got = await session(commands[name], workspace, text, args.rounds, env, f"{name}_{i}")
                 for key, values in got.items():
                     samples[name].setdefault(key, []).extend(values)
         for name in names:
-            env = {**os.environ, "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-spawn"), "OLLAMA_HOST": "http://127.0.0.1:9"}
+            env = {
+                **os.environ,
+                "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-spawn"),
+                "OLLAMA_HOST": "http://127.0.0.1:9",
+            }
             samples[name]["initialize"] += await bare_spawns(commands[name], workspace, env, args.spawns)
     fig = summarise(samples)
-    print(f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
-          f"_pydecimal.py ({len(text.splitlines())} lines); {args.sessions} sessions per server\n")
+    print(
+        f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+        f"_pydecimal.py ({len(text.splitlines())} lines); {args.sessions} sessions per server\n"
+    )
     report(fig, samples)
     if args.json:
         Path(args.json).write_text(json.dumps({"figures": fig, "samples": samples}, indent=1))
