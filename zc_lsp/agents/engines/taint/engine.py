@@ -281,6 +281,8 @@ class ModuleAnalysis:
     def construct(self, cls: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What `Cls(args)` keeps: `__init__` run on these arguments; the instance carries the taint
         of the attributes it set from them (`self.fmt = FORMATS.get(arg)` stays clean)."""
+        if not any(v.taints or v.kind == "request" for v in (*args, *kwargs.values())):
+            return Val(opaque=False, kind=f"class:{cls}")  # nothing untrusted to keep: skip running __init__
         assigned, params = self._init_attrs(cls)
         inits = self.functions.get(f"{cls}.__init__", [])
         if not inits or id(inits[0]) in self.constructing or not any(names_in(e) & params for e in assigned.values()):
