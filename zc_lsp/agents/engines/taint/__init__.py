@@ -30,7 +30,7 @@ _CACHE_LOCK = threading.Lock()  # reviews run the engine in worker threads
 __all__ = ["ENGINE_VERSION", "TaintReport", "scan_taint", "taint_review", "to_finding"]
 
 ENGINE = "taint"
-ENGINE_VERSION = "1"  # bump when findings change for the same input: review caches key on it
+ENGINE_VERSION = "2"  # bump when findings change for the same input: review caches key on it
 
 
 @dataclass
