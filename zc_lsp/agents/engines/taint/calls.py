@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.exprs import Env, ExprEval, fold
+from zc_lsp.agents.engines.taint.indirect import direct_form
 from zc_lsp.agents.engines.taint.model import (
     CLEAN,
     UNKNOWN,
@@ -87,6 +88,9 @@ class CallEval(ExprEval):
         raise NotImplementedError
 
     def ev_Call(self, node: ast.Call, env: Env) -> Val:
+        direct = direct_form(node)
+        if direct is not None:
+            return self.ev(direct, env)
         func = node.func
         recv: Val | None = None
         method = ""
