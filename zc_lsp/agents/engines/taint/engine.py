@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zc_lsp.agents.engines.taint.flow import Frame
-from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, combine, const
+from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, branch_merge, combine, const
 from zc_lsp.agents.engines.taint.relevance import aliases_of_interest, has_sources, is_relevant
 from zc_lsp.agents.engines.taint.sanitizers import names_in
 from zc_lsp.agents.engines.taint.sources import (
@@ -71,6 +71,8 @@ class ModuleAnalysis:
     owners: dict[int, str] = field(default_factory=dict)
     _attrs_cache: dict[str, tuple[dict[str, ast.expr], set[str]]] = field(default_factory=dict)
     constructing: set[int] = field(default_factory=set)  # __init__ being run for a construction
+    global_writes: dict[str, Val] = field(default_factory=dict)  # untrusted data stored in module variables
+    _globals: dict[int, set[str]] = field(default_factory=dict)
     summaries: dict[int, Summary | None] = field(default_factory=dict)
     findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
     verdicts: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -101,6 +103,13 @@ class ModuleAnalysis:
         for fns in list(self.functions.values()):
             for fn in fns:
                 self.summary(fn)
+        if self.global_writes:  # `global LAST; LAST = request.args[...]`: the other handlers read it later
+            for name, written in self.global_writes.items():
+                self.module_env[name] = branch_merge(self.module_env.get(name, Val(opaque=True)), written)
+            self.summaries.clear()
+            for fns in list(self.functions.values()):
+                for fn in fns:
+                    self.summary(fn)
         Frame(self, None, {}, None, False).block(self.tree.body, {})
         for line in self.random_sites:
             if (line, "RAND") not in self.verdicts:
@@ -277,6 +286,14 @@ class ModuleAnalysis:
                         assigned[target.attr] = node.value  # type: ignore[union-attr]
         self._attrs_cache[cls] = (assigned, params)
         return assigned, params
+
+    def globals_of(self, fn: FunctionNode) -> set[str]:
+        """Module variables a function declares `global` (what it assigns them outlives the call)."""
+        found = self._globals.get(id(fn))
+        if found is None:
+            found = {n for node in ast.walk(fn) if isinstance(node, ast.Global) for n in node.names}
+            self._globals[id(fn)] = found
+        return found
 
     def construct(self, cls: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What `Cls(args)` keeps: `__init__` run on these arguments; the instance carries the taint

@@ -187,6 +187,14 @@ class Frame(CallEval):
                 val = _hop(val, Step.at(node, f"assigned to `{target.id}`"))
             self.on_named_value(target.id, val, node)
             env[target.id] = val
+            if (
+                self.fn is not None
+                and any(t.param is None for t in val.taints)
+                and target.id in self.mod.globals_of(self.fn)
+            ):
+                self.mod.global_writes[target.id] = combine(
+                    self.mod.global_writes.get(target.id, Val(opaque=False)), val
+                )
         elif isinstance(target, ast.Attribute):
             self.on_named_value(target.attr, val, node)
             owner = self.ev(target.value, env)
