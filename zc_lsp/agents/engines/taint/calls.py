@@ -369,35 +369,23 @@ class CallEval(ExprEval):
         return None
 
 
+# fmt: off
+_FOLDABLE_STR_METHODS = frozenset({"upper", "lower", "strip", "lstrip", "rstrip", "replace", "format", "join", "title",
+                                   "capitalize", "casefold", "removeprefix", "removesuffix", "zfill", "ljust", "rjust"})
+# fmt: on
+
+
 def _fold_str_method(method: str, recv: Val, args: list[Val]) -> Any:
-    if method not in (
-        "upper",
-        "lower",
-        "strip",
-        "lstrip",
-        "rstrip",
-        "replace",
-        "format",
-        "join",
-        "title",
-        "capitalize",
-        "casefold",
-        "removeprefix",
-        "removesuffix",
-        "zfill",
-        "ljust",
-        "rjust",
-    ):
+    """The constants a str method gives on constant operands (`"-".join(["a", "b"])`), else None."""
+    if method not in _FOLDABLE_STR_METHODS:
         return None
     if method == "join" and len(args) == 1 and args[0].items is not None:
-        items = container(list(args[0].items))
         parts = args[0].items
         if all(p.has_const() for p in parts) and recv.has_const():
             try:
                 return frozenset([str(recv.const()).join(str(p.const()) for p in parts)])
             except TypeError:
                 return None
-        del items
         return None
     return fold(lambda r, *a: getattr(r, method)(*a), recv, *args)
 

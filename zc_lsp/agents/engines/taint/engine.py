@@ -295,6 +295,10 @@ class ModuleAnalysis:
             self._globals[id(fn)] = found
         return found
 
+    def store_global(self, fn: FunctionNode, name: str, val: Val) -> None:
+        if any(t.param is None for t in val.taints) and name in self.globals_of(fn):
+            self.global_writes[name] = combine(self.global_writes.get(name, Val(opaque=False)), val)
+
     def construct(self, cls: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What `Cls(args)` keeps: `__init__` run on these arguments; the instance carries the taint
         of the attributes it set from them (`self.fmt = FORMATS.get(arg)` stays clean)."""

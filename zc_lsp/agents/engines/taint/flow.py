@@ -27,7 +27,7 @@ from zc_lsp.agents.engines.taint.model import (
 )
 from zc_lsp.agents.engines.taint.rules import check_call, cookie_header
 from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
-from zc_lsp.agents.engines.taint.sinks import CallInfo
+from zc_lsp.agents.engines.taint.sinks import CallInfo, plain_content_type
 from zc_lsp.agents.engines.taint.sources import wsgi_environ
 from zc_lsp.agents.engines.taint.summaries import ParamSink, apply_summary
 
@@ -187,14 +187,8 @@ class Frame(CallEval):
                 val = _hop(val, Step.at(node, f"assigned to `{target.id}`"))
             self.on_named_value(target.id, val, node)
             env[target.id] = val
-            if (
-                self.fn is not None
-                and any(t.param is None for t in val.taints)
-                and target.id in self.mod.globals_of(self.fn)
-            ):
-                self.mod.global_writes[target.id] = combine(
-                    self.mod.global_writes.get(target.id, Val(opaque=False)), val
-                )
+            if self.fn is not None and val.taints:
+                self.mod.store_global(self.fn, target.id, val)
         elif isinstance(target, ast.Attribute):
             self.on_named_value(target.attr, val, node)
             owner = self.ev(target.value, env)
@@ -249,7 +243,7 @@ class Frame(CallEval):
         self.constant_text(node, val)
         body, body_val = node.value, val
         if isinstance(body, ast.Tuple) and body.elts:  # Flask's (body, status[, headers])
-            if any(_plain_content_type(e) for e in body.elts[1:]):
+            if any(plain_content_type(e) for e in body.elts[1:]):
                 body = None  # served as text/plain or JSON, not HTML
             else:
                 body = body.elts[0]
@@ -385,16 +379,6 @@ class _Held(ast.expr):
     def __init__(self, val: Val) -> None:
         super().__init__()
         self.val = val
-
-
-def _plain_content_type(node: ast.expr) -> bool:
-    """A headers dict literal that sets a non-HTML Content-Type."""
-    if not isinstance(node, ast.Dict):
-        return False
-    for key, value in zip(node.keys, node.values, strict=True):
-        if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
-            return isinstance(value, ast.Constant) and "html" not in str(value.value).lower()
-    return False
 
 
 def _hop(val: Val, step: Step) -> Val:

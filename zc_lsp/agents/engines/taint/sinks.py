@@ -304,3 +304,13 @@ def _shell_argv(argv: Val) -> bool:
         return False
     first = argv.items[0]
     return first.consts is not None and any(str(v).rsplit("/", 1)[-1] in SHELLS for v in first.consts)
+
+
+def plain_content_type(node: ast.expr) -> bool:
+    """A headers dict literal that sets a non-HTML Content-Type."""
+    if not isinstance(node, ast.Dict):
+        return False
+    for key, value in zip(node.keys, node.values, strict=True):
+        if isinstance(key, ast.Constant) and str(key.value).lower() == "content-type":
+            return isinstance(value, ast.Constant) and "html" not in str(value.value).lower()
+    return False
