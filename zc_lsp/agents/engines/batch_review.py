@@ -61,6 +61,10 @@ class FileReview:
     failures: list[ParseFailure] = field(default_factory=list)  # engines that could not parse it
 
 
+def _no_progress(message: str, pct: int | None = None) -> None:
+    return None
+
+
 def _chunks(items: list[Path]) -> list[list[Path]]:
     return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
@@ -146,7 +150,7 @@ async def review_files(
     bandit: bool,
     secrets: bool,
     bandit_skip: tuple[str, ...] = (),
-    progress: Callable[[str, int | None], None] = lambda m, p=None: None,
+    progress: Callable[[str, int | None], None] = _no_progress,
     cache: ReviewCache | None = None,
     settings_state: str = "",
 ) -> tuple[dict[Path, FileReview], list[str]]:
@@ -157,16 +161,12 @@ async def review_files(
     """
     resolved = {path.resolve(): text for path, text in files.items()}
     if cache is None or cache.store is None:
-        reviews, errors = await review_uncached(
+        uncached, problems = await review_uncached(
             resolved, opts, bandit=bandit, secrets=secrets, bandit_skip=bandit_skip, progress=progress
         )
-        return reviews, errors + ([cache.problem] if cache is not None and cache.problem else [])
-    print_ = await asyncio.to_thread(
-        fingerprint,
-        engine_versions={"taint": TAINT_VERSION, "config": CONFIG_VERSION, "secrets": SECRETS_VERSION},
-        options=[repr(opts), rule_args(opts), bandit, secrets, bandit_skip, settings_state],
-        config_state=ruff_config_state(resolved, user_ruff_config()),
-    )
+        return uncached, problems + ([cache.problem] if cache is not None and cache.problem else [])
+    options = [repr(opts), rule_args(opts), bandit, secrets, bandit_skip, settings_state]
+    print_ = await asyncio.to_thread(_fingerprint, list(resolved), options)
     keys = {path: file_key(path, text, print_) for path, text in resolved.items()}
     hits = await asyncio.to_thread(cache.get, list(keys.values()))
     reviews: dict[Path, FileReview] = {}
@@ -190,6 +190,14 @@ async def review_files(
     return {path: reviews[path] for path in resolved}, errors
 
 
+def _fingerprint(paths: list[Path], options: list[object]) -> str:
+    return fingerprint(
+        engine_versions={"taint": TAINT_VERSION, "config": CONFIG_VERSION, "secrets": SECRETS_VERSION},
+        options=options,
+        config_state=ruff_config_state(paths, user_ruff_config()),
+    )
+
+
 def _store(cache: ReviewCache, fresh: dict[Path, FileReview], keys: dict[Path, str]) -> None:
     """Files an engine could not parse are not stored: their findings are not the whole story."""
     kept = [p for p, r in fresh.items() if not r.failures]
@@ -204,7 +212,7 @@ async def review_uncached(
     bandit: bool,
     secrets: bool,
     bandit_skip: tuple[str, ...] = (),
-    progress: Callable[[str, int | None], None] = lambda m, p=None: None,
+    progress: Callable[[str, int | None], None] = _no_progress,
 ) -> tuple[dict[Path, FileReview], list[str]]:
     """Every engine over every file (the seam tests count engine runs through)."""
     reviews = {path.resolve(): FileReview(path.resolve(), text) for path, text in files.items()}

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -128,15 +129,22 @@ def storable_rows(files: list[tuple[str, list[Finding], dict[str, int]]]) -> lis
     """Per (text, findings, counts): the row to store, scrubbed, or None when a scrub would change a
     quick fix. One `find_secrets` over every distinct string of the batch (as `redact` joins its
     texts): a scrub per string cost ~0.1 s on 64 files, most of it the same checks again."""
-    encoded = [{"findings": [encode_finding(f) for f in found], "counts": counts} for _, found, counts in files]
+    encoded: list[dict[str, Any]] = [
+        {"findings": [encode_finding(f) for f in found], "counts": counts} for _, found, counts in files
+    ]
     strings: set[str] = set()
-    _walk(encoded, lambda v: strings.add(v) or v)  # type: ignore[func-returns-value]
+
+    def collect(value: str) -> str:
+        strings.add(value)
+        return value
+
+    _walk(encoded, collect)
     secrets = find_secrets("\n".join(sorted(strings)))
     out: list[str | None] = []
     for (text, found, _), value in zip(files, encoded, strict=True):
         masked = sorted(secrets | set(_secret_texts(text, found)), key=len, reverse=True)
         pattern = re.compile("|".join(re.escape(m) for m in masked)) if masked else None
-        cleaned = value if pattern is None else _walk(value, lambda v, p=pattern: p.sub(REDACTED, v))
+        cleaned: dict[str, Any] = value if pattern is None else _walk(value, partial(pattern.sub, REDACTED))
         fixes_kept = [r["fix"] for r in cleaned["findings"]] == [r["fix"] for r in value["findings"]]
         out.append(json.dumps(cleaned) if fixes_kept else None)  # key order kept: a hit prints the same bytes
     return out
