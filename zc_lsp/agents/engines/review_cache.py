@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -200,6 +201,7 @@ def fingerprint(*, engine_versions: dict[str, str], options: Sequence[Any], conf
     parts = {
         "format": FORMAT_VERSION,
         "zc": __version__,
+        "python": sys.version,  # the parsers are the running Python's: 3.12 syntax fails under 3.11
         "code": _code_stamp(),
         "dists": {d: _version(d) for d in ("ruff", "bandit", "detect-secrets", "PyYAML", "tomli")},
         "engines": engine_versions,
