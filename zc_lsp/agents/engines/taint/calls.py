@@ -133,6 +133,8 @@ class CallEval(ExprEval):
             if target[1]:
                 args = [recv or Val(opaque=False, kind="self"), *args]
             return self.call_function(target[0], args, kwargs, node, env)
+        if method in _MUTATORS and isinstance(func, ast.Attribute) and self._in_session(func.value, env):
+            self.hit("TRUST", combine(*args, *kwargs.values()), node, "the session")  # session["cart"].append(x)
         info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)
         self.check_rules(info)
         hits = call_sinks(info)
@@ -151,6 +153,17 @@ class CallEval(ExprEval):
         if kinds:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
         return self._result(info, env)
+
+    def _in_session(self, node: ast.expr, env: Env) -> bool:
+        """`session["cart"]`, `session.setdefault("cart", [])`: a container stored in the session."""
+        base = node.value if isinstance(node, ast.Subscript) else None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "setdefault")
+        ):
+            base = node.func.value
+        return base is not None and self.ev(base, env).kind == "session"
 
     def _is_definition(self, env: Env, name: str) -> bool:
         """The name still means the module's own def/class (not rebound to some value)."""
