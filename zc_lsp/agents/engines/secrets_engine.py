@@ -12,6 +12,8 @@ import re
 import tempfile
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,24 +147,61 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
     return hits
 
 
-def _scan_uncached(lines: list[str], stem: str) -> dict[int, list[tuple[str, str]]]:
-    """detect-secrets over a temp file of `lines`: (type, value) per index into `lines`."""
+def _plugins() -> list[dict[str, str]]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-    from detect_secrets.core.scan import scan_file
-    from detect_secrets.settings import transient_settings
 
-    plugins = [
+    return [
         {"name": plugin.__name__}
         for type_name, plugin in get_mapping_from_secret_type_to_class().items()
         if type_name not in _NOT_SECRETS
     ]
-    with tempfile.TemporaryDirectory(prefix="zc-secrets-") as tmp:
-        # The extension matters: detect-secrets picks its keyword patterns by file type; the name
-        # too (its filters skip e.g. swagger files).
-        path = Path(tmp) / (stem + ".py")
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        with _DETECT_SECRETS_LOCK, transient_settings({"plugins_used": plugins}):
-            found = list(scan_file(str(path)))
+
+
+_batch = threading.local()  # .folder, .count: set inside batch_session() in this thread
+
+
+@contextmanager
+def batch_session() -> Iterator[None]:
+    """One detect-secrets setup (settings, temp folder, lock) for many scans in this thread.
+
+    Per scan the setup costs ~2.6 ms (a temp folder made and removed, settings copied and caches
+    busted): 0.16 s of a 64-file batch review. Holds the detect-secrets lock until it ends.
+    """
+    from detect_secrets.settings import transient_settings
+
+    with (
+        tempfile.TemporaryDirectory(prefix="zc-secrets-") as tmp,
+        _DETECT_SECRETS_LOCK,
+        transient_settings({"plugins_used": _plugins()}),
+    ):
+        _batch.folder, _batch.count = Path(tmp), 0
+        try:
+            yield
+        finally:
+            _batch.folder = None
+
+
+def _scan_uncached(lines: list[str], stem: str) -> dict[int, list[tuple[str, str]]]:
+    """detect-secrets over a temp file of `lines`: (type, value) per index into `lines`."""
+    from detect_secrets.core.scan import scan_file
+    from detect_secrets.settings import transient_settings
+
+    text = "\n".join(lines) + "\n"
+    # The extension matters: detect-secrets picks its keyword patterns by file type; the name
+    # too (its filters skip e.g. swagger files).
+    folder = getattr(_batch, "folder", None)
+    if folder is not None:  # inside batch_session(): settings and lock are held already
+        _batch.count += 1
+        path = folder / str(_batch.count) / (stem + ".py")
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        found = list(scan_file(str(path)))
+    else:
+        with tempfile.TemporaryDirectory(prefix="zc-secrets-") as tmp:
+            path = Path(tmp) / (stem + ".py")
+            path.write_text(text, encoding="utf-8")
+            with _DETECT_SECRETS_LOCK, transient_settings({"plugins_used": _plugins()}):
+                found = list(scan_file(str(path)))
     by_index: dict[int, list[tuple[str, str]]] = {}
     for secret in found:
         index = secret.line_number - 1

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from zc_lsp.agents.engines.proc import ToolError, run_process
 from zc_lsp.agents.engines.review_cache import decode_finding, encode_finding
-from zc_lsp.agents.engines.secrets_engine import scan_secrets
+from zc_lsp.agents.engines.secrets_engine import batch_session, scan_secrets
 from zc_lsp.core.types import Finding
 
 MIN_BYTES = 200_000  # below this the helper's start-up costs more than the second core gives back
@@ -47,7 +47,8 @@ async def scan_secrets_in_helper(files: list[tuple[str, str]], timeout_s: float)
 
 def main() -> None:
     data = json.loads(sys.stdin.buffer.read().decode("utf-8", "surrogatepass"))
-    out = [[encode_finding(f) for f in scan_secrets(text, name)] for name, text in data["files"]]
+    with batch_session():
+        out = [[encode_finding(f) for f in scan_secrets(text, name)] for name, text in data["files"]]
     sys.stdout.write(json.dumps(out))
 
 
