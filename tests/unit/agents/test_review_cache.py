@@ -246,3 +246,19 @@ def test_a_row_whose_quick_fix_holds_a_secret_is_not_stored_and_messages_are_scr
     assert stored is not None and GITHUB_TOKEN not in stored and "ZC-SECRET-GITHUB" in stored
     fixing = Finding(span, "info", "X2", "quote it", engine="ruff", fix=[TextEdit(span, f"'{GITHUB_TOKEN}'")])
     assert storable(text, [secret, fixing], {}) is None  # a placeholder in a fix would break the code
+
+
+async def test_the_secret_scan_helper_process_finds_what_the_in_process_scan_finds(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from zc_lsp.agents.engines import secrets_worker
+
+    monkeypatch.setattr(secrets_worker, "MIN_BYTES", 10**9)
+    here, errors = await _review(project, None)
+    monkeypatch.setattr(secrets_worker, "MIN_BYTES", 0)
+    monkeypatch.setattr(secrets_worker.os, "cpu_count", lambda: 2)
+    helped, helped_errors = await _review(project, None)
+    assert errors == helped_errors == []
+    assert not [r for r in caplog.records if "in this process" in r.getMessage()]  # the helper answered
+    assert _rows(helped) == _rows(here)
+    assert any(f.code == "ZC-SECRET-GITHUB" for r in helped.values() for f in r.findings)
