@@ -248,11 +248,12 @@ def test_a_row_whose_quick_fix_holds_a_secret_is_not_stored_and_messages_are_scr
     assert storable(text, [secret, fixing], {}) is None  # a placeholder in a fix would break the code
 
 
-async def test_the_secret_scan_helper_process_finds_what_the_in_process_scan_finds(
+async def test_the_scan_helper_process_finds_what_the_in_process_scans_find(
     project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from zc_lsp.agents.engines import secrets_worker
 
+    (project / "broken.py").write_text("DEBUG = True\ndef broken(:\n    pass\n")  # settings cannot parse it
     monkeypatch.setattr(secrets_worker, "MIN_BYTES", 10**9)
     here, errors = await _review(project, None)
     monkeypatch.setattr(secrets_worker, "MIN_BYTES", 0)
@@ -262,3 +263,9 @@ async def test_the_secret_scan_helper_process_finds_what_the_in_process_scan_fin
     assert not [r for r in caplog.records if "in this process" in r.getMessage()]  # the helper answered
     assert _rows(helped) == _rows(here)
     assert any(f.code == "ZC-SECRET-GITHUB" for r in helped.values() for f in r.findings)
+    assert any(f.code.startswith("ZC-CONF-") for r in helped.values() for f in r.findings)
+
+    def failures(reviews: dict) -> set[tuple[str, str, str]]:
+        return {(Path(f.path).name, f.engine, f.reason) for r in reviews.values() for f in r.failures}
+
+    assert failures(helped) == failures(here)

@@ -37,7 +37,7 @@ from zc_lsp.agents.engines.ruff_engine import (
 )
 from zc_lsp.agents.engines.secrets_engine import ENGINE_VERSION as SECRETS_VERSION
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
-from zc_lsp.agents.engines.secrets_worker import scan_secrets_in_helper, worth_a_process
+from zc_lsp.agents.engines.secrets_worker import HelperResult, scan_in_helper, worth_a_process
 from zc_lsp.agents.engines.suppress import drop_suppressed
 from zc_lsp.agents.engines.taint import ENGINE_VERSION as TAINT_VERSION
 from zc_lsp.agents.engines.taint import taint_review
@@ -230,17 +230,33 @@ async def review_uncached(
         finally:
             progress(f"{name} done", None)
 
+    items = [(path.name, review.text) for path, review in python_reviews.items()]
+    helper = (
+        asyncio.ensure_future(scan_in_helper(items, secrets=secrets, timeout_s=opts.timeout_s))
+        if worth_a_process([text for _, text in items])
+        else None
+    )
+    helper_failed: list[str] = []
+
+    async def helped() -> dict[Path, HelperResult] | None:
+        """The helper's answers per Python file; None without a helper or when it failed (then the
+        scans run here, and the failure is logged once)."""
+        if helper is None:
+            return None
+        try:
+            return dict(zip(python_reviews, await helper, strict=True))
+        except ToolError as exc:
+            if not helper_failed:
+                helper_failed.append(str(exc))
+                log.warning("%s; scanning secrets and settings in this process", exc)
+            return None
+
     async def secrets_all() -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}
-        if worth_a_process([r.text for r in python_reviews.values()]):
-            items = [(path.name, review.text) for path, review in python_reviews.items()]
-            try:
-                per_file = await scan_secrets_in_helper(items, opts.timeout_s)
-            except ToolError as exc:  # the scan itself still runs, here
-                log.warning("%s; scanning secrets in this process", exc)
-            else:
-                tick("secrets", len(items))
-                return dict(zip(python_reviews, per_file, strict=True))
+        answers = await helped()
+        if answers is not None:
+            tick("secrets", len(answers))
+            return {path: answer.secrets or [] for path, answer in answers.items()}
         for n, (path, review) in enumerate(python_reviews.items(), 1):
             found[path] = await asyncio.to_thread(scan_secrets, review.text, path.name)
             if n % 20 == 0 or n == len(python_reviews):
@@ -266,8 +282,18 @@ async def review_uncached(
 
     async def local_all() -> dict[Path, list[Finding]]:
         found: dict[Path, list[Finding]] = {}
-        for n, (path, review) in enumerate(reviews.items(), 1):
-            found[path] = await asyncio.to_thread(_local_scan_locked, review)
+        answers: dict[Path, HelperResult] | None = None
+        config_first = [p for p in reviews if p not in python_reviews] + list(python_reviews)
+        for n, path in enumerate(config_first, 1):
+            review = reviews[path]
+            if path in python_reviews and answers is None:
+                answers = await helped() or {}
+            answer = (answers or {}).get(path)
+            if answer is not None:  # the helper ran the settings checks
+                found[path] = answer.settings
+                review.failures += [ParseFailure(str(path), "settings", why, line) for why, line in answer.unparsable]
+            else:
+                found[path] = await asyncio.to_thread(_local_scan_locked, review)
             if n % 20 == 0 or n == len(reviews):
                 tick("config", n)
         return found
@@ -290,7 +316,11 @@ async def review_uncached(
     if secrets:
         jobs.append(engine("secrets", secrets_all()))
     jobs.append(engine("config", local_all()))
-    results = dict(zip(names, await gather_settled(*jobs), strict=True))
+    try:
+        results = dict(zip(names, await gather_settled(*jobs), strict=True))
+    finally:
+        if helper is not None and not helper.done():
+            helper.cancel()  # cancelled review: run_process kills the helper
     for path, review in reviews.items():
         ruff_findings = (results.get("ruff") or {}).get(path, [])
         for name, per_file in results.items():
