@@ -71,6 +71,7 @@ class ModuleAnalysis:
     owners: dict[int, str] = field(default_factory=dict)
     _attrs_cache: dict[str, tuple[dict[str, ast.expr], set[str]]] = field(default_factory=dict)
     constructing: set[int] = field(default_factory=set)  # __init__ being run for a construction
+    has_globals: bool = True
     global_writes: dict[str, Val] = field(default_factory=dict)  # untrusted data stored in module variables
     _globals: dict[int, set[str]] = field(default_factory=dict)
     summaries: dict[int, Summary | None] = field(default_factory=dict)
@@ -87,6 +88,7 @@ class ModuleAnalysis:
 
     def run(self) -> None:
         self._collect()
+        self.has_globals = not self.text or "global " in self.text
         self.lean = bool(self.text) and not has_sources(self.text, self.roots, self.frameworks)
         self.lines = self.text.splitlines() if self.lean else []
         self.aliases = aliases_of_interest(self.imports) if self.lean else None
@@ -296,6 +298,8 @@ class ModuleAnalysis:
         return found
 
     def store_global(self, fn: FunctionNode, name: str, val: Val) -> None:
+        if not self.has_globals:
+            return  # no `global` statement in the module: the common case, decided without a walk
         if any(t.param is None for t in val.taints) and name in self.globals_of(fn):
             self.global_writes[name] = combine(self.global_writes.get(name, Val(opaque=False)), val)
 
