@@ -94,15 +94,6 @@ def owner(services: Any, command: str) -> tuple[str, str]:
     return found
 
 
-def owner(services: Any, command: str) -> tuple[str, str]:
-    """(agent, action) serving the editor command `command`: the CLI runs the same use case, by the registry."""
-    try:
-        found: tuple[str, str] = services.registry.owner(command)
-    except LookupError as exc:
-        raise CliError(str(exc), code=1) from exc
-    return found
-
-
 def read_source(path: Path, max_bytes: int = 5_000_000) -> str:
     """The text of a source file, or a CliError saying plainly why it cannot be used."""
     if not path.exists():
