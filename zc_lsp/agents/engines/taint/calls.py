@@ -13,15 +13,15 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from zc_lsp.agents.engines.taint.containers import MUTATORS, container_method
 from zc_lsp.agents.engines.taint.exprs import Env, ExprEval, fold
-from zc_lsp.agents.engines.taint.indirect import direct_form
+from zc_lsp.agents.engines.taint.indirect import aliased_call, direct_form, is_reference
 from zc_lsp.agents.engines.taint.model import (
     CLEAN,
     UNKNOWN,
     Step,
     Taint,
     Val,
-    branch_merge,
     combine,
     container,
     sanitized,
@@ -43,9 +43,6 @@ _CLEAN_RESULTS = ("secrets.", "django.contrib.auth.authenticate", "django.shortc
                   "callable", "os.getpid", "flask.jsonify", "flask.abort", "django.http.JsonResponse", "range",
                   "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
-# Methods that put their argument into the receiver (a buffer, a queue, a set): what is read back carries it.
-_MUTATORS = frozenset({"append", "add", "extend", "insert", "update", "write", "writelines", "appendleft",
-                       "extendleft", "put", "put_nowait", "push"})
 _NORMALISERS = frozenset({"realpath", "abspath", "normpath"})
 _TEMPLATE_LOADERS = frozenset({"from_string", "get_template", "select_template", "get_or_select_template"})
 _DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
@@ -89,6 +86,9 @@ class CallEval(ExprEval):
 
     def ev_Call(self, node: ast.Call, env: Env) -> Val:
         direct = direct_form(node)
+        if direct is None and isinstance(node.func, ast.Name):
+            target = self.alias_of(node.func.id, env)
+            direct = aliased_call(node, target) if target is not None else None
         if direct is not None:
             return self.ev(direct, env)
         func = node.func
@@ -133,7 +133,7 @@ class CallEval(ExprEval):
             if target[1]:
                 args = [recv or Val(opaque=False, kind="self"), *args]
             return self.call_function(target[0], args, kwargs, node, env)
-        if method in _MUTATORS and isinstance(func, ast.Attribute) and self._in_session(func.value, env):
+        if method in MUTATORS and isinstance(func, ast.Attribute) and self._in_session(func.value, env):
             self.hit("TRUST", combine(*args, *kwargs.values()), node, "the session")  # session["cart"].append(x)
         info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)
         self.check_rules(info)
@@ -153,6 +153,20 @@ class CallEval(ExprEval):
         if kinds:  # what a sink returns (a file, a response, a parsed object) is not the caller's data
             return Val(opaque=True, kind="response" if kinds & {"XSS", "REDIRECT"} else None)
         return self._result(info, env)
+
+    def note_alias(self, name: str, value: ast.expr) -> None:
+        """`run = os.system`: later `run(x)` is `os.system(x)`; any other assignment ends that."""
+        aliases = self.mod.module_aliases if self.fn is None else self.__dict__.setdefault("call_aliases", {})
+        if is_reference(value, self.mod.imports) and not (isinstance(value, ast.Name) and value.id == name):
+            aliases[name] = value
+        else:
+            aliases.pop(name, None)
+
+    def alias_of(self, name: str, env: Env) -> ast.expr | None:
+        local = self.__dict__.get("call_aliases", {})
+        if name in local or name in env:
+            return local.get(name)
+        return self.mod.module_aliases.get(name)
 
     def _in_session(self, node: ast.expr, env: Env) -> bool:
         """`session["cart"]`, `session.setdefault("cart", [])`: a container stored in the session."""
@@ -249,7 +263,7 @@ class CallEval(ExprEval):
         if q.startswith(_CLEAN_RESULTS) or q in ("len", "id", "hash"):
             return CLEAN
         if m and recv is not None and c.node.func and isinstance(c.node.func, ast.Attribute):
-            updated = self._container_method(c, env)
+            updated = container_method(c, env)
             if updated is not None:
                 return updated
         if q == "collections.deque" and len(c.args) <= 1:  # a list with both ends open
@@ -282,104 +296,6 @@ class CallEval(ExprEval):
         if kind in ("http-client", "ldap", "config", "weak-rng", "strong-rng", "subprocess", "argparser"):
             return Val(opaque=True, kind=kind, keys=() if kind == "config" else None)
         return replace(base, kind=kind)
-
-    def _container_method(self, c: CallInfo, env: Env) -> Val | None:
-        """List/dict/config updates that change the receiver variable, and reads by constant key."""
-        func = c.node.func
-        assert isinstance(func, ast.Attribute)
-        owner = func.value
-        key = (
-            owner.id
-            if isinstance(owner, ast.Name)
-            else (
-                f"{owner.value.id}.{owner.attr}"
-                if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name)
-                else None
-            )
-        )
-        recv = c.recv
-        assert recv is not None
-        m, args = c.method, c.args
-        if m == "setFeature" and recv.kind == "sax" and len(args) == 2 and key:
-            feature = ast.unparse(c.node.args[0])
-            if "external" in feature and args[1].has_const() and args[1].const():
-                env[key] = replace(recv, kind="sax-unsafe")
-            return CLEAN
-        if recv.kind == "config" and key:
-            if m == "set" and len(args) == 3 and args[0].has_const() and args[1].has_const():
-                k = (args[0].const(), args[1].const())
-                keys = [(kk, v) for kk, v in recv.keys or () if kk != k] + [(k, args[2])]
-                env[key] = replace(container(keys=keys, kind="config"), opaque=True)
-                return CLEAN
-            if m in ("get", "getint", "getboolean") and len(args) >= 2 and args[0].has_const() and args[1].has_const():
-                found = recv.key((args[0].const(), args[1].const()))
-                return found if found is not None else UNKNOWN
-            return None
-        if recv.kind == "list" and recv.items is not None and key:
-            items = list(recv.items)
-            if m == "append" and len(args) == 1:
-                env[key] = container([*items, args[0]], kind="list")
-                return CLEAN
-            if m == "extend" and len(args) == 1 and args[0].items is not None:
-                env[key] = container([*items, *args[0].items], kind="list")
-                return CLEAN
-            if m == "insert" and len(args) == 2 and args[0].has_const() and isinstance(args[0].const(), int):
-                items.insert(args[0].const(), args[1])
-                env[key] = container(items, kind="list")
-                return CLEAN
-            if m == "appendleft" and len(args) == 1:
-                env[key] = container([args[0], *items], kind="list")
-                return CLEAN
-            if m in ("pop", "popleft") and items:
-                index = (
-                    0 if m == "popleft" else args[0].const() if args and args[0].has_const() else None if args else -1
-                )
-                if isinstance(index, int) and -len(items) <= index < len(items):
-                    popped = items.pop(index)
-                    env[key] = container(items, kind="list")
-                    return popped
-            if m == "remove" and len(args) == 1:
-                for i, item in enumerate(items):
-                    if item is args[0] or (
-                        item.has_const() and args[0].has_const() and item.const() == args[0].const()
-                    ):
-                        del items[i]
-                        env[key] = container(items, kind="list")
-                        return CLEAN
-            if m in ("append", "extend", "insert", "remove", "pop", "appendleft", "popleft"):
-                env[key] = replace(combine(recv, *args), kind="list")
-                return combine(recv) if m.startswith("pop") else CLEAN
-        if recv.kind == "dict" and m == "get" and args and not args[0].has_const() and not recv.taints:
-            # A trusted mapping read with an untrusted key: one of its own values, or the default.
-            values = [v for _k, v in recv.keys or ()] + args[1:2]
-            if recv.keys is None or not values:
-                return Val(opaque=recv.opaque)
-            out = values[0]
-            for value in values[1:]:
-                out = branch_merge(out, value)
-            return out
-        if recv.kind == "dict" and key:
-            if m in ("get", "pop", "setdefault") and args and args[0].has_const():
-                found = recv.key(args[0].const())
-                if m == "setdefault" and found is None and len(args) == 2:
-                    env[key] = container(keys=[*(recv.keys or ()), (args[0].const(), args[1])], kind="dict")
-                    return args[1]
-                if found is not None:
-                    return found
-                if recv.keys is not None and not recv.opaque:
-                    return args[1] if len(args) > 1 else CLEAN
-            if m == "update" and recv.keys is not None and len(args) == 1 and args[0].keys is not None:
-                merged = dict(recv.keys)
-                merged.update(dict(args[0].keys))
-                env[key] = container(keys=list(merged.items()), kind="dict")
-                return CLEAN
-            if m == "update":
-                env[key] = replace(combine(recv, *c.args, *c.kwargs.values()), kind="dict")
-                return CLEAN
-        if m in _MUTATORS and key and (args or c.kwargs):  # buf.write(x); buf.getvalue() carries x
-            env[key] = replace(combine(recv, *args, *c.kwargs.values()), kind=recv.kind)
-            return CLEAN
-        return None
 
 
 # fmt: off

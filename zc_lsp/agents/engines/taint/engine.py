@@ -78,6 +78,7 @@ class ModuleAnalysis:
     findings: dict[tuple[Any, ...], RawFinding] = field(default_factory=dict)
     verdicts: dict[tuple[int, str], str] = field(default_factory=dict)
     module_env: dict[str, Val] = field(default_factory=dict)
+    module_aliases: dict[str, ast.expr] = field(default_factory=dict)  # run = os.system at module level
     random_sites: dict[int, ast.AST] = field(default_factory=dict)
     quiet: bool = False
     stop: Callable[[], bool] | None = None
@@ -303,11 +304,19 @@ class ModuleAnalysis:
         if any(t.param is None for t in val.taints) and name in self.globals_of(fn):
             self.global_writes[name] = combine(self.global_writes.get(name, Val(opaque=False)), val)
 
+    def fed_by_constructor(self, cls: str) -> bool:
+        """Whether `__init__` keeps some argument in an attribute (`self.name = name`)."""
+        assigned, params = self._init_attrs(cls)
+        return any(names_in(expr) & params for expr in assigned.values())
+
     def construct(self, cls: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What `Cls(args)` keeps: `__init__` run on these arguments; the instance carries the taint
         of the attributes it set from them (`self.fmt = FORMATS.get(arg)` stays clean)."""
-        if not any(v.taints or v.kind == "request" for v in (*args, *kwargs.values())):
-            return Val(opaque=False, kind=f"class:{cls}")  # nothing untrusted to keep: skip running __init__
+        given = (*args, *kwargs.values())
+        if not any(v.kind == "request" or any(t.param is None for t in v.taints) for v in given):
+            # Nothing untrusted to keep (or only a helper's own parameters, in its summary): skip `__init__`.
+            symbolic = [v for v in given if v.taints] if self.fed_by_constructor(cls) else []
+            return Val(taints=combine(*symbolic).taints if symbolic else (), opaque=False, kind=f"class:{cls}")
         assigned, params = self._init_attrs(cls)
         inits = self.functions.get(f"{cls}.__init__", [])
         if not inits or id(inits[0]) in self.constructing or not any(names_in(e) & params for e in assigned.values()):

@@ -158,6 +158,9 @@ class Frame(CallEval):
 
     def st_Assign(self, node: ast.Assign, env: Env) -> Env:
         val = self.ev(node.value, env)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.note_alias(target.id, node.value)
         self.constant_text(node, val)
         for target in node.targets:
             self.assign(target, val, env, node)

@@ -1,9 +1,10 @@
 """Calls made on the program's behalf: `asyncio.to_thread(os.system, cmd)` is `os.system(cmd)`.
 
 Async handlers push blocking work to threads (`to_thread`, `run_in_executor`, `submit`,
-`run_in_threadpool`), code binds arguments ahead (`functools.partial(f, x)()`), and a constant
-`getattr(obj, "name")` is `obj.name`. Each is rewritten to the direct call or attribute (same source
-positions) so the sinks and summaries see it.
+`run_in_threadpool`), code binds arguments ahead (`functools.partial(f, x)()`), a constant
+`getattr(obj, "name")` is `obj.name`, and a function kept under another name (`run = os.system`,
+`execute = cursor.execute`) is still that function. Each is rewritten to the direct call or
+attribute (same source positions) so the sinks and summaries see it.
 """
 
 from __future__ import annotations
@@ -46,3 +47,22 @@ def _at(new: ast.expr, old: ast.expr) -> ast.expr:
     ast.copy_location(new, old)
     new.end_lineno, new.end_col_offset = old.end_lineno, old.end_col_offset
     return new
+
+
+def is_reference(expr: ast.expr, imports: dict[str, str]) -> bool:
+    """`os.system`, `cursor.execute`, an imported `system`, `functools.partial(eval, x)`: a function
+    named (or bound ahead), not called."""
+    if isinstance(expr, ast.Call) and expr.args:
+        func = expr.func
+        return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) == "partial"
+    node = expr
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and (node is not expr or node.id in imports)
+
+
+def aliased_call(node: ast.Call, target: ast.expr) -> ast.Call:
+    """`run(cmd)` where `run = os.system`: `os.system(cmd)` at the same place."""
+    call = _at(ast.Call(func=target, args=node.args, keywords=node.keywords), node)
+    assert isinstance(call, ast.Call)
+    return call
