@@ -44,6 +44,9 @@ _CLEAN_RESULTS = ("secrets.", "django.contrib.auth.authenticate", "django.shortc
                   "flask.url_for", "django.urls.reverse", "bcrypt.", "werkzeug.security.generate_password_hash",
                   "hashlib.sha256", "hashlib.sha512", "hashlib.blake2b", "hashlib.sha3_256")
 _NORMALISERS = frozenset({"realpath", "abspath", "normpath"})
+# Templates that escape what they are given to render (the template text itself is still a sink).
+_AUTOESCAPING = frozenset({"django.template.Template", "django.template.loader.get_template",
+                           "django.template.loader.select_template"})
 _TEMPLATE_LOADERS = frozenset({"from_string", "get_template", "select_template", "get_or_select_template"})
 _DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
                          "get_or_404", "one_or_404", "fetchone", "fetchall", "fetchmany", "get_object_or_404"})
@@ -142,7 +145,9 @@ class CallEval(ExprEval):
             self.hit(kind, val, node, label)
         if method in ("set_cookie", "set_signed_cookie") and len(args) >= 2:
             self.on_named_value("cookie", args[1], node)
-        if recv is not None and recv.kind == "jinja-escaping" and method in _TEMPLATE_LOADERS:
+        if qual in _AUTOESCAPING or (
+            recv is not None and recv.kind == "jinja-escaping" and method in _TEMPLATE_LOADERS
+        ):
             return Val(opaque=True, kind="jinja-escaping")  # a template of an autoescaping Environment
         if qual in _MARKUP:  # a Markup object: what is later formatted or added into it gets escaped
             return Val(opaque=False, kind="markup")
@@ -243,6 +248,8 @@ class CallEval(ExprEval):
         if q == "jinja2.Environment":  # autoescape=True or select_autoescape(...): rendered values are escaped
             escaping = c.kw_const("autoescape", False) not in (False, None, 0)
             return Val(opaque=True, kind="jinja-escaping" if escaping else None)
+        if q == "django.http.HttpResponse":  # an empty response written to later: HTML unless said otherwise
+            return Val(opaque=True, kind="response" if "html" in str(c.kw_const("content_type", "html")) else "json")
         if recv is not None and recv.kind == "jinja-escaping" and m in ("render", "render_async"):
             return sanitized(combine(*everything), frozenset({"XSS"})) if everything else CLEAN
         if q in _KIND_OF_RESULT:

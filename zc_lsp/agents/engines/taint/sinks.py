@@ -225,7 +225,7 @@ def _method_sinks(c: CallInfo, add: object) -> None:
         _maybe(add, "SSRF", c.arg(0, "url"), f".{m}()")
     elif m in ("set_data",) and kind == "response":
         _maybe(add, "XSS", c.arg(0), ".set_data()")
-    elif m in ("write",) and kind == "http-response":
+    elif m in ("write", "writelines") and kind == "response":  # Django's HttpResponse().write(html)
         _maybe(add, "XSS", c.arg(0), ".write()")
 
 
