@@ -26,19 +26,15 @@ def handler_modules() -> list[ModuleType]:
         code_actions,
         commands,
         configuration,
-        diagnostics,
         documents,
         inline_completion,
         lifecycle,
         progress_cancel,
-        status,
     )
 
-    # Order matters only for shared state: diagnostics and progress before the users of them.
+    # The session builds the shared parts (diagnostics, progress, status, configuration) itself: no order to keep.
     return [
-        diagnostics,
         progress_cancel,
-        status,
         configuration,
         lifecycle,
         documents,
@@ -53,7 +49,7 @@ def create_server(
 ) -> ZcLanguageServer:
     ls = server_cls()
     for module in modules if modules is not None else handler_modules():
-        module.register(ls)
+        module.register(ls.session)
     return ls
 
 

@@ -21,6 +21,7 @@ from zc_lsp.handlers.session import Session
 from zc_lsp.protocol import ZcProtocol
 
 if TYPE_CHECKING:
+    from zc_lsp.config import Settings
     from zc_lsp.services import Services
 
 log = logging.getLogger(__name__)
@@ -40,12 +41,11 @@ class ZcLanguageServer(LanguageServer):
         # Agent specs from the `zombiecoder.agents` entry points: commands and resolvers are declared
         # at start-up (the initialize reply lists the commands); each agent is built on first use.
         self.registry = registry if registry is not None else AgentRegistry.from_entry_points()
-        self.features: dict[str, Any] = {}  # per-handler-module state objects (diagnostics, status ...)
         # What the handlers share, typed (capabilities, documents, diagnostics, progress ...): handlers/session.py.
         self.session = Session(self)
         self._tasks: set[asyncio.Task[Any]] = set()
         self.initialization_options: dict[str, Any] = {}
-        self.early_settings: Any = None  # settings read at initialize, before services exist
+        self.early_settings: Settings | None = None  # settings read at initialize, before services exist
         self._ready: asyncio.Event | None = None
         self.startup_error: str | None = None
 

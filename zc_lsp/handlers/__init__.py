@@ -1,1 +1,1 @@
-"""LSP handlers: thin; each module exposes `register(server)`."""
+"""LSP handlers: thin; each module exposes `register(session)` and shares what it needs through the Session."""

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pygls.exceptions import JsonRpcInvalidParams
 
@@ -25,9 +25,12 @@ from zc_lsp.agents.conversational import slash
 from zc_lsp.core.cancel import CancelToken
 from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.handlers.command_support import parse_args, parse_span
-from zc_lsp.handlers.convert import Lines, uri_to_path
+from zc_lsp.handlers.convert import uri_to_path
 from zc_lsp.handlers.edits import audit, guard_workspace_edits, send_edit, to_workspace_edit
 from zc_lsp.handlers.progress import Progress
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 DELTA = "zc/chatDelta"
@@ -64,15 +67,7 @@ def _text(args: dict[str, Any], key: str, required: bool = False) -> str | None:
     return value
 
 
-def _encoding(ls: Any) -> str:
-    try:
-        encoding = ls.workspace.position_encoding
-    except RuntimeError:
-        return "utf-16"
-    return str(getattr(encoding, "value", encoding) or "utf-16")
-
-
-def register_chat_commands(ls: Any, command: Callable[[str], Any]) -> None:
+def register_chat_commands(session: Session, command: Callable[[str], Any]) -> None:
     state = ChatState()
 
     @command("zc.chat")
@@ -88,15 +83,15 @@ def register_chat_commands(ls: Any, command: Callable[[str], Any]) -> None:
         conversation = _text(args, "conversation") or state.conversation or new_conversation()
         state.conversation = conversation
         uri = _text(args, "uri")
-        doc = await asyncio.to_thread(ls.session.documents.read, uri) if uri else None
+        doc = await asyncio.to_thread(session.documents.read, uri) if uri else None
         span = None
         if doc is not None and args.get("range") is not None:
-            span = parse_span(args["range"], Lines(doc.text, _encoding(ls)))
-        services = ls.services_for(uri)
+            span = parse_span(args["range"], session.lines(doc.text))
+        services = session.services_for(uri)
         async with contextlib.AsyncExitStack() as stack:
             # Without a stream id the answer streams as $/progress messages, as before the chat panel.
-            progress = None if stream else await stack.enter_async_context(Progress(ls.session, "Chat"))
-            return await _answer(ls, state, services, message, conversation, doc, span, files, stream, progress)
+            progress = None if stream else await stack.enter_async_context(Progress(session, "Chat"))
+            return await _answer(session, state, services, message, conversation, doc, span, files, stream, progress)
 
     @command("zc.chat.stop")
     async def stop(*raw: Any) -> dict[str, Any]:
@@ -111,7 +106,7 @@ def register_chat_commands(ls: Any, command: Callable[[str], Any]) -> None:
     async def history(*raw: Any) -> dict[str, Any]:
         args = _object_args(raw, ["conversation"], "zc.chat.history")
         wanted = _text(args, "conversation") or state.conversation
-        services = ls.services
+        services = session.services
         result = await services.agents.run("conversational", AgentRequest("history", args={"conversation": wanted}))
         if not result.ok:
             raise JsonRpcInvalidParams(f"chat history is unavailable: {result.error}")
@@ -129,12 +124,12 @@ def register_chat_commands(ls: Any, command: Callable[[str], Any]) -> None:
     @command("zc.chat.applyBlock")
     async def apply_block(*raw: Any) -> dict[str, Any]:
         return await _apply_block(
-            ls, _object_args(raw, ["uri", "version", "code", "range", "preview"], "zc.chat.applyBlock")
+            session, _object_args(raw, ["uri", "version", "code", "range", "preview"], "zc.chat.applyBlock")
         )
 
 
 async def _answer(
-    ls: Any,
+    session: Session,
     state: ChatState,
     services: Any,
     message: str,
@@ -150,15 +145,15 @@ async def _answer(
         if stream in state.streams:
             raise JsonRpcInvalidParams(f"stream {stream!r} is already answering; stop it or use a new id")
         state.streams[stream] = token
-    msg_id = ls.protocol.msg_id
+    msg_id = session.server.protocol.msg_id
     if msg_id is not None:
-        ls.zc_protocol.cancel_hooks[msg_id] = token.cancel
+        session.server.zc_protocol.cancel_hooks[msg_id] = token.cancel
     shown: list[str] = []
 
     def on_token(text: str) -> None:
         shown.append(text)
         if stream:
-            ls.protocol.notify(DELTA, {"stream": stream, "text": text})
+            session.server.protocol.notify(DELTA, {"stream": stream, "text": text})
         elif progress is not None:
             progress.stream(text)
 
@@ -196,7 +191,7 @@ async def _answer(
             markdown, notes = result.summary, list(result.data.get("notes") or [])
     finally:
         if msg_id is not None:
-            ls.zc_protocol.cancel_hooks.pop(msg_id, None)
+            session.server.zc_protocol.cancel_hooks.pop(msg_id, None)
         if stream:
             state.streams.pop(stream, None)
     if token.cancelled:
@@ -256,7 +251,7 @@ def _reply(
     }
 
 
-async def _apply_block(ls: Any, args: dict[str, Any]) -> dict[str, Any]:
+async def _apply_block(session: Session, args: dict[str, Any]) -> dict[str, Any]:
     """A code block from the chat as an edit: previewed as a diff, or applied; both through the edit guard."""
     uri = _text(args, "uri", required=True)
     code = args.get("code")
@@ -271,20 +266,20 @@ async def _apply_block(ls: Any, args: dict[str, Any]) -> dict[str, Any]:
     path = uri_to_path(str(uri))
     if path is None:
         raise JsonRpcInvalidParams(f"not a file URI: {uri}")
-    if uri not in ls.workspace.text_documents:
+    if not session.documents.is_open(uri):
         return _refused(preview, f"{path.name} is not open in the editor; open it and try again")
-    doc = ls.workspace.get_text_document(uri)
-    lines = Lines(doc.source, _encoding(ls))
+    doc = session.documents.get(uri)
+    lines = session.lines(doc.source)
     if args.get("range") is not None:
         span = parse_span(args["range"], lines)
     else:  # no range: append at the end of the document
         last = len(lines.lines) - 1
         span = Span(last, len(lines.lines[last]), last, len(lines.lines[last]))
     file_edit = FileEdit(path, [TextEdit(span, code)], base_version=version)
-    refused = guard_workspace_edits(ls.session, [file_edit])
+    refused = guard_workspace_edits(session, [file_edit])
     if refused:
         return _refused(preview, refused)
-    edit = to_workspace_edit(ls.session, [file_edit])
+    edit = to_workspace_edit(session, [file_edit])
     if preview:
         after = _replaced(doc.source, span, code)
         name = Path(path).name
@@ -296,9 +291,9 @@ async def _apply_block(ls: Any, args: dict[str, Any]) -> dict[str, Any]:
                 tofile=f"b/{name}",
             )
         )
-        return {"ok": True, "diff": diff, "edit": ls.protocol._converter.unstructure(edit)}
-    done = await send_edit(ls, edit, "ZombieCoder: apply code block")
-    services = ls.services_for(uri)
+        return {"ok": True, "diff": diff, "edit": session.server.protocol._converter.unstructure(edit)}
+    done = await send_edit(session, edit, "ZombieCoder: apply code block")
+    services = session.services_for(uri)
     await asyncio.to_thread(
         audit,
         services,

@@ -301,13 +301,13 @@ async def apply_code_action(session: Session, data: dict[str, Any]) -> dict[str,
     action = await resolve_action(session, types.CodeAction(title=str(data.get("action", "action")), data=data))
     if action.edit is None:
         return {"ok": False, "applied": False}
-    return {"ok": True, "applied": await send_edit(session.server, action.edit, action.title)}
+    return {"ok": True, "applied": await send_edit(session, action.edit, action.title)}
 
 
-def register(ls: Any) -> None:
-    session: Session = ls.session
+def register(session: Session) -> None:
+    server = session.server
 
-    @ls.feature(
+    @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction | types.Command]:
@@ -322,6 +322,6 @@ def register(ls: Any) -> None:
                     action.command = types.Command(title=action.title, command=APPLY_COMMAND, arguments=[action.data])
         return actions
 
-    @ls.feature(types.CODE_ACTION_RESOLVE)
+    @server.feature(types.CODE_ACTION_RESOLVE)
     async def code_action_resolve(action: types.CodeAction) -> types.CodeAction:
         return await resolve_action(session, action)

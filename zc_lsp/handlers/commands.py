@@ -40,8 +40,7 @@ Handler = Callable[..., Awaitable[Any]]
 READ_ONLY = {"zc.status", "zc.report", "zc.scheduler.list", "zc.batch.list", "zc.memory.search", "zc.doctor"}
 
 
-def register(ls: Any) -> None:
-    session: Session = ls.session
+def register(session: Session) -> None:
     commands = session.commands
 
     def command(name: str) -> Callable[[Handler], Handler]:
@@ -285,7 +284,7 @@ def register(ls: Any) -> None:
     from zc_lsp.handlers.chat import register_chat_commands
     from zc_lsp.handlers.service_commands import register_service_commands
 
-    register_chat_commands(ls, command)
+    register_chat_commands(session, command)
 
     register_service_commands(session, command)
     # Every other declared action with a command id (built-in or plug-in) gets the generic handler.
@@ -325,7 +324,7 @@ def register_agent_command(session: Session, command: Any, name: str, agent: str
             if refused:
                 return reply(session, AgentResult.failure(agent, action, f"refused an edit: {refused}"))
             edit = to_workspace_edit(session, result.edits)
-            done = await send_edit(session.server, edit, f"ZombieCoder: {name}")
+            done = await send_edit(session, edit, f"ZombieCoder: {name}")
             if done:
                 await asyncio.to_thread(audit, session.started(), "edit_applied", command=name, agent=agent, action=action,
                                         provider=result.provider, model=result.model,

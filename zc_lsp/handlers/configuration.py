@@ -113,18 +113,18 @@ def _merge_editor(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def register(ls: Any) -> None:
-    feature = ls.session.configuration
-    ls.features["configuration"] = feature  # migration: modules not yet on the session
+def register(session: Session) -> None:
+    server = session.server
+    feature = session.configuration
 
-    @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
-        await ls.wait_ready()
+        await session.wait_ready()
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
             # Push-style clients send the settings themselves (one set for every folder).
-            pushed = _merge_editor(dict(ls.initialization_options or {}), settings[SECTION])
-            for _root, services in ls.folders.items() or [(None, ls.services)]:
+            pushed = _merge_editor(dict(server.initialization_options or {}), settings[SECTION])
+            for _root, services in server.folders.items() or [(None, session.services)]:
                 feature.apply(pushed, services)
         else:
             await feature.pull_all()

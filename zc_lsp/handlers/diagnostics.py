@@ -183,10 +183,6 @@ class DiagnosticsFeature:
             # Classifies errors, logs them, and in `apply` mode fixes the safe ones (in its thread).
             self.suggestions[uri] = await asyncio.to_thread(autofix.observe_findings, snap, result.findings)
 
-    def _encoding(self) -> str:
-        """Migration only: modules not yet on the session read the encoding here (session.caps has it)."""
-        return self.session.caps.position_encoding
-
     def debounce_ms(self) -> int:
         """The longest wait after a change: the config value, or the tuner's longer one under load."""
         services = self.session.services
@@ -196,6 +192,3 @@ class DiagnosticsFeature:
         tuned = getattr(tuner, "debounce_ms", None)
         return max(base, int(tuned)) if tuned else base
 
-
-def register(ls: Any) -> None:
-    ls.features["diagnostics"] = ls.session.diagnostics  # migration: modules not yet on the session

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from zc_lsp.config import Settings
 
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
-def register(ls: Any) -> None:
-    session = ls.session
+
+def register(session: Session) -> None:
+    server = session.server
     diagnostics = session.diagnostics
 
     def settings(uri: str) -> Settings | None:
         """The settings of the workspace folder holding the document (multi-root)."""
-        services = ls.services_for(uri)
-        return services.settings if services else ls.early_settings
+        services = session.services_for(uri)
+        return services.settings if services else server.early_settings
 
-    @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_open:
             return
         diagnostics.schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
 
-    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
         session.changed_files[params.text_document.uri] = time.time()  # for the idle review sweep
         session.activity.last_edit = time.monotonic()
@@ -35,19 +38,19 @@ def register(ls: Any) -> None:
             return
         diagnostics.schedule(params.text_document.uri, diagnostics.debounce_ms(), False)
 
-    @ls.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_save:
             return
         diagnostics.schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
-        folder = ls.services_for(params.text_document.uri)
+        folder = session.services_for(params.text_document.uri)
         if cfg.tests.run_on_save and folder is not None and folder.trusted is True:
             from zc_lsp.handlers.command_support import run_tests_in_background
 
             run_tests_in_background(session, params.text_document.uri)
 
-    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         diagnostics.forget(params.text_document.uri)
         session.documents.forget(params.text_document.uri)

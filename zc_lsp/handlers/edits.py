@@ -139,7 +139,7 @@ def audit(services: Any, kind: str, **fields: Any) -> None:
 APPLY_TIMEOUT_S = 300.0  # the editor may ask the user to confirm; a client that never answers must not hang us
 
 
-async def send_edit(server: Any, edit: types.WorkspaceEdit, label: str) -> bool:
+async def send_edit(session: Session, edit: types.WorkspaceEdit, label: str) -> bool:
     """workspace/applyEdit, waited for at most APPLY_TIMEOUT_S: True when the client applied it.
 
     Every caller's edit has passed the one guard already; this is only the round trip, bounded so a
@@ -147,7 +147,7 @@ async def send_edit(server: Any, edit: types.WorkspaceEdit, label: str) -> bool:
     """
     params = types.ApplyWorkspaceEditParams(edit=edit, label=label)
     try:
-        result = await asyncio.wait_for(server.workspace_apply_edit_async(params), APPLY_TIMEOUT_S)
+        result = await asyncio.wait_for(session.server.workspace_apply_edit_async(params), APPLY_TIMEOUT_S)
     except TimeoutError:
         log.warning("the editor did not answer workspace/applyEdit (%s) within %.0f s", label, APPLY_TIMEOUT_S)
         return False
@@ -164,7 +164,7 @@ async def apply_ready_edit(session: Session, edit: types.WorkspaceEdit) -> dict[
     if refused:
         log.warning("zc.applyEdit refused: %s", refused)
         return {"ok": False, "applied": False, "error": f"refused: {refused}"}
-    return {"ok": True, "applied": await send_edit(session.server, edit, "ZombieCoder")}
+    return {"ok": True, "applied": await send_edit(session, edit, "ZombieCoder")}
 
 
 def ready_edit_refusal(session: Session, edit: types.WorkspaceEdit) -> str | None:

@@ -19,6 +19,7 @@ from zc_lsp.handlers.convert import uri_to_path
 from zc_lsp.handlers.findings_status import findings_section
 
 if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
     from zc_lsp.services import Services
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ def folder_roots(params: types.InitializeParams) -> list[Path]:
     return roots
 
 
-async def build_folder(ls: Any, root: Path, options: dict[str, Any]) -> Services | None:
+async def build_folder(session: Session, root: Path, options: dict[str, Any]) -> Services | None:
     """One folder's services, built off the loop with its own `.zombiecoder.yaml`; None if they failed."""
     from zc_lsp.config import load_settings
     from zc_lsp.core.trust_store import stored_trust
@@ -95,38 +96,39 @@ async def build_folder(ls: Any, root: Path, options: dict[str, Any]) -> Services
 
     try:
         settings = await asyncio.to_thread(load_settings, root, options)
-        services = await asyncio.to_thread(build_services, root, settings, editor_trust(options), registry=ls.registry)
+        trusted = editor_trust(options)
+        services = await asyncio.to_thread(build_services, root, settings, trusted, registry=session.registry)
         if services.trusted is None:  # the user's own earlier answer for this folder, never the repo's
             services.trusted = await asyncio.to_thread(stored_trust, root)
     except Exception as exc:
         log.exception("services for folder %s failed to start", root)
-        ls.show(f"ZombieCoder could not start for folder {root}: {exc}", types.MessageType.Error)
+        session.show(f"ZombieCoder could not start for folder {root}: {exc}", types.MessageType.Error)
         return None
     for problem in services.problems:
-        ls.show(f"ZombieCoder ({root.name}): {problem}", types.MessageType.Warning)
+        session.show(f"ZombieCoder ({root.name}): {problem}", types.MessageType.Warning)
     return services
 
 
-async def start_folder(ls: Any, root: Path, services: Services) -> None:
+async def start_folder(session: Session, root: Path, services: Services) -> None:
     """After `initialized`: the folder's settings from the editor, provider reachability, live status."""
     from zc_lsp.background.live_status import register_running_server
 
-    ls.folders.add(root, services)
-    services.status.add_section("findings", lambda: findings_section(ls.session.diagnostics, root))
-    await ls.session.configuration.pull_folder(root, services)
+    session.server.folders.add(root, services)
+    services.status.add_section("findings", lambda: findings_section(session.diagnostics, root))
+    await session.configuration.pull_folder(root, services)
     if services.router is not None:
         await services.router.check_reachable()
-    ls.folders.live[root] = await asyncio.to_thread(register_running_server, services)
-    if ls.services is not None:
-        ls.services.status.changed()
+    session.server.folders.live[root] = await asyncio.to_thread(register_running_server, services)
+    if session.services is not None:
+        session.services.status.changed()
 
 
-async def close_folder(ls: Any, root: Path) -> None:
+async def close_folder(session: Session, root: Path) -> None:
     """Stop routing to a removed folder, let its running agent work end, then close its services."""
-    services = ls.folders.remove(root)
-    if services is None or services is ls.services:
+    services = session.server.folders.remove(root)
+    if services is None or services is session.services:
         return  # the first folder keeps the status pusher and the background work: it stays open
-    live = ls.folders.live.pop(root, None)
+    live = session.server.folders.live.pop(root, None)
     if live is not None:  # `zc status` in that folder no longer finds a server that is going away
         await asyncio.to_thread(live.stop)
     loop = asyncio.get_running_loop()
@@ -137,26 +139,28 @@ async def close_folder(ls: Any, root: Path) -> None:
     if busy:
         log.warning("folder %s removed with %d agent run(s) still going; its memory stays open", root, busy)
     await services.aclose(close_memory=not busy)  # a thread still writing must keep its SQLite connection
-    if ls.services is not None:
-        ls.services.status.changed()
+    if session.services is not None:
+        session.services.status.changed()
 
 
 def _busy(services: Services) -> int:
     return sum(stats.running for stats in services.agents.stats.values())
 
 
-def register(ls: Any) -> None:
-    @ls.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def register(session: Session) -> None:
+    server = session.server
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        primary = await ls.wait_ready()
+        primary = await session.wait_ready()
         for folder in params.event.removed:
             root = uri_to_path(folder.uri)
             if root is not None and root != primary.workspace_root:
-                await close_folder(ls, root)
+                await close_folder(session, root)
         for folder in params.event.added:
             root = uri_to_path(folder.uri)
-            if root is None or ls.folders.get(root) is not None:
+            if root is None or server.folders.get(root) is not None:
                 continue
-            services = await build_folder(ls, root, dict(ls.initialization_options or {}))
+            services = await build_folder(session, root, dict(server.initialization_options or {}))
             if services is not None:
-                await start_folder(ls, root, services)
+                await start_folder(session, root, services)

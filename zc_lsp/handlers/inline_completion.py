@@ -16,14 +16,17 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from zc_lsp.agents.base import AgentRequest
 from zc_lsp.agents.runner import too_big
 from zc_lsp.core.cancel import CancelToken
-from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
+from zc_lsp.handlers.convert import uri_to_path
+
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
 log = logging.getLogger(__name__)
 MAX_NEARBY_DOCS = 10
@@ -44,31 +47,31 @@ class _Pending:
 class InlineCompleter:
     """Debounce, supersede, cache; the agent does the prompt, the model call and the parse check."""
 
-    def __init__(self, ls: Any) -> None:
-        self.ls = ls
+    def __init__(self, session: Session) -> None:
+        self.session = session
         self.pending: dict[str, _Pending] = {}
         self.cache: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
         self.last: dict[str, Any] = {}  # the last answer's provenance and timing (zc.status, benchmark)
 
     async def complete(self, params: types.InlineCompletionParams) -> types.InlineCompletionList:
-        ls = self.ls
+        session = self.session
         uri = params.text_document.uri
         try:
-            services = await ls.wait_ready_for(uri)  # the workspace folder that holds the document
+            services = await session.wait_ready_for(uri)  # the workspace folder that holds the document
         except (RuntimeError, TimeoutError) as exc:
             log.info("inline completion before services: %s", exc)
             return EMPTY
         settings = services.settings
         if not settings.get("completion.enabled", True):
             return EMPTY
-        if uri not in ls.workspace.text_documents:
+        if not session.documents.is_open(uri):
             return EMPTY
-        doc = snapshot(ls.workspace.get_text_document(uri))
+        doc = session.documents.snapshot(uri)
         if too_big(doc, settings):  # never parsed, hashed or sent: it would hold the loop for seconds
             return EMPTY
         if (doc.language_id or "python") != "python" and not uri.endswith((".py", ".pyi")):
             return EMPTY  # suggestions are checked by parsing them in place, as Python
-        line, char = Lines(doc.text, _encoding(ls)).from_client(params.position)
+        line, char = session.lines(doc.text).from_client(params.position)
         key = (uri, _around_cursor(doc.text, line, char))
         size = int(settings.get("completion.cache_size", 64) or 0)
         if (hit := self.cache.get(key)) is not None:
@@ -113,7 +116,7 @@ class InlineCompleter:
     def _nearby(self, uri: str) -> list[list[str]]:
         """Other open Python documents (path, text): the agent picks the definitions the cursor's code names."""
         out: list[list[str]] = []
-        for other, document in list(self.ls.workspace.text_documents.items()):
+        for other, document in self.session.documents.items():
             if other == uri or (document.language_id or "python") != "python":
                 continue
             path = uri_to_path(other)
@@ -143,17 +146,10 @@ def _items(texts: list[str], position: types.Position) -> types.InlineCompletion
     return types.InlineCompletionList(items=[types.InlineCompletionItem(insert_text=t, range=here) for t in texts])
 
 
-def _encoding(ls: Any) -> str:
-    try:
-        encoding = ls.workspace.position_encoding
-    except RuntimeError:  # no workspace before initialize
-        return "utf-16"
-    return str(getattr(encoding, "value", encoding) or "utf-16")
+def register(session: Session) -> None:
+    server = session.server
+    completer = InlineCompleter(session)
 
-
-def register(ls: Any) -> None:
-    completer = InlineCompleter(ls)
-
-    @ls.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(params: types.InlineCompletionParams) -> types.InlineCompletionList:
         return await completer.complete(params)

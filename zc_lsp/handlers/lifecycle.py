@@ -126,62 +126,63 @@ async def measure_loop_lag(session: Session) -> None:
             tuner.record_loop_lag(lag_ms)
 
 
-def register(ls: Any) -> None:
-    session: Session = ls.session
-    register_folders(ls)  # workspace/didChangeWorkspaceFolders: each folder's services come and go
+def register(session: Session) -> None:
+    server = session.server
+    register_folders(session)  # workspace/didChangeWorkspaceFolders: each folder's services come and go
 
-    @ls.feature(types.INITIALIZE)
+    @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
-        ls.initialization_options = options
+        server.initialization_options = options
         session.resolve_capabilities(params)
         root = workspace_root(params)
         session.root = root
         settings = load_settings(root, options)
-        ls.early_settings = settings
+        server.early_settings = settings
         logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
         # Services (SQLite files, clients, agents) are built after the reply: the editor is not kept waiting.
         others = [r for r in folder_roots(params) if r != root]  # multi-root: each folder gets its own services
-        ls.spawn(build(root, settings, editor_trust(options), others), name="start services")
+        session.spawn(build(root, settings, editor_trust(options), others), name="start services")
         if params.process_id:
-            ls.spawn(watch_client_process(session, params.process_id), name="client process watch")
+            session.spawn(watch_client_process(session, params.process_id), name="client process watch")
 
     async def build(root: Path, settings: Any, trusted: bool | None, others: list[Path]) -> None:
         try:
-            ls.services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, ls.registry)
-            if ls.services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
-                ls.services.trusted = await asyncio.to_thread(stored_trust, root)
-            ls.services.status.add_section("loop", lambda: {"lag_ms": session.activity.loop_lag_ms})
-            ls.folders.add(root, ls.services)
-            ls.services.status.add_section("folders", ls.folders.describe)
-            ls.services.status.add_section("findings", lambda: findings_section(session.diagnostics))
+            services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, session.registry)
+            server.services = services
+            if services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
+                services.trusted = await asyncio.to_thread(stored_trust, root)
+            services.status.add_section("loop", lambda: {"lag_ms": session.activity.loop_lag_ms})
+            server.folders.add(root, services)
+            services.status.add_section("folders", server.folders.describe)
+            services.status.add_section("findings", lambda: findings_section(session.diagnostics))
             for other in others:
-                if (folder := await build_folder(ls, other, ls.initialization_options)) is not None:
-                    ls.folders.add(other, folder)
+                if (folder := await build_folder(session, other, server.initialization_options)) is not None:
+                    server.folders.add(other, folder)
         except Exception as exc:
-            ls.startup_error = f"{type(exc).__name__}: {exc}"
+            server.startup_error = f"{type(exc).__name__}: {exc}"
             log.exception("services failed to start")
-            ls.show(f"ZombieCoder could not start: {ls.startup_error}", types.MessageType.Error)
+            session.show(f"ZombieCoder could not start: {server.startup_error}", types.MessageType.Error)
         finally:
-            ls.ready_event().set()
+            server.ready_event().set()
 
-    @ls.feature(types.INITIALIZED)
+    @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
         session.loop = asyncio.get_running_loop()
-        ls.spawn(after_initialized(), name="initialized")
+        session.spawn(after_initialized(), name="initialized")
 
     async def after_initialized() -> None:
-        services = await ls.wait_ready()
+        services = await session.wait_ready()
         report_config_issues(session, services.settings)
         for problem in services.problems:
-            ls.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
-        ls.spawn(measure_loop_lag(session), name="loop lag")
-        ls.spawn(asyncio.to_thread(warm_up, services), name="warm-up")
+            session.show(f"ZombieCoder: {problem}", types.MessageType.Warning)
+        session.spawn(measure_loop_lag(session), name="loop lag")
+        session.spawn(asyncio.to_thread(warm_up, services), name="warm-up")
         session.status.start()
         await session.configuration.pull()
-        for root, folder in ls.folders.items():
+        for root, folder in server.folders.items():
             if folder is not services:
-                await start_folder(ls, root, folder)
+                await start_folder(session, root, folder)
         if services.settings.background.enabled:
             await asyncio.to_thread(start_background, session)
         if services.router is not None:
@@ -192,13 +193,13 @@ def register(ls: Any) -> None:
         # Start-up is done: give the pages its imports and builds freed back (a few MB of idle RSS).
         await asyncio.to_thread(release_freed_memory)
 
-    @ls.feature(types.SHUTDOWN)
+    @server.feature(types.SHUTDOWN)
     async def shutdown(params: Any = None) -> None:
         await cancel_pending_requests(session)  # busy work is cancelled and answered; shutdown itself replies null
         procs.kill_all()
-        ls.cancel_all()
-        if ls.services is not None:
-            await ls.services.aclose(close_memory=False)
+        server.cancel_all()
+        if session.services is not None:
+            await session.services.aclose(close_memory=False)
 
 
 def build_services_off_loop(root: Path, settings: Any, trusted: bool | None, registry: Any) -> Any:
@@ -253,17 +254,21 @@ def start_background(session: Session) -> None:
                 log.warning("auto-fix edit refused: %s", refused)
                 return False
             edit = to_workspace_edit(session, edits)
-            return await send_edit(session.server, edit, "ZombieCoder auto-fix")
+            return await send_edit(session, edit, "ZombieCoder auto-fix")
 
         return bool(asyncio.run_coroutine_threadsafe(send(), loop).result(timeout=30))
 
     try:
         background = Background(services, notify_user=notify_user, changed_files=changed_files, apply_edits=apply_edits)
         for issue in background.issues:
-            loop.call_soon_threadsafe(session.show, f"ZombieCoder config: {issue}; that job is disabled.", types.MessageType.Warning)
+            loop.call_soon_threadsafe(
+                session.show, f"ZombieCoder config: {issue}; that job is disabled.", types.MessageType.Warning
+            )
         background.start()
         services.background = background
     except Exception as exc:
         log.exception("background automation failed to start")
         services.problems.append(f"Background automation could not start: {exc}")
-        loop.call_soon_threadsafe(session.show, f"ZombieCoder: background automation could not start: {exc}", types.MessageType.Error)
+        loop.call_soon_threadsafe(
+            session.show, f"ZombieCoder: background automation could not start: {exc}", types.MessageType.Error
+        )

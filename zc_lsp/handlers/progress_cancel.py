@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+if TYPE_CHECKING:
+    from zc_lsp.handlers.session import Session
 
-def register(ls: Any) -> None:
-    tracker = ls.session.progress
-    ls.features["progress"] = tracker  # migration: modules not yet on the session
 
-    @ls.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+def register(session: Session) -> None:
+    server = session.server
+    tracker = session.progress
+
+    @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def cancel(params: types.WorkDoneProgressCancelParams) -> None:
         tracker.cancel(params.token)

@@ -117,6 +117,10 @@ class DocumentStore:
         self._lines[doc.uri] = (doc.version, lines)
         return lines
 
+    def items(self) -> list[tuple[str, TextDocument]]:
+        """Every open document, by URI (a copy: the client may open or close one meanwhile)."""
+        return list(self._server.workspace.text_documents.items())
+
     def forget(self, uri: str) -> None:
         self._lines.pop(uri, None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from zc_lsp.handlers.session import Session
@@ -47,6 +47,3 @@ class StatusPusher:
             self.last_sent = time.monotonic()
             self.sent += 1
 
-
-def register(ls: Any) -> None:
-    ls.features["status_pusher"] = ls.session.status  # migration: modules not yet on the session
