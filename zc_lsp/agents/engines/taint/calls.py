@@ -47,6 +47,7 @@ _NORMALISERS = frozenset({"realpath", "abspath", "normpath"})
 # Templates that escape what they are given to render (the template text itself is still a sink).
 _AUTOESCAPING = frozenset({"django.template.Template", "django.template.loader.get_template",
                            "django.template.loader.select_template"})
+_XML_QUERIES = frozenset({"xpath", "find", "findall", "iterfind", "findtext", "iter", "getiterator"})
 _TEMPLATE_LOADERS = frozenset({"from_string", "get_template", "select_template", "get_or_select_template"})
 _DB_RESULTS = frozenset({"first", "one", "one_or_none", "all", "scalar", "scalars", "scalar_one", "first_or_404",
                          "get_or_404", "one_or_404", "fetchone", "fetchall", "fetchmany", "get_object_or_404"})
@@ -95,6 +96,12 @@ class CallEval(ExprEval):
         if direct is not None:
             return self.ev(direct, env)
         func = node.func
+        compiled = (self.lookup(env, func.id) or CLEAN).kind if isinstance(func, ast.Name) else None
+        if compiled in ("xpath-fn", "xpath-eval"):  # XPath(q)(doc, n=x): $n is data; XPathEvaluator(doc)(q)
+            args = [self.ev(a, env) for a in (*node.args, *(k.value for k in node.keywords))]
+            if compiled == "xpath-eval" and args:
+                self.hit("XPATH", args[0], node, "XPathEvaluator()")
+            return Val(opaque=True, kind="xml", taints=args[0].taints if compiled == "xpath-fn" and args else ())
         recv: Val | None = None
         method = ""
         qual = ""
@@ -145,6 +152,8 @@ class CallEval(ExprEval):
             self.hit(kind, val, node, label)
         if method in ("set_cookie", "set_signed_cookie") and len(args) >= 2:
             self.on_named_value("cookie", args[1], node)
+        if qual in ("lxml.etree.XPath", "lxml.etree.ETXPath", "lxml.etree.XPathEvaluator"):
+            return Val(opaque=False, kind="xpath-eval" if qual.endswith("Evaluator") else "xpath-fn")
         if qual in _AUTOESCAPING or (
             recv is not None and recv.kind == "jinja-escaping" and method in _TEMPLATE_LOADERS
         ):
@@ -292,6 +301,8 @@ class CallEval(ExprEval):
         if recv is not None and not recv.opaque and recv.kind in (None, "list", "dict"):
             consts = _fold_str_method(m, recv, c.args)
             return replace(result, consts=consts, opaque=result.opaque)
+        if recv is not None and recv.kind == "xml" and m in _XML_QUERIES:  # nodes of the document, not the query
+            return replace(combine(recv), kind="xml")
         if recv is not None and recv.kind in ("xml", "path"):
             return replace(result, kind=recv.kind)
         return replace(result, opaque=True) if (q or (recv is not None and recv.opaque)) else result
