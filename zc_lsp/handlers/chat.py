@@ -107,7 +107,8 @@ def register_chat_commands(session: Session, command: Callable[[str], Any]) -> N
         args = _object_args(raw, ["conversation"], "zc.chat.history")
         wanted = _text(args, "conversation") or state.conversation
         services = session.services
-        result = await services.agents.run("conversational", AgentRequest("history", args={"conversation": wanted}))
+        chatter = session.registry.owner("zc.chat")[0]  # the agent behind the chat keeps its history
+        result = await services.agents.run(chatter, AgentRequest("history", args={"conversation": wanted}))
         if not result.ok:
             raise JsonRpcInvalidParams(f"chat history is unavailable: {result.error}")
         conversation = result.data.get("conversation") or wanted or new_conversation()
@@ -173,7 +174,7 @@ async def _answer(
             answer = await slash.run_slash(command_name[0], run, doc, span)
             result = answer.result or AgentResult(
                 ok=answer.ok,
-                agent="conversational",
+                agent=session.registry.owner("zc.chat")[0],
                 action="slash",
                 summary=answer.markdown,
                 provider=answer.provider,
@@ -187,7 +188,7 @@ async def _answer(
                 span=span,
                 args={"message": message, "conversation": conversation, "files": files or []},
             )
-            result = await run("conversational", request)
+            result = await run(session.registry.owner("zc.chat")[0], request)
             markdown, notes = result.summary, list(result.data.get("notes") or [])
     finally:
         if msg_id is not None:

@@ -159,7 +159,11 @@ async def resolve(session: Session, action: types.CodeAction, data: dict[str, An
     if kind == "model_repair":  # the same use case, focused on one function, with a model
         agent_action, args = "quick_repair", {"code": "model", "model": True}
     request = AgentRequest(agent_action, doc=snap, span=Span(line, 0, line, 0), args=args)
-    result = await services.agents.run("programming", request)
+    found = session.registry.by_resolver(agent_action)  # the agent that declares the repair
+    if found is None:
+        return _disable(session, action, "no installed agent repairs code (see zc doctor)")
+    agent = found[0]
+    result = await services.agents.run(agent, request)
     key = _key(uri, snap.version, kind, line, code)
     if not result.ok:
         return _disable(session, action, result.error or "the repair failed")
@@ -181,7 +185,7 @@ async def resolve(session: Session, action: types.CodeAction, data: dict[str, An
         audit,
         services,
         "edit_offered",
-        agent="programming",
+        agent=agent,
         action=kind,
         files=[str(e.path) for e in result.edits],
         verification=label,
