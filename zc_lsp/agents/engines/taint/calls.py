@@ -57,7 +57,8 @@ _TORNADO_SOURCES = frozenset(
     {"get_argument", "get_arguments", "get_query_argument", "get_body_argument", "get_cookie", "get_secure_cookie"}
 )
 WEAK_RANDOM = frozenset({"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "uniform",
-                         "randbytes", "triangular", "gauss", "betavariate", "expovariate", "normalvariate"})
+                         "randbytes", "triangular", "gauss", "betavariate", "expovariate", "normalvariate", "rand",
+                         "bytes", "integers"})
 _KIND_OF_RESULT = {
     "xml.sax.make_parser": "sax", "lxml.etree.parse": "xml", "lxml.etree.fromstring": "xml", "lxml.etree.XML": "xml",
     "xml.etree.ElementTree.parse": "xml", "xml.etree.ElementTree.fromstring": "xml",
@@ -71,7 +72,7 @@ _KIND_OF_RESULT = {
     "flask.make_response": "response", "flask.Response": "response", "flask.jsonify": "json",
     "random.Random": "weak-rng", "random.SystemRandom": "strong-rng", "subprocess.Popen": "subprocess",
     "argparse.ArgumentParser": "argparser", "aiohttp_session.get_session": "session",
-    "aiohttp_session.new_session": "session",
+    "aiohttp_session.new_session": "session", "numpy.random.default_rng": "weak-rng", "numpy.random.RandomState": "weak-rng",
 }
 # fmt: on
 
@@ -239,7 +240,7 @@ class CallEval(ExprEval):
         if m in ("hexdigest", "digest") and recv is not None:  # hex or bytes: nothing of the data's text
             return Val(taints=tuple(t for t in recv.taints if t.weak_random), opaque=False)
         if (
-            q.startswith("random.")
+            q.startswith(("random.", "numpy.random."))
             and q.rsplit(".", 1)[-1] in WEAK_RANDOM
             or (recv is not None and recv.kind == "weak-rng" and m in WEAK_RANDOM)
             or q == "uuid.uuid1"  # time and MAC address: guessable

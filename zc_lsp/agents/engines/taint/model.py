@@ -204,8 +204,8 @@ def container(items: list[Val] | None = None, keys: list[tuple[Any, Val]] | None
 
 def sanitized(val: Val, kinds: frozenset[str]) -> Val:
     """The value after a sanitizer for `kinds`: those sinks are safe whatever the input was."""
-    if kinds >= ALL_KINDS:
-        return Val(opaque=False, safe_for=ALL_KINDS)
+    if kinds >= ALL_KINDS:  # int(random.random() * 10**6) is still predictable: weak randomness stays
+        return Val(taints=tuple(t for t in val.taints if t.weak_random), opaque=False, safe_for=ALL_KINDS)
     taints = tuple(replace(t, cleared=t.cleared | kinds) for t in val.taints)
     return Val(taints=taints, opaque=val.opaque, safe_for=val.safe_for | kinds)
 
