@@ -106,7 +106,7 @@ def register_chat_commands(session: Session, command: Callable[[str], Any]) -> N
     async def history(*raw: Any) -> dict[str, Any]:
         args = _object_args(raw, ["conversation"], "zc.chat.history")
         wanted = _text(args, "conversation") or state.conversation
-        services = session.services
+        services = session.started()
         chatter = session.registry.owner("zc.chat")[0]  # the agent behind the chat keeps its history
         result = await services.agents.run(chatter, AgentRequest("history", args={"conversation": wanted}))
         if not result.ok:

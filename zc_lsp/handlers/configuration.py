@@ -119,12 +119,12 @@ def register(session: Session) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
-        await session.wait_ready()
+        primary = await session.wait_ready()
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
             # Push-style clients send the settings themselves (one set for every folder).
             pushed = _merge_editor(dict(server.initialization_options or {}), settings[SECTION])
-            for _root, services in server.folders.items() or [(None, session.services)]:
+            for _root, services in server.folders.items() or [(primary.workspace_root, primary)]:
                 feature.apply(pushed, services)
         else:
             await feature.pull_all()
