@@ -56,6 +56,7 @@ class AgentRegistry:
                 f"no agents found in the entry-point group {group!r}: reinstall ZombieCoder (pip install -e .)"
             )
         registry.scan_ms = round((time.perf_counter() - started) * 1000, 2)
+        log.info("%d agent(s) from the %s entry points in %.1f ms", len(registry.specs), group, registry.scan_ms)
         return registry
 
     def add(self, spec: object, origin: str = "") -> bool:
