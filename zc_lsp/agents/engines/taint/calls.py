@@ -92,8 +92,8 @@ class CallEval(ExprEval):
     def ev_Call(self, node: ast.Call, env: Env) -> Val:
         direct = direct_form(node)
         if direct is None and isinstance(node.func, ast.Name):
-            target = self.alias_of(node.func.id, env)
-            direct = aliased_call(node, target) if target is not None else None
+            aliased = self.alias_of(node.func.id, env)
+            direct = aliased_call(node, aliased) if aliased is not None else None
         if direct is not None:
             return self.ev(direct, env)
         func = node.func
@@ -171,7 +171,8 @@ class CallEval(ExprEval):
 
     def note_alias(self, name: str, value: ast.expr) -> None:
         """`run = os.system`: later `run(x)` is `os.system(x)`; any other assignment ends that."""
-        aliases = self.mod.module_aliases if self.fn is None else self.__dict__.setdefault("call_aliases", {})
+        in_function = getattr(self, "fn", None) is not None
+        aliases = self.__dict__.setdefault("call_aliases", {}) if in_function else self.mod.module_aliases
         if is_reference(value, self.mod.imports) and not (isinstance(value, ast.Name) and value.id == name):
             aliases[name] = value
         else:

@@ -282,11 +282,12 @@ class ModuleAnalysis:
         for init in self.functions.get(f"{cls}.__init__", [])[:1]:
             params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)[1:]}
             for node in ast.walk(init):
-                targets = node.targets if isinstance(node, ast.Assign) else []
-                for target in targets:
+                if not isinstance(node, ast.Assign):
+                    continue
+                for target in node.targets:
                     owner = target.value if isinstance(target, ast.Attribute) else None
-                    if isinstance(owner, ast.Name) and owner.id == "self":
-                        assigned[target.attr] = node.value  # type: ignore[union-attr]
+                    if isinstance(target, ast.Attribute) and isinstance(owner, ast.Name) and owner.id == "self":
+                        assigned[target.attr] = node.value
         self._attrs_cache[cls] = (assigned, params)
         return assigned, params
 

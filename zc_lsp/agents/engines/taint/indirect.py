@@ -20,8 +20,7 @@ def direct_form(node: ast.Call) -> ast.expr | None:
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     if name == "getattr" and len(node.args) == 2 and _constant_name(node.args[1]):
-        attr = ast.Attribute(value=node.args[0], attr=node.args[1].value, ctx=ast.Load())  # type: ignore[union-attr]
-        return _at(attr, node)
+        return _at(ast.Attribute(value=node.args[0], attr=_constant_name(node.args[1]), ctx=ast.Load()), node)
     start = _RUNS_CALLABLE.get(name)
     if start is not None and len(node.args) > start and not isinstance(node.args[start], ast.Constant):
         return _at(ast.Call(func=node.args[start], args=node.args[start + 1 :], keywords=[]), node)
@@ -39,8 +38,10 @@ def direct_form(node: ast.Call) -> ast.expr | None:
     return None
 
 
-def _constant_name(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier()
+def _constant_name(node: ast.expr) -> str:
+    """The attribute name a constant `getattr` argument spells, or ""."""
+    ok = isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier()
+    return str(node.value) if ok and isinstance(node, ast.Constant) else ""
 
 
 def _at(new: ast.expr, old: ast.expr) -> ast.expr:

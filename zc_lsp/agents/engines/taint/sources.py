@@ -90,7 +90,7 @@ def wsgi_serves_html(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether `start_response` is not called with a constant non-HTML Content-Type only."""
     for node in ast.walk(fn):
         if isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant):
-            name, value = node.elts
+            name, value = node.elts[0], node.elts[1]
             if str(name.value).lower() == "content-type" and isinstance(value, ast.Constant):
                 return "html" in str(value.value).lower()
     return True
