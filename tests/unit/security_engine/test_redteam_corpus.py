@@ -151,7 +151,7 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> tuple[Callable[[Path], l
 
 
 def test_review_scores_above_the_floors_on_the_redteam_corpus(review):
-    # Measured at the end of the red-team round: score 1.00, F1 1.00, 0 of 136 traps (docs/security-engine.md).
+    # Measured at the end of the red-team round: score 1.00, F1 1.00, 0 of 137 traps (docs/security-engine.md).
     result = score_redteam(review[0])
     assert result.score >= 0.85, (result.per_category, result.missed, result.traps_flagged)
     assert result.f1 >= 0.90, (result.f1, result.missed, result.traps_flagged)
