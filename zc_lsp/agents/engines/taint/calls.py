@@ -15,7 +15,7 @@ from typing import Any
 
 from zc_lsp.agents.engines.taint.containers import MUTATORS, container_method
 from zc_lsp.agents.engines.taint.exprs import Env, ExprEval, fold
-from zc_lsp.agents.engines.taint.indirect import aliased_call, direct_form, is_reference
+from zc_lsp.agents.engines.taint.indirect import INDIRECT_NAMES, aliased_call, direct_form, is_reference
 from zc_lsp.agents.engines.taint.model import (
     CLEAN,
     UNKNOWN,
@@ -90,13 +90,14 @@ class CallEval(ExprEval):
         raise NotImplementedError
 
     def ev_Call(self, node: ast.Call, env: Env) -> Val:
-        direct = direct_form(node)
+        func = node.func
+        named = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        direct = direct_form(node) if named is None or named in INDIRECT_NAMES else None
         if direct is None and isinstance(node.func, ast.Name):
             aliased = self.alias_of(node.func.id, env)
             direct = aliased_call(node, aliased) if aliased is not None else None
         if direct is not None:
             return self.ev(direct, env)
-        func = node.func
         compiled = (self.lookup(env, func.id) or CLEAN).kind if isinstance(func, ast.Name) else None
         if compiled in ("xpath-fn", "xpath-eval"):  # XPath(q)(doc, n=x): $n is data; XPathEvaluator(doc)(q)
             args = [self.ev(a, env) for a in (*node.args, *(k.value for k in node.keywords))]
@@ -173,13 +174,19 @@ class CallEval(ExprEval):
         """`run = os.system`: later `run(x)` is `os.system(x)`; any other assignment ends that."""
         in_function = getattr(self, "fn", None) is not None
         aliases = self.__dict__.setdefault("call_aliases", {}) if in_function else self.mod.module_aliases
-        if is_reference(value, self.mod.imports) and not (isinstance(value, ast.Name) and value.id == name):
+        if (
+            isinstance(value, (ast.Attribute, ast.Name, ast.Call))
+            and is_reference(value, self.mod.imports)
+            and not (isinstance(value, ast.Name) and value.id == name)
+        ):
             aliases[name] = value
-        else:
+        elif aliases:
             aliases.pop(name, None)
 
     def alias_of(self, name: str, env: Env) -> ast.expr | None:
-        local = self.__dict__.get("call_aliases", {})
+        local = self.__dict__.get("call_aliases")
+        if not local:
+            return None if name in env else self.mod.module_aliases.get(name)
         if name in local or name in env:
             return local.get(name)
         return self.mod.module_aliases.get(name)

@@ -70,6 +70,7 @@ class ModuleAnalysis:
     in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
     _attrs_cache: dict[str, tuple[dict[str, ast.expr], set[str]]] = field(default_factory=dict)
+    _fed_attrs: dict[str, set[str]] = field(default_factory=dict)  # attributes __init__ sets from its arguments
     constructing: set[int] = field(default_factory=set)  # __init__ being run for a construction
     has_globals: bool = True
     global_writes: dict[str, Val] = field(default_factory=dict)  # untrusted data stored in module variables
@@ -289,6 +290,7 @@ class ModuleAnalysis:
                     if isinstance(target, ast.Attribute) and isinstance(owner, ast.Name) and owner.id == "self":
                         assigned[target.attr] = node.value
         self._attrs_cache[cls] = (assigned, params)
+        self._fed_attrs[cls] = {attr for attr, expr in assigned.items() if names_in(expr) & params}
         return assigned, params
 
     def globals_of(self, fn: FunctionNode) -> set[str]:
@@ -307,8 +309,8 @@ class ModuleAnalysis:
 
     def fed_by_constructor(self, cls: str) -> bool:
         """Whether `__init__` keeps some argument in an attribute (`self.name = name`)."""
-        assigned, params = self._init_attrs(cls)
-        return any(names_in(expr) & params for expr in assigned.values())
+        self._init_attrs(cls)
+        return bool(self._fed_attrs[cls])
 
     def construct(self, cls: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What `Cls(args)` keeps: `__init__` run on these arguments; the instance carries the taint
@@ -342,13 +344,13 @@ class ModuleAnalysis:
         The constructor's arguments travel on the instance (see `Cls(...)` in calls.py); here the read
         is the method's parameter 0 (`self`), so a call on a tainted instance returns tainted data.
         """
-        assigned, params = self._init_attrs(cls)
+        assigned, _params = self._init_attrs(cls)
         expr = assigned.get(attr)
         if expr is None:
             return None
         if isinstance(expr, ast.Constant):
             return const(expr.value)
-        if names_in(expr) & params:
+        if attr in self._fed_attrs[cls]:
             label = f"`self.{attr}`"
             return Val(
                 taints=(Taint(label, (Step.at(node, f"{label} set by the constructor"),), param=0),), opaque=False

@@ -13,6 +13,7 @@ import ast
 
 # Method or function name -> index of the callable among the positional arguments.
 _RUNS_CALLABLE = {"to_thread": 0, "run_sync": 0, "run_in_threadpool": 0, "run_in_executor": 1, "submit": 0}
+INDIRECT_NAMES = frozenset({"getattr", *_RUNS_CALLABLE})  # a call by another name needs `direct_form`
 
 
 def direct_form(node: ast.Call) -> ast.expr | None:
