@@ -55,4 +55,4 @@ def test_ruff_is_found_even_when_sysconfig_is_half_initialised(monkeypatch) -> N
         raise TypeError('can only concatenate str (not "NoneType") to str')
 
     monkeypatch.setattr(ruff, "find_ruff_bin", racing)
-    assert ruff_command.__wrapped__() == (sys.executable, "-m", "ruff")
+    assert ruff_command.__wrapped__() == (sys.executable, "-P", "-m", "ruff")  # -P: never the project's own modules
