@@ -47,6 +47,9 @@ def handler_modules() -> list[ModuleType]:
 def create_server(
     modules: Iterable[ModuleType] | None = None, server_cls: type[ZcLanguageServer] = ZcLanguageServer
 ) -> ZcLanguageServer:
+    from zc_lsp.handlers import text_sync
+
+    text_sync.install()  # incremental changes by offsets: a huge document is never split into lines
     ls = server_cls()
     for module in modules if modules is not None else handler_modules():
         module.register(ls.session)

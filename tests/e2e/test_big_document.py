@@ -56,6 +56,14 @@ def test_every_request_on_a_huge_document_is_answered_with_the_reason(tmp_path: 
             assert "max_file_bytes" in said, (asked[msg_id], said)
         diagnostics = client.wait_notification("textDocument/publishDiagnostics", timeout=30)
         assert diagnostics["params"]["diagnostics"] == []
+        for version in (2, 3):  # typing in it: each change costs the change, not a split of the document
+            client.send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": {"line": 600_000, "character": 4},
+                                              "end": {"line": 600_000, "character": 4}}, "text": "# é\n"}]}})
+        client.request(19, "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": where,
+                                                       "context": {"diagnostics": []}})
+        assert client.wait_reply(19)["result"] == []
         grown = proc.memory_info().rss - base
         assert grown < 4 * len(text.encode()), f"RSS grew by {grown >> 20} MB for a {len(text) >> 20} MB document"
         client.request(20, "workspace/executeCommand", {"command": "zc.status", "arguments": []})
