@@ -146,6 +146,7 @@ class Action:
     resolves: str | None = None
     model: bool = False
     record_tasks: bool = True  # False: per-keystroke work, no task row and no memory store (inline completion)
+    serves: str | None = None  # an LSP request it answers with no command of its own ("textDocument/inlineCompletion")
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,17 @@ class AgentRegistry:
     def by_resolver(self, key: str) -> tuple[str, Action] | None:
         return next(((agent, a) for agent, a in self.actions() if a.resolves == key), None)
 
+    def serving(self, use: str) -> tuple[str, str]:
+        """(agent, action) for a use case named by its command, code-action resolver or LSP request.
+
+        Front ends, templates and background jobs ask for the use case; the registry says who serves it
+        (a plug-in may replace a built-in agent). LookupError when nothing installed serves it.
+        """
+        for agent, action in self.actions():
+            if use in (action.command, action.resolves, action.serves):
+                return agent, action.name
+        raise LookupError(f"no installed agent serves {use} (see zc doctor)")
+
     def describe(self) -> list[dict[str, object]]:
         return [
             {"name": s.name, "summary": s.summary, "actions": [a.name for a in s.actions],

@@ -168,21 +168,28 @@ class AutoFixer:
     def _suggest(self, d: Detection, doc: DocSnapshot | None) -> Suggestion:
         # the repair engine's fixes, computed when asked for (the editor's quick fix resolves them)
         if d.kind == "missing_import" and d.detail:
-            return Suggestion(
-                f"Repair `{d.detail}` (missing import or typo), verified", d, agent="programming", action="quick_repair"
-            )
+            return Suggestion(f"Repair `{d.detail}` (missing import or typo), verified", d, **self._target("quick_repair"))
         if d.kind == "syntax_error":
-            return Suggestion(
-                f"Repair the syntax error, verified: {d.message[:60]}", d, agent="programming", action="quick_repair"
-            )
+            return Suggestion(f"Repair the syntax error, verified: {d.message[:60]}", d, **self._target("quick_repair"))
         if d.kind == "autofixable_lint":
-            return Suggestion("Fix all (ZombieCoder): verified repair", d, agent="programming", action="fix_all")
+            return Suggestion("Fix all (ZombieCoder): verified repair", d, **self._target("fix_all"))
         if d.kind == "missing_dependency":
             name = (d.detail or "the package").split(".")[0]
             return Suggestion(f"Install the missing package: pip install {name}", d)
         if d.kind == "config_error":
             return Suggestion(f"Fix the configuration: {d.message}", d)
-        return Suggestion(f"Fix with AI: {d.message[:80]}", d, agent="programming", action="fix_diagnostic")
+        return Suggestion(f"Fix with AI: {d.message[:80]}", d, **self._target("fix_ai"))
+
+    def _target(self, use: str) -> dict[str, str | None]:
+        agent, action = self._serving(use)
+        return {"agent": agent, "action": action}
+
+    def _serving(self, use: str) -> tuple[str | None, str | None]:
+        """(agent, action) serving the use case, from the registry; (None, None) when nothing installed does."""
+        try:
+            return self.services.registry.serving(use)
+        except LookupError:
+            return None, None
 
     def _apply(self, suggestions: list[Suggestion], doc: DocSnapshot, fresh: set[int]) -> None:
         safe = [s for s in suggestions if s.detection.safe and id(s.detection) in fresh]
@@ -194,10 +201,14 @@ class AutoFixer:
             return
         # The one repair use case (the CLI's `zc fix` and the editor's Fix all run it too): every fix
         # in it was verified, and in this trusted workspace the covering tests ran in the sandbox.
-        result = _run_sync(self.services.agents.run("programming", AgentRequest("fix_all", doc), user_requested=False))
+        agent, action = self._serving("fix_all")
+        if agent is None or action is None:
+            self._finish(safe, False, "fix_all", "no installed agent repairs code (see zc doctor)")
+            return
+        result = _run_sync(self.services.agents.run(agent, AgentRequest(action, doc), user_requested=False))
         edits = [e for fe in result.edits if fe.path == doc.path for e in fe.edits]
         if not result.ok or not edits:
-            self._finish(safe, False, "programming/fix_all", result.error or result.summary or "no edit produced")
+            self._finish(safe, False, f"{agent}/{action}", result.error or result.summary or "no edit produced")
             return
         text = apply_text_edits(doc.text, edits)
         if text == doc.text or doc.path is None:
@@ -208,7 +219,7 @@ class AutoFixer:
         lines = doc.text.split("\n")
         whole = TextEdit(Span(0, 0, len(lines) - 1, len(lines[-1])), text)
         ok = self._try_apply([FileEdit(doc.path, [whole], base_version=doc.version)])
-        how = f"repair (programming/fix_all): {result.data.get('verification') or result.summary}"
+        how = f"repair ({result.agent}/{result.action}): {result.data.get('verification') or result.summary}"
         self._finish(safe, ok, how[:500])
 
     def _try_apply(self, edits: list[FileEdit]) -> bool:

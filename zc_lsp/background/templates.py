@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Built-ins name the use case (a command or code-action resolver); the registry says which agent
+# serves it, so a plug-in that replaces a built-in agent takes over its templates too.
 BUILTIN_TEMPLATES: dict[str, dict[str, Any]] = {
-    "review_workspace": {"agent": "best_practices", "action": "review", "each_file": "**/*.py"},
-    "review_file": {"agent": "best_practices", "action": "review", "needs_path": True},
-    "generate_tests_module": {"agent": "programming", "action": "test_skeleton", "needs_path": True},
-    "docstrings_file": {"agent": "conversational", "action": "docstring", "needs_path": True},
-    "run_tests": {"agent": "verifier", "action": "run_tests"},
+    "review_workspace": {"use": "zc.review", "each_file": "**/*.py"},
+    "review_file": {"use": "zc.review", "needs_path": True},
+    "generate_tests_module": {"use": "test_skeleton", "needs_path": True},
+    "docstrings_file": {"use": "docstring", "needs_path": True},
+    "run_tests": {"use": "zc.runTests"},
 }
 
 ResultListener = Callable[[str, Path | None, Any], None]
@@ -55,8 +57,14 @@ def parse_templates(
     Agents and actions are checked against the registry (built-in and plug-in agents alike); a
     built-in template whose agent is not installed is left out.
     """
-    out = {name: JobTemplate(name=name, **spec) for name, spec in BUILTIN_TEMPLATES.items()
-           if registry.has(spec["agent"], spec["action"])}
+    out: dict[str, JobTemplate] = {}
+    for name, spec in BUILTIN_TEMPLATES.items():
+        try:
+            agent, action = registry.serving(spec["use"])
+        except LookupError:
+            continue  # no installed agent serves it: the template is left out (zc doctor lists the agents)
+        out[name] = JobTemplate(name=name, agent=agent, action=action,
+                                **{k: v for k, v in spec.items() if k != "use"})
     issues: list[ConfigIssue] = []
     for name, spec in (configured or {}).items():
         key = f"background.templates.{name}"

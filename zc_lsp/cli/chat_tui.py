@@ -153,8 +153,9 @@ class ChatSession:
 
     # -- commands ----------------------------------------------------------------------------
     async def ask(self, message: str) -> None:
+        agent, action = self.services.registry.owner("zc.chat")
         result, streamed = await self._agent(
-            "conversational", AgentRequest("chat", args={"message": message, "conversation": self.conversation}))
+            agent, AgentRequest(action, args={"message": message, "conversation": self.conversation}))
         self._show(result, streamed)
 
     def _resolve(self, raw: str) -> Path:
@@ -225,7 +226,8 @@ class ChatSession:
     async def cmd_test(self, arg: str) -> None:
         args = {"path": str(self._resolve(arg))} if arg else {}
         self.write("running tests... (Ctrl-C stops them)\n")
-        result, _ = await self._agent("verifier", AgentRequest("run_tests", args=args), stream=False)
+        agent, action = self.services.registry.owner("zc.runTests")
+        result, _ = await self._agent(agent, AgentRequest(action, args=args), stream=False)
         self.write((result.summary or result.error or "").rstrip() + "\n")
 
     async def cmd_status(self, arg: str) -> None:
@@ -237,7 +239,7 @@ class ChatSession:
         if memory is None or getattr(memory, "degraded", None):
             self.write(f"memory is unavailable: {getattr(memory, 'degraded', 'not started')}\n")
             return
-        store = memory.agent("conversational")
+        store = memory.agent(self.services.registry.owner("zc.chat")[0])  # the chat agent's own memory
         items = await asyncio.to_thread(store.recall, arg, 5) if arg else await asyncio.to_thread(store.recent, 5, "chat")
         if not items:
             self.write("nothing remembered" + (f" about {arg!r}" if arg else " yet") + "\n")

@@ -63,9 +63,11 @@ async def cmd_fix(args: argparse.Namespace) -> int:
                 unreadable += 1
                 continue
             doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
-            result = await services.agents.run(
-                "programming", AgentRequest("fix_all", doc=doc, args={"model": bool(args.model)})
-            )
+            try:
+                agent, action = services.registry.serving("fix_all")  # the editor's Fix all, by the registry
+            except LookupError as exc:
+                raise CliError(str(exc), code=1) from exc
+            result = await services.agents.run(agent, AgentRequest(action, doc=doc, args={"model": bool(args.model)}))
             if not result.ok:
                 print(f"{shown}: not fixed: {result.error}", file=sys.stderr)
                 unreadable += 1

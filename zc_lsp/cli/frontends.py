@@ -143,7 +143,8 @@ async def _explain_text(services: Any, target: str) -> str | None:
     except CliError as exc:  # name the option, so the user knows which argument was wrong
         raise CliError(f"--explain FILE:LINE: {exc}", exc.code) from None
     doc = DocSnapshot(uri=path.as_uri(), path=path, text=text)
-    result = await services.agents.run("conversational", AgentRequest("explain", doc=doc, span=Span(line, 0, line, 0)))
+    agent, action = services.registry.owner("zc.explain")
+    result = await services.agents.run(agent, AgentRequest(action, doc=doc, span=Span(line, 0, line, 0)))
     if not result.ok:
         print(f"error: {result.error}", file=sys.stderr)
         return None

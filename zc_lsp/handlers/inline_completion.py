@@ -89,10 +89,15 @@ class InlineCompleter:
             if mine.superseded.is_set():
                 return EMPTY
             started = time.perf_counter()
+            try:
+                agent, action = services.registry.serving(types.TEXT_DOCUMENT_INLINE_COMPLETION)
+            except LookupError as exc:
+                log.info("inline completion: %s", exc)
+                return EMPTY
             request = AgentRequest(
-                "inline_complete", doc=doc, args={"line": line, "character": char, "nearby": self._nearby(uri)}
+                action, doc=doc, args={"line": line, "character": char, "nearby": self._nearby(uri)}
             )
-            result = await services.agents.run("programming", request, cancel=mine.token)
+            result = await services.agents.run(agent, request, cancel=mine.token)
         finally:
             if self.pending.get(uri) is mine:
                 del self.pending[uri]

@@ -29,7 +29,7 @@ SPEC = AgentSpec(
         Action("fix", resolves="fix_ai", progress="Fixing with AI", edits="offer", model=True),
         Action("generate", command="zc.generate", params=("instruction",), progress="zc.generate", edits="apply"),
         Action("repair", progress="Repairing"),  # chat's /fix: the repair engine's diff, never written
-        Action("inline_complete", record_tasks=False),  # textDocument/inlineCompletion, per keystroke
+        Action("inline_complete", record_tasks=False, serves="textDocument/inlineCompletion"),  # textDocument/inlineCompletion, per keystroke
     ),
     build=build,
 )
