@@ -53,3 +53,26 @@ async def test_crash_in_one_agent_is_reported_and_others_work(tmp_path: Path, mo
         assert {t["state"] for t in tasks} >= {"done", "failed"}
     finally:
         await services.aclose()
+
+
+def test_use_cases_are_found_by_what_they_serve_not_by_agent_name() -> None:
+    from zc_lsp.background.templates import parse_templates
+
+    registry = AgentRegistry([
+        AgentSpec("fixer", (Action("mend", resolves="fix_all"), Action("ghost", serves="textDocument/inlineCompletion")),
+                  Fine),
+        AgentSpec("tester", (Action("check", command="zc.runTests"),), Fine),
+    ])
+    assert registry.serving("fix_all") == ("fixer", "mend")
+    assert registry.serving("textDocument/inlineCompletion") == ("fixer", "ghost")
+    assert registry.serving("zc.runTests") == ("tester", "check")
+    try:
+        registry.serving("zc.review")
+    except LookupError as exc:
+        assert "zc.review" in str(exc)
+    else:
+        raise AssertionError("a use case nobody serves must be a LookupError")
+    templates, issues = parse_templates({}, lambda key: ("config", None), registry)
+    assert issues == []
+    assert templates["run_tests"].agent == "tester" and templates["run_tests"].action == "check"
+    assert "review_file" not in templates  # nothing installed reviews: the template is left out
