@@ -61,12 +61,8 @@ MAX_LINES = 400
 LONG_MODULES: dict[str, str] = {
     "agents/conversational/explain.py": "one ast walk per kind of node (function, class, statements, tokens); "
     "the helpers share the Def alias and are used nowhere else",
-    "core/sandbox.py": "stdlib-only by design (it must not import zc_lsp); the bubblewrap argument builder, "
-    "limits and the probe are one security boundary best read in one file",
     "background/batch.py": "one BatchQueue class whose claim/run/finish steps share the worker state; "
     "JobContext and QueueOptions are the only separable parts and are already small",
-    "agents/engines/taint/flow.py": "one Frame class, a method per statement kind over one environment; calls, "
-    "containers, indirect calls and summaries already live in their own modules",
 }
 
 

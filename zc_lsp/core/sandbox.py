@@ -5,16 +5,16 @@ Why: a model that obeys an instruction injected into the workspace can write cod
 The sandbox sees only the system and interpreter directories (read-only) and a scratch copy of
 the workspace (read-write); it has no network, a fake HOME, a scrubbed environment and limits
 on memory, processes, file size and CPU. Where no sandbox can start, callers must not run the
-code and say why (`SandboxUnavailable`). Stdlib only: this module must not import zc_lsp.
+code and say why (`SandboxUnavailable`). Stdlib and `core/child_env.py` only.
 
-The environment scrub (`scrub_env`) is also used for the user's own, trusted test runs.
+The environment scrub for every child (this one and the user's own, trusted test runs) is
+`core/child_env.py`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -23,74 +23,16 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from zc_lsp.core.child_env import scrub_env
 
 NOBODY = 65534  # the uid a root-run sandbox drops to, so RLIMIT_NPROC applies (root ignores it)
 INNER_TMP = "/tmp"  # noqa: S108 - a fresh tmpfs inside the sandbox, not the host's /tmp
 FAKE_HOME = f"{INNER_TMP}/home"
 PROBE_TIMEOUT_S = 15.0
-_SECRET_WORDS = re.compile(
-    r"KEY|TOKEN|SECRET|PASSW|(^|_)PASS($|_)|PASSPHRASE|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|SIGNATURE|_DSN$|^DSN$|_PAT$",
-    re.IGNORECASE,
-)
-_SECRET_PREFIXES = tuple(
-    [
-        "AWS_",
-        "AZURE_",
-        "ARM_",
-        "GOOGLE_",
-        "GCP_",
-        "GCLOUD_",
-        "CLOUDSDK_",
-        "OPENAI_",
-        "ANTHROPIC_",
-        "MISTRAL_",
-        "COHERE_",
-        "GROQ_",
-        "HF_",
-        "HUGGING",
-        "GITHUB_",
-        "GH_",
-        "GITLAB_",
-        "CI_JOB_",
-        "NPM_",
-        "PYPI_",
-        "TWINE_",
-        "DOCKER_",
-        "VAULT_",
-        "KUBE",
-        "DIGITALOCEAN_",
-        "HEROKU_",
-        "STRIPE_",
-        "SLACK_",
-        "DISCORD_",
-        "TELEGRAM_",
-        "TWILIO_",
-        "SENDGRID_",
-        "MAILGUN_",
-        "DATABRICKS_",
-        "SHOPIFY_",
-        "SENTRY_",
-        "CLOUDFLARE_",
-        "OLLAMA_",
-    ]
-)
-_SECRET_NAMES = frozenset(
-    [
-        "SSH_AUTH_SOCK",
-        "GPG_AGENT_INFO",
-        "DATABASE_URL",
-        "REDIS_URL",
-        "MONGODB_URI",
-        "AMQP_URL",
-        "NETRC",
-        "PGPASS",
-        "MYSQL_PWD",
-    ]
-)
-_URL_WITH_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@", re.IGNORECASE)
 _KEEP_FROM_HOST = ("LANG", "LANGUAGE", "TZ")  # the only host variables a sandbox sees (plus LC_*)
 _SYSTEM_RO = tuple(
     [
@@ -122,22 +64,6 @@ os.execvp(sys.argv[2], sys.argv[2:])
 
 class SandboxUnavailable(RuntimeError):
     """No sandbox can start on this machine; the message says why, for the user."""
-
-
-def is_secret_name(name: str) -> bool:
-    """True for variable names that usually carry credentials (API keys, tokens, cloud logins)."""
-    upper = name.upper()
-    return upper in _SECRET_NAMES or upper.startswith(_SECRET_PREFIXES) or bool(_SECRET_WORDS.search(upper))
-
-
-def scrub_env(env: Mapping[str, str], also: Iterable[str] = ()) -> dict[str, str]:
-    """`env` without credentials: secret-like names, the names in `also`, and URLs with passwords."""
-    extra = {name.upper() for name in also if name}
-    return {
-        name: value
-        for name, value in env.items()
-        if not is_secret_name(name) and name.upper() not in extra and not _URL_WITH_PASSWORD.search(value)
-    }
 
 
 @dataclass(frozen=True)

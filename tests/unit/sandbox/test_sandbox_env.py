@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from zc_lsp.core import sandbox
-from zc_lsp.core.sandbox import SandboxSpec, SandboxUnavailable, is_secret_name, scrub_env
+from zc_lsp.core.child_env import is_secret_name, scrub_env
+from zc_lsp.core.sandbox import SandboxSpec, SandboxUnavailable
 
 SECRET_NAMES = [
     "OPENAI_API_KEY",

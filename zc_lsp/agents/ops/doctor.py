@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from zc_lsp.agents.base import AgentContext
 from zc_lsp.agents.verifier.testing.discovery import project_interpreter
 from zc_lsp.agents.verifier.testing.runner import TRUSTED_LIMITS
-from zc_lsp.core.sandbox import limited_command, scrub_env
+from zc_lsp.core.child_env import scrub_env
+from zc_lsp.core.sandbox import limited_command
 
 Which = Callable[..., str | None]
 MIN_PYTHON = (3, 11)

@@ -24,6 +24,8 @@ from zc_lsp.agents.engines.taint.model import (
     combine,
     container,
     irrefutable,
+    var_key,
+    with_step,
 )
 from zc_lsp.agents.engines.taint.rules import check_call, cookie_header
 from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
@@ -187,7 +189,7 @@ class Frame(CallEval):
         if isinstance(target, ast.Name):
             self.built_at.setdefault(target.id, set()).update(range(node.lineno - 1, node.end_lineno or node.lineno))
             if val.taints:
-                val = _hop(val, Step.at(node, f"assigned to `{target.id}`"))
+                val = with_step(val, Step.at(node, f"assigned to `{target.id}`"))
             self.on_named_value(target.id, val, node)
             env[target.id] = val
             if self.fn is not None and val.taints:
@@ -219,7 +221,7 @@ class Frame(CallEval):
                 cookie_header(node.value, node, self.mod.report_rule, self.mod.verdict)
         if name:
             self.on_named_value(name, val, node)
-        key = _key_of(target.value)
+        key = var_key(target.value)
         if index.has_const() and owner.kind in ("dict", "config") and owner.keys is not None:
             keys = [(k, v) for k, v in owner.keys if k != index.const()] + [(index.const(), val)]
             updated = replace(container(keys=keys, kind="dict"), opaque=owner.opaque)
@@ -260,7 +262,7 @@ class Frame(CallEval):
         if self.security_fn:
             self.on_named_value(self.fn.name, val, node)
         if val.taints and self.fn is not None:
-            val = _hop(val, Step.at(node, f"returned from {self.fn.name}()"))
+            val = with_step(val, Step.at(node, f"returned from {self.fn.name}()"))
         self.ret = val if self.ret is None else branch_merge(self.ret, val)
         return None
 
@@ -384,19 +386,8 @@ class _Held(ast.expr):
         self.val = val
 
 
-def _hop(val: Val, step: Step) -> Val:
-    return replace(val, taints=tuple(t.hop(step) for t in val.taints))
-
-
 def _as_load(target: ast.expr) -> ast.expr | None:
     if isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
         return target
     return None
 
-
-def _key_of(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return f"{node.value.id}.{node.attr}"
-    return None

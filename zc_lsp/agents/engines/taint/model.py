@@ -210,6 +210,15 @@ def sanitized(val: Val, kinds: frozenset[str]) -> Val:
     return Val(taints=taints, opaque=val.opaque, safe_for=val.safe_for | kinds)
 
 
+def var_key(node: ast.expr) -> str | None:
+    """The environment key of a plain name (`x`) or one attribute of one (`self.x`), else None."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
+
+
 def with_step(val: Val, step: Step) -> Val:
     if not val.taints:
         return val
