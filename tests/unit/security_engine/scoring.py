@@ -64,11 +64,19 @@ def corpus_files() -> list[tuple[Path, str, bool]]:
     return out
 
 
-def score(cwes_of: Callable[[Path], Iterable[int]]) -> Score:
-    """Score an engine given as `path -> CWEs it reported for that file`."""
+def score(
+    cwes_of: Callable[[Path], Iterable[int]],
+    files: Iterable[tuple[Path, str, bool]] | None = None,
+    trap_cwes: frozenset[int] | None = None,
+) -> Score:
+    """Score an engine given as `path -> CWEs it reported for that file`.
+
+    `files`: (path, category, vulnerable), this corpus by default. A safe look-alike counts as a
+    trap flagged when any CWE is reported on it, or, with `trap_cwes`, one of those.
+    """
     result = Score()
     counts: dict[str, list[int]] = {}  # category -> [tp, vuln, fp, safe]
-    for path, category, vulnerable in corpus_files():
+    for path, category, vulnerable in corpus_files() if files is None else files:
         found = set(cwes_of(path))
         hit = bool(found & CATEGORY_CWES[category])
         c = counts.setdefault(category, [0, 0, 0, 0])
@@ -83,7 +91,7 @@ def score(cwes_of: Callable[[Path], Iterable[int]]) -> Score:
             result.safe_files += 1
             c[3] += 1
             c[2] += hit
-            if found:  # a trap is any finding with a CWE on a safe look-alike
+            if found if trap_cwes is None else found & trap_cwes:  # a finding on a safe look-alike
                 result.fp += 1
                 result.traps_flagged.append(path.name)
     for category, (tp, vuln, fp, safe) in counts.items():

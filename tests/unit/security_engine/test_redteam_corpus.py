@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.security_engine.scoring import CATEGORY_CWES, Score
+from tests.unit.security_engine.scoring import CATEGORY_CWES, Score, score
 from zc_lsp.agents.engines.batch_review import review_files
 from zc_lsp.agents.engines.ruff_engine import RuffOptions, ruff_command
 from zc_lsp.agents.engines.taint.model import KINDS
@@ -60,35 +60,16 @@ def redteam_files() -> list[tuple[Path, str, int | None]]:
         m = _EXPECT.match(first)
         assert m, f"{path.name}: first line must be '# expect: CWE-N' or '# expect: safe'"
         category = path.name.split("__", 1)[0]
-        out.append((path, category, int(m.group(2)) if m.group(2) else None))
+        expected = int(m.group(2)) if m.group(2) else None
+        assert expected is None or expected in CATEGORY_CWES[category], path.name
+        out.append((path, category, expected))
     return out
 
 
 def score_redteam(cwes_of: Callable[[Path], Iterable[int]]) -> Score:
-    result = Score()
-    counts: dict[str, list[int]] = {}  # category -> [tp, vuln, fp, safe]
-    for path, category, expected in redteam_files():
-        found = set(cwes_of(path))
-        hit = bool(found & CATEGORY_CWES[category])
-        c = counts.setdefault(category, [0, 0, 0, 0])
-        if expected is not None:
-            assert expected in CATEGORY_CWES[category], path.name
-            c[1] += 1
-            c[0] += hit
-            result.tp += hit
-            result.fn += not hit
-            if not hit:
-                result.missed.append(path.name)
-        else:
-            result.safe_files += 1
-            c[3] += 1
-            c[2] += hit
-            if found & CATEGORY_CWE_UNION:  # noise like S101 (assert) is not a trap of these categories
-                result.fp += 1
-                result.traps_flagged.append(path.name)
-    for category, (tp, vuln, fp, safe) in counts.items():
-        result.per_category[category] = tp / max(vuln, 1) - fp / max(safe, 1)
-    return result
+    """The shared scorer over this corpus; noise like S101 (assert) is not a trap of these categories."""
+    files = [(path, category, expected is not None) for path, category, expected in redteam_files()]
+    return score(cwes_of, files, trap_cwes=CATEGORY_CWE_UNION)
 
 
 def _copy(dest: Path) -> dict[Path, str]:
