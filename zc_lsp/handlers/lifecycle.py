@@ -224,6 +224,10 @@ def warm_up(services: Any) -> None:
     from zc_lsp.background.live_status import register_running_server
 
     register_running_server(services)  # `zc status` and `zc dashboard` attach to this server
+    from zc_lsp.core.sensitive import rules_for
+
+    # The ignore rules walk the workspace once; the edit guard asks them on the loop, so walk here.
+    rules_for(services.workspace_root)
 
 
 def start_background(session: Session) -> None:
