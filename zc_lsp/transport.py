@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import select
+import stat
 import sys
 from typing import Any
 
@@ -28,13 +31,33 @@ async def stdin_reader(stdin: Any = None) -> Any:
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=MAX_HEADER_LINE)
     try:
+        if not _pollable(stream.fileno()):
+            raise OSError("it cannot be polled")
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stream)
-    except (ValueError, OSError, NotImplementedError) as exc:
+    except (ValueError, OSError, NotImplementedError, AttributeError) as exc:
         from pygls.io_ import StdinAsyncReader
 
         log.info("stdin is not a pipe (%s): reading it through a thread", exc)
         return StdinAsyncReader(stream)
     return reader
+
+
+def _pollable(fd: int) -> bool:
+    """Whether the loop can watch `fd`. asyncio accepts any character device (e.g. /dev/null) but
+    registers it only later, in a callback, where epoll's EPERM would be logged and stdin never read."""
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return True
+    if not stat.S_ISCHR(mode) or not hasattr(select, "epoll"):
+        return False
+    probe = select.epoll()
+    try:
+        probe.register(fd, select.EPOLLIN)
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
 
 
 async def read_frame(reader: Any) -> bytes | None:

@@ -128,3 +128,28 @@ def test_shutdown_while_tests_run_cancels_them_and_replies_null(tmp_path: Path) 
         for proc in survivors(root, marker):
             proc.kill()
         client.close()
+
+
+@pytest.mark.parametrize("stdin_kind", ["devnull", "file"])
+def test_stdin_that_cannot_be_polled_is_read_not_hung_on(tmp_path: Path, stdin_kind: str) -> None:
+    """stdin from /dev/null or a file of frames (a script, `-X importtime < /dev/null`): the loop cannot
+    poll it (epoll refuses it, asyncio only finds out in a later callback), so it is read by a thread;
+    the server answers what the file holds and ends at its end instead of hanging."""
+    import sys
+
+    body = b'{"jsonrpc":"2.0","id":1,"method":"shutdown"}'
+    exit_body = b'{"jsonrpc":"2.0","method":"exit"}'
+    frames = b"".join(b"Content-Length: %d\r\n\r\n%s" % (len(b), b) for b in (body, exit_body))
+    source = tmp_path / "frames.bin"
+    source.write_bytes(frames if stdin_kind == "file" else b"")
+    stdin_path = source if stdin_kind == "file" else Path("/dev/null")
+    with stdin_path.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "zc_lsp"], stdin=stdin, capture_output=True, timeout=30, cwd=tmp_path
+        )
+    assert b"Operation not permitted" not in done.stderr, done.stderr.decode(errors="replace")[-2000:]
+    if stdin_kind == "file":
+        assert b'"id":1' in done.stdout.replace(b" ", b"")  # shutdown answered
+        assert done.returncode == 0
+    else:
+        assert done.returncode == 1  # end of input without shutdown/exit
