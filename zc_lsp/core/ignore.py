@@ -22,6 +22,8 @@ from urllib.parse import unquote, urlparse
 
 import pathspec
 
+from zc_lsp.core.files import read_bounded
+
 IGNORE_FILES = (".gitignore", ".zombiecoderignore")
 ZC_IGNORE = ".zombiecoderignore"
 
@@ -290,9 +292,7 @@ def _prefixes(rel: str) -> list[str]:
 def _read_lines(path: Path) -> list[str]:
     if path.is_dir():
         raise IsADirectoryError(f"{path.name} is a folder, not a file")
-    data = path.read_bytes()
-    if len(data) > _MAX_IGNORE_BYTES:
-        raise ValueError(f"larger than {_MAX_IGNORE_BYTES} bytes")
+    data = read_bounded(path, _MAX_IGNORE_BYTES)  # a symlink to /dev/zero or a FIFO is refused
     if b"\x00" in data:
         raise ValueError("binary content (NUL byte)")
     return data.decode("utf-8-sig").splitlines()

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from zc_lsp.core.files import read_text_bounded
+
 _BIN = ("Scripts", "python.exe") if os.name == "nt" else ("bin", "python")
 
 
@@ -51,7 +53,7 @@ def _project_name(root: Path) -> str | None:
     try:
         import tomllib
 
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text_bounded(pyproject, 1_000_000))
     except (OSError, ValueError):
         return None
     name = (data.get("project") or {}).get("name") or ((data.get("tool") or {}).get("poetry") or {}).get("name")
@@ -123,7 +125,7 @@ def find_interpreter(root: Path, *, configured: str | None = None, editor: str |
     pdm = root / ".pdm-python"
     if pdm.is_file():
         try:
-            target = Path(pdm.read_text(encoding="utf-8").strip())
+            target = Path(read_text_bounded(pdm, 4096).strip())
         except OSError:
             target = None
         if target is not None and target.is_file() and os.access(target, os.X_OK):

@@ -16,6 +16,7 @@ from zc_lsp.agents.engines.batch_review import is_config_path, review_files
 from zc_lsp.agents.engines.documents import refusal, ruff_options
 from zc_lsp.agents.engines.proc import with_cancel_token
 from zc_lsp.agents.engines.review_cache import open_cache
+from zc_lsp.core.files import UnreadableFile, read_bounded
 from zc_lsp.core.types import DocSnapshot
 
 
@@ -27,12 +28,12 @@ def _read(paths: list[str], ctx: AgentContext) -> tuple[dict[Path, str], list[st
     for raw in paths:
         path = Path(raw)
         try:
-            data = path.read_bytes()
+            data = read_bounded(path, limit)  # a FIFO would block and /dev/zero never end: refused
+        except UnreadableFile as exc:
+            skipped.append(f"{path}: {exc}; skipped")
+            continue
         except OSError as exc:
             skipped.append(f"{path}: cannot be read ({exc.strerror or exc})")
-            continue
-        if len(data) > limit:
-            skipped.append(f"{path}: {len(data) / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB limit; skipped")
             continue
         try:
             text = data.decode("utf-8")

@@ -26,6 +26,7 @@ from zc_lsp.agents.conversational.chat import (
 from zc_lsp.agents.conversational.docstrings import STYLES, DocstringError, docstring_edit
 from zc_lsp.agents.conversational.explain import explain_source
 from zc_lsp.agents.modelwork.routing import ask, offline_note, with_reply
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, Span
 from zc_lsp.core.workspace import iter_files
 from zc_lsp.router.base import NoModelAvailable
@@ -128,9 +129,7 @@ def find_symbols(
             if doc_path is not None and path.resolve() == doc_path.resolve():
                 continue
             try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    continue
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = read_text_bounded(path, MAX_FILE_BYTES, errors="replace")
             except OSError as exc:
                 log.debug("skipped %s: %s", path, exc)
                 continue

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.modelwork.source import Block, block_text, def_lines, innermost_def, parse_or_none, selection_block
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import DocSnapshot, Span
 
 MAX_HISTORY_CHARS = 6000
@@ -133,7 +134,7 @@ def context_files(doc: DocSnapshot | None, span: Span | None, files: Any,
             notes.append(why)
             continue
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")[:MAX_FILE_CHARS]
+            text = read_text_bounded(path, errors="replace")[:MAX_FILE_CHARS]
         except OSError as exc:
             notes.append(f"not sent: {path.name} cannot be read ({type(exc).__name__})")
             continue

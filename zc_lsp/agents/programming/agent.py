@@ -36,6 +36,7 @@ from zc_lsp.agents.engines.skeleton import (
     test_file_for,
 )
 from zc_lsp.agents.programming.code_edits import MODEL_ACTIONS, model_edit
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, Span, TextEdit
 
 log = logging.getLogger(__name__)
@@ -206,7 +207,7 @@ class ProgrammingAgent:
 
 def _read_or_none(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text_bounded(path)
     except FileNotFoundError:
         return None
 

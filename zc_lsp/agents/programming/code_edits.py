@@ -36,6 +36,7 @@ from zc_lsp.agents.modelwork.source import (
     stub_block,
 )
 from zc_lsp.agents.verifier.testing.shadow import apply_text_edits
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.core.workspace import is_inside
 from zc_lsp.router.base import ModelReply, NoModelAvailable
@@ -157,7 +158,7 @@ async def new_ruff_findings(ctx: AgentContext, doc_text: str, new_text: str, fil
 def _disk_edit(doc_path: Path, doc_text: str, edit: TextEdit, new_text: str) -> FileEdit:
     """The edit against the file on disk: the Verifier works on a copy of the disk, not the buffer."""
     try:
-        disk = doc_path.read_text(encoding="utf-8")
+        disk = read_text_bounded(doc_path)
     except (OSError, UnicodeDecodeError):
         disk = None
     if disk == doc_text:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.router.sanitize import fence_untrusted, strip_invisible
 
 TEMPLATE_DIR = Path(__file__).parent
@@ -43,8 +44,8 @@ def _override_text(value: Any, base_dir: Path | None) -> str:
         if not path.is_absolute() and base_dir is not None:
             path = base_dir / path
         try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
+            return read_text_bounded(path, 1_000_000)
+        except (OSError, UnicodeDecodeError) as exc:
             raise PromptError(f"prompts override file {path} cannot be read: {exc}") from exc
     return text
 

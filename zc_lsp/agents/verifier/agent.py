@@ -21,6 +21,7 @@ from zc_lsp.agents.verifier.testing.junit import JUnitSummary, parse_junit
 from zc_lsp.agents.verifier.testing.runner import PytestRun, key_env_names, run_pytest
 from zc_lsp.agents.verifier.testing.validate import validate_edits
 from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, Finding, Span
 from zc_lsp.core.workspace import is_inside
 
@@ -44,7 +45,7 @@ def _rel(path: str | None, root: Path) -> str:
 def _line_span(path: Path, line: int) -> Span:
     """The failing line from its first non-blank character to its end (0-based)."""
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_text_bounded(path, errors="replace").splitlines()
     except OSError:
         lines = []
     index = max(line - 1, 0)

@@ -26,6 +26,7 @@ from zc_lsp.agents.verifier.testing.runner import PytestRun, run_pytest
 from zc_lsp.agents.verifier.testing.shadow import copy_workspace
 from zc_lsp.agents.verifier.testing.validate import import_paths, model_code_blocker, sandbox_for
 from zc_lsp.core.cancel import Cancelled
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, Span, TextEdit
 from zc_lsp.core.workspace import is_inside
 from zc_lsp.router.base import NoModelAvailable
@@ -183,6 +184,6 @@ async def generate_tests(agent: str, request: AgentRequest, ctx: AgentContext) -
 
 def _read(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text_bounded(path)
     except FileNotFoundError:
         return None

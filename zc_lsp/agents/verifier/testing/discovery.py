@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.interpreter import Interpreter, find_interpreter
 from zc_lsp.core.workspace import iter_files
 
@@ -62,9 +63,7 @@ def _import_patterns(dotted: str) -> list[re.Pattern[str]]:
 
 def _read_small(path: Path) -> str | None:
     try:
-        if path.stat().st_size > MAX_SCAN_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
+        return read_text_bounded(path, MAX_SCAN_BYTES, errors="replace")
     except OSError as exc:
         log.debug("cannot read %s: %s", path, exc)
         return None
