@@ -19,6 +19,7 @@ from zc_lsp.cli.common import (
     progress_bar,
 )
 from zc_lsp.cli.render import print_markdown
+from zc_lsp.core.files import read_text_bounded
 
 
 async def cmd_review(args: argparse.Namespace) -> int:
@@ -52,7 +53,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
             for n, path in enumerate(files, 1):
                 progress_bar(n - 1, len(files), path.name)
                 try:
-                    text = path.read_text(encoding="utf-8")
+                    text = read_text_bounded(path)
                 except (OSError, UnicodeDecodeError) as exc:
                     skipped.append(f"{path}: cannot be read as UTF-8 ({exc})")
                     continue

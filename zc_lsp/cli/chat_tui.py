@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from zc_lsp.agents.base import AgentRequest, AgentResult
 from zc_lsp.agents.conversational import slash
 from zc_lsp.core.cancel import CancelToken
+from zc_lsp.core.files import read_bounded
 from zc_lsp.core.types import DocSnapshot, Span
 
 log = logging.getLogger(__name__)
@@ -163,10 +164,14 @@ class ChatSession:
         return path if path.is_absolute() else (Path.cwd() / path)
 
     def _doc(self, path: Path) -> DocSnapshot | None:
-        if not path.is_file():
+        try:
+            raw = read_bounded(path)
+        except FileNotFoundError:
             self.write(f"error: no such file: {path}\n")
             return None
-        raw = path.read_bytes()
+        except OSError as exc:
+            self.write(f"error: {path}: {exc}\n")
+            return None
         if b"\x00" in raw[:8192]:
             self.write(f"error: {path} looks binary\n")
             return None
