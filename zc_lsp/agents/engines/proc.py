@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import resource
 import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from zc_lsp.core.cancel import Cancelled, CancelToken
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _TOKEN_POLL_S = 0.05  # how soon a token cancelled from another thread stops a running tool
+# A tool's heap bound. ruff reads the workspace's config and ignore files unbounded: a cloned repo's
+# `pyproject.toml -> /dev/zero` had it allocate ~0.4 GB/s until the machine ran out. ruff with every
+# rule over the whole standard library peaks at ~360 MB.
+TOOL_DATA_LIMIT = 2 << 30
 
 
 class ToolError(Exception):
@@ -88,6 +93,7 @@ async def run_process(
         raise
     except OSError as exc:
         raise ToolError(f"cannot start {Path(args[0]).name}: {exc}") from exc
+    _limit_memory(proc.pid)
     try:
         stdout, stderr = await asyncio.wait_for(proc.communicate(stdin), timeout=timeout_s)
     except TimeoutError:
@@ -101,6 +107,18 @@ async def run_process(
         raise
     assert proc.returncode is not None
     return ProcResult(proc.returncode, stdout, stderr)
+
+
+def _limit_memory(pid: int) -> None:
+    """Bound the child's heap (RLIMIT_DATA) right after it starts: set from outside, so no preexec_fn
+    runs in a forked copy of this threaded process; a tool that hits it fails with its own error."""
+    prlimit = getattr(resource, "prlimit", None)
+    if prlimit is None:
+        return
+    try:
+        prlimit(pid, resource.RLIMIT_DATA, (TOOL_DATA_LIMIT, TOOL_DATA_LIMIT))
+    except (OSError, ValueError) as exc:  # already exited, or a hard limit below ours
+        log.debug("could not bound the memory of process %s: %s", pid, exc)
 
 
 async def gather_settled(*aws: Awaitable[T]) -> list[T]:

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.engines.proc import ToolError, run_process
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import Finding, Severity, Span, TextEdit
 
 log = logging.getLogger(__name__)
@@ -105,8 +107,8 @@ def _names_ruff_config(folder: Path) -> bool:
         return True
     pyproject = folder / "pyproject.toml"
     try:
-        return pyproject.is_file() and "[tool.ruff" in pyproject.read_text("utf-8", "replace")
-    except OSError as exc:
+        return pyproject.exists() and "[tool.ruff" in read_text_bounded(pyproject, 4_000_000, errors="replace")
+    except OSError as exc:  # UnreadableFile included: a FIFO or /dev/zero behind the name
         log.info("cannot read %s (%s): taken as a ruff config", pyproject, exc)
         return True
 
@@ -127,6 +129,31 @@ def user_ruff_config() -> Path:
 
 
 READ_ONLY_ARGS = ("--no-fix", "--no-unsafe-fixes", "--output-format", "json", "--force-exclude")
+_MAX_CONFIG_BYTES = 4_000_000
+_warned: set[str] = set()
+
+
+def unusable_ruff_config(root: Path) -> str | None:
+    """Why ruff must not read the config files it would find for `root`, else None.
+
+    ruff reads them without a bound: a clone's `pyproject.toml -> /dev/zero` (git stores symlinks)
+    made it allocate until the machine ran out, and a FIFO would block it. Such a project is
+    checked with `--isolated` (our rules only) and the reason is logged.
+    """
+    for folder in (root, *root.parents):
+        for name in (*_CONFIG_NAMES, "pyproject.toml"):
+            path = folder / name
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:  # a symlink loop, no permission
+                return f"{path} cannot be read ({exc.strerror or exc})"
+            if not stat.S_ISREG(info.st_mode):
+                return f"{path} is not a regular file"
+            if info.st_size > _MAX_CONFIG_BYTES:
+                return f"{path} is larger than {_MAX_CONFIG_BYTES:,} bytes"
+    return None
 
 
 def rule_args(opts: RuffOptions) -> list[str]:
@@ -134,7 +161,13 @@ def rule_args(opts: RuffOptions) -> list[str]:
     # must not turn a review into an edit), JSON whatever `output-format` the project sets, our
     # rules added to the project's selection (not replacing it), its excludes kept for stdin too.
     args: list[str] = [*READ_ONLY_ARGS]
-    if opts.base_select and not has_own_ruff_config(opts.root):
+    unusable = unusable_ruff_config(opts.root)
+    if unusable:
+        if unusable not in _warned:
+            _warned.add(unusable)
+            log.warning("%s: ruff runs without the project's config (--isolated)", unusable)
+        args.append("--isolated")
+    if opts.base_select and (unusable or not has_own_ruff_config(opts.root)):
         args += ["--select", ",".join(opts.base_select)]
     if opts.select:
         args += ["--extend-select", ",".join(opts.select)]
