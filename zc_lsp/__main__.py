@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import logging
 import sys
 import sysconfig
+from types import SimpleNamespace
+from typing import Any
 
 from zc_lsp import __version__
 
+# What an editor starts (`zc-lsp`, `zc-lsp --stdio`) gets these without argparse: it and the
+# modules its help formatter pulls in (shutil, bz2, lzma, gettext) are ~3 ms of the path to the
+# initialize reply. tests/unit/perf/test_startup_imports.py checks they are argparse's defaults.
+EDITOR_DEFAULTS = {"tcp": None, "log_level": "WARNING", "log_file": None}
 
-def main(argv: list[str] | None = None) -> int:
+
+def make_parser() -> Any:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="zc-lsp", description="ZombieCoder language server (stdio by default).")
     parser.add_argument("--stdio", action="store_true", help="serve on stdin/stdout (the default)")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="serve on TCP instead, e.g. 127.0.0.1:2087")
     parser.add_argument("--log-level", default="WARNING", help="stderr log level (DEBUG, INFO, WARNING, ERROR)")
     parser.add_argument("--log-file", help="also log to this file")
     parser.add_argument("--version", action="version", version=f"zc-lsp {__version__}")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def parse_args(argv: list[str] | None = None) -> Any:
+    argv = sys.argv[1:] if argv is None else argv
+    if all(arg == "--stdio" for arg in argv):
+        return SimpleNamespace(stdio=bool(argv), **EDITOR_DEFAULTS)
+    return make_parser().parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     # Start-up creates ~100,000 long-lived objects (lsprotocol's types, our modules) and the cyclic GC
     # would walk them over and over (~30 ms of the path to the initialize reply). It stays off until
     # the services' thread starts, after the reply (core/memtrim.settle_start_up_heap: one
@@ -45,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tcp:
         host, _, port = args.tcp.rpartition(":")
         if not port.isdigit():
-            parser.error("--tcp takes HOST:PORT")
+            make_parser().error("--tcp takes HOST:PORT")
         server.start_tcp(host or "127.0.0.1", int(port))
         return 0
     return run_stdio(server)

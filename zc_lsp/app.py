@@ -1,4 +1,4 @@
-"""The factory: builds the server and registers the handler modules. Nothing is built at import time."""
+"""The factory: builds the server and declares its handlers (loaded after the initialize reply). Nothing is built at import time."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterable
-from types import ModuleType
 from typing import Any, NoReturn
 
 from pygls.io_ import StdoutWriter
 
-from zc_lsp.core import procs
 from zc_lsp.server import ZcLanguageServer
 from zc_lsp.transport import GarbledStream, serve_frames, stdin_reader
 
@@ -21,38 +18,22 @@ log = logging.getLogger(__name__)
 GIL_SWITCH_S = 0.001  # how long a busy thread may keep the GIL from the LSP loop
 
 
-def handler_modules() -> list[ModuleType]:
-    from zc_lsp.handlers import (
-        code_actions,
-        commands,
-        configuration,
-        documents,
-        inline_completion,
-        lifecycle,
-        progress_cancel,
-    )
-
-    # The session builds the shared parts (diagnostics, progress, status, configuration) itself: no order to keep.
-    return [
-        progress_cancel,
-        configuration,
-        lifecycle,
-        documents,
-        code_actions,
-        commands,
-        inline_completion,
-    ]
-
-
 def create_server(
-    modules: Iterable[ModuleType] | None = None, server_cls: type[ZcLanguageServer] = ZcLanguageServer
+    server_cls: type[ZcLanguageServer] = ZcLanguageServer, *, load_handlers: bool = False
 ) -> ZcLanguageServer:
-    from zc_lsp.handlers import text_sync
+    """The server, with every handler declared (`handlers/table.py`) but only the lifecycle loaded.
+
+    The other handler modules load right after the initialize reply (`handlers/loader.py`);
+    `load_handlers=True` loads them here instead (tests that drive the server in process).
+    """
+    from zc_lsp.handlers import lifecycle, text_sync
 
     text_sync.install()  # incremental changes by offsets: a huge document is never split into lines
     ls = server_cls()
-    for module in modules if modules is not None else handler_modules():
-        module.register(ls.session)
+    lifecycle.register(ls.session)
+    ls.session.handlers.install()
+    if load_handlers:
+        ls.session.handlers.finish_now()
     return ls
 
 
@@ -72,6 +53,8 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> No
             log.error("garbled message from the client, exiting: %s", exc)
             return 1
         finally:
+            from zc_lsp.core import procs  # here: not on the path to the initialize reply
+
             procs.kill_all()  # exit, stdin closed or garbled frame: no child process group survives
             ls.protocol.writer = None  # replies of cancelled work must not write to a closed stdout (error loop)
             ls.cancel_all()

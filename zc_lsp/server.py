@@ -16,12 +16,12 @@ from pygls.lsp.server import LanguageServer
 
 from zc_lsp import __version__
 from zc_lsp.agents.registry import AgentRegistry
-from zc_lsp.handlers.folders import WorkspaceFolders
 from zc_lsp.handlers.session import Session
 from zc_lsp.protocol import ZcProtocol
 
 if TYPE_CHECKING:
     from zc_lsp.config import Settings
+    from zc_lsp.handlers.folders import WorkspaceFolders
     from zc_lsp.services import Services
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,7 @@ class ZcLanguageServer(LanguageServer):
         kwargs.setdefault("max_workers", 2)
         super().__init__("zombiecoder", __version__, *args, **kwargs)
         self.services: Services | None = None  # the first folder's (status, background, commands without a file)
-        # Every workspace folder's own services (memory, trust, config, tests), the first one's included.
-        self.folders = WorkspaceFolders()
+        self._folders: WorkspaceFolders | None = None
         # Agent specs from the `zombiecoder.agents` entry points: commands and resolvers are declared
         # at start-up (the initialize reply lists the commands); each agent is built on first use.
         self.registry = registry if registry is not None else AgentRegistry.from_entry_points()
@@ -48,6 +47,15 @@ class ZcLanguageServer(LanguageServer):
         self.early_settings: Settings | None = None  # settings read at initialize, before services exist
         self._ready: asyncio.Event | None = None
         self.startup_error: str | None = None
+
+    @property
+    def folders(self) -> WorkspaceFolders:
+        """Every workspace folder's own services (memory, trust, config, tests), the first one's included."""
+        if self._folders is None:  # built on first use: its module is not on the path to the initialize reply
+            from zc_lsp.handlers.folders import WorkspaceFolders
+
+            self._folders = WorkspaceFolders()
+        return self._folders
 
     def ready_event(self) -> asyncio.Event:
         if self._ready is None:

@@ -13,9 +13,9 @@ import logging
 import re
 import time
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
 
 from zc_lsp.agents.base import Action, Agent, AgentSpec
+from zc_lsp.agents.entry_points import EntryPoint, entry_points
 
 log = logging.getLogger(__name__)
 GROUP = "zombiecoder.agents"

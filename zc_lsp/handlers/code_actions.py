@@ -21,6 +21,7 @@ from zc_lsp.core.types import FileEdit, Span
 from zc_lsp.handlers import model_actions, repair_actions
 from zc_lsp.handlers.convert import Lines, fix_edits, uri_to_path
 from zc_lsp.handlers.edits import audit, guard_workspace_edits, offered_edit, one_document_edit, send_edit
+from zc_lsp.handlers.table import FIX_ALL, FORMAT
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
@@ -29,17 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FIX_ALL = "source.fixAll.zombiecoder"
-FORMAT = "source.format.zombiecoder"
-KINDS = [
-    types.CodeActionKind.QuickFix,
-    types.CodeActionKind.Refactor,
-    types.CodeActionKind.RefactorRewrite,
-    types.CodeActionKind.Source,
-    types.CodeActionKind.SourceFixAll,
-    FIX_ALL,
-    FORMAT,
-]
 DEF_RE = re.compile(r"^(\s*)(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)")
 SCAN_LIMIT = 400  # lines scanned upward for the enclosing def: bounded, so listing stays cheap
 
@@ -307,9 +297,7 @@ async def apply_code_action(session: Session, data: dict[str, Any]) -> dict[str,
 def register(session: Session) -> None:
     server = session.server
 
-    @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
-    )
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION)  # kinds and resolveProvider: handlers/table.py
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction | types.Command]:
         actions = list_actions(session, params)
         if not session.caps.code_action_literals:

@@ -38,7 +38,7 @@ def register(session: Session) -> None:
             return
         diagnostics.schedule(params.text_document.uri, diagnostics.debounce_ms(), False)
 
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)  # save options: handlers/table.py
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_save:

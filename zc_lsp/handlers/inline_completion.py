@@ -155,6 +155,6 @@ def register(session: Session) -> None:
     server = session.server
     completer = InlineCompleter(session)
 
-    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION)  # options: handlers/table.py
     async def inline_completion(params: types.InlineCompletionParams) -> types.InlineCompletionList:
         return await completer.complete(params)

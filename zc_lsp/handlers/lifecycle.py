@@ -1,4 +1,8 @@
-"""initialize / initialized / shutdown: build services, start background work, stop it all cleanly."""
+"""initialize / initialized / shutdown: build services, start background work, stop it all cleanly.
+
+The one handler module registered before the initialize reply, so it stays light: the settings,
+the other handlers (`handlers/loader.py`) and the services are read, imported and built after it.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from zc_lsp.config import load_settings
-from zc_lsp.core import procs
 from zc_lsp.core.memtrim import release_freed_memory, settle_start_up_heap
-from zc_lsp.core.trust_store import stored_trust
 from zc_lsp.handlers.convert import uri_to_path
-from zc_lsp.handlers.findings_status import findings_section
-from zc_lsp.handlers.folders import build_folder, folder_roots, start_folder
-from zc_lsp.handlers.folders import register as register_folders
 
 if TYPE_CHECKING:
     from zc_lsp.config import Settings
@@ -74,6 +72,8 @@ def _alive(pid: int) -> bool:
 async def exit_now(session: Session, code: int) -> None:
     """Leave now, whatever happens while cleaning up (the caller may itself be a tracked task)."""
     try:
+        from zc_lsp.core import procs
+
         procs.kill_all()  # first: no test run, pytest child or grandchild outlives the server
         session.server.cancel_all(except_current=True)
         if session.services is not None:
@@ -126,9 +126,17 @@ async def measure_loop_lag(session: Session) -> None:
             tuner.record_loop_lag(lag_ms)
 
 
+def read_settings(session: Session, root: Path, options: dict[str, Any]) -> None:
+    """Runs in the loader's thread before the handlers are imported: they find `early_settings` set."""
+    from zc_lsp.config import load_settings
+
+    settings = load_settings(root, options)
+    session.server.early_settings = settings
+    logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
+
+
 def register(session: Session) -> None:
     server = session.server
-    register_folders(session)  # workspace/didChangeWorkspaceFolders: each folder's services come and go
 
     @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
@@ -137,17 +145,24 @@ def register(session: Session) -> None:
         session.resolve_capabilities(params)
         root = workspace_root(params)
         session.root = root
-        settings = load_settings(root, options)
-        server.early_settings = settings
-        logging.getLogger("zc_lsp").setLevel(str(settings.log_level).upper())
-        # Services (SQLite files, clients, agents) are built after the reply: the editor is not kept waiting.
-        others = [r for r in folder_roots(params) if r != root]  # multi-root: each folder gets its own services
-        session.spawn(build(root, settings, editor_trust(options), others), name="start services")
+        # Everything else comes after the reply, in this order: the settings and the handler modules
+        # (in a thread), then the services (SQLite files, clients, agents). The editor is not kept waiting.
+        session.handlers.before_import(lambda: read_settings(session, root, options))
+        session.spawn(build(params, root, editor_trust(options)), name="start services")
         if params.process_id:
             session.spawn(watch_client_process(session, params.process_id), name="client process watch")
 
-    async def build(root: Path, settings: Any, trusted: bool | None, others: list[Path]) -> None:
+    async def build(params: types.InitializeParams, root: Path, trusted: bool | None) -> None:
         try:
+            await session.handlers.start()  # a request that arrives meanwhile waits for this, not for the services
+            from zc_lsp.core.trust_store import stored_trust
+            from zc_lsp.handlers.findings_status import findings_section
+            from zc_lsp.handlers.folders import build_folder, folder_roots
+
+            settings = server.early_settings
+            if settings is None:
+                raise RuntimeError("the settings could not be read (see the log)")
+            others = [r for r in folder_roots(params) if r != root]  # multi-root: each folder gets its own services
             services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, session.registry)
             server.services = services
             if services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
@@ -180,6 +195,8 @@ def register(session: Session) -> None:
         session.spawn(asyncio.to_thread(warm_up, services), name="warm-up")
         session.status.start()
         await session.configuration.pull()
+        from zc_lsp.handlers.folders import start_folder
+
         for root, folder in server.folders.items():
             if folder is not services:
                 await start_folder(session, root, folder)
@@ -196,6 +213,8 @@ def register(session: Session) -> None:
     @server.feature(types.SHUTDOWN)
     async def shutdown(params: Any = None) -> None:
         await cancel_pending_requests(session)  # busy work is cancelled and answered; shutdown itself replies null
+        from zc_lsp.core import procs
+
         procs.kill_all()
         server.cancel_all()
         if session.services is not None:

@@ -9,6 +9,7 @@ each handler takes the session explicitly:
 - `documents`: the open documents, immutable snapshots of them and their split lines;
 - `diagnostics`: the per-document publisher (debounced reviews, several sources merged);
 - `progress`, `status`, `configuration`: `$/progress` tokens, the `zc/status` pusher, editor settings;
+- `handlers`: the handler modules behind the declarations of `handlers/table.py`, loaded after the reply;
 - `services`, `registry`, `settings`: what the server was built with (services exist after initialize).
 
 The session lives on the LSP loop; background threads reach it only through `loop`.
@@ -20,6 +21,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,17 +30,18 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.capabilities import ClientCaps
-from zc_lsp.handlers.configuration import ConfigurationFeature
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
-from zc_lsp.handlers.diagnostics import DiagnosticsFeature
-from zc_lsp.handlers.progress import ProgressTracker
-from zc_lsp.handlers.status import StatusPusher
+from zc_lsp.handlers.loader import HandlerLoader
 
 if TYPE_CHECKING:
     from pygls.workspace import TextDocument
 
     from zc_lsp.agents.registry import AgentRegistry
     from zc_lsp.config import Settings
+    from zc_lsp.handlers.configuration import ConfigurationFeature
+    from zc_lsp.handlers.diagnostics import DiagnosticsFeature
+    from zc_lsp.handlers.progress import ProgressTracker
+    from zc_lsp.handlers.status import StatusPusher
     from zc_lsp.server import ZcLanguageServer
     from zc_lsp.services import Services
 
@@ -138,17 +141,36 @@ class Session:
     # (uri, version, action, line, code) -> (held back, label or reason): repair outcomes of live versions.
     repair_outcomes: dict[tuple[Any, ...], tuple[bool, str]] = field(default_factory=dict)
     documents: DocumentStore = field(init=False)
-    diagnostics: DiagnosticsFeature = field(init=False)
-    progress: ProgressTracker = field(init=False)
-    status: StatusPusher = field(init=False)
-    configuration: ConfigurationFeature = field(init=False)
+    handlers: HandlerLoader = field(init=False)  # the handler modules, loaded after the initialize reply
 
     def __post_init__(self) -> None:
         self.documents = DocumentStore(self.server)
-        self.diagnostics = DiagnosticsFeature(self)
-        self.progress = ProgressTracker()
-        self.status = StatusPusher(self)
-        self.configuration = ConfigurationFeature(self)
+        self.handlers = HandlerLoader(self)
+
+    # -- the parts the handlers share: built on first use, after the initialize reply (issue 15) -----
+    @cached_property
+    def diagnostics(self) -> DiagnosticsFeature:
+        from zc_lsp.handlers.diagnostics import DiagnosticsFeature
+
+        return DiagnosticsFeature(self)
+
+    @cached_property
+    def progress(self) -> ProgressTracker:
+        from zc_lsp.handlers.progress import ProgressTracker
+
+        return ProgressTracker()
+
+    @cached_property
+    def status(self) -> StatusPusher:
+        from zc_lsp.handlers.status import StatusPusher
+
+        return StatusPusher(self)
+
+    @cached_property
+    def configuration(self) -> ConfigurationFeature:
+        from zc_lsp.handlers.configuration import ConfigurationFeature
+
+        return ConfigurationFeature(self)
 
     # -- what the server was built with ------------------------------------------------------------
     @property
