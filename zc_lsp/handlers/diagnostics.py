@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,9 @@ class DiagnosticsFeature:
         self.suggestions.pop(uri, None)
         self.skipped.discard(uri)
         self.pacing.forget(uri)
+        taint = sys.modules.get("zc_lsp.agents.engines.taint")  # not imported at start-up; no state if not loaded
+        if taint is not None:
+            taint.forget_document(uri)
         self.publish(uri, None)
 
     # -- sources ----------------------------------------------------------------------------
@@ -139,19 +143,26 @@ class DiagnosticsFeature:
         reviewer = self.session.registry.by_command("zc.review")
         if reviewer is None:
             return  # no review agent installed: zc.doctor says why
-        # Fast engines first (ruff, secrets, settings: tens of ms) so the user sees their findings at
-        # once. The deep pass (the in-process taint engine, bandit when asked: hundreds of ms of
-        # Python) follows; after a change it waits for a pause first, so typing cancels it before
-        # it starts instead of leaving a thread that cannot be stopped.
+        # Fast engines first (ruff, secrets, settings: ~10 ms) so the user sees their findings at once.
+        # The taint engine joins that pass when it is quick (a small or unchanged text, or an edit the
+        # incremental analysis moves): then everything is published once. Otherwise a deep pass (the
+        # full taint analysis, bandit when asked: tens to hundreds of ms of Python) follows; after a
+        # change it waits for a pause first, so typing cancels it before it starts instead of leaving
+        # a thread that cannot be stopped.
+        deep_ran = False
+        result = None
         for deep in (False, True):
+            if deep and result is not None and not (bandit or result.data.get("taint_deferred")):
+                break  # the first pass had every engine
             if deep and delay_s > 0:
                 await asyncio.sleep(max(self.debounce_ms(), DEEP_PAUSE_MS) / 1000)
             async with self.slots():
                 if documents.version(uri) != snap.version:
                     return  # changed while queued: the newer review will run instead
+                taint: bool | str = True if deep else "quick"
                 result = await services.agents.run(
                     reviewer[0],
-                    AgentRequest(reviewer[1].name, doc=snap, args={"bandit": deep and bandit, "taint": deep}),
+                    AgentRequest(reviewer[1].name, doc=snap, args={"bandit": deep and bandit, "taint": taint}),
                     user_requested=False,
                 )
             if documents.version(uri) != snap.version:
@@ -171,15 +182,17 @@ class DiagnosticsFeature:
             if not deep:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
                 self.pacing.record_review(uri, self.last_latency_ms)
-        # The deep pass parsed the whole module (its AST is tens of MB on a large file); glibc keeps
-        # freed pages mapped, which left the server ~20 MB bigger after every review of a big file.
-        await asyncio.to_thread(release_freed_memory)
+            deep_ran = deep
+        if deep_ran:
+            # A full analysis parsed the whole module (its AST is tens of MB on a large file); glibc
+            # keeps freed pages mapped, which left the server ~20 MB bigger after every such review.
+            await asyncio.to_thread(release_freed_memory)
         background = services.background
         tuner = getattr(background, "tuner", None)
         if tuner is not None and self.last_latency_ms is not None:
             tuner.record_request_latency("diagnostics", self.last_latency_ms)
         autofix = getattr(background, "autofix", None)
-        if autofix is not None and result.ok:
+        if autofix is not None and result is not None and result.ok:
             # Classifies errors, logs them, and in `apply` mode fixes the safe ones (in its thread).
             self.suggestions[uri] = await asyncio.to_thread(autofix.observe_findings, snap, result.findings)
 

@@ -31,12 +31,14 @@ from zc_lsp.agents.engines.proc import ToolError, gather_settled, with_cancel_to
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
-from zc_lsp.agents.engines.taint import TaintReport, taint_review
+from zc_lsp.agents.engines.taint import TaintReport, taint_is_quick, taint_review
 from zc_lsp.agents.engines.taint.precision import dedupe, quiet_pattern_findings
 from zc_lsp.core.types import DocSnapshot, Finding
 
 log = logging.getLogger(__name__)
 _MEMORY_SEEN_CAP = 256
+# Up to this size a full taint analysis takes a few ms: the editor's first pass runs it whatever the edit.
+QUICK_TAINT_CHARS = 30_000
 
 
 class BestPracticesAgent:
@@ -76,9 +78,12 @@ class BestPracticesAgent:
         if reason is not None or doc is None:
             return AgentResult.failure(self.name, "review", reason or "No document was given.")
         use_bandit = bool(request.args.get("bandit", False))
-        # The editor's first pass leaves out the in-process taint engine (hundreds of ms of Python on a
-        # large module) so ruff's findings are not held back; its second pass asks for it.
-        use_taint = bool(request.args.get("taint", True))
+        # The editor's first pass asks for the taint engine only when it is quick ("quick": a small or
+        # cached text, or an edit the incremental analysis moves); otherwise the result says it was
+        # deferred and the editor's second pass asks for it (tens of ms of Python on a large module).
+        taint_arg = request.args.get("taint", True)
+        use_taint = bool(taint_arg)
+        deferred = False
         use_secrets = bool(request.args.get("secrets", ctx.settings.diagnostics.secrets))
         opts = ruff_options(ctx)
         filename = stdin_filename(doc, ctx.workspace_root)
@@ -107,10 +112,20 @@ class BestPracticesAgent:
         # all three (and kills the subprocesses).
         taint = TaintReport()
 
-        async def taint_job() -> list[Finding]:
-            nonlocal taint
+        def taint_run() -> TaintReport | None:
+            if taint_arg == "quick" and len(doc.text) > QUICK_TAINT_CHARS:
+                if not taint_is_quick(doc.text, filename.name, doc.uri):
+                    return None
             stop = lambda: ctx.cancel.cancelled  # noqa: E731 - polled from the worker thread
-            taint = await asyncio.to_thread(taint_review, doc.text, filename.name, failures, stop)
+            return taint_review(doc.text, filename.name, failures, stop, doc_key=doc.uri)
+
+        async def taint_job() -> list[Finding]:
+            nonlocal taint, deferred
+            report = await asyncio.to_thread(taint_run)
+            if report is None:
+                deferred = True
+                return []
+            taint = report
             return taint.findings
 
         jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
@@ -124,6 +139,8 @@ class BestPracticesAgent:
         jobs.append(engine("settings", settings_scan(doc, failures)))
         results = dict(zip(running, await with_cancel_token(gather_settled(*jobs), ctx.cancel, "review"), strict=True))
         ruff_findings = results["ruff"]
+        if deferred:
+            del results["taint"]
         for name, found in results.items():
             if found is None:
                 continue
@@ -155,7 +172,7 @@ class BestPracticesAgent:
             action="review",
             summary=summary,
             data={"counts": counts, "errors": errors, "syntax_error": _has_syntax_error(findings),
-                  "parse_failures": [f.as_row() for f in failures]},
+                  "parse_failures": [f.as_row() for f in failures], "taint_deferred": deferred},
             findings=findings,
             provider="offline",
             model=engines,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.taint.flow import Frame
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, branch_merge, combine, const
 from zc_lsp.agents.engines.taint.relevance import aliases_of_interest, has_sources, is_relevant
@@ -92,7 +93,8 @@ class ModuleAnalysis:
         self._collect()
         self.has_globals = not self.text or "global " in self.text
         self.lean = bool(self.text) and not has_sources(self.text, self.roots, self.frameworks)
-        self.lines = self.text.splitlines() if self.lean else []
+        # Line ends as the parser counts them (str.splitlines also breaks at form feeds).
+        self.lines = split_lines(self.text) if self.lean else []
         self.aliases = aliases_of_interest(self.imports) if self.lean else None
         self.quiet = True  # first pass: module constants only, nothing reported
         first = Frame(self, None, {}, None, False)

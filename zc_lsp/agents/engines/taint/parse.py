@@ -31,7 +31,9 @@ def parse_source(text: str, filename: str = "<file>") -> ast.Module:
         rewritten = _requote_pep701(text)
         if rewritten is not None and rewritten != text:
             try:
-                return ast.parse(rewritten, filename=filename)
+                tree = ast.parse(rewritten, filename=filename)
+                tree.requoted = True  # type: ignore[attr-defined]  # an isolated re-parse of a piece would differ
+                return tree
             except SyntaxError:
                 pass  # the original error is the useful one; reported below
         raise ParseFailure(f"{first.msg} (line {first.lineno})", first.lineno or 1) from first
