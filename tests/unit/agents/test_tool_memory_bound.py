@@ -47,3 +47,13 @@ def test_a_fifo_config_does_not_block_ruff(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
     opts = RuffOptions(root=tmp_path, timeout_s=20)
     assert asyncio.run(ruff_check("x = 1\n", tmp_path / "a.py", opts)) == []
+
+
+def test_the_review_cache_keys_on_an_unreadable_config_without_reading_it(tmp_path: Path) -> None:
+    from zc_lsp.agents.engines.review_cache import ruff_config_state
+
+    (tmp_path / "pyproject.toml").symlink_to("/dev/zero")  # hashing it read until the server was killed
+    (tmp_path / "a.py").write_text("x = 1\n")
+    state = ruff_config_state([tmp_path / "a.py"], tmp_path / "user-ruff")
+    (entry,) = [s for s in state if s.startswith(str(tmp_path / "pyproject.toml"))]
+    assert "unreadable" in entry and "not a regular file" in entry

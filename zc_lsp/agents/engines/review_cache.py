@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.core.files import read_bounded
 from zc_lsp.core.redact import REDACTED, find_secrets
 from zc_lsp.core.types import Finding, Span, TextEdit
 from zc_lsp.memory.db import MemoryUnavailable, SqliteStore
@@ -39,6 +40,7 @@ FORMAT_VERSION = 1  # the stored row layout; bump when _encode/_decode change
 MAX_ROWS = 4096  # a few KB a row: tens of MB at most
 _ENGINES = Path(__file__).resolve().parent
 _RUFF_CONFIGS = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+_MAX_CONFIG_BYTES = 4_000_000
 _NOT_TEXT = frozenset({"id", "path"})  # finding data we make ourselves, stored as is
 
 
@@ -178,11 +180,11 @@ def _read_config(folder: Path) -> list[str]:
     for name in _RUFF_CONFIGS:
         path = folder / name
         try:
-            out.append(f"{path}\0{hashlib.sha256(path.read_bytes()).hexdigest()}")
+            out.append(f"{path}\0{hashlib.sha256(read_bounded(path, _MAX_CONFIG_BYTES)).hexdigest()}")
         except FileNotFoundError:
             continue
-        except OSError as exc:  # unreadable: its state still keys the rows, so nothing stale is served
-            out.append(f"{path}\0unreadable {exc.errno}")
+        except OSError as exc:  # unreadable, /dev/zero, a FIFO: its state still keys the rows
+            out.append(f"{path}\0unreadable {exc.errno} {exc}")
     return out
 
 
