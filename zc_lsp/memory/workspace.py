@@ -20,6 +20,7 @@ from typing import Any
 import platformdirs
 
 from zc_lsp.config import Settings
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.memory.agent import DEFAULT_SCAN_LIMIT, AgentMemory
 from zc_lsp.memory.audit import AuditLog
 from zc_lsp.memory.crypto import Cipher, EncryptionKeyError, is_encrypted_folder, load_cipher
@@ -58,9 +59,11 @@ def ensure_gitignored(root: Path) -> bool:
     """Add `.zombiecoder/` to the workspace .gitignore (git repos, or where a .gitignore exists)."""
     root = Path(root)
     gitignore = root / ".gitignore"
-    if not (root / ".git").exists() and not gitignore.exists():
+    if not (root / ".git").exists() and not (gitignore.exists() or gitignore.is_symlink()):
         return False
-    text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    if gitignore.is_symlink():  # a clone's `.gitignore -> ~/.bashrc` must not get our lines appended
+        raise OSError(f"{gitignore} is a symlink; not written through")
+    text = read_text_bounded(gitignore, 1_000_000) if gitignore.exists() else ""
     wanted = {f"{IN_WORKSPACE_DIR}", f"{IN_WORKSPACE_DIR}/", f"/{IN_WORKSPACE_DIR}", f"/{IN_WORKSPACE_DIR}/"}
     if any(line.strip() in wanted for line in text.splitlines()):
         return False
@@ -106,6 +109,9 @@ class WorkspaceMemory:
                 ensure_gitignored(self.workspace_root)
             except OSError as exc:
                 log.warning("could not add %s/ to .gitignore: %s", IN_WORKSPACE_DIR, exc)
+        if get("memory.in_workspace", False) and not get("memory.path") and self.path.is_symlink():
+            # The workspace controls that name: a clone's `.zombiecoder -> ~/.ssh` would put our files there.
+            raise OSError(f"{self.path} is a symlink in the workspace; the memory is not kept there")
         self.path.mkdir(parents=True, exist_ok=True)
         self.logs_dir.mkdir(exist_ok=True)
         probe = self.path / ".write-probe"

@@ -191,3 +191,26 @@ def test_in_workspace_without_git_leaves_no_gitignore(workspace):
     mem = WorkspaceMemory(workspace, make_settings(in_workspace=True), env={})
     mem.close()
     assert not (workspace / ".gitignore").exists()
+
+
+def test_in_workspace_never_writes_through_the_workspace_s_symlinks(workspace, tmp_path):
+    """A clone controls both names: `.gitignore -> ~/.bashrc` and `.zombiecoder -> ~/.ssh`."""
+    outside = tmp_path / "home"
+    outside.mkdir()
+    bashrc = outside / ".bashrc"
+    bashrc.write_text("export PATH\n")
+    (workspace / ".git").mkdir()
+    (workspace / ".gitignore").symlink_to(bashrc)
+    mem = WorkspaceMemory(workspace, make_settings(in_workspace=True), env={})
+    mem.close()
+    assert bashrc.read_text() == "export PATH\n"  # the warning is logged; nothing appended out there
+
+    (workspace / ".gitignore").unlink()
+    shutil.rmtree(workspace / ".zombiecoder")
+    ssh = outside / ".ssh"
+    ssh.mkdir()
+    (workspace / ".zombiecoder").symlink_to(ssh)
+    mem = WorkspaceMemory(workspace, make_settings(in_workspace=True), env={})
+    assert mem.degraded is not None and "symlink" in mem.degraded
+    mem.close()
+    assert list(ssh.iterdir()) == []
