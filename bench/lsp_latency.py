@@ -4,12 +4,17 @@ Every server gets the same documents (the standard library's `_pydecimal.py`, ~6
 same messages over stdio; sessions are interleaved round-robin, so load on this shared machine hits
 all of them alike. Per server it measures:
 
-- spawn -> initialize reply (every session plus extra bare spawns),
+- spawn -> initialize reply (every session plus extra bare spawns, taking turns between servers),
 - a no-op request round trip just after `initialized` (start-up work competing with the loop) and
   again once the session is idle (an unknown method: every server answers MethodNotFound at once),
 - didOpen -> first diagnostics (a fresh copy of the file each time), didChange -> diagnostics
   (one isolated edit at a time, as a user pausing after a change), codeAction p50/p95,
 - RSS (the server and its children) idle after start-up and after the session.
+
+Python bytecode is written to a temp prefix and each server runs one untimed session before the
+figures, as for an installed package (pip compiles it at install; this machine's
+PYTHONDONTWRITEBYTECODE=1 would otherwise add compiling our modules to every start).
+`--no-bytecode` measures without that cache, every module compiled at every start.
 
 It prints p50/p95 per measure, our figure divided by each peer's (>1 means we are slower or bigger)
 and the issue-15 target with met / not met. `--json FILE` writes the raw figures.
@@ -318,6 +323,7 @@ async def main() -> None:
     parser.add_argument("--spawns", type=int, default=5, help="extra spawn -> initialize samples per server")
     parser.add_argument("--servers", default=",".join(server_commands()))
     parser.add_argument("--json", help="write the raw samples and the figures to this file")
+    parser.add_argument("--no-bytecode", action="store_true", help="no bytecode cache: compile at every start")
     args = parser.parse_args()
     commands = server_commands()
     names = [n for n in args.servers.split(",") if n]
@@ -332,28 +338,36 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "ws"
         workspace.mkdir()
-        for i in range(args.sessions):
-            for name in names:  # round-robin: drift in the machine's load hits every server alike
-                env = {
-                    **os.environ,
-                    "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-{i}"),
-                    "OLLAMA_HOST": "http://127.0.0.1:9",
-                }
-                print(f"session {i + 1}/{args.sessions}: {name}", file=sys.stderr)
-                got = await session(commands[name], workspace, text, args.rounds, env, f"{name}_{i}")
-                for key, values in got.items():
-                    samples[name].setdefault(key, []).extend(values)
-        for name in names:
+
+        def env_for(name: str, tag: str) -> dict[str, str]:
             env = {
                 **os.environ,
-                "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-spawn"),
+                "XDG_DATA_HOME": str(Path(tmp) / f"data-{name}-{tag}"),
                 "OLLAMA_HOST": "http://127.0.0.1:9",
             }
-            samples[name]["initialize"] += await bare_spawns(commands[name], workspace, env, args.spawns)
+            if not args.no_bytecode:
+                env.pop("PYTHONDONTWRITEBYTECODE", None)
+                env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pyc")
+            return env
+
+        if not args.no_bytecode:
+            for name in names:  # untimed, a whole session: writes the bytecode of what any measure loads
+                print(f"warm-up: {name}", file=sys.stderr)
+                await session(commands[name], workspace, text, 1, env_for(name, "warm-up"), f"{name}_warm")
+        for i in range(args.sessions):
+            for name in names:  # round-robin: drift in the machine's load hits every server alike
+                print(f"session {i + 1}/{args.sessions}: {name}", file=sys.stderr)
+                got = await session(commands[name], workspace, text, args.rounds, env_for(name, str(i)), f"{name}_{i}")
+                for key, values in got.items():
+                    samples[name].setdefault(key, []).extend(values)
+        for _ in range(args.spawns):
+            for name in names:  # taking turns here too
+                samples[name]["initialize"] += await bare_spawns(commands[name], workspace, env_for(name, "spawn"), 1)
     fig = summarise(samples)
     print(
         f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
-        f"_pydecimal.py ({len(text.splitlines())} lines); {args.sessions} sessions per server\n"
+        f"_pydecimal.py ({len(text.splitlines())} lines); {args.sessions} sessions per server; "
+        f"{'no bytecode cache' if args.no_bytecode else 'bytecode cached'}\n"
     )
     report(fig, samples)
     if args.json:
