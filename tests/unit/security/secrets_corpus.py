@@ -214,6 +214,17 @@ def build() -> list[Case]:
     add(Case("netrc", f"machine api.example.com login bot password {v}", v, "netrc"))
     v = pw(14)
     add(Case("powershell", f'$env:DB_PASSWORD = "{v}"', v, "setup.ps1"))
+    # Passphrases (words with spaces) and literal fallbacks of secret lookups
+    v = " ".join(rnd(RNG.randint(4, 8), string.ascii_lowercase) for _ in range(4))
+    add(Case("passphrase", f'MASTER_PASSWORD = "{v}"', v, "vault.py"))
+    v = " ".join(rnd(5, string.ascii_lowercase) for _ in range(3)) + f" {RNG.randint(10, 99)}"
+    add(Case("passphrase-yaml", f"backup:\n  passphrase: '{v}'\n", v, "backup.yml"))
+    v = pw(14)
+    add(Case("env-default", f'DB_PASSWORD = os.environ.get("DB_PASSWORD", "{v}")', v, "settings.py"))
+    v = "sk_" + rnd(20)
+    add(Case("getenv-default-kw", f"key = os.getenv('STRIPE_API_KEY', default='{v}')", v, "billing.py"))
+    v = rnd(18)
+    add(Case("config-get-default", f'token = config.get("auth_token", "{v}")', v, "client.py"))
     return c
 
 

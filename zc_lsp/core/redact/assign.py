@@ -57,6 +57,16 @@ _PROSE = re.compile(
     r"(?P<q>[\"'`]?)(?P<qv>[^\s\"'`]{4,200})(?P=q)"
 )
 
+# The literal fallback of a lookup by a secret's name: `os.environ.get("DB_PASSWORD", "s3cr3t!")`,
+# `getenv('API_KEY', default='...')`, `settings.get("token", "...")`.
+_DEFAULT = re.compile(
+    r"\(\s*[\"'](?:" + NAME.replace("?P<name>", "") + r")[\"']\s*,\s*(?:default\s*=\s*)?[rbuf]{0,2}"
+    + _QUOTED + r"\s*\)",
+    re.IGNORECASE,
+)
+# Names whose quoted value is a passphrase even with spaces in it ("correct horse battery staple").
+_PASSPHRASE_NAME = re.compile(r"(?i)pass(?:w(?:or)?d|wd|phrase|code)?(?![a-z])|pwd|secret")
+
 _NOT_A_SECRET = {
     "changeme", "change_me", "password", "passwd", "secret", "example", "redacted", "placeholder", "none",
     "null", "nil", "true", "false", "undefined", "your-key", "your_key", "required", "optional", "string",
@@ -90,13 +100,17 @@ def placeholder_like(v: str) -> bool:
     return bool(re.fullmatch(r"[a-z_]*(?:here|goes|placeholder|example|changeme|redacted)[a-z_]*", low))
 
 
-def value_is_secret(value: str, *, quoted: bool, env_style: bool = False, prose: bool = False) -> bool:
-    """Decide whether a value given to a secret-looking name is a real secret, not code or a word."""
+def value_is_secret(
+    value: str, *, quoted: bool, env_style: bool = False, prose: bool = False, passphrase: bool = False
+) -> bool:
+    """Decide whether a value given to a secret-looking name is a real secret, not code or a word.
+
+    `passphrase`: the name is a password's, and the value was quoted: words with spaces count too."""
     v = value.strip()
     if len(v) < 4 or placeholder_like(v) or re.fullmatch(r"[\d.]+|\d+[smhdkKMG]?b?", v):
         return False
     if any(ch.isspace() for ch in v):
-        return False
+        return passphrase and quoted and _passphrase(v)
     has_digit = any(ch.isdigit() for ch in v)
     has_symbol = any(not ch.isalnum() and ch not in "_.-" for ch in v)
     mixed = any(ch.isupper() for ch in v) and any(ch.islower() for ch in v)
@@ -115,6 +129,22 @@ def value_is_secret(value: str, *, quoted: bool, env_style: bool = False, prose:
     if re.fullmatch(r"[A-Z][a-zA-Z]*(?:\.[A-Za-z_]\w*)*", v):
         return False  # a class or type: `password: SecretStr`
     return has_digit or has_symbol or mixed or shannon_entropy(v) >= 3.0
+
+
+def _passphrase(v: str) -> bool:
+    """Two to eight words, no sentence or prompt ("Enter your password:", "%s is wrong", "{0}")."""
+    words = v.split()
+    if not 2 <= len(words) <= 8 or len(v) < 12 or _FORMAT.search(v) or v.rstrip()[-1] in ":?.!":
+        return False
+    low = {w.lower().strip(",;") for w in words}
+    return not low & _PROMPT_WORDS
+
+
+_PROMPT_WORDS = {
+    "enter", "your", "please", "invalid", "incorrect", "wrong", "required", "must", "should", "confirm",
+    "type", "is", "was", "are", "not", "too", "failed", "missing", "empty", "expired", "reset", "new", "old",
+    "the", "for", "of", "to", "and", "or", "a", "an", "password", "passphrase", "secret", "characters",
+}
 
 
 def _line_of(text: str, pos: int) -> str:
@@ -171,7 +201,14 @@ def find_assigned(text: str, found: set[str]) -> None:
             continue
         if not quoted:
             value = value.rstrip(".")
-        if value_is_secret(value, quoted=quoted, env_style=not quoted and _env_style(text, m)):
+        passphrase = quoted and bool(_PASSPHRASE_NAME.search(m.group("name")))
+        if value_is_secret(
+            value, quoted=quoted, env_style=not quoted and _env_style(text, m), passphrase=passphrase
+        ):
+            found.add(value)
+    for m in _DEFAULT.finditer(text):
+        value = m.group("qv")
+        if not _FORMAT.search(value) and value_is_secret(value, quoted=True):
             found.add(value)
     for rule in (_XML, _FLAG):
         for m in rule.finditer(text):
