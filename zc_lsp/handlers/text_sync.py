@@ -49,9 +49,8 @@ def offset_of(text: str, position: types.Position, encoding: str) -> int:
     """The offset of an LSP position (columns in the client's encoding; clamped to the line)."""
     start = line_start(text, position.line)
     end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    line = text[start:end]
-    if line.endswith("\r"):
+    line = text[start:] if end < 0 else text[start:end]
+    if end >= 0 and line.endswith("\r"):  # the \r of a \r\n; a lone \r (even the text's last) is content
         line = line[:-1]
     column = position.character
     if not line.isascii() and encoding != "utf-32":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
@@ -19,6 +19,8 @@ def _doc(text: str, encoding: types.PositionEncodingKind) -> TextDocument:
 
 
 @settings(max_examples=300, deadline=None)
+@example(lines=["\r"], sl=0, sc=0, length=0, ec=1, new="", encoding=types.PositionEncodingKind.Utf16)
+@example(lines=["\r", ""], sl=0, sc=0, length=0, ec=1, new="", encoding=types.PositionEncodingKind.Utf16)
 @given(lines=LINES, sl=st.integers(0, 7), sc=st.integers(0, 10), length=st.integers(0, 3), ec=st.integers(0, 10),
        new=st.text(alphabet="xy\né", max_size=5),
        encoding=st.sampled_from([types.PositionEncodingKind.Utf16, types.PositionEncodingKind.Utf8,
@@ -45,7 +47,10 @@ def test_offsets_give_the_same_text_as_pygls(lines: list[str], sl: int, sc: int,
         assert ours.source == theirs.source
     if length == 0 and sc <= ec and sl < len(split):
         line = split[sl]
-        kept = line[: min(sc, len(line))] + new + line[min(ec, len(line)):] if text.isascii() else None
+        # The \r of a \r\n ends the line (columns clamp before it); a lone \r, even the last character, is content.
+        eol = "\r" if sl < len(split) - 1 and line.endswith("\r") else ""
+        line = line[: len(line) - len(eol)]
+        kept = line[: min(sc, len(line))] + new + line[min(ec, len(line)):] + eol if text.isascii() else None
         if kept is not None:  # a change within one line, columns clamped to its end as LSP says
             assert ours.source == "\n".join([*split[:sl], kept, *split[sl + 1:]])
 

@@ -40,6 +40,17 @@ SENSITIVE = [
     ".git-credentials",
     "terraform/prod.tfvars",
     "config/master.key",
+    "home/.config/gh/hosts.yml",
+    "home/.bash_history",
+    ".zsh_history",
+    "home/.python_history",
+    "etc/shadow",
+    "home/.local/share/keyrings/login.keyring",
+    "profile/logins.json",
+    "profile/key4.db",
+    "home/.my.cnf",
+    "home/.config/zombiecoder/config.yaml",
+    "backup/rclone.conf",
 ]
 
 ORDINARY = [
@@ -53,6 +64,10 @@ ORDINARY = [
     "tests/test_keys.py",
     "src/keyboard.py",
     "package.json",
+    "src/history.py",
+    "src/chat_history.py",
+    "src/shadow.py",
+    "docs/keyring.md",
 ]
 
 
