@@ -58,6 +58,7 @@ MODULES = [
     "tarfile",
 ]
 OURS = "zombiecoder"
+TYPING_LINE = "            return -1"  # in Decimal._round_down of _pydecimal.py: digits are typed after it
 
 
 def make_project(dest: Path) -> list[Path]:
@@ -122,25 +123,45 @@ def batch_figures(project: Path, tmp: Path, rounds: int) -> dict[str, list[float
     return out
 
 
-async def _changes(client: Client, uri: str, edits: int, quiet_s: float) -> tuple[list[float], list[float]]:
-    """Per didChange: ms to the first and to the last publish for that version (quiet_s of silence ends it)."""
+def _typing(uri: str, version: int, line: int, character: int) -> dict[str, Any]:
+    """One keystroke inside a function body: a digit typed at (line, character)."""
+    point = {"line": line, "character": character}
+    edit = {"range": {"start": point, "end": point}, "text": "1"}
+    return {"textDocument": {"uri": uri, "version": version}, "contentChanges": [edit]}
+
+
+async def _arrivals(client: Client, uri: str, version: int, t0: float, quiet_s: float) -> tuple[float, float] | None:
+    """ms from t0 to the first and to the last publish for that version (quiet_s of silence ends it)."""
+    arrivals: list[float] = []
+    deadline = t0 + 15
+    while time.perf_counter() < deadline:
+        try:
+            at, params = await asyncio.wait_for(client.diagnostics.get(), quiet_s if arrivals else 15)
+        except TimeoutError:
+            break
+        if params["uri"] == uri and params.get("version") in (version, None) and at >= t0:
+            arrivals.append(at)
+    return ((arrivals[0] - t0) * 1000, (arrivals[-1] - t0) * 1000) if arrivals else None
+
+
+async def _changes(
+    client: Client, uri: str, versions: range, quiet_s: float, typing_at: tuple[int, int] | None = None
+) -> tuple[list[float], list[float]]:
+    """Per didChange: ms to the first and to the last publish for that version. Without `typing_at`
+    each edit inserts an import line at the top (bench/lsp_latency.py's edit); with it, a digit is
+    typed inside a function body."""
     first: list[float] = []
     last: list[float] = []
-    for version in range(2, 2 + edits):
+    for n, version in enumerate(versions):
         t0 = time.perf_counter()
-        client.notify("textDocument/didChange", _change(uri, version))
-        arrivals: list[float] = []
-        deadline = t0 + 15
-        while time.perf_counter() < deadline:
-            try:
-                at, params = await asyncio.wait_for(client.diagnostics.get(), quiet_s if arrivals else 15)
-            except TimeoutError:
-                break
-            if params["uri"] == uri and params.get("version") in (version, None) and at >= t0:
-                arrivals.append(at)
-        if arrivals:
-            first.append((arrivals[0] - t0) * 1000)
-            last.append((arrivals[-1] - t0) * 1000)
+        if typing_at is None:
+            client.notify("textDocument/didChange", _change(uri, version))
+        else:
+            client.notify("textDocument/didChange", _typing(uri, version, typing_at[0], typing_at[1] + n))
+        got = await _arrivals(client, uri, version, t0, quiet_s)
+        if got:
+            first.append(got[0])
+            last.append(got[1])
     return first, last
 
 
@@ -171,13 +192,25 @@ async def editor_session(
     client.notify("initialized", {})
     await asyncio.sleep(2.0)
     uri = (workspace / f"_pydecimal_{tag}.py").as_uri()
+    t0 = time.perf_counter()
     client.notify(
         "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}
     )
-    await client.quiet(1.5)
-    first, last = await _changes(client, uri, edits, quiet_s=2.5)  # our deep pass can follow ~1.2 s later
+    opened = await _arrivals(client, uri, 1, t0, 2.5)
+    await client.quiet(1.0)
+    first, last = await _changes(client, uri, range(2, 2 + edits), quiet_s=2.5)  # a deep pass may follow ~1.2 s later
+    # As many digits typed inside a function body (its line moved down by the imports above).
+    line = text.split("\n").index(TYPING_LINE) + edits
+    typing = await _changes(client, uri, range(2 + edits, 2 + 2 * edits), 2.5, (line, len(TYPING_LINE)))
     await client.close()
-    return {"first": first, "all": last}
+    return {
+        "open_first": [opened[0]] if opened else [],
+        "open_all": [opened[1]] if opened else [],
+        "first": first,
+        "all": last,
+        "typing_first": typing[0],
+        "typing_all": typing[1],
+    }
 
 
 async def editor_figures(tmp: Path, edits: int, sessions: int) -> dict[str, dict[str, list[float]]]:
@@ -188,13 +221,13 @@ async def editor_figures(tmp: Path, edits: int, sessions: int) -> dict[str, dict
         "zombiecoder (debounce_ms: 0)": (commands[OURS], {"diagnostics": {"debounce_ms": 0}}),
         "ruff server": (commands["ruff"], {}),
     }
-    out: dict[str, dict[str, list[float]]] = {name: {"first": [], "all": []} for name in variants}
+    out: dict[str, dict[str, list[float]]] = {name: {} for name in variants}
     for i in range(sessions):
         for n, (name, (cmd, options)) in enumerate(variants.items()):
             print(f"editor session {i + 1}/{sessions}: {name}", file=sys.stderr)
             got = await editor_session(cmd, tmp, text, edits, f"{n}-{i}", options)
             for key, values in got.items():
-                out[name][key].extend(values)
+                out[name].setdefault(key, []).extend(values)
     return out
 
 
@@ -209,6 +242,14 @@ def report(
         f"\n{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"load average {os.getloadavg()[0]:.1f}"
     )
+    if batch:
+        _batch_report(batch, files, lines)
+    if not editor:
+        return
+    _editor_report(editor)
+
+
+def _batch_report(batch: dict[str, list[float]], files: int, lines: int) -> None:
     print(f"\n`zc review` on {files} standard-library files ({lines:,} lines), each a fresh process; median ms")
     for key, label in [
         ("cold", "zc review, cold (empty cache)"),
@@ -228,20 +269,27 @@ def report(
         f"  target cold <= 1500 ms: {'met' if cold <= 1500 else 'NOT met'} ({cold:.0f}); "
         f"warm <= 300 ms: {'met' if warm <= 300 else 'NOT met'} ({warm:.0f})"
     )
-    if not editor:
-        return
-    print("\nEditor, _pydecimal.py, didChange -> diagnostics; median ms (p = published)")
-    ruff_all = med(editor["ruff server"]["all"])
-    for name, fig in editor.items():
-        first, last = med(fig["first"]), med(fig["all"])
-        print(
-            f"  {name:<40} first {first:>6.0f}  all {last:>6.0f}  all / ruff server {last / ruff_all:>5.1f}x"
-            f"  (n={len(fig['all'])})"
-        )
-    for name, fig in editor.items():
-        if name.startswith(OURS):
-            ratio = med(fig["all"]) / ruff_all
-            print(f"  target all <= 2x ruff server, {name}: {'met' if ratio <= 2 else 'NOT met'} ({ratio:.1f}x)")
+
+
+def _editor_report(editor: dict[str, dict[str, list[float]]]) -> None:
+    print("\nEditor, _pydecimal.py, median ms from the notification to the first and to the last publish")
+    for kind, label in [
+        ("", "didChange: an import line inserted at the top"),
+        ("typing_", "didChange: a digit typed inside a function body"),
+        ("open_", "didOpen"),
+    ]:
+        print(f"  {label}")
+        ruff_all = med(editor["ruff server"][f"{kind}all"])
+        for name, fig in editor.items():
+            first, last = med(fig[f"{kind}first"]), med(fig[f"{kind}all"])
+            print(
+                f"    {name:<40} first {first:>6.0f}  all {last:>6.0f}  all / ruff server {last / ruff_all:>5.1f}x"
+                f"  (n={len(fig[f'{kind}all'])})"
+            )
+        for name, fig in editor.items():
+            if name.startswith(OURS) and kind != "open_":
+                ratio = med(fig[f"{kind}all"]) / ruff_all
+                print(f"    target all <= 2x ruff server, {name}: {'met' if ratio <= 2 else 'NOT met'} ({ratio:.1f}x)")
 
 
 def main() -> None:
@@ -250,13 +298,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=8, help="didChange per editor session")
     parser.add_argument("--sessions", type=int, default=2, help="editor sessions per server (interleaved)")
     parser.add_argument("--skip-editor", action="store_true")
+    parser.add_argument("--skip-batch", action="store_true", help="only the editor figures")
     parser.add_argument("--json", help="write the raw samples to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zc-review-bench-") as raw:
         tmp = Path(raw)
         files = make_project(tmp / "project")
         lines = sum(p.read_text(encoding="utf-8").count("\n") for p in files)
-        batch = batch_figures(tmp / "project", tmp, args.rounds)
+        batch = {} if args.skip_batch else batch_figures(tmp / "project", tmp, args.rounds)
         editor = None if args.skip_editor else asyncio.run(editor_figures(tmp, args.edits, args.sessions))
     report(batch, editor, len(files), lines)
     if args.json:

@@ -92,9 +92,10 @@ class DiagnosticsFeature:
         self.suggestions.pop(uri, None)
         self.skipped.discard(uri)
         self.pacing.forget(uri)
-        taint = sys.modules.get("zc_lsp.agents.engines.taint")  # not imported at start-up; no state if not loaded
-        if taint is not None:
-            taint.forget_document(uri)
+        for engine in ("zc_lsp.agents.engines.taint", "zc_lsp.agents.engines.secrets_engine"):
+            loaded = sys.modules.get(engine)  # not imported at start-up; nothing kept if not loaded
+            if loaded is not None:
+                loaded.forget_document(uri)  # per-document state of the incremental scans
         self.publish(uri, None)
 
     # -- sources ----------------------------------------------------------------------------

@@ -113,9 +113,9 @@ class BestPracticesAgent:
         taint = TaintReport()
 
         def taint_run() -> TaintReport | None:
-            if taint_arg == "quick" and len(doc.text) > QUICK_TAINT_CHARS:
-                if not taint_is_quick(doc.text, filename.name, doc.uri):
-                    return None
+            quick = taint_arg != "quick" or len(doc.text) <= QUICK_TAINT_CHARS
+            if not quick and not taint_is_quick(doc.text, filename.name, doc.uri):
+                return None
             stop = lambda: ctx.cancel.cancelled  # noqa: E731 - polled from the worker thread
             return taint_review(doc.text, filename.name, failures, stop, doc_key=doc.uri)
 
@@ -135,7 +135,7 @@ class BestPracticesAgent:
             skip = tuple(ctx.settings.get("diagnostics.bandit_skip") or ())
             jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip, failures)))
         if use_secrets:
-            jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name)))
+            jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name, True, doc.uri)))
         jobs.append(engine("settings", settings_scan(doc, failures)))
         results = dict(zip(running, await with_cancel_token(gather_settled(*jobs), ctx.cancel, "review"), strict=True))
         ruff_findings = results["ruff"]
@@ -145,7 +145,9 @@ class BestPracticesAgent:
             if found is None:
                 continue
             if name == "bandit":
-                is_test = filename.name.startswith("test_") or filename.name.endswith("_test.py") or "tests" in filename.parts
+                is_test = (
+                    filename.name.startswith("test_") or filename.name.endswith("_test.py") or "tests" in filename.parts
+                )
                 ignored = opts.ignore + (opts.test_ignore if is_test else ())
                 found = drop_ruff_duplicates(found, ruff_findings or [], ignored)
             if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
@@ -171,8 +173,13 @@ class BestPracticesAgent:
             agent=self.name,
             action="review",
             summary=summary,
-            data={"counts": counts, "errors": errors, "syntax_error": _has_syntax_error(findings),
-                  "parse_failures": [f.as_row() for f in failures], "taint_deferred": deferred},
+            data={
+                "counts": counts,
+                "errors": errors,
+                "syntax_error": _has_syntax_error(findings),
+                "parse_failures": [f.as_row() for f in failures],
+                "taint_deferred": deferred,
+            },
             findings=findings,
             provider="offline",
             model=engines,
@@ -235,8 +242,12 @@ def _relative(doc: DocSnapshot, ctx: AgentContext) -> str:
 def _add_model_review(result: AgentResult, review: ModelReview, engines: str) -> None:
     """Provenance of both halves: the offline engines and the model (or why there was none)."""
     result.data["model_review"] = {
-        "findings": len(review.findings), "provider": review.provider, "model": review.model,
-        "cached": review.cached, "note": review.note, "dropped": review.dropped,
+        "findings": len(review.findings),
+        "provider": review.provider,
+        "model": review.model,
+        "cached": review.cached,
+        "note": review.note,
+        "dropped": review.dropped,
     }
     if review.provider:
         result.provider, result.model, result.cached = review.provider, review.model, review.cached

@@ -43,3 +43,28 @@ def end_position(text: str) -> tuple[int, int]:
     if last.endswith(_EOL):
         return len(lines), 0
     return len(lines) - 1, len(last)
+
+
+def changed_window(old: list[str], new: list[str]) -> tuple[int, int, int]:
+    """(a, old_end, new_end): old[a:old_end] became new[a:new_end]; the lines around are the same.
+
+    Common prefix and suffix by binary search over list slices (compared at C speed): a line-by-line
+    loop cost ~3 ms on a 6,400-line module per keystroke."""
+    n, m = len(old), len(new)
+    limit = min(n, m)
+    lo, hi = 0, limit  # old[:lo] == new[:lo] holds; find the largest such lo
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[lo:mid] == new[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    a = lo
+    lo, hi = 0, limit - a  # the longest common suffix that does not overlap the prefix
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if old[n - mid : n - lo] == new[m - mid : m - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return a, n - lo, m - lo

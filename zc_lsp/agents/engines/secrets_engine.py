@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from zc_lsp.agents.engines.lines import split_lines
+from zc_lsp.agents.engines.lines import changed_window, split_lines
 from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
@@ -110,10 +110,42 @@ _ds_cache: OrderedDict[tuple[str, str], tuple[tuple[str, str], ...]] = OrderedDi
 _ds_cache_lock = threading.Lock()
 
 
-def candidate_lines(lines: list[str]) -> list[int]:
+def candidate_lines(lines: list[str], start: int = 0) -> list[int]:
     """Indexes of the lines worth scanning at all; every pattern below needs one of these traits."""
     word, token = _CANDIDATE_WORD.search, _CANDIDATE_TOKEN.search
-    return [no for no, line in enumerate(lines) if word(line.lower()) or token(line)]
+    return [no for no, line in enumerate(lines, start) if word(line.lower()) or token(line)]
+
+
+# The last lines and candidates per edited document: after an edit only the changed lines are tested
+# (the filter over a 6,400-line module is ~5 ms, most of a keystroke's secret scan).
+_DOC_CANDIDATES: OrderedDict[str, tuple[list[str], list[int]]] = OrderedDict()
+_DOC_CANDIDATES_MAX = 32
+
+
+def _candidates_for(lines: list[str], doc_key: str | None) -> list[int]:
+    previous = _DOC_CANDIDATES.get(doc_key) if doc_key is not None else None
+    if previous is None:
+        candidates = candidate_lines(lines)
+    else:
+        old_lines, old = previous
+        a, old_end, new_end = changed_window(old_lines, lines)
+        delta = new_end - old_end
+        candidates = [n for n in old if n < a]
+        candidates += candidate_lines(lines[a:new_end], a)
+        candidates += [n + delta for n in old if n >= old_end]
+    if doc_key is not None:
+        with _ds_cache_lock:
+            _DOC_CANDIDATES[doc_key] = (lines, candidates)
+            _DOC_CANDIDATES.move_to_end(doc_key)
+            while len(_DOC_CANDIDATES) > _DOC_CANDIDATES_MAX:
+                _DOC_CANDIDATES.popitem(last=False)
+    return candidates
+
+
+def forget_document(doc_key: str) -> None:
+    """The document closed: its candidate lines go."""
+    with _ds_cache_lock:
+        _DOC_CANDIDATES.pop(doc_key, None)
 
 
 def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
@@ -248,10 +280,14 @@ def _overlaps(a: Span, b: Span) -> bool:
     )
 
 
-def scan_secrets(text: str, filename: str = "snapshot.py", use_detect_secrets: bool = True) -> list[Finding]:
-    """Every hard-coded secret in `text`, one finding per place, the most specific type winning."""
+def scan_secrets(
+    text: str, filename: str = "snapshot.py", use_detect_secrets: bool = True, doc_key: str | None = None
+) -> list[Finding]:
+    """Every hard-coded secret in `text`, one finding per place, the most specific type winning.
+
+    `doc_key` (an editor document): only the lines changed since its last scan are filtered again."""
     lines = split_lines(text)
-    candidates = candidate_lines(lines)
+    candidates = _candidates_for(lines, doc_key)
     hits = _pattern_hits(lines, candidates)
     if use_detect_secrets:
         try:

@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from zc_lsp.agents.engines.lines import changed_window as _window
 from zc_lsp.agents.engines.lines import split_lines
 from zc_lsp.agents.engines.taint.model import RawFinding, Step
 from zc_lsp.agents.engines.taint.relevance import _CALL_NAMES, _SOURCE_MODULES, _SOURCE_TEXT, is_relevant
@@ -34,7 +35,15 @@ from zc_lsp.agents.engines.taint.sources import frameworks
 _STATES_MAX = 32  # documents open in an editor at once; a state is the text plus a few hundred tuples
 # Module roots some check of the engine asks about by name: an import of one changes more than a name.
 _NAMED_ROOTS = frozenset({"tornado", "ldap", "ldap3"}) | _SOURCE_MODULES | _SQL_DRIVERS
-_NOT_SIMPLE = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
+_NOT_SIMPLE = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Import,
+    ast.ImportFrom,
+    ast.Global,
+    ast.Nonlocal,
+)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -120,19 +129,6 @@ def outline(tree: ast.Module) -> list[Unit]:
 def _blankish(line: str) -> bool:
     stripped = line.strip()
     return not stripped or stripped.startswith("#")
-
-
-def _window(old: list[str], new: list[str]) -> tuple[int, int, int]:
-    """old[a:old_end] became new[a:new_end]; everything else is the same."""
-    n, m = len(old), len(new)
-    limit = min(n, m)
-    a = 0
-    while a < limit and old[a] == new[a]:
-        a += 1
-    b = 0
-    while b < limit - a and old[n - 1 - b] == new[m - 1 - b]:
-        b += 1
-    return a, n - b, m - b
 
 
 def _parse_at(lines: list[str], first: int, last: int, indented: bool) -> list[ast.stmt] | None:
@@ -227,7 +223,9 @@ def advance(state: DocState, text: str) -> DocState | None:
     return None
 
 
-def _gap_edit(state: DocState, text: str, new: list[str], a: int, old_end: int, new_end: int, delta: int) -> DocState | None:
+def _gap_edit(
+    state: DocState, text: str, new: list[str], a: int, old_end: int, new_end: int, delta: int
+) -> DocState | None:
     """Blank or comment lines between statements: nothing the parser sees, unless they name a source."""
     if _sources_near(new, a, max(a, new_end - 1)) or _sources_near(state.lines, a, max(a, old_end - 1)):
         return None
@@ -259,7 +257,11 @@ def _def_edit(state: DocState, text: str, new: list[str], index: int, delta: int
     moved = _moved(state, unit.start, old_limit, delta)
     if moved is None:
         return None
-    units = [*state.units[:index], Unit(unit.start, last, "def", unit.module_level), *_shift(state.units[index + 1 :], delta)]
+    units = [
+        *state.units[:index],
+        Unit(unit.start, last, "def", unit.module_level),
+        *_shift(state.units[index + 1 :], delta),
+    ]
     return DocState(text, new, units, moved[0], moved[1], state.aliases)
 
 
@@ -313,10 +315,10 @@ def _import_edit(
                 bound[alias.asname or alias.name.split(".")[0]] = alias.name
             else:
                 bound[alias.asname or alias.name] = f"{stmt.module or ''}.{alias.name}"
-    for local, qual in bound.items():
+    for qual in bound.values():
         if qual.split(".")[0] in _NAMED_ROOTS or "ldap" in qual.lower() or qual.rsplit(".", 1)[-1] in _CALL_NAMES:
             return None
-    if frameworks({"x": q for q in bound.values()}):
+    if frameworks(dict(enumerate(bound.values()))):  # type: ignore[arg-type]
         return None
     if bound and _used_elsewhere(text, new, first, new_stop, bound):
         return None
@@ -336,8 +338,20 @@ def _import_edit(
 
 
 def _used_elsewhere(text: str, lines: list[str], first: int, stop: int, names: dict[str, str]) -> bool:
-    """Whether any of the names occurs as a word outside lines first..stop-1."""
+    """Whether any of the names occurs as a word outside lines first..stop-1 (str.find, not a regex:
+    `\\b(?:name)\\b` scans a 230 KB module at ~4 ms)."""
     begin = sum(map(len, lines[:first])) + first
     end = begin + sum(map(len, lines[first:stop])) + (stop - first)
-    words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b")
-    return any(not (begin <= m.start() < end) for m in words.finditer(text))
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            after = at + len(name)
+            word = (at == 0 or not _is_word(text[at - 1])) and (after >= len(text) or not _is_word(text[after]))
+            if word and not begin <= at < end:
+                return True
+            at = text.find(name, at + 1)
+    return False
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
