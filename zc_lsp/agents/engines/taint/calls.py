@@ -320,6 +320,9 @@ class CallEval(ExprEval):
         base = combine(*everything) if everything else Val(opaque=False)
         if kind == "sax" or c.qual == "lxml.etree.XMLParser":
             return replace(base, taints=(), kind=kind)
+        if kind == "weak-rng":  # `random.Random(seed)`: fine for shuffles and simulations; a pattern rule's
+            # alarm on this line is quieted unless a value it draws becomes a security value (engine.run)
+            self.mod.random_sites.setdefault(c.node.lineno - 1, c.node)
         if kind in ("http-client", "ldap", "config", "weak-rng", "strong-rng", "subprocess", "argparser"):
             return Val(opaque=True, kind=kind, keys=() if kind == "config" else None)
         return replace(base, kind=kind)

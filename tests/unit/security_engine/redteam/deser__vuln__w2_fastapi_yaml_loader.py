@@ -1,0 +1,10 @@
+# expect: CWE-502
+import yaml
+from fastapi import FastAPI, Request
+
+app = FastAPI()
+
+@app.post("/cfg")
+async def cfg(req: Request):
+    body = await req.body()
+    return yaml.load(body, Loader=yaml.Loader)
