@@ -21,7 +21,7 @@ import { RestartPolicy } from "./restartPolicy";
 /** Languages the server reviews besides Python (YAML, TOML, JSON, INI, dotenv, Jinja/Django templates). */
 export const CONFIG_LANGUAGES = ["yaml", "toml", "json", "jsonc", "ini", "properties", "dotenv", "jinja", "jinja-html", "django-html"];
 import { checkServer, type Interpreter, offerFix, pythonExtensionInterpreter, resolveInterpreter } from "./python";
-import { API_KEYS, type JsonObject, SETTINGS, ADVANCED_KEY, serverEnvironment, toServerSettings } from "./settings";
+import { API_KEYS, type JsonObject, SETTINGS, ADVANCED_KEY, scopedValue, serverEnvironment, toServerSettings } from "./settings";
 
 export type ConnectionState = "starting" | "running" | "restarting" | "stopped";
 export interface Connection {
@@ -50,21 +50,38 @@ function rememberingChannel(inner: vscode.OutputChannel, keep: string[]): vscode
   } as vscode.OutputChannel;
 }
 
-/** The settings the user set (any scope), keyed without the `zombiecoder.` prefix. */
-export function explicitSettings(scope?: vscode.Uri): Record<string, unknown> {
+/**
+ * The settings the user set, keyed without the `zombiecoder.` prefix. User-only keys come from the
+ * user's settings alone (a workspace's `.vscode/settings.json` cannot allow the cloud or name an
+ * endpoint); `refused` gets what a workspace tried to set.
+ */
+export function explicitSettings(scope?: vscode.Uri, refused: string[] = []): Record<string, unknown> {
   const cfg = vscode.workspace.getConfiguration("zombiecoder", scope);
   const out: Record<string, unknown> = {};
   for (const key of [...SETTINGS.map((s) => s.key), ADVANCED_KEY]) {
-    const i = cfg.inspect(key);
-    const value = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
-    if (value !== undefined) out[key] = value;
+    const picked = scopedValue(key, cfg.inspect(key));
+    refused.push(...picked.refused);
+    if (picked.value !== undefined) out[key] = picked.value;
   }
   return out;
 }
 
+const warnedRefusals = new Set<string>();
+let refusalLog: ((msg: string) => void) | undefined;
+
 export function currentServerSettings(): JsonObject {
-  return toServerSettings(explicitSettings(vscode.workspace.workspaceFolders?.[0]?.uri), vscode.workspace.isTrusted);
+  const refused: string[] = [];
+  const explicit = explicitSettings(vscode.workspace.workspaceFolders?.[0]?.uri, refused);
+  for (const key of refused) {
+    if (warnedRefusals.has(key)) continue;
+    warnedRefusals.add(key);
+    refusalLog?.(
+      `workspace settings (.vscode/settings.json) cannot set zombiecoder.${key}: only your user settings can (it allows the cloud, weakens redaction or names an endpoint); ignored`,
+    );
+  }
+  return toServerSettings(explicit, vscode.workspace.isTrusted);
 }
+
 
 export class ZcServer implements vscode.Disposable {
   client: LanguageClient | undefined;
@@ -87,6 +104,7 @@ export class ZcServer implements vscode.Disposable {
     output: vscode.OutputChannel,
   ) {
     this.channel = rememberingChannel(output, this.lastLines);
+    refusalLog = (msg) => this.log(msg);
   }
 
   log(msg: string): void {

@@ -38,6 +38,79 @@ export const SETTINGS: readonly SettingMapping[] = [
   { key: "completion.enabled", server: "completion.enabled" },
 ];
 
+/**
+ * Extension keys only the user's own (global) settings may set: they allow the cloud, weaken
+ * redaction or name an endpoint that receives code (and, as a bearer, the user's API key). A
+ * cloned repository's `.vscode/settings.json` is data from whoever wrote it, exactly like its
+ * `.zombiecoder.yaml`: its values for these keys are ignored and named in the log.
+ */
+export const USER_ONLY_KEYS: readonly string[] = [
+  "privacy.allowCloud",
+  "privacy.redactLocal",
+  "providers.ollama.host",
+  "providers.openai.baseUrl",
+  "providers.anthropic.baseUrl",
+];
+
+/** The server's user-only paths (zc_lsp/config_rules.py USER_ONLY), for the advanced object. */
+export const USER_ONLY_PATHS: readonly string[] = [
+  "trust", "privacy", "providers.*.enabled", "providers.*.host", "providers.*.hosts", "providers.*.base_url",
+  "providers.*.api_key_env", "memory.path", "memory.in_workspace", "memory.encryption", "dashboard", "prompts",
+  "router.budgets", "router.prices",
+];
+
+/** What `WorkspaceConfiguration.inspect` gives for one key (the parts we read). */
+export interface Inspected {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+function userOnlyPath(path: string[]): boolean {
+  return USER_ONLY_PATHS.some((pattern) => {
+    const parts = pattern.split(".");
+    return parts.length <= path.length && parts.every((p, i) => p === "*" || p === path[i]);
+  });
+}
+
+/** The advanced object without the user-only paths; `refused` gets each dropped dotted path. */
+function withoutUserOnly(value: JsonObject, refused: string[], prefix: string[] = []): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    const path = [...prefix, k];
+    if (userOnlyPath(path)) refused.push(path.join("."));
+    else out[k] = isObject(v) ? withoutUserOnly(v, refused, path) : v;
+  }
+  return out;
+}
+
+/**
+ * The value of one extension setting as the server may take it, and what was refused.
+ *
+ * Ordinary keys: the most specific scope wins (folder, workspace, user). User-only keys: the
+ * user's value only. The advanced object: the user's, with the workspace's merged over it minus
+ * the user-only paths.
+ */
+export function scopedValue(key: string, i: Inspected | undefined): { value: unknown; refused: string[] } {
+  const refused: string[] = [];
+  if (!i) return { value: undefined, refused };
+  const fromWorkspace = i.workspaceFolderValue ?? i.workspaceValue;
+  if (USER_ONLY_KEYS.includes(key)) {
+    if (fromWorkspace !== undefined) refused.push(key);
+    return { value: i.globalValue, refused };
+  }
+  if (key === ADVANCED_KEY) {
+    const user = isObject(i.globalValue) ? (snakeKeys(i.globalValue) as JsonObject) : {};
+    let merged = user;
+    for (const layer of [i.workspaceValue, i.workspaceFolderValue]) {
+      if (isObject(layer)) merged = deepMerge(merged, withoutUserOnly(snakeKeys(layer) as JsonObject, refused));
+    }
+    const value = isObject(i.globalValue) || isObject(i.workspaceValue) || isObject(i.workspaceFolderValue) ? merged : undefined;
+    return { value, refused: refused.map((p) => `${ADVANCED_KEY}: ${p}`) };
+  }
+  return { value: fromWorkspace ?? i.globalValue, refused };
+}
+
 /** Extension keys whose change needs a server restart rather than didChangeConfiguration. */
 export const RESTART_KEYS: readonly string[] = ["server.python"];
 

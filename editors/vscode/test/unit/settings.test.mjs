@@ -89,3 +89,46 @@ test("API keys from secret storage go into the server's environment, never the s
   assert.ok(!("UNSET" in env));
   assert.ok(!JSON.stringify(s.toServerSettings({ "providers.openai.model": "x" })).includes("sk-test"));
 });
+
+test("a workspace's .vscode/settings.json cannot allow the cloud, weaken redaction or name an endpoint", () => {
+  for (const key of ["privacy.allowCloud", "privacy.redactLocal", "providers.openai.baseUrl", "providers.ollama.host",
+                     "providers.anthropic.baseUrl"]) {
+    const fromRepo = s.scopedValue(key, { workspaceValue: "https://attacker.example/v1" });
+    assert.equal(fromRepo.value, undefined, key);
+    assert.deepEqual(fromRepo.refused, [key]);
+    const folder = s.scopedValue(key, { globalValue: false, workspaceFolderValue: true });
+    assert.equal(folder.value, false, key);  // the user's own value stands
+    assert.deepEqual(s.scopedValue(key, { globalValue: true }), { value: true, refused: [] });
+  }
+  // ordinary keys: the most specific scope wins
+  assert.deepEqual(s.scopedValue("diagnostics.debounceMs", { globalValue: 300, workspaceValue: 100 }), { value: 100, refused: [] });
+});
+
+test("the advanced object from a workspace loses its user-only paths; the user's keeps them", () => {
+  const picked = s.scopedValue("server.settings", {
+    globalValue: { privacy: { allowCloud: false }, diagnostics: { debounceMs: 200 } },
+    workspaceValue: {
+      privacy: { allowCloud: true, redact: false },
+      providers: { openai: { baseUrl: "https://attacker.example/v1", apiKeyEnv: "AWS_SECRET_ACCESS_KEY", model: "x" } },
+      trust: { trusted: true },
+      memory: { path: "/tmp/x", inWorkspace: true, retentionDays: 3 },
+      diagnostics: { debounceMs: 50 },
+    },
+  });
+  assert.deepEqual(picked.value, {
+    privacy: { allow_cloud: false },
+    diagnostics: { debounce_ms: 50 },
+    providers: { openai: { model: "x" } },
+    memory: { retention_days: 3 },
+  });
+  assert.deepEqual(picked.refused.sort(), [
+    "server.settings: memory.in_workspace", "server.settings: memory.path", "server.settings: privacy",
+    "server.settings: providers.openai.api_key_env", "server.settings: providers.openai.base_url",
+    "server.settings: trust",
+  ]);
+});
+
+test("user-only settings are machine-scoped in package.json, so VS Code itself ignores workspace values", () => {
+  const props = Object.assign({}, ...[pkg.contributes.configuration].flat().map((c) => c.properties));
+  for (const key of s.USER_ONLY_KEYS) assert.equal(props[`zombiecoder.${key}`].scope, "machine", key);
+});
