@@ -15,6 +15,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from zc_lsp.core.edit_guard import refuse_path
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, TextEdit
 from zc_lsp.handlers.convert import Lines, path_to_uri, uri_to_path, workspace_edit
 
@@ -96,7 +97,7 @@ def stale_reason(session: Session, fe: FileEdit) -> str | None:
     if doc is None or fe.create:
         return None
     try:
-        on_disk = Path(fe.path).read_text(encoding="utf-8")
+        on_disk = read_text_bounded(fe.path, 200_000_000)
     except (OSError, UnicodeDecodeError) as exc:
         return f"{name} is open with changes and its file cannot be read ({type(exc).__name__})"
     if on_disk != doc.source:

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from zc_lsp.agents.engines.repair.textpos import Candidate, insert_at, split_lines
+from zc_lsp.core.files import read_text_bounded
 
 # Modules whose public names are commonly imported by name, in priority order (first one wins).
 FROM_MODULES = (
@@ -158,7 +159,7 @@ def _is_test_module(dotted: str) -> bool:
 @cache
 def _top_level_names(path: str, _mtime: float) -> frozenset[str]:
     try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        tree = ast.parse(read_text_bounded(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return frozenset()
     out = set()
