@@ -28,9 +28,6 @@ log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x5A434C53  # "ZCLS": marks files written by ZombieCoder
 Migration = Callable[[sqlite3.Connection], None]
-
-
-
 _IMPORT_LOCK = threading.Lock()
 
 
@@ -56,6 +53,7 @@ def import_sqlite_utils() -> Any:
             for name in hidden:
                 sys.modules.pop(name, None)
     return sqlite_utils
+
 
 class MemoryUnavailable(RuntimeError):
     """Memory cannot be read or written; the message says why and what was left untouched."""
@@ -208,6 +206,19 @@ class SqliteStore:
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         try:
             return list(self.db().query(sql, params))
+        except sqlite3.DatabaseError as exc:
+            if is_environmental(exc):
+                raise MemoryUnavailable(explain_sqlite_error(self.path, exc)) from exc
+            raise
+
+    def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        """`query()` through plain sqlite3, for the fixed reads an idle server makes (the status
+        panel, the metric series): sqlite-utils with click and pluggy (~5 MB) then loads only when
+        memory is actually browsed or searched."""
+        try:
+            cur = self.read().execute(sql, params)
+            names = [d[0] for d in cur.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cur]
         except sqlite3.DatabaseError as exc:
             if is_environmental(exc):
                 raise MemoryUnavailable(explain_sqlite_error(self.path, exc)) from exc

@@ -121,7 +121,7 @@ class TaskDB(SqliteStore):
 
     def list_reports(self, limit: int = 20) -> list[dict[str, Any]]:
         """Newest first, without bodies (cheap for the status panel)."""
-        return self.query("SELECT id, agent, title, task_id, created_at FROM reports "
+        return self.rows("SELECT id, agent, title, task_id, created_at FROM reports "
                           "ORDER BY id DESC LIMIT ?", [int(limit)])
 
     def get_report(self, id: int) -> dict[str, Any] | None:  # noqa: A002 - the contract's name
@@ -141,7 +141,7 @@ class TaskDB(SqliteStore):
     def metric_series(self, name: str, since: float | None = None,
                       limit: int = 500) -> list[tuple[float, float]]:
         """The newest `limit` points of one series, oldest first."""
-        rows = self.query(
+        rows = self.rows(
             "SELECT ts, value FROM (SELECT ts, value FROM metrics WHERE name = ? AND ts >= ? "
             "ORDER BY ts DESC LIMIT ?) ORDER BY ts", [name, since or 0.0, int(limit)])
         return [(r["ts"], r["value"]) for r in rows]

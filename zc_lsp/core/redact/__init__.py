@@ -3,7 +3,8 @@
 Layers, all on the same text (see docs/security.md):
 1. our token formats (`rules.py`: cloud keys, PEM/OpenSSH blocks, credentials in URLs of any scheme);
 2. values given to secret-looking names in any syntax, and passwords in prose (`assign.py`);
-3. detect-secrets with every plugin on candidate lines, high-entropy runs, base64 that decodes to a
+3. detect-secrets with every plugin on candidate lines (and only where a plugin can fire, `ds_gate.py`,
+   so a log line of paths and counts never loads it), high-entropy runs, base64 that decodes to a
    secret, and string literals joined by concatenation (`extra.py`);
 4. every secret this process has already seen (kept in memory only), so a secret found once is
    also masked where it appears without its tell-tale context (a model reply, a log line).
@@ -20,6 +21,7 @@ from collections import OrderedDict
 from typing import Any
 
 from zc_lsp.core.redact.assign import NAME, find_assigned, placeholder_like, shannon_entropy
+from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire
 from zc_lsp.core.redact.extra import (
     decoded_base64,
     detect_secrets_values,
@@ -85,7 +87,8 @@ def find_secrets(text: str, *, use_detect_secrets: bool = True, _depth: int = 0)
             found.update(inner)
     if use_detect_secrets:
         for line in text.splitlines():
-            if len(line) <= _MAX_DS_LINE and is_candidate_line(line):
+            # the gate changes no result: it skips only lines on which no plugin can report anything
+            if len(line) <= _MAX_DS_LINE and is_candidate_line(line) and detect_secrets_may_fire(line):
                 found |= detect_secrets_values(line)
     found |= high_entropy_tokens(text)
     if _depth < _MAX_DEPTH:
