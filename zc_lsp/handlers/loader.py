@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInternalError
+from pygls.exceptions import JsonRpcInternalError, JsonRpcRequestCancelled
 
 from zc_lsp.handlers import table
 
@@ -43,7 +43,6 @@ class HandlerLoader:
         self._steps: list[Callable[[], None]] = []
         self._imported = False
         self._registered = False
-        self._done: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._broken: dict[str, str] = {}  # module -> why it could not be loaded or registered
         self.unavailable: dict[str, str] = {}  # method or command -> why its module did not load
@@ -84,17 +83,27 @@ class HandlerLoader:
 
     async def load(self) -> None:
         """Import in a thread (the loop keeps answering), then register on the loop."""
-        if not self._imported:
-            await asyncio.to_thread(self.import_modules)
-        self.register_all()
+        try:
+            if not self._imported:
+                await asyncio.to_thread(self.import_modules)
+        finally:  # whatever happened (cancelled at exit), waiting requests get an answer
+            if self._imported:
+                self.register_all()
+            else:
+                self._give_up("its handler module did not finish loading")
 
     async def wait(self) -> None:
+        """Until the load is over (registered, or given up on): a cancelled request never cancels it."""
         if self._registered:
             return
-        if self._done is None:
-            self._done = asyncio.Event()
-        self.start()
-        await self._done.wait()
+        task = self.start()
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.cancelled():
+                raise  # this request was cancelled, not the load
+        if not self._registered:  # the load was cancelled (the server is leaving): answer, never hang
+            self._give_up("its handler module did not finish loading")
 
     def finish_now(self) -> None:
         """On the loop, for a notification that cannot wait: import here (or wait for the thread) and register."""
@@ -126,7 +135,11 @@ class HandlerLoader:
         if self._registered:
             return
         self._registered = True
+        self._register_modules()
+
+    def _register_modules(self) -> None:
         fm = self.session.server.protocol.fm
+        self.unavailable.clear()  # a load given up on before (cancelled) may still finish here
         commands = table.commands(self.session.registry)
         before = set(fm.features) | set(fm.commands)
         for name in table.route_modules():
@@ -153,8 +166,11 @@ class HandlerLoader:
         self.undeclared = sorted((set(fm.features) | set(fm.commands)) - declared - before)
         if self.undeclared:
             log.error("handlers not in handlers/table.py (so not advertised at initialize): %s", self.undeclared)
-        if self._done is not None:
-            self._done.set()
+
+    def _give_up(self, reason: str) -> None:
+        """Answer every waiting stand-in with an error (the thread may still be importing: register nothing)."""
+        for key in [*(r.method for r in table.ROUTES), *table.commands(self.session.registry)]:
+            self.unavailable.setdefault(key, reason)
 
     # -- the stand-ins ------------------------------------------------------------------------------
     def _real(self, key: str, registry: dict[str, Any]) -> Any:
@@ -181,7 +197,10 @@ class HandlerLoader:
 
     def _command(self, name: str) -> Callable[..., Any]:
         async def stand_in(*raw: Any) -> Any:
-            await self.wait()
+            try:
+                await self.wait()
+            except asyncio.CancelledError as exc:  # pygls' executeCommand would never reply to this one
+                raise JsonRpcRequestCancelled(f"{name} was cancelled") from exc
             return await self._real(name, self.session.server.protocol.fm.commands)(*raw)
 
         return stand_in

@@ -144,3 +144,18 @@ def test_a_handler_missing_from_the_table_is_reported(monkeypatch: pytest.Monkey
     loader, _, _ = make_loader(monkeypatch, (table.Route("test/ask", FAKE),))
     loader.finish_now()
     assert loader.undeclared == ["test/unadvertised"]
+
+
+async def test_a_load_cancelled_at_exit_answers_the_waiting_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    def register(session: Any) -> None:
+        session.server.feature("test/ask")(lambda params: "real")
+
+    fake_module(monkeypatch, FAKE, register)
+    loader, fm, _ = make_loader(monkeypatch, (table.Route("test/ask", FAKE),))
+    pending = asyncio.ensure_future(fm.features["test/ask"]({}))
+    await asyncio.sleep(0)
+    loader.start().cancel()  # the server is leaving while the thread imports
+    with pytest.raises(JsonRpcInternalError, match="did not finish loading"):
+        await asyncio.wait_for(pending, 10)
+    with pytest.raises(JsonRpcInternalError, match="did not finish loading"):  # a later one: an error, not a hang
+        await asyncio.wait_for(fm.features["test/ask"]({}), 10)
