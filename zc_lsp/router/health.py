@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 from collections import deque
 from collections.abc import Callable
@@ -106,7 +105,11 @@ class ProviderStats:
 
     @property
     def latency_p50_ms(self) -> float | None:
-        return round(statistics.median(self.latencies_ms), 1) if self.latencies_ms else None
+        if not self.latencies_ms:
+            return None
+        import statistics  # with fractions and decimal (~0.5 MB): loaded once a model has answered, not at idle
+
+        return round(statistics.median(self.latencies_ms), 1)
 
 
 def price_of(prices: dict[str, dict[str, float]], provider: str, model: str, tokens_in: int,

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import statistics
 import threading
+from collections import deque
+
+import pytest
 
 from zc_lsp.background.batch import BatchQueue, QueueOptions
 from zc_lsp.background.scheduler import ScheduledJob, Scheduler, parse_trigger
 from zc_lsp.background.store import as_dicts, ensure_schema
 from zc_lsp.background.templates import TemplateRunner
-from zc_lsp.background.tuner import Tuner
+from zc_lsp.background.tuner import Tuner, _p95
 
 CALM = {"cpu_percent": 5, "rss_mb": 100, "loop_lag_ms": 5, "request_p95_ms": {}, "model_latency_ms": {}}
 HOT = {**CALM, "cpu_percent": 95, "loop_lag_ms": 400}
@@ -80,3 +85,11 @@ def test_recorded_loop_lag_and_slow_requests_count_as_pressure(services_factory)
     assert sample["loop_lag_ms"] == 450 and sample["request_p95_ms"]["textDocument/codeAction"] == 5000
     assert "fewer_workers" in tuner.sample(sample)
     assert tuner.measure()["loop_lag_ms"] == 0  # each sample judges only what came since
+
+
+def test_p95_is_the_statistics_modules_95th_percentile() -> None:
+    rng = random.Random(15)
+    for size in [2, 3, 5, 19, 20, 21, 60]:
+        values = deque(rng.uniform(0, 500) for _ in range(size))
+        assert _p95(values) == pytest.approx(statistics.quantiles(sorted(values), n=20)[-1])
+    assert _p95(deque([7.0])) == 7.0
