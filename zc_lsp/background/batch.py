@@ -91,6 +91,7 @@ class BatchQueue:
         self._running: dict[int, _Running] = {}
         self._cv = threading.Condition()
         self._db_lock = threading.Lock()  # in-process writers queue here, not in sqlite's busy loop
+        self._spawn_lock = threading.Lock()
         self._stop = threading.Event()
         self._depth = 0
         self._next_wake: float | None = None
@@ -139,6 +140,8 @@ class BatchQueue:
                 self.options.on_full(depth)
             raise QueueFull(f"the batch queue is full ({depth} jobs queued); try again later")
         self._wake()
+        if self._started and not self._stop.is_set():
+            self._spawn()  # the first job starts the workers; later, only a worker that died
         self._changed()
         assert job_id is not None
         return int(job_id)
@@ -205,11 +208,15 @@ class BatchQueue:
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
+        """Accept and run jobs from now on. The workers start with the first job (or now, when a
+        previous server left jobs queued): an idle editor never queues one, and three sleeping
+        threads with an event loop and a tasks.db connection each cost ~1 MB of idle RSS."""
         self._stop.clear()
         self._started = True
         BatchQueue._live_owners.add(self.owner)
         self._recover()
-        self._spawn()
+        if self._depth:
+            self._spawn()
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
@@ -251,14 +258,15 @@ class BatchQueue:
                 "SELECT COUNT(*) FROM jobs WHERE state = 'queued'").fetchone()[0]
 
     def _spawn(self) -> None:
-        for index in range(self._target):
-            thread = self._threads.get(index)
-            if thread is not None and thread.is_alive():
-                continue
-            thread = threading.Thread(target=self._work, args=(index,),
-                                      name=f"zc-batch-{index}", daemon=True)
-            self._threads[index] = thread
-            thread.start()
+        with self._spawn_lock:  # submit (any thread) and set_workers may both spawn: one thread per index
+            for index in range(self._target):
+                thread = self._threads.get(index)
+                if thread is not None and thread.is_alive():
+                    continue
+                thread = threading.Thread(target=self._work, args=(index,),
+                                          name=f"zc-batch-{index}", daemon=True)
+                self._threads[index] = thread
+                thread.start()
 
     # -- workers ------------------------------------------------------------------------------
     def _work(self, index: int) -> None:

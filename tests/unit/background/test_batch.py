@@ -204,3 +204,29 @@ def test_set_workers_shrinks_and_grows(services_factory) -> None:
         wait_until(lambda: sum(t.is_alive() for t in queue._threads.values()) == 3)
     finally:
         queue.stop()
+
+
+def test_an_idle_queue_starts_its_workers_with_the_first_job(services_factory) -> None:
+    queue = make_queue(services_factory(), workers=3)
+    done = threading.Event()
+    queue.register_action("mark", lambda ctx: done.set())
+    queue.start()
+    try:
+        assert [t for t in queue._threads.values() if t.is_alive()] == []
+        queue.submit("mark", {})
+        assert done.wait(5.0)
+        assert sum(t.is_alive() for t in queue._threads.values()) == 3
+    finally:
+        queue.stop()
+
+
+def test_jobs_a_previous_server_left_queued_start_the_workers(services_factory) -> None:
+    services = services_factory()
+    first = make_queue(services, workers=1)
+    first.submit("noop", {})  # queued, never started
+    second = make_queue(services, workers=2)
+    second.start()
+    try:
+        wait_until(lambda: second.get(1) is not None and second.get(1)["state"] == "done")
+    finally:
+        second.stop()
