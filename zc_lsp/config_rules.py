@@ -55,6 +55,7 @@ DAY = 86_400
 RANGES: dict[str, Range] = {
     "diagnostics.debounce_ms": Range(0, 10_000),
     "diagnostics.max_file_bytes": Range(1_000, 50_000_000),
+    "diagnostics.max_review_files": Range(1, 1_000_000),
     "diagnostics.engine_timeout_s": Range(1, 3_600),
     "tests.timeout_s": Range(1, DAY),
     "tests.max_output_bytes": Range(1_000, 100_000_000),

@@ -181,3 +181,21 @@ async def test_workspace_review_publishes_diagnostics_for_files_not_open(client:
     assert any(x.code == "E711" for x in diags)
     calc = await wait_for_diagnostics(client, (workspace / "calc.py").as_uri(), lambda d: any(x.code == "S602" for x in d))
     assert calc
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=SERVER_ENV))
+async def capped(lsp_client: LanguageClient, tmp_path: Path):
+    workspace = make_workspace(tmp_path / "ws")
+    for n in range(6):
+        (workspace / f"extra_{n}.py").write_text(f"value_{n} = {n}\n")
+    lsp_client.workspace_root = workspace
+    await lsp_client.initialize_session(init_params(workspace, options={"diagnostics": {"max_review_files": 4}}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_workspace_review_that_stops_at_its_file_limit_says_so(capped: LanguageClient):
+    result = await execute(capped, "zc.review", capped.workspace_root.as_uri(), {"workspace": True})
+    assert result["ok"] and result["files"] == 4
+    warned = [m.message for m in capped.messages if "stopped at 4 files" in m.message]
+    assert warned and "diagnostics.max_review_files" in warned[0]

@@ -26,7 +26,7 @@ async def cmd_review(args: argparse.Namespace) -> int:
     from zc_lsp.agents.base import AgentRequest
     from zc_lsp.core.types import DocSnapshot
 
-    files = collect_files(args.paths)
+    files = collect_files(args.paths, args.max_files)
     if not files:
         print("error: nothing to review", file=sys.stderr)
         return 2
@@ -206,6 +206,8 @@ def register(sub: Any) -> None:
     p.add_argument("--bandit", action="store_true", help="also run bandit (default: diagnostics.bandit_in_review)")
     p.add_argument("--no-cache", action="store_true",
                    help="review every file again (default: unchanged files come from the review cache)")
+    p.add_argument("--max-files", type=int, metavar="N",
+                   help="review at most N files per folder (default 5000; stderr says when a folder has more)")
     p.add_argument("--workspace", help="workspace root (default: found from the first path)")
     p.set_defaults(run=cmd_review)
 

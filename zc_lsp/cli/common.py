@@ -40,16 +40,23 @@ def progress_bar(done: int, total: int, label: str) -> None:
     sys.stderr.flush()
 
 
-def collect_files(paths: list[str]) -> list[Path]:
-    """Files given as such, and in folders Python sources plus config files and templates."""
-    from zc_lsp.agents.engines.config_kinds import reviewable
-    from zc_lsp.core.workspace import reviewable_files
+def collect_files(paths: list[str], max_files: int | None = None) -> list[Path]:
+    """Files given as such, and in folders Python sources plus config files and templates.
 
+    A folder with more than `max_files` such files is reviewed up to that many, and stderr says so."""
+    from zc_lsp.agents.engines.config_kinds import reviewable
+    from zc_lsp.core.workspace import MAX_FILES, reviewable_files
+
+    limit = max_files or MAX_FILES
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(reviewable_files(path.resolve(), reviewable))
+            found = reviewable_files(path.resolve(), reviewable, limit=limit)
+            if found.truncated:
+                print(f"zc: {raw}: stopped at {limit:,} files; more are there (review subfolders, or pass "
+                      "--max-files N)", file=sys.stderr)
+            files.extend(found)
         elif path.is_file():
             read_source(path)  # a file named on purpose must be source: binary or not UTF-8 is bad input
             files.append(path.resolve())

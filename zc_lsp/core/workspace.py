@@ -154,13 +154,19 @@ def _size(path: Path) -> int:
         return 1 << 62
 
 
+class Listing(list[Path]):
+    """Files found, and whether the listing stopped at its limit (more files are there)."""
+
+    truncated: bool = False
+
+
 def reviewable_files(
     root: str | os.PathLike[str],
     accept: Callable[[str], bool],
     *,
     limit: int = MAX_FILES,
     max_bytes: int | None = None,
-) -> list[Path]:
+) -> Listing:
     """Files a review covers: `accept(file name)` says which, `.gitignore`/`.zombiecoderignore` hold.
 
     Unlike `iter_files`, the built-in credential-file list does not exclude anything here: a
@@ -173,12 +179,17 @@ def reviewable_files(
     rules = IgnoreRules.load(root)
     if rules.error:
         log.warning("review of %s: an ignore file could not be read (%s); reviewing without it", root, rules.error)
-    return list(
+    found = Listing(
         iter_files(
             root,
             "*",
-            limit=limit,
+            limit=limit + 1,  # one more than asked: whether there were more is said, never silent
             max_bytes=max_bytes,
             ignore=lambda path: (not path.is_dir() and not accept(path.name)) or rules.ignored(path),
         )
     )
+    if len(found) > limit:
+        del found[limit:]
+        found.truncated = True
+        log.info("review of %s stopped at %d files; more are there", root, limit)  # callers tell the user
+    return found

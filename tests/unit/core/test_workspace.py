@@ -100,3 +100,27 @@ def test_is_inside_resolves_symlinks_both_ways(tmp_path: Path) -> None:
 
 def test_is_inside_refuses_nul_bytes(tmp_path: Path) -> None:
     assert not is_inside(tmp_path, "a\x00b")
+
+
+def test_a_review_listing_says_when_it_stopped_at_its_limit(tmp_path: Path) -> None:
+    from zc_lsp.core.workspace import reviewable_files
+
+    for n in range(5):
+        (tmp_path / f"m{n}.py").write_text("x = 1\n")
+    full = reviewable_files(tmp_path, lambda name: name.endswith(".py"), limit=5)
+    assert len(full) == 5 and not full.truncated  # exactly the limit: nothing left out
+    cut = reviewable_files(tmp_path, lambda name: name.endswith(".py"), limit=3)
+    assert len(cut) == 3 and cut.truncated
+
+
+def test_zc_review_names_a_folder_it_did_not_finish(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for n in range(4):
+        (tmp_path / f"m{n}.py").write_text("x = 1\n")
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    out = subprocess.run([sys.executable, "-m", "zc_lsp.cli", "review", "--max-files", "2", "."], cwd=tmp_path,
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert "stopped at 2 files; more are there" in out.stderr and "in 2 file(s)" in out.stderr, out
