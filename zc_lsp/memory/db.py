@@ -251,6 +251,9 @@ class SqliteStore:
                     f"memory file {self.path} is damaged ({quick}); it was left untouched: "
                     "move it away to start afresh"
                 )
+            # the check read every page into the opening thread's cache (up to 2 MB a store), which
+            # that thread's connection would keep for the life of an idle server: hand it back
+            conn.execute("PRAGMA shrink_memory")
 
     def _refuse_foreign(self, conn: sqlite3.Connection, version: int, app_id: int) -> None:
         if app_id not in (0, APPLICATION_ID):
