@@ -53,6 +53,8 @@ def collect_files(paths: list[str], max_files: int | None = None) -> list[Path]:
         path = Path(raw)
         if path.is_dir():
             found = reviewable_files(path.resolve(), reviewable, limit=limit)
+            for why in found.skipped:
+                print(f"zc: {raw}: {why}", file=sys.stderr)
             if found.truncated:
                 print(f"zc: {raw}: stopped at {limit:,} files; more are there (review subfolders, or pass "
                       "--max-files N)", file=sys.stderr)

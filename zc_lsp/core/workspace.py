@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ def iter_files(
     limit: int = MAX_FILES,
     ignore: IgnorePredicate | None = None,
     max_bytes: int | None = None,
+    skipped: list[str] | None = None,
 ) -> Iterator[Path]:
     """Workspace files whose path relative to `root` matches the glob `pattern`, sorted, up to `limit`.
 
@@ -130,8 +131,12 @@ def iter_files(
             if not hit or skip(path):
                 continue
             if path.is_symlink() and not is_inside(base, path):
+                if skipped is not None:
+                    skipped.append(f"{rel}: a symlink to {os.readlink(path)}, outside the folder; not followed")
                 continue
             if max_bytes is not None and _size(path) > max_bytes:
+                if skipped is not None:
+                    skipped.append(f"{rel}: larger than {max_bytes:,} bytes; skipped")
                 continue
             yield path
             count += 1
@@ -158,6 +163,11 @@ class Listing(list[Path]):
     """Files found, and whether the listing stopped at its limit (more files are there)."""
 
     truncated: bool = False
+    skipped: list[str]  # files matched but left out, each with why (a symlink out of the folder)
+
+    def __init__(self, paths: Iterable[Path] = ()) -> None:
+        super().__init__(paths)
+        self.skipped = []
 
 
 def reviewable_files(
@@ -179,6 +189,7 @@ def reviewable_files(
     rules = IgnoreRules.load(root)
     if rules.error:
         log.warning("review of %s: an ignore file could not be read (%s); reviewing without it", root, rules.error)
+    skipped: list[str] = []
     found = Listing(
         iter_files(
             root,
@@ -186,8 +197,10 @@ def reviewable_files(
             limit=limit + 1,  # one more than asked: whether there were more is said, never silent
             max_bytes=max_bytes,
             ignore=lambda path: (not path.is_dir() and not accept(path.name)) or rules.ignored(path),
+            skipped=skipped,
         )
     )
+    found.skipped = skipped
     if len(found) > limit:
         del found[limit:]
         found.truncated = True

@@ -124,3 +124,17 @@ def test_zc_review_names_a_folder_it_did_not_finish(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "zc_lsp.cli", "review", "--max-files", "2", "."], cwd=tmp_path,
                          env=env, capture_output=True, text=True, timeout=120)
     assert "stopped at 2 files; more are there" in out.stderr and "in 2 file(s)" in out.stderr, out
+
+
+def test_a_symlink_out_of_the_folder_is_left_out_and_said(tmp_path: Path) -> None:
+    from zc_lsp.core.workspace import reviewable_files
+
+    outside = tmp_path / "outside.py"
+    outside.write_text("x = 1\n")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "own.py").write_text("y = 2\n")
+    (ws / "link.py").symlink_to(outside)
+    found = reviewable_files(ws, lambda name: name.endswith(".py"))
+    assert [p.name for p in found] == ["own.py"]
+    assert found.skipped == [f"link.py: a symlink to {outside}, outside the folder; not followed"]
