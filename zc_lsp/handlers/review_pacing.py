@@ -5,7 +5,9 @@ diagnostics trailed the typing by a third of a second. The wait now follows two 
 per document:
 
 - the engines: about half of what the recent reviews of this document took (a moving average),
-  so a fast review starts almost at once and a slow one is not restarted on every keystroke;
+  so a slow one is not restarted on every keystroke; a review under `CHEAP_REVIEW_MS` (the
+  incremental one of a large module takes ~20 ms) waits only the floor, since restarting it costs
+  little and every ms of waiting is latency the user sees;
 - the typing: while changes arrive quicker than the upper bound apart, the user is in a burst and
   the review waits 1.5x their recent gap between changes, so it rarely starts mid-word (and when
   it does, the next change cancels it).
@@ -24,6 +26,7 @@ ENGINE_SHARE = 0.5  # wait this share of a typical review before starting the ne
 TYPING_FACTOR = 1.5  # a pause this many times the user's recent gap between changes ends a burst
 SMOOTHING = 0.3  # weight of the newest sample in the moving averages
 UNKNOWN_REVIEW_MS = 40.0  # before the first review of any document: about ruff on a large module
+CHEAP_REVIEW_MS = 50.0  # reviews this quick start after the floor alone (unless the user is typing a burst)
 # The deep pass (taint engine, bandit) starts only after a pause this long: its parse holds the GIL
 # ~50 ms on a large module and cannot be interrupted, so a user who types, thinks half a second and
 # types again must not start (and cancel) one each time.
@@ -34,7 +37,7 @@ DEEP_PAUSE_MS = 1000
 class ReviewPacing:
     """Per-document review durations and typing rhythm; `clock` is injectable for tests (seconds)."""
 
-    floor_ms: float = 5.0
+    floor_ms: float = 2.0  # lets changes the client sends together (format on type) land in one review
     clock: Callable[[], float] = time.monotonic
     _review_ms: dict[str, float] = field(default_factory=dict)
     _last_change: dict[str, float] = field(default_factory=dict)
@@ -58,11 +61,13 @@ class ReviewPacing:
 
     def delay_ms(self, uri: str, upper_ms: float, typing_ms: float = 0.0) -> float:
         review = self._review_ms.get(uri, self._any_review_ms or UNKNOWN_REVIEW_MS)
-        wanted = max(self.floor_ms, ENGINE_SHARE * review, typing_ms)
+        engines_ms = ENGINE_SHARE * review if review > CHEAP_REVIEW_MS else 0.0
+        wanted = max(self.floor_ms, engines_ms, typing_ms)
         return max(0.0, min(float(upper_ms), wanted))
 
     def record_review(self, uri: str, duration_ms: float) -> None:
-        """A review of `uri` finished in `duration_ms` (engines and conversion, not the wait)."""
+        """A review of `uri` after a change finished in `duration_ms` (engines and conversion, not the
+        wait). Reviews on open and save are not recorded: they run cold engines and the full analysis."""
         smoothed = self._review_ms.get(uri)
         self._review_ms[uri] = duration_ms if smoothed is None else smoothed + SMOOTHING * (duration_ms - smoothed)
         self._any_review_ms = self._review_ms[uri]

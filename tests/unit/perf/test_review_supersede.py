@@ -39,7 +39,8 @@ class FakeDocuments:
 class SlowReviewer:
     """Stands in for the review agent: each run waits until released, and records how it ended."""
 
-    def __init__(self) -> None:
+    def __init__(self, quick_taint: bool = False) -> None:
+        self.quick_taint = quick_taint  # the first pass could run the taint engine (an incremental edit)
         self.started: list[int] = []
         self.cancelled: list[int] = []
         self.deep: list[int] = []  # versions whose deep pass (taint) started
@@ -47,7 +48,8 @@ class SlowReviewer:
 
     async def run(self, agent: str, request: Any, **kw: Any) -> AgentResult:
         version = request.doc.version
-        if request.args.get("taint"):
+        deep = request.args.get("taint") is True  # the first pass asks for it only if "quick"
+        if deep:
             self.deep.append(version)
         else:
             self.started.append(version)
@@ -57,14 +59,15 @@ class SlowReviewer:
             self.cancelled.append(version)  # where the real engines kill their subprocesses
             raise
         finding = Finding(Span(0, 0, 0, 1), "warning", f"V{version}", f"found in v{version}", engine="ruff")
-        return AgentResult(ok=True, agent=agent, action="review", findings=[finding], data={})
+        data = {"taint_deferred": not deep and not self.quick_taint}
+        return AgentResult(ok=True, agent=agent, action="review", findings=[finding], data=data)
 
 
 def make_feature(
-    debounce_ms: int = 300,
+    debounce_ms: int = 300, quick_taint: bool = False
 ) -> tuple[DiagnosticsFeature, FakeDocuments, SlowReviewer, list[types.PublishDiagnosticsParams]]:
     published: list[types.PublishDiagnosticsParams] = []
-    documents, reviewer = FakeDocuments(), SlowReviewer()
+    documents, reviewer = FakeDocuments(), SlowReviewer(quick_taint)
     settings = SimpleNamespace(diagnostics=SimpleNamespace(max_file_bytes=10_000_000, debounce_ms=debounce_ms))
     services = SimpleNamespace(settings=settings, agents=reviewer, background=None)
     tasks: set[asyncio.Task[Any]] = set()
@@ -178,3 +181,15 @@ async def test_the_deep_pass_waits_for_a_pause_and_a_change_cancels_it_before_it
     await asyncio.sleep(0.4)
     assert reviewer.deep == [1, 3]
     assert published[-1].version == 3
+
+
+async def test_when_the_first_pass_ran_the_taint_engine_everything_is_published_once_without_a_deep_pass() -> None:
+    feature, documents, reviewer, published = make_feature(quick_taint=True)
+    reviewer.release.set()
+    feature.schedule(URI, 0, bandit=False)
+    await settle()
+    documents.change("x = 7\n")
+    feature.schedule(URI, 1, bandit=False)
+    await asyncio.sleep(0.3)
+    assert reviewer.started == [1, 2] and reviewer.deep == []
+    assert [p.version for p in published] == [1, 2]  # one publish per version: all findings at once

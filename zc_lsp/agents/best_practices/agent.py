@@ -27,7 +27,7 @@ from zc_lsp.agents.engines.documents import (
     stdin_filename,
 )
 from zc_lsp.agents.engines.parse_failure import PARSE_CODE, ParseFailure, explain_parse_failure
-from zc_lsp.agents.engines.proc import ToolError, gather_settled, with_cancel_token
+from zc_lsp.agents.engines.proc import ToolError, gather_settled, spawn_first, with_cancel_token
 from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
@@ -107,9 +107,10 @@ class BestPracticesAgent:
             finally:
                 ctx.progress(f"{name} done", None)
 
-        # The engines are independent: ruff and bandit are subprocesses, secrets a thread, so they
-        # overlap and the review takes as long as the slowest one. Cancelling this task cancels
-        # all three (and kills the subprocesses).
+        # The engines are independent: ruff and bandit are subprocesses, the Python engines (taint,
+        # secrets, settings) share one thread, so they overlap and the review takes as long as the
+        # slowest. One thread, not three: they only take turns on the GIL, and each hand-off cost.
+        # Cancelling this task cancels them all (and kills the subprocesses).
         taint = TaintReport()
 
         def taint_run() -> TaintReport | None:
@@ -119,25 +120,40 @@ class BestPracticesAgent:
             stop = lambda: ctx.cancel.cancelled  # noqa: E731 - polled from the worker thread
             return taint_review(doc.text, filename.name, failures, stop, doc_key=doc.uri)
 
-        async def taint_job() -> list[Finding]:
+        def in_process() -> dict[str, list[Finding]]:
             nonlocal taint, deferred
-            report = await asyncio.to_thread(taint_run)
-            if report is None:
-                deferred = True
-                return []
-            taint = report
-            return taint.findings
+            out: dict[str, list[Finding]] = {}
+            if use_secrets:
+                out["secrets"] = scan_secrets(doc.text, filename.name, True, doc.uri)
+            out["settings"] = settings_scan(doc, failures)
+            if use_taint:  # last: when it is a full analysis, the others are not held behind it
+                report = taint_run()
+                deferred = report is None
+                if report is not None:
+                    taint = report
+                out["taint"] = taint.findings
+            return out
 
-        jobs = [engine("ruff", ruff_check(doc.text, filename, opts))]
-        if use_taint:
-            jobs.append(engine("taint", taint_job()))
+        # ruff's process is started before the Python engines' thread: started while Python threads
+        # hold the GIL in turns, asyncio's child set-up took ~10 ms in the server instead of ~1.
+        ruff_started = asyncio.Event()
+        ruff_job = asyncio.ensure_future(engine("ruff", ruff_check(doc.text, filename, opts, ruff_started)))
+        try:
+            await spawn_first(ruff_job, ruff_started)
+        except BaseException:
+            ruff_job.cancel()
+            await asyncio.wait({ruff_job})  # its child is killed and reaped
+            raise
+        jobs: list[Awaitable[Any]] = [ruff_job, asyncio.to_thread(in_process)]
         if use_bandit:
             skip = tuple(ctx.settings.get("diagnostics.bandit_skip") or ())
             jobs.append(engine("bandit", bandit_scan(doc.text, filename.name, opts.timeout_s, skip, failures)))
-        if use_secrets:
-            jobs.append(engine("secrets", asyncio.to_thread(scan_secrets, doc.text, filename.name, True, doc.uri)))
-        jobs.append(engine("settings", settings_scan(doc, failures)))
-        results = dict(zip(running, await with_cancel_token(gather_settled(*jobs), ctx.cancel, "review"), strict=True))
+        settled = await with_cancel_token(gather_settled(*jobs), ctx.cancel, "review")
+        ctx.progress("engines done", None)
+        by_name: dict[str, list[Finding] | None] = {"ruff": settled[0], **settled[1]}
+        if use_bandit:
+            by_name["bandit"] = settled[2]
+        results = {name: by_name[name] for name in running if name in by_name}
         ruff_findings = results["ruff"]
         if deferred:
             del results["taint"]

@@ -36,10 +36,10 @@ def relative_name(doc: DocSnapshot, ctx: AgentContext) -> str:
     return relative_to_root(ctx.workspace_root, doc.path) or doc.path.name
 
 
-async def settings_scan(doc: DocSnapshot, failures: list[ParseFailure]) -> list[Finding]:
-    """The settings checks on a Python document, as one more engine of the Python review."""
+def settings_scan(doc: DocSnapshot, failures: list[ParseFailure]) -> list[Finding]:
+    """The settings checks on a Python document, as one more engine of the Python review (blocking)."""
     name = doc.path.name if doc.path is not None else "untitled.py"
-    found, bad = await asyncio.to_thread(scan_python_settings, doc.text, name)
+    found, bad = scan_python_settings(doc.text, name)
     failures += [ParseFailure(name, "settings", b.reason, b.line) for b in bad]
     return found
 

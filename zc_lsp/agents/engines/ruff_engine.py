@@ -9,6 +9,7 @@ and the project's own selection still holds. A review never writes: `--no-fix` a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -198,10 +199,12 @@ def check_returncode(rc: int, stderr: bytes, what: str) -> None:
         raise ToolError(f"ruff {what} failed: {text or f'exit code {rc}'}")
 
 
-async def ruff_check(text: str, filename: Path, opts: RuffOptions) -> list[Finding]:
-    """Lint unsaved text; syntax errors come back as `invalid-syntax` findings."""
+async def ruff_check(
+    text: str, filename: Path, opts: RuffOptions, started: asyncio.Event | None = None
+) -> list[Finding]:
+    """Lint unsaved text; syntax errors come back as `invalid-syntax` findings. `started`: see run_process."""
     args = [*ruff_command(), "check", "--no-cache", *rule_args(opts), "--stdin-filename", str(filename), "-"]
-    res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
+    res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s, started=started)
     check_returncode(res.returncode, res.stderr, "check")
     return [finding_from_ruff(item) for item in parse_json(res.stdout, "check")]
 
@@ -217,7 +220,7 @@ async def ruff_fix(text: str, filename: Path, opts: RuffOptions) -> tuple[str, l
         "json",
         "--no-cache",
     ]
-    args += [*rule_args(opts)[len(READ_ONLY_ARGS):], "--no-unsafe-fixes", "--force-exclude"]
+    args += [*rule_args(opts)[len(READ_ONLY_ARGS) :], "--no-unsafe-fixes", "--force-exclude"]
     args += ["--stdin-filename", str(filename), "-"]
     res = await run_process(args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s)
     check_returncode(res.returncode, res.stderr, "check --fix")
