@@ -55,7 +55,20 @@ def aliases_of_interest(imports: dict[str, str]) -> re.Pattern[str] | None:
     return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\s*\(") if names else None
 
 
+# Answers by (function text, alias pattern): the regex is most of a lean module's analysis (~13 ms of
+# ~27 on a 6,400-line module), and an edited module is analysed again with most functions unchanged.
+_RELEVANT_CACHE: dict[tuple[str, str | None], bool] = {}
+_RELEVANT_CACHE_MAX = 20_000
+
+
 def is_relevant(fn: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], aliases: re.Pattern[str] | None) -> bool:
     """Whether the function's text calls anything a sink or a rule check looks at."""
     body = "\n".join(lines[fn.lineno - 1 : fn.end_lineno or fn.lineno])
-    return bool(_RELEVANT_CALL.search(body) or (aliases is not None and aliases.search(body)))
+    key = (body, aliases.pattern if aliases is not None else None)
+    known = _RELEVANT_CACHE.get(key)
+    if known is None:
+        known = bool(_RELEVANT_CALL.search(body) or (aliases is not None and aliases.search(body)))
+        if len(_RELEVANT_CACHE) >= _RELEVANT_CACHE_MAX:
+            _RELEVANT_CACHE.clear()  # rare; a dict clear is atomic, reviews run in several threads
+        _RELEVANT_CACHE[key] = known
+    return known
