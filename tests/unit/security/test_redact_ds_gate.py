@@ -234,3 +234,14 @@ def test_log_file_holds_no_secret_of_any_kind(tmp_path: Path) -> None:
         handler.close()
     text = log_file.read_text()
     assert [k for k, v in kinds.items() if v in text or v.splitlines()[1 if "\n" in v else 0] in text] == []
+
+
+def test_a_plugin_the_gate_does_not_know_opens_it_for_every_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zc_lsp.core.redact import ds_gate
+
+    monkeypatch.setattr(ds_gate, "_open", False)
+    line = "migrated /home/u/.local/share/zombiecoder/workspaces/688b0d3a821939dc/tasks.db"
+    ds_gate.note_installed_plugins(set(COVERED))
+    assert not detect_secrets_may_fire(line)
+    ds_gate.note_installed_plugins({*COVERED, "Some Future Token"})
+    assert detect_secrets_may_fire(line)

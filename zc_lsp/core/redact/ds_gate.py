@@ -13,7 +13,10 @@ that whatever any plugin reports on generated and real lines passes the gate.
 
 from __future__ import annotations
 
+import logging
 import re
+
+log = logging.getLogger(__name__)
 
 # Plugins matching with IGNORECASE, by a word their every pattern contains. Compared against
 # casefold(), which folds at least what `re.IGNORECASE` folds (the Kelvin sign, the long s).
@@ -58,7 +61,22 @@ _ALL_WORDS = tuple(sorted({w for words in _WORDS.values() for w in words}))
 _ANY_PATTERN = re.compile("|".join(f"(?:{p})" for p in dict.fromkeys(_PATTERNS.values())))
 
 
+_open = False  # set when detect-secrets has a plugin listed nowhere here: every line goes to it
+
+
+def note_installed_plugins(secret_types: set[str]) -> None:
+    """Called when the plugins load: a plugin this gate does not know (a newer detect-secrets)
+    opens the gate for good, so an upgrade can cost time but never a secret after that."""
+    global _open
+    unknown = sorted(secret_types - COVERED)
+    if unknown and not _open:
+        _open = True
+        log.warning("detect-secrets plugins without a gate condition, every line goes to them: %s", unknown)
+
+
 def detect_secrets_may_fire(line: str) -> bool:
     """False only when no detect-secrets plugin can report anything on `line`."""
+    if _open:
+        return True
     folded = line.casefold()
     return any(w in folded for w in _ALL_WORDS) or _ANY_PATTERN.search(line) is not None

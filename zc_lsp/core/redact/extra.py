@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zc_lsp.core.redact.assign import KEYWORDS, placeholder_like, shannon_entropy, value_is_secret
+from zc_lsp.core.redact.ds_gate import note_installed_plugins
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,9 @@ def _load_plugins() -> list[Any]:
             from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
             from detect_secrets.filters import heuristic
 
-            _plugins = [cls() for cls in get_mapping_from_secret_type_to_class().values()]
+            mapping = get_mapping_from_secret_type_to_class()
+            _plugins = [cls() for cls in mapping.values()]
+            note_installed_plugins(set(mapping))
             _filters.extend((heuristic.is_sequential_string, heuristic.is_potential_uuid,
                              heuristic.is_templated_secret, heuristic.is_prefixed_with_dollar_sign))
     return _plugins
