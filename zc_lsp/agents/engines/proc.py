@@ -11,7 +11,7 @@ import signal
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from zc_lsp.core.cancel import Cancelled, CancelToken
 
@@ -88,10 +88,10 @@ async def run_process(
         # transport is not ready; a busy loop widens that window) must still find it and kill it.
         proc = await asyncio.shield(starting)
     except asyncio.CancelledError:
-        started = await asyncio.gather(starting, return_exceptions=True)
-        if isinstance(started[0], asyncio.subprocess.Process):
-            _kill(started[0])
-            await asyncio.shield(_reap(started[0]))
+        outcome = await asyncio.gather(starting, return_exceptions=True)
+        if isinstance(outcome[0], asyncio.subprocess.Process):
+            _kill(outcome[0])
+            await asyncio.shield(_reap(outcome[0]))
         raise
     except OSError as exc:
         raise ToolError(f"cannot start {Path(args[0]).name}: {exc}") from exc
@@ -126,14 +126,14 @@ def _limit_memory(pid: int) -> None:
         log.debug("could not bound the memory of process %s: %s", pid, exc)
 
 
-async def spawn_first(job: asyncio.Future[T], started: asyncio.Event) -> None:
+async def spawn_first(job: asyncio.Future[Any], started: asyncio.Event) -> None:
     """Wait until the tool `job` runs has been started (or `job` ended), before Python threads start.
 
     Starting a child from asyncio waits for its watcher thread to come up; with engine threads
     holding the GIL in turns that took ~10 ms in the server against ~1 ms on a quiet interpreter,
     and the tool's own run only began after it.
     """
-    waiter = asyncio.ensure_future(started.wait())
+    waiter: asyncio.Future[Any] = asyncio.ensure_future(started.wait())
     try:
         await asyncio.wait({job, waiter}, return_when=asyncio.FIRST_COMPLETED)
     finally:

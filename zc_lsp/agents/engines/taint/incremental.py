@@ -310,10 +310,11 @@ def _import_edit(
         return None
     bound: dict[str, str] = {}
     for stmt in (*old_body, *new_body):
-        for alias in stmt.names:  # type: ignore[attr-defined]
-            if isinstance(stmt, ast.Import):
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
                 bound[alias.asname or alias.name.split(".")[0]] = alias.name
-            else:
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
                 bound[alias.asname or alias.name] = f"{stmt.module or ''}.{alias.name}"
     for qual in bound.values():
         if qual.split(".")[0] in _NAMED_ROOTS or "ldap" in qual.lower() or qual.rsplit(".", 1)[-1] in _CALL_NAMES:
