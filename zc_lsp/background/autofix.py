@@ -23,6 +23,8 @@ from zc_lsp.agents.base import AgentRequest, AgentResult
 from zc_lsp.background.classify import SAFE_KINDS, classify, classify_exception
 from zc_lsp.background.store import TaskStore
 from zc_lsp.background.textedits import apply_text_edits, write_file_edits
+from zc_lsp.core.edit_guard import refuse_path
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import DocSnapshot, FileEdit, Finding, Span, TextEdit
 
 log = logging.getLogger(__name__)
@@ -223,6 +225,12 @@ class AutoFixer:
         self._finish(safe, ok, how[:500])
 
     def _try_apply(self, edits: list[FileEdit]) -> bool:
+        if self.apply_edits is write_file_edits:  # no editor: the path half of the edit guard is ours to ask
+            root = self.services.workspace_root
+            for fe in edits:
+                if why := refuse_path(root, fe.path):
+                    log.warning("auto-fix not written to %s: %s", fe.path, why)
+                    return False
         try:
             return bool(self.apply_edits(edits))
         except Exception:
@@ -304,8 +312,8 @@ class AutoFixer:
 
 def _disk_text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
+        return read_text_bounded(path)
+    except (OSError, UnicodeDecodeError):
         return None
 
 

@@ -25,6 +25,7 @@ from zc_lsp.background.store import LocalTaskDB, TaskStore, ensure_schema
 from zc_lsp.background.templates import TemplateRunner, parse_templates
 from zc_lsp.background.tuner import Tuner
 from zc_lsp.config import DEFAULTS_PATH, _line_map
+from zc_lsp.core.files import read_text_bounded
 
 log = logging.getLogger(__name__)
 METRICS = ("cpu_percent", "rss_mb", "loop_lag_ms", "model_latency_ms")
@@ -146,8 +147,8 @@ class Background:
             if source == "editor settings":
                 continue  # merged before we see it; a key not found in a file came from here
             try:
-                text = Path(source).read_text(encoding="utf-8")
-            except OSError:
+                text = read_text_bounded(source, 1_000_000)
+            except (OSError, UnicodeDecodeError):
                 continue
             lines = _line_map(text)
             if dotted in lines:

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlparse
 
 from zc_lsp.agents.base import AgentRequest
 from zc_lsp.config import ConfigIssue
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import DocSnapshot, Span
 from zc_lsp.core.workspace import is_inside, iter_files
 
@@ -136,7 +137,7 @@ class TemplateRunner:
         return path
 
     def snapshot(self, path: Path) -> DocSnapshot:
-        return DocSnapshot(uri=path.as_uri(), path=path, text=path.read_text(encoding="utf-8", errors="replace"))
+        return DocSnapshot(uri=path.as_uri(), path=path, text=read_text_bounded(path, errors="replace"))
 
     def files(self, pattern: str) -> list[Path]:
         root = Path(self.services.workspace_root)

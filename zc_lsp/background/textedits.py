@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from zc_lsp.core.files import read_text_bounded
 from zc_lsp.core.types import FileEdit, TextEdit
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,6 @@ def write_file_edits(file_edits: list[FileEdit]) -> bool:
         if fe.create and fe.path.exists():
             log.warning("refusing to create %s: it exists", fe.path)
             return False
-        text = "" if fe.create else fe.path.read_text(encoding="utf-8")
+        text = "" if fe.create else read_text_bounded(fe.path)
         fe.path.write_text(apply_text_edits(text, fe.edits), encoding="utf-8")
     return True

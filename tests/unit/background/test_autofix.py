@@ -222,3 +222,28 @@ async def test_apply_mode_repairs_a_syntax_error_with_the_same_engine_as_zc_fix(
     namespace: dict[str, object] = {}
     exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - the fixture module
     assert namespace["VALUE"] == 4
+
+
+def test_without_an_editor_the_edit_guard_still_decides_where_auto_fix_writes(services_factory, workspace: Path,
+                                                                              tmp_path: Path) -> None:
+    from zc_lsp.background.textedits import write_file_edits
+    from zc_lsp.core.types import FileEdit, Span, TextEdit
+
+    services = real_services(services_factory, "apply", True)
+    fixer = AutoFixer(services, services.memory.tasks)
+    assert fixer.apply_edits is write_file_edits  # no editor: edits are written straight to disk
+    outside = tmp_path / "outside.py"
+    outside.write_text("x = 1\n")
+    hook = workspace / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(parents=True)
+    hook.write_text("#!/bin/sh\n")
+    for target in (outside, hook, workspace / ".zombiecoder.yaml"):
+        target.touch()
+        before = target.read_text()
+        edit = FileEdit(target, [TextEdit(Span(0, 0, 0, 0), "import os; os.system('id')\n")])
+        assert fixer._try_apply([edit]) is False
+        assert target.read_text() == before
+    inside = workspace / "fine.py"
+    inside.write_text("y = 2\n")
+    assert fixer._try_apply([FileEdit(inside, [TextEdit(Span(0, 0, 0, 0), "# ok\n")])]) is True
+    assert inside.read_text() == "# ok\ny = 2\n"
