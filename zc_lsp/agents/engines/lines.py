@@ -19,8 +19,26 @@ def split_keepends(text: str) -> list[str]:
     return parts[:-1] if parts and parts[-1] == "" else parts
 
 
+_SHARED_MIN = 20_000  # characters; below this a split costs less than remembering it
+# The last large text split and its lines: one review splits the same text in several engines
+# (secrets, taint, suppressions, finding ids; ~1.5 ms each on a 6,400-line module). Looked up by
+# identity (the review hands the same `str` to all of them); callers get their own list.
+_last_split: tuple[str, tuple[str, ...]] | None = None
+
+
 def split_lines(text: str) -> list[str]:
     """Lines without their endings, like str.splitlines() but only at real line ends."""
+    global _last_split
+    last = _last_split
+    if last is not None and last[0] is text:
+        return list(last[1])
+    lines = _split(text)
+    if len(text) >= _SHARED_MIN:
+        _last_split = (text, tuple(lines))
+    return lines
+
+
+def _split(text: str) -> list[str]:
     if "\r" not in text:  # the common case, ~6x faster than the regex split: reviews run it per keystroke
         lines = text.split("\n")
         return lines[:-1] if lines[-1] == "" else lines
