@@ -25,7 +25,9 @@ def fake_module(monkeypatch: pytest.MonkeyPatch, name: str, register: Any) -> No
     monkeypatch.setitem(sys.modules, name, module)
 
 
-def make_loader(monkeypatch: pytest.MonkeyPatch, routes: tuple[table.Route, ...], commands: tuple[str, ...] = ()) -> Any:
+def make_loader(
+    monkeypatch: pytest.MonkeyPatch, routes: tuple[table.Route, ...], commands: tuple[str, ...] = ()
+) -> Any:
     monkeypatch.setattr(table, "ROUTES", routes)
     monkeypatch.setattr(table, "COMMANDS", commands)
     monkeypatch.setattr(table, "COMMANDS_MODULE", FAKE)
