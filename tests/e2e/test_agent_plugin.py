@@ -1,8 +1,9 @@
 """An agent installed from outside the repository, through a real `zombiecoder.agents` entry point.
 
 The plug-in is the code block of docs/plugins.md, written as a module next to a `.dist-info` folder
-(METADATA + entry_points.txt) on a temporary `sys.path` entry: `importlib.metadata` finds it exactly
-as it finds a `pip install`ed distribution, and nothing in the registry is patched. A second
+(METADATA + entry_points.txt) on a temporary `sys.path` entry: the registry's scan
+(`agents/entry_points.py`, which reads `.dist-info` folders as importlib.metadata does and is tested
+against it) finds it exactly as it finds a `pip install`ed distribution, and nothing is patched. A second
 distribution points at a module that fails to import; it must be skipped and reported, and the
 other agents must keep working.
 """
@@ -36,7 +37,7 @@ def example_from_docs() -> str:
 
 
 def install_distribution(site: Path, dist: str, module: str, source: str, entry: str) -> None:
-    """What `pip install` leaves behind, reduced to what importlib.metadata reads."""
+    """What `pip install` leaves behind, reduced to what an entry-point scan reads."""
     (site / f"{module}.py").write_text(source, encoding="utf-8")
     info = site / f"{dist}-0.1.0.dist-info"
     info.mkdir()
