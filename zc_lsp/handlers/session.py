@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from zc_lsp.core.files import read_bounded, read_text_bounded
 from zc_lsp.core.types import DocSnapshot
 from zc_lsp.handlers.capabilities import ClientCaps
 from zc_lsp.handlers.convert import Lines, snapshot, uri_to_path
@@ -98,7 +99,10 @@ class DocumentStore:
         path = uri_to_path(uri)
         if path is None or not path.is_file():
             raise JsonRpcInvalidParams(f"no such file: {uri}")
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        try:  # the largest diagnostics.max_file_bytes: a bigger file is refused by every agent anyway
+            text = read_bounded(path, 50_000_000).decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise JsonRpcInvalidParams(f"{uri} cannot be read: {exc}") from None
         return DocSnapshot(uri=uri, path=path, text=text, version=None)
 
     def text(self, uri: str) -> str:
@@ -107,7 +111,7 @@ class DocumentStore:
             return self.get(uri).source
         path = uri_to_path(uri)
         try:
-            return path.read_text(encoding="utf-8", errors="replace") if path else ""
+            return read_text_bounded(path, 50_000_000, errors="replace") if path else ""
         except OSError:
             return ""
 
