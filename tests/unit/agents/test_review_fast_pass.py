@@ -30,7 +30,11 @@ async def test_fast_pass_runs_no_taint_engine_and_the_default_does(tmp_path, mak
 def _large_module() -> str:
     """A module over the quick-taint size with no source of untrusted data: many small functions."""
     funcs = [f"def helper_{n}(value):\n    total = value + {n}\n    return total * 2\n" for n in range(1200)]
-    return "import hashlib\n\n\n" + "\n\n".join(funcs) + "\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+    return (
+        "import hashlib\n\n\n"
+        + "\n\n".join(funcs)
+        + "\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+    )
 
 
 async def test_quick_first_pass_defers_a_full_taint_analysis_and_runs_an_incremental_one(

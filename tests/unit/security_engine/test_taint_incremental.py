@@ -108,7 +108,7 @@ def _chain(path: Path, steps: int, seed: int) -> int:
 
 @pytest.mark.parametrize("name", LEAN)
 def test_incremental_equals_full_analysis_on_lean_modules(name: str) -> None:
-    steps = 40 if name == "_pydecimal.py" else 120
+    steps = 30 if name == "_pydecimal.py" else 100  # a longer soak of the same chains found nothing more
     moved = sum(_chain(STDLIB / name, steps, seed) for seed in range(2 if name == "_pydecimal.py" else 3))
     assert moved > 0  # the incremental path was taken, not only the fallback
 
