@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zc_lsp.agents.engines.lines import changed_window, split_lines
+from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire
 from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
@@ -250,6 +251,9 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
     with _ds_cache_lock:
         known = {no: _ds_cache.get((stem, lines[no])) for no in origin}
     missing = [no for no, found in known.items() if found is None]
+    for no in [no for no in missing if not detect_secrets_may_fire(lines[no])]:
+        known[no] = ()  # no plugin can fire on it (core/redact/ds_gate.py): the same result, unscanned
+    missing = [no for no in missing if known[no] is None]
     if missing:
         fresh = _scan_uncached([lines[no] for no in missing], stem)
         with _ds_cache_lock:
