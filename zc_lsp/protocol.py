@@ -16,7 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
+from pygls.exceptions import (
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+    JsonRpcServerNotInitialized,
+)
 from pygls.protocol import LanguageServerProtocol
 
 from zc_lsp.jsonrpc_limits import MAX_DEPTH, MAX_INIT_OPTIONS_BYTES, TooBig, bounded_loads, check_limits
@@ -38,6 +43,7 @@ class ZcProtocol(LanguageServerProtocol):
         # Requests that answer a cancellation themselves (zc.chat: a partial reply, `cancelled: true`).
         self.cancel_hooks: dict[Any, Callable[[], None]] = {}
         self.dropped_init_options: str | None = None  # why initializationOptions were ignored, for the user
+        self.initialize_seen = False  # LSP: before `initialize`, requests get -32002 and notifications are dropped
 
     # -- entry point from the transport ---------------------------------------------------------
 
@@ -77,6 +83,14 @@ class ZcProtocol(LanguageServerProtocol):
         method = data.get("method")
         msg_id = data.get("id")
         is_request = method is not None and "id" in data
+        if method == types.INITIALIZE:
+            self.initialize_seen = True
+        elif method is not None and not self.initialize_seen and method != types.EXIT:
+            if is_request:
+                self._send_error(msg_id, JsonRpcServerNotInitialized(f"Server not initialized: {method} before initialize"))
+            else:
+                log.warning("notification %s before initialize dropped", method)
+            return
         if method is not None and self._shutdown and method != types.EXIT:
             if is_request:
                 self._send_error(msg_id, JsonRpcInvalidRequest(f"Invalid Request: {method} after shutdown"))

@@ -137,9 +137,10 @@ def test_stdin_that_cannot_be_polled_is_read_not_hung_on(tmp_path: Path, stdin_k
     the server answers what the file holds and ends at its end instead of hanging."""
     import sys
 
+    init = b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}'
     body = b'{"jsonrpc":"2.0","id":1,"method":"shutdown"}'
     exit_body = b'{"jsonrpc":"2.0","method":"exit"}'
-    frames = b"".join(b"Content-Length: %d\r\n\r\n%s" % (len(b), b) for b in (body, exit_body))
+    frames = b"".join(b"Content-Length: %d\r\n\r\n%s" % (len(b), b) for b in (init, body, exit_body))
     source = tmp_path / "frames.bin"
     source.write_bytes(frames if stdin_kind == "file" else b"")
     stdin_path = source if stdin_kind == "file" else Path("/dev/null")
@@ -149,7 +150,7 @@ def test_stdin_that_cannot_be_polled_is_read_not_hung_on(tmp_path: Path, stdin_k
         )
     assert b"Operation not permitted" not in done.stderr, done.stderr.decode(errors="replace")[-2000:]
     if stdin_kind == "file":
-        assert b'"id":1' in done.stdout.replace(b" ", b"")  # shutdown answered
+        assert b'"id":1,"jsonrpc":"2.0","result":null' in done.stdout.replace(b" ", b"")  # shutdown answered
         assert done.returncode == 0
     else:
         assert done.returncode == 1  # end of input without shutdown/exit

@@ -151,3 +151,50 @@ def test_commands_with_wrong_arguments_get_invalid_params(raw: RawClient, params
     assert reply["error"]["code"] == -32602, reply
     assert reply["error"]["message"]
     alive(raw)
+
+
+def test_before_initialize_requests_get_minus_32002_and_notifications_are_dropped(tmp_path: Path) -> None:
+    """LSP: a request before `initialize` is answered ServerNotInitialized (-32002); a notification is
+    dropped; `initialize` afterwards works as usual."""
+    import json
+    import subprocess
+
+    from .conftest import SERVER, SERVER_ENV
+
+    proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=SERVER_ENV)
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def send(message: dict[str, Any]) -> None:
+        data = json.dumps(message).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(data), data))  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
+
+    def read() -> dict[str, Any]:
+        length = 0
+        while (line := proc.stdout.readline()) not in (b"\r\n", b""):  # type: ignore[union-attr]
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return json.loads(proc.stdout.read(length))  # type: ignore[union-attr]
+
+    try:
+        uri = (tmp_path / "a.py").as_uri()
+        send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+              "params": {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "x = 1\n"}}})
+        send({"jsonrpc": "2.0", "id": 1, "method": "workspace/executeCommand",
+              "params": {"command": "zc.status", "arguments": []}})
+        send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+        send({"jsonrpc": "2.0", "id": 3, "method": "initialize",
+              "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}})
+        got = [read() for _ in range(3)]
+        assert [m.get("id") for m in got] == [1, 2, 3], got  # nothing from the dropped didOpen
+        assert got[0]["error"]["code"] == got[1]["error"]["code"] == -32002
+        assert "capabilities" in got[2]["result"]
+        send({"jsonrpc": "2.0", "id": 4, "method": "shutdown"})
+        while (reply := read()).get("id") != 4:
+            assert reply.get("method"), reply  # only server notifications in between
+        send({"jsonrpc": "2.0", "method": "exit"})
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
