@@ -75,6 +75,8 @@ NOT_SECRETS = [
     "token_count = len(tokens)", "password = getpass.getpass()", "max_tokens: 1024",
     "self.api_key = api_key", "api_key = os.environ['OPENAI_API_KEY']", "secret: ${VAULT_SECRET}",
     'prompt = "Enter your password:"', "def get_token(self) -> str:", "token: Optional[str] = None",
+    '__author_email__ = "me@kennethreitz.org"', 'authority = "login.microsoftonline.com/tenant1"',
+    'password = "Please enter your password"', 'os.environ.get("DB_PASSWORD", "")',
 ]
 
 

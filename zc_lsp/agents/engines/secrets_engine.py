@@ -73,7 +73,7 @@ _PEM_BEGIN = re.compile(r"-----BEGIN ((?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRI
 _PEM_END = re.compile(r"-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----")
 _SECRET_NAME = re.compile(
     r"(?i)\b([A-Za-z_][A-Za-z0-9_]*(?:secret|token|passw(?:or)?d|pwd|api_?key|access_?key|"
-    r"private_?key|auth|credential|signing_?key)[A-Za-z0-9_]*)[\"']?\s*(?::\s*[A-Za-z_][\w\[\], |]*)?"
+    r"private_?key|auth(?!or(?!iz))|credential|signing_?key)[A-Za-z0-9_]*)[\"']?\s*(?::\s*[A-Za-z_][\w\[\], |]*)?"
     r"\s*[:=]\s*[rbuRBU]?([\"'])([^\"'\s]{12,})\2"
 )
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"  # detect-secrets' marker; we honour it too

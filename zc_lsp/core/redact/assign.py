@@ -15,7 +15,7 @@ from collections import Counter
 # Names that always hold a secret when given a literal value.
 _STRONG = (
     r"passw(?:or)?d|passwd|pass(?:phrase|code)?|pwd|secret|token|api[_\-.]?key|apikey|access[_\-.]?key"
-    r"|private[_\-.]?key|secret[_\-.]?key|auth|credentials?|creds?|signing[_\-.]?key|encryption[_\-.]?key"
+    r"|private[_\-.]?key|secret[_\-.]?key|auth(?!or(?!iz))|credentials?|creds?|signing[_\-.]?key|encryption[_\-.]?key"
     r"|session[_\-.]?key|client[_\-.]?key|master[_\-.]?key|conn(?:ection)?[_\-.]?str(?:ing)?"
     r"|(?<![A-Za-z])(?:dsn|pin|salt|sas)(?![a-z])|cookie[_\-.]?secret|webhook[_\-.]?secret|license[_\-.]?key"
     r"|account[_\-.]?key"

@@ -120,7 +120,21 @@ def _weak_hash(
     verdict(line, "HASH", "vuln")
 
 
+def _cookie_jar(node: ast.Call) -> bool:
+    """`jar.set_cookie(cookie)` (http.cookiejar, a client's jar): one Cookie object, no response flags."""
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    if receiver is not None and "jar" in ast.unparse(receiver).lower():
+        return True
+    if len(node.args) != 1 or node.keywords:
+        return False
+    # A response's set_cookie takes a name and a value; one argument that is not a string is a Cookie.
+    arg = node.args[0]
+    return not (isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)))
+
+
 def _cookie(node: ast.Call, report: Report, verdict: Verdict) -> None:
+    if _cookie_jar(node):
+        return
     flags = {kw.arg: kw.value for kw in node.keywords if kw.arg}
     positional = {6: "secure", 7: "httponly"}
     for pos, name in positional.items():
