@@ -20,3 +20,41 @@ def test_author_and_authority_are_not_secret_names(line: str) -> None:
 
 def test_an_auth_token_still_is() -> None:
     assert [f.code for f in scan_secrets('auth_token = "q8Zr2LxW9vKp4Ty7Nb3M"', "x.py")] == ["ZC-SECRET-HIGH-ENTROPY"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"\n_SK_END = b"-----END OPENSSH PRIVATE KEY-----"\n',
+        'MARKER = "-----BEGIN RSA PRIVATE KEY-----"\n',  # cryptography's ssh.py: markers, no key
+        'CHALLENGE_PASSWORD = "challengePassword"\n',  # cryptography's _oid.py: an attribute's name
+        'ACL_CREDENTIALS = "Access-Control-Allow-Credentials"\n',  # a header's name
+        'SE_CREATE_TOKEN_NAME = "SeCreateTokenPrivilege"\n',  # pywin32: a privilege's name
+        'RefreshToken = "fake-paypal-future-refresh-token-nonce"\n',  # braintree test nonces: words
+    ],
+)
+def test_names_and_markers_are_not_secrets(text: str) -> None:
+    assert scan_secrets(text, "x.py") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("KEY = '''-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n"
+         "-----END RSA PRIVATE KEY-----'''\n", "ZC-SECRET-PRIVATE-KEY"),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gt\n",
+         "ZC-SECRET-PRIVATE-KEY"),  # a truncated paste still counts
+        ('API_TOKEN = "3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c"\n', "ZC-SECRET-HIGH-ENTROPY"),  # a UUID key
+        ('app.secret_key = "dev-only"\n', "ZC-SECRET-KEYWORD"),  # weak, but a real hard-coded key
+    ],
+)
+def test_real_keys_still_are(text: str, code: str) -> None:
+    assert code in {f.code for f in scan_secrets(text, "x.py")}
+
+
+def test_a_stub_file_sets_no_settings() -> None:
+    from zc_lsp.agents.engines.config_scan.python_settings import scan_python_settings
+
+    stub = "SESSION_COOKIE_SECURE = False\nCSRF_COOKIE_SECURE = False\nDEBUG = True\n"
+    assert scan_python_settings(stub, "global_settings.pyi") == ([], [])
+    assert scan_python_settings(stub, "settings.py")[0]  # the same text in a real settings module is reported

@@ -149,6 +149,37 @@ def forget_document(doc_key: str) -> None:
         _DOC_CANDIDATES.pop(doc_key, None)
 
 
+# Values made of words, which name things rather than hide them: challengePassword,
+# Access-Control-Allow-Credentials, private_key_usage, me@example.org.
+# (Lower-case words joined by `-` or `_` are left to the keyword check: `secret_key = "dev-only"` is a
+# real, weak, hard-coded key.)
+_WORDS_VALUE = re.compile(r"[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# For the entropy check of a secret-named value only: PascalCase names, lower-case words, alphabets,
+# and names that say what they hold (SE_CREATE_TOKEN_NAME, AUTH_HEADER, PASSWORD_FIELD).
+_NAME_LIKE_VALUE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+|[a-z]+(?:[_\-.][a-z]+)+")
+_ALPHABET = re.compile(r"0123456789|abcdefghijklm|ABCDEFGHIJKLM")
+_META_NAME = re.compile(
+    r"(?i)(?:^|_)(?:name|header|field|type|url|uri|path|file|env|var|prompt|label|id|param|column|attr|prefix|"
+    r"suffix|hint|message|msg|error|pattern|regex|format)$"
+)
+_PEM_BODY_CHARS = 40  # a real key's body is hundreds of base64 characters; a lone marker has none
+
+
+def _pem_body(lines: list[str], start: tuple[int, int], end: tuple[int, int] | None) -> bool:
+    """Whether base64 follows the BEGIN marker (up to END, or the next line for a truncated paste):
+    `_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"` in a parser is a marker, not a key."""
+    first, col = start
+    header_end = lines[first].find("-----", lines[first].find("-----", col) + 5) + 5
+    last = end[0] if end is not None else min(first + 1, len(lines) - 1)
+    parts = [lines[first][header_end:] if end is None or end[0] != first else lines[first][header_end : end[1]]]
+    parts += lines[first + 1 : last]
+    if end is not None and end[0] != first:
+        parts.append(lines[end[0]][: end[1]])
+    elif end is None and last > first:
+        parts.append(lines[last])
+    return sum(len(run) for part in parts for run in re.findall(r"[A-Za-z0-9+/=]{8,}", part)) >= _PEM_BODY_CHARS
+
+
 def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
     hits: list[_Hit] = []
     pem_start: tuple[int, int] | None = None
@@ -159,7 +190,8 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
         if pem_start is None and (m := _PEM_BEGIN.search(line)):
             pem_start = (no, m.start())
         if pem_start is not None and (m := _PEM_END.search(line)):
-            hits.append(_Hit("PRIVATE-KEY", Span(pem_start[0], pem_start[1], no, m.end()), "pattern"))
+            if _pem_body(lines, pem_start, (no, m.start())):
+                hits.append(_Hit("PRIVATE-KEY", Span(pem_start[0], pem_start[1], no, m.end()), "pattern"))
             pem_start = None
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(line):
@@ -167,9 +199,16 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
                 hits.append(_Hit(kind, Span(no, m.start(group), no, m.end(group)), "pattern"))
         for m in _SECRET_NAME.finditer(line):
             value = m.group(3)
-            if shannon_entropy(value) >= MIN_ENTROPY and not value.startswith(("http", "/", "$", "{")):
+            if (
+                shannon_entropy(value) >= MIN_ENTROPY
+                and not value.startswith(("http", "/", "$", "{"))
+                and not _WORDS_VALUE.fullmatch(value)
+                and not _NAME_LIKE_VALUE.fullmatch(value)
+                and not _ALPHABET.search(value)
+                and not _META_NAME.search(m.group(1))
+            ):
                 hits.append(_Hit("HIGH-ENTROPY", Span(no, m.start(3), no, m.end(3)), "pattern"))
-    if pem_start is not None:  # BEGIN without END (truncated paste): flag the header line
+    if pem_start is not None and _pem_body(lines, pem_start, None):  # BEGIN without END (a truncated paste)
         hits.append(
             _Hit(
                 "PRIVATE-KEY",
@@ -267,6 +306,10 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
     for no in origin:
         line = lines[no]
         for secret_type, value in known[no] or ():
+            if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not _pem_body(lines, (no, max(line.find("-----"), 0)), None):
+                continue  # a BEGIN marker in a parser's source, not a key (detect-secrets flags the line alone)
+            if _DS_TYPES.get(secret_type) == "KEYWORD" and value and _WORDS_VALUE.fullmatch(value):
+                continue  # CHALLENGE_PASSWORD = "challengePassword": a name, not a password
             col = line.find(value) if value else -1
             span = Span(no, col, no, col + len(value)) if col >= 0 else Span(no, 0, no, len(line))
             kind = _DS_TYPES.get(secret_type) or re.sub(r"[^A-Z0-9]+", "-", secret_type.upper())
