@@ -58,3 +58,21 @@ def test_a_stub_file_sets_no_settings() -> None:
     stub = "SESSION_COOKIE_SECURE = False\nCSRF_COOKIE_SECURE = False\nDEBUG = True\n"
     assert scan_python_settings(stub, "global_settings.pyi") == ([], [])
     assert scan_python_settings(stub, "settings.py")[0]  # the same text in a real settings module is reported
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"providers.*.api_key_env": "names an environment variable that is sent as a key",',  # a sentence
+        '"A connection URL carries a password (scheme://user:password@host)."',  # a placeholder password
+    ],
+)
+def test_sentences_and_placeholders_about_secrets_are_not_secrets(line: str) -> None:
+    assert scan_secrets(line, "x.py") == []
+
+
+def test_a_short_real_value_is_still_a_secret() -> None:
+    assert [f.code for f in scan_secrets('SECRET = "s3"', "x.py")] == ["ZC-SECRET-KEYWORD"]
+    assert [f.code for f in scan_secrets('DB = "postgres://admin:Zq8kLm2vPx7Rt@db/prod"', "x.py")] == [
+        "ZC-SECRET-BASIC-AUTH-CREDENTIALS"
+    ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zc_lsp.agents.engines.lines import changed_window, split_lines
+from zc_lsp.core.redact.assign import placeholder_like
 from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire
 from zc_lsp.core.types import Finding, Span
 
@@ -151,7 +152,7 @@ def forget_document(doc_key: str) -> None:
 
 # Values made of words, which name things rather than hide them: challengePassword,
 # Access-Control-Allow-Credentials, private_key_usage, me@example.org.
-# (Lower-case words joined by `-` or `_` are left to the keyword check: `secret_key = "dev-only"` is a
+# (Lower-case words joined by `-` or `_` are left to the keyword check: a Flask key set to "dev-only" is a
 # real, weak, hard-coded key.)
 _WORDS_VALUE = re.compile(r"[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # For the entropy check of a secret-named value only: PascalCase names, lower-case words, alphabets,
@@ -162,7 +163,19 @@ _META_NAME = re.compile(
     r"(?i)(?:^|_)(?:name|header|field|type|url|uri|path|file|env|var|prompt|label|id|param|column|attr|prefix|"
     r"suffix|hint|message|msg|error|pattern|regex|format)$"
 )
-_PEM_BODY_CHARS = 40  # a real key's body is hundreds of base64 characters; a lone marker has none
+_PEM_BODY_CHARS = 16  # a real key's body is hundreds of base64 characters (a shortened test key tens); a marker none
+
+
+_STOP_WORDS = frozenset(["a", "an", "the", "is", "are", "was", "that", "this", "as", "of", "to", "for", "with", "in", "on", "and", "or", "it", "be", "by"])
+
+
+def _not_a_value(value: str) -> bool:
+    """A keyword plugin's "secret" that is a name, a placeholder or a sentence:
+    `"api_key_env": "names an environment variable that is sent as a key"`, `scheme://user:password@host`."""
+    words = value.lower().split()
+    prose = len(words) >= 3 and sum(w in _STOP_WORDS for w in words) >= 2
+    placeholder = len(value) >= 4 and placeholder_like(value)  # "xxxx", "password", "<token>"; a short "s3" is a value
+    return bool(_WORDS_VALUE.fullmatch(value)) or placeholder or prose
 
 
 def _pem_body(lines: list[str], start: tuple[int, int], end: tuple[int, int] | None) -> bool:
@@ -308,8 +321,8 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
         for secret_type, value in known[no] or ():
             if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not _pem_body(lines, (no, max(line.find("-----"), 0)), None):
                 continue  # a BEGIN marker in a parser's source, not a key (detect-secrets flags the line alone)
-            if _DS_TYPES.get(secret_type) == "KEYWORD" and value and _WORDS_VALUE.fullmatch(value):
-                continue  # CHALLENGE_PASSWORD = "challengePassword": a name, not a password
+            if secret_type in ("Secret Keyword", "Basic Auth Credentials") and value and _not_a_value(value):
+                continue  # "challengePassword", "user:password@host", a sentence: words about a secret
             col = line.find(value) if value else -1
             span = Span(no, col, no, col + len(value)) if col >= 0 else Span(no, 0, no, len(line))
             kind = _DS_TYPES.get(secret_type) or re.sub(r"[^A-Z0-9]+", "-", secret_type.upper())
