@@ -23,8 +23,8 @@ from typing import Any
 
 from zc_lsp.core import procs
 from zc_lsp.core.cancel import CancelToken
-from zc_lsp.core.interpreter import is_tool_python
 from zc_lsp.core.child_env import scrub_env
+from zc_lsp.core.interpreter import is_tool_python
 from zc_lsp.core.sandbox import Limits, SandboxSpec, interpreter_dirs, limited_command, sandbox_command
 
 log = logging.getLogger(__name__)
