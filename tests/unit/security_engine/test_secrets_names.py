@@ -76,3 +76,23 @@ def test_a_short_real_value_is_still_a_secret() -> None:
     assert [f.code for f in scan_secrets('DB = "postgres://admin:Zq8kLm2vPx7Rt@db/prod"', "x.py")] == [
         "ZC-SECRET-BASIC-AUTH-CREDENTIALS"
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'ENV_API_KEY = "ANTHROPIC_API_KEY"',  # anthropic: the name of a variable
+        'TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL = "textDocument/semanticTokens/full"',  # lsprotocol: a method
+        '__all__ = ["BetaManagedAgentsThreadLimitWorkflowRunErrorObject"]',  # a long class name
+        "doc = 'e.g. `pass` in `https://user:pass@host:port/path`'",  # pydantic's docs
+    ],
+)
+def test_names_from_real_libraries_are_not_secrets(line: str) -> None:
+    assert scan_secrets(line, "x.py") == []
+
+
+def test_an_oauth_scope_under_an_auth_key_is_not_a_secret() -> None:
+    from zc_lsp.agents.engines.config_scan.judge import judge_secret
+
+    assert judge_secret("petstore_auth", "write:pets") is None  # an OpenAPI security requirement
+    assert judge_secret("db_password", "Zq8#kLm2!vPx7Rt") is not None

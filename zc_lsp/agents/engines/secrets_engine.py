@@ -154,10 +154,14 @@ def forget_document(doc_key: str) -> None:
 # Access-Control-Allow-Credentials, private_key_usage, me@example.org.
 # (Lower-case words joined by `-` or `_` are left to the keyword check: a Flask key set to "dev-only" is a
 # real, weak, hard-coded key.)
-_WORDS_VALUE = re.compile(r"[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WORDS_VALUE = re.compile(
+    r"[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
+)  # ... and the name of an environment variable: ENV_API_KEY = "ANTHROPIC_API_KEY"
 # For the entropy check of a secret-named value only: PascalCase names, lower-case words, alphabets,
 # and names that say what they hold (SE_CREATE_TOKEN_NAME, AUTH_HEADER, PASSWORD_FIELD).
-_NAME_LIKE_VALUE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+|[a-z]+(?:[_\-.][a-z]+)+")
+_NAME_LIKE_VALUE = re.compile(
+    r"[A-Z][a-z]+(?:[A-Z][a-z]+)+|[a-z]+(?:[_\-.][a-z]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Za-z]+(?:/[A-Za-z]+)+"
+)  # ... and ENV_VAR_NAMES ("ANTHROPIC_API_KEY") and word paths ("textDocument/semanticTokens/full")
 _ALPHABET = re.compile(r"0123456789|abcdefghijklm|ABCDEFGHIJKLM")
 _META_NAME = re.compile(
     r"(?i)(?:^|_)(?:name|header|field|type|url|uri|path|file|env|var|prompt|label|id|param|column|attr|prefix|"
@@ -321,6 +325,8 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
         for secret_type, value in known[no] or ():
             if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not _pem_body(lines, (no, max(line.find("-----"), 0)), None):
                 continue  # a BEGIN marker in a parser's source, not a key (detect-secrets flags the line alone)
+            if secret_type.endswith("High Entropy String") and value and _NAME_LIKE_VALUE.fullmatch(value):
+                continue  # __all__ = ["BetaManagedAgentsThreadLimitWorkflowRunErrorObject"]: a long name
             if secret_type in ("Secret Keyword", "Basic Auth Credentials") and value and _not_a_value(value):
                 continue  # "challengePassword", "user:password@host", a sentence: words about a secret
             col = line.find(value) if value else -1

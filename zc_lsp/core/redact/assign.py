@@ -75,6 +75,7 @@ _NOT_A_SECRET = {
     "notset", "dummy", "test", "testing", "sample", "foobar", "secrets", "tokens", "password123!?",
     "correct", "incorrect", "invalid", "expired", "wrong", "needed", "sent", "stored", "given",
     "provided", "set", "not", "the", "used", "an", "a", "reset", "changed", "updated", "ignored",
+    "pass", "pwd", "foo", "bar", "baz", "qux", "user", "username",  # user:pass@host in documentation
 }
 _CODE_START = ("${", "{{", "<%", "%(", "$(", "os.", "env(", "env.", "process.env", "getenv", "self.", "this.",
                "config.", "settings.", "ENV[", "vault:", "secret:", "secretref:", "!vault", "{%", "@")

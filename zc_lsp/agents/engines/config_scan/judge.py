@@ -100,13 +100,16 @@ def secret_name(key: str) -> bool:
     return bool(_NAME_RE.fullmatch(key)) and not _META.search(key)
 
 
+_SCOPE = re.compile(r"[a-z]+(?::[a-z_.\-]+)+")
+
+
 def judge_secret(key: str, value: object) -> str | None:
     """What was seen when a secret-named key holds a literal secret; None for placeholders and code."""
     if not isinstance(value, str) or not secret_name(key):
         return None
     v = value.strip()
-    if "://" in v or not value_is_secret(v, quoted=True):
-        return None
+    if "://" in v or _SCOPE.fullmatch(v) or not value_is_secret(v, quoted=True):
+        return None  # a URL (its password is dsn_password's), an OAuth scope ("write:pets"), a placeholder
     strong = _STRONG.search(key) is not None
     varied = (
         any(c.isdigit() for c in v)
