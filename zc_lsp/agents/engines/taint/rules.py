@@ -93,6 +93,9 @@ def _weak_hash(
         if kw.arg == "usedforsecurity" and isinstance(kw.value, ast.Constant) and kw.value.value is False:
             verdict(line, "HASH", "safe")
             return
+    if statement is not None and _algorithm_table(statement):
+        verdict(line, "HASH", "safe")  # {OID_RSA_WITH_MD5: hashes.MD5(), ...}: names algorithms, hashes nothing
+        return
     context = _words(statement) if statement is not None else ""
     function_name = function.name if function is not None else ""
     function_text = _words(function) if function is not None else ""
@@ -118,6 +121,24 @@ def _weak_hash(
         328,
     )
     verdict(line, "HASH", "vuln")
+
+
+_HASH_NAMES = re.compile(r"(?i)(md[245]|sha(?:1|224|256|384|512|3_\w+|512_2\d\d)?|blake2[bs]|ripemd160|sm3)")
+
+
+def _algorithm_table(statement: ast.stmt) -> bool:
+    """A literal dict, list, tuple or set holding three or more hash constructors: a registry of
+    algorithms (cryptography's OID table), where no data is hashed."""
+    value = getattr(statement, "value", None)
+    if not isinstance(value, (ast.Dict, ast.List, ast.Tuple, ast.Set)):
+        return False
+    items = value.values if isinstance(value, ast.Dict) else value.elts
+    constructors = 0
+    for item in items:
+        func = item.func if isinstance(item, ast.Call) and not item.args and not item.keywords else None
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        constructors += bool(name and _HASH_NAMES.fullmatch(name))
+    return constructors >= 3
 
 
 def _cookie_jar(node: ast.Call) -> bool:
