@@ -96,3 +96,4 @@ def test_an_oauth_scope_under_an_auth_key_is_not_a_secret() -> None:
 
     assert judge_secret("petstore_auth", "write:pets") is None  # an OpenAPI security requirement
     assert judge_secret("db_password", "Zq8#kLm2!vPx7Rt") is not None
+

@@ -76,6 +76,9 @@ _IMPORT_RULES = frozenset({"403", "404", "405", "406", "407", "408", "409", "410
 
 def _add_cwe(finding: Finding, kind: str | None) -> None:
     """ruff's S findings carry no CWE; give them bandit's, so JSON and SARIF can say what they are."""
+    if finding.engine == "ruff" and finding.code == "PLE2502" and not finding.data.get("cwe"):
+        finding.data["cwe"] = 451  # bidirectional control characters: code that reads unlike it runs (Trojan Source)
+        return
     if finding.engine != "ruff" or finding.data.get("cwe") or not finding.code.startswith("S"):
         return
     from zc_lsp.agents.engines.taint.model import KINDS
