@@ -19,7 +19,7 @@ from pathlib import Path
 
 from zc_lsp.agents.engines.lines import changed_window, split_lines
 from zc_lsp.core.redact.assign import placeholder_like
-from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire
+from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire, load_detect_secrets
 from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
@@ -237,6 +237,7 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
 
 
 def _plugins() -> list[dict[str, str]]:
+    load_detect_secrets()  # once, under one lock: concurrent first imports fail
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
     return [
@@ -256,6 +257,7 @@ def batch_session() -> Iterator[None]:
     Per scan the setup costs ~2.6 ms (a temp folder made and removed, settings copied and caches
     busted): 0.16 s of a 64-file batch review. Holds the detect-secrets lock until it ends.
     """
+    load_detect_secrets()  # once, under one lock: concurrent first imports fail
     from detect_secrets.settings import transient_settings
 
     with (
@@ -272,6 +274,7 @@ def batch_session() -> Iterator[None]:
 
 def _scan_uncached(lines: list[str], stem: str) -> dict[int, list[tuple[str, str]]]:
     """detect-secrets over a temp file of `lines`: (type, value) per index into `lines`."""
+    load_detect_secrets()  # once, under one lock: concurrent first imports fail
     from detect_secrets.core.scan import scan_file
     from detect_secrets.settings import transient_settings
 
@@ -386,6 +389,7 @@ def _finding(hit: _Hit) -> Finding:
 
 def preload() -> None:
     """Import detect-secrets' plugins ahead of the first review (~0.1 s); blocking, use a thread."""
+    load_detect_secrets()  # once, under one lock: concurrent first imports fail
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
     get_mapping_from_secret_type_to_class()

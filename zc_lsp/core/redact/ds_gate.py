@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
 log = logging.getLogger(__name__)
 
@@ -80,3 +81,29 @@ def detect_secrets_may_fire(line: str) -> bool:
         return True
     folded = line.casefold()
     return any(w in folded for w in _ALL_WORDS) or _ANY_PATTERN.search(line) is not None
+
+
+_import_lock = threading.Lock()
+_imported = False
+
+
+def load_detect_secrets() -> None:
+    """Import detect-secrets' modules once, under one lock, before any use of them.
+
+    Its first import is lazy now (idle memory), so two threads can start it at once: the secret scan's
+    and the redactor's. Concurrent first imports meet a partially initialised
+    `detect_secrets.core.plugins` ("cannot import name 'Plugin' ... circular import"): the redactor
+    then ran on our own rules only. ImportError (a broken install) passes to the caller.
+    """
+    global _imported
+    if _imported:
+        return
+    with _import_lock:
+        if _imported:
+            return
+        import detect_secrets.core.plugins.util  # noqa: F401 - the import is the point
+        import detect_secrets.core.scan  # noqa: F401
+        import detect_secrets.filters.heuristic  # noqa: F401
+        import detect_secrets.settings  # noqa: F401
+
+        _imported = True

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from zc_lsp.core.redact.assign import KEYWORDS, placeholder_like, shannon_entropy, value_is_secret
-from zc_lsp.core.redact.ds_gate import note_installed_plugins
+from zc_lsp.core.redact.ds_gate import load_detect_secrets, note_installed_plugins
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def _load_plugins() -> list[Any]:
     global _plugins
     with _lock:
         if _plugins is None:
+            load_detect_secrets()
             from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
             from detect_secrets.filters import heuristic
 
