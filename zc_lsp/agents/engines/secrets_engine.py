@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zc_lsp.agents.engines.lines import changed_window, split_lines
-from zc_lsp.core.redact.assign import placeholder_like
+from zc_lsp.agents.engines.secret_values import NAME_LIKE_VALUE, names_a_thing, not_a_value, pem_body
 from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire, load_detect_secrets
 from zc_lsp.core.types import Finding, Span
 
@@ -150,53 +150,6 @@ def forget_document(doc_key: str) -> None:
         _DOC_CANDIDATES.pop(doc_key, None)
 
 
-# Values made of words, which name things rather than hide them: challengePassword,
-# Access-Control-Allow-Credentials, private_key_usage, me@example.org.
-# (Lower-case words joined by `-` or `_` are left to the keyword check: a Flask key set to "dev-only" is a
-# real, weak, hard-coded key.)
-_WORDS_VALUE = re.compile(
-    r"[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+"
-)  # ... and the name of an environment variable: ENV_API_KEY = "ANTHROPIC_API_KEY"
-# For the entropy check of a secret-named value only: PascalCase names, lower-case words, alphabets,
-# and names that say what they hold (SE_CREATE_TOKEN_NAME, AUTH_HEADER, PASSWORD_FIELD).
-_NAME_LIKE_VALUE = re.compile(
-    r"[A-Z][a-z]+(?:[A-Z][a-z]+)+|[a-z]+(?:[_\-.][a-z]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Za-z]+(?:/[A-Za-z]+)+"
-)  # ... and ENV_VAR_NAMES ("ANTHROPIC_API_KEY") and word paths ("textDocument/semanticTokens/full")
-_ALPHABET = re.compile(r"0123456789|abcdefghijklm|ABCDEFGHIJKLM")
-_META_NAME = re.compile(
-    r"(?i)(?:^|_)(?:name|header|field|type|url|uri|path|file|env|var|prompt|label|id|param|column|attr|prefix|"
-    r"suffix|hint|message|msg|error|pattern|regex|format)$"
-)
-_PEM_BODY_CHARS = 16  # a real key's body is hundreds of base64 characters (a shortened test key tens); a marker none
-
-
-_STOP_WORDS = frozenset(["a", "an", "the", "is", "are", "was", "that", "this", "as", "of", "to", "for", "with", "in", "on", "and", "or", "it", "be", "by"])
-
-
-def _not_a_value(value: str) -> bool:
-    """A keyword plugin's "secret" that is a name, a placeholder or a sentence:
-    `"api_key_env": "names an environment variable that is sent as a key"`, `scheme://user:password@host`."""
-    words = value.lower().split()
-    prose = len(words) >= 3 and sum(w in _STOP_WORDS for w in words) >= 2
-    placeholder = len(value) >= 4 and placeholder_like(value)  # "xxxx", "password", "<token>"; a short "s3" is a value
-    return bool(_WORDS_VALUE.fullmatch(value)) or placeholder or prose
-
-
-def _pem_body(lines: list[str], start: tuple[int, int], end: tuple[int, int] | None) -> bool:
-    """Whether base64 follows the BEGIN marker (up to END, or the next line for a truncated paste):
-    `_SK_START = b"-----BEGIN OPENSSH PRIVATE KEY-----"` in a parser is a marker, not a key."""
-    first, col = start
-    header_end = lines[first].find("-----", lines[first].find("-----", col) + 5) + 5
-    last = end[0] if end is not None else min(first + 1, len(lines) - 1)
-    parts = [lines[first][header_end:] if end is None or end[0] != first else lines[first][header_end : end[1]]]
-    parts += lines[first + 1 : last]
-    if end is not None and end[0] != first:
-        parts.append(lines[end[0]][: end[1]])
-    elif end is None and last > first:
-        parts.append(lines[last])
-    return sum(len(run) for part in parts for run in re.findall(r"[A-Za-z0-9+/=]{8,}", part)) >= _PEM_BODY_CHARS
-
-
 def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
     hits: list[_Hit] = []
     pem_start: tuple[int, int] | None = None
@@ -207,7 +160,7 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
         if pem_start is None and (m := _PEM_BEGIN.search(line)):
             pem_start = (no, m.start())
         if pem_start is not None and (m := _PEM_END.search(line)):
-            if _pem_body(lines, pem_start, (no, m.start())):
+            if pem_body(lines, pem_start, (no, m.start())):
                 hits.append(_Hit("PRIVATE-KEY", Span(pem_start[0], pem_start[1], no, m.end()), "pattern"))
             pem_start = None
         for kind, pattern in _PATTERNS:
@@ -219,13 +172,10 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
             if (
                 shannon_entropy(value) >= MIN_ENTROPY
                 and not value.startswith(("http", "/", "$", "{"))
-                and not _WORDS_VALUE.fullmatch(value)
-                and not _NAME_LIKE_VALUE.fullmatch(value)
-                and not _ALPHABET.search(value)
-                and not _META_NAME.search(m.group(1))
+                and not names_a_thing(m.group(1), value)
             ):
                 hits.append(_Hit("HIGH-ENTROPY", Span(no, m.start(3), no, m.end(3)), "pattern"))
-    if pem_start is not None and _pem_body(lines, pem_start, None):  # BEGIN without END (a truncated paste)
+    if pem_start is not None and pem_body(lines, pem_start, None):  # BEGIN without END (a truncated paste)
         hits.append(
             _Hit(
                 "PRIVATE-KEY",
@@ -326,11 +276,11 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
     for no in origin:
         line = lines[no]
         for secret_type, value in known[no] or ():
-            if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not _pem_body(lines, (no, max(line.find("-----"), 0)), None):
+            if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not pem_body(lines, (no, max(line.find("-----"), 0)), None):
                 continue  # a BEGIN marker in a parser's source, not a key (detect-secrets flags the line alone)
-            if secret_type.endswith("High Entropy String") and value and _NAME_LIKE_VALUE.fullmatch(value):
+            if secret_type.endswith("High Entropy String") and value and NAME_LIKE_VALUE.fullmatch(value):
                 continue  # __all__ = ["BetaManagedAgentsThreadLimitWorkflowRunErrorObject"]: a long name
-            if secret_type in ("Secret Keyword", "Basic Auth Credentials") and value and _not_a_value(value):
+            if secret_type in ("Secret Keyword", "Basic Auth Credentials") and value and not_a_value(value):
                 continue  # "challengePassword", "user:password@host", a sentence: words about a secret
             col = line.find(value) if value else -1
             span = Span(no, col, no, col + len(value)) if col >= 0 else Span(no, 0, no, len(line))
