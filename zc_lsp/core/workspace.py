@@ -132,7 +132,7 @@ def iter_files(
                 continue
             if path.is_symlink() and not is_inside(base, path):
                 if skipped is not None:
-                    skipped.append(f"{rel}: a symlink to {os.readlink(path)}, outside the folder; not followed")
+                    skipped.append(f"{rel}: a symlink to {_target(path)}, outside the folder; not followed")
                 continue
             if max_bytes is not None and _size(path) > max_bytes:
                 if skipped is not None:
@@ -143,6 +143,13 @@ def iter_files(
             if count >= limit:
                 log.info("stopped listing %s after %d files matching %s", base, limit, pattern)
                 return
+
+
+def _target(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError as exc:  # removed since it was listed
+        return f"? ({exc.strerror or exc})"
 
 
 def python_files(

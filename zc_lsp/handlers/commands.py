@@ -127,11 +127,11 @@ def register(session: Session) -> None:
         batch (one ruff and one bandit run), unless a model reviews too, which goes file by file."""
         agent, action = owner("zc.review")
         limit = int(services.settings.get("diagnostics.max_review_files", 5000) or 5000)
-        files = await asyncio.to_thread(functools.partial(reviewable_files, root, reviewable, limit=limit))  # Python, config, templates
-        if files.truncated:
+        listing = await asyncio.to_thread(functools.partial(reviewable_files, root, reviewable, limit=limit))  # Python, config, templates
+        if listing.truncated:
             session.show(f"ZombieCoder: the review of {root.name} stopped at {limit:,} files; more are there. "
                          "Set diagnostics.max_review_files to review more.", types.MessageType.Warning)
-        files = [p for p in files if session.server.folders.for_path(p) in (None, services)]  # a nested folder reviews its own
+        files = [p for p in listing if session.server.folders.for_path(p) in (None, services)]  # a nested folder reviews its own
         diags = session.diagnostics
         from zc_lsp.handlers.convert import diagnostic
 
