@@ -111,40 +111,28 @@ def _build_vsix() -> Path:
     return Path(build.stdout.strip().splitlines()[0])
 
 
-def test_code_server_end_to_end(tmp_path: Path) -> None:
-    """Problems panel, lightbulb quick fix, Run Tests from the palette, live status panel, speech
-    played in the panel, crash restart, and the one message for an interpreter without the package."""
-    _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
-    build = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "build-vsix.sh")],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    vsix = Path(build.stdout.strip().splitlines()[0])
+def _run_e2e(vsix: Path, tmp_path: Path, *scenario: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """test/e2e.mjs in code-server with the VSIX installed; (the run, its seconds). Its stdout tail is printed."""
     env = _env()
     env["TMPDIR"] = str(tmp_path)
     t0 = time.monotonic()
     proc = subprocess.run(
-        [
-            str(NODE24),
-            str(EXT / "test" / "e2e.mjs"),
-            "--vsix",
-            str(vsix),
-            "--python",
-            sys.executable,
-            "--artifacts",
-            str(ARTIFACTS),
-        ],
+        [str(NODE24), str(EXT / "test" / "e2e.mjs"), "--vsix", str(vsix), "--python", sys.executable,
+         "--artifacts", str(ARTIFACTS), *scenario],
         env=env,
         capture_output=True,
         text=True,
         timeout=240,
     )
-    elapsed = time.monotonic() - t0
     print(proc.stdout[-4000:])
+    return proc, time.monotonic() - t0
+
+
+def test_code_server_end_to_end(tmp_path: Path) -> None:
+    """Problems panel, lightbulb quick fix, Run Tests from the palette, live status panel, speech
+    played in the panel, crash restart, and the one message for an interpreter without the package."""
+    _require([NODE24, CODE_SERVER, CHROMIUM, EXT / "node_modules" / "playwright-core"])
+    proc, elapsed = _run_e2e(_build_vsix(), tmp_path)
     assert proc.returncode == 0, f"e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{proc.stderr[-12000:]}"
     shots = (
         "01-problems.png",
@@ -186,35 +174,10 @@ def test_chat_panel_end_to_end(tmp_path: Path) -> None:
     # are a function body (one per request, plenty for the keystrokes that reach the model)
     fake.push(*[Script(text="return a * b\n", model="fake-large") for _ in range(200)])
     try:
-        env = _env()
-        env["TMPDIR"] = str(tmp_path)
-        t0 = time.monotonic()
-        proc = subprocess.run(
-            [
-                str(NODE24),
-                str(EXT / "test" / "e2e.mjs"),
-                "--vsix",
-                str(vsix),
-                "--python",
-                sys.executable,
-                "--artifacts",
-                str(ARTIFACTS),
-                "--scenario",
-                "chat",
-                "--ollama-host",
-                fake.url,
-                "--ollama-model",
-                fake.models[0],
-                "--completion-model",
-                "fake-large",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=240,
+        proc, elapsed = _run_e2e(
+            vsix, tmp_path, "--scenario", "chat", "--ollama-host", fake.url, "--ollama-model", fake.models[0],
+            "--completion-model", "fake-large",
         )
-        elapsed = time.monotonic() - t0
-        print(proc.stdout[-4000:])
         failed_at = proc.stderr[proc.stderr.find("[e2e] FAILED") :][:1500]  # the error itself, before the log tails
         assert proc.returncode == 0, (
             f"chat e2e failed after {elapsed:.0f}s:\n{proc.stdout[-8000:]}\n{failed_at}\n...\n{proc.stderr[-10000:]}"
