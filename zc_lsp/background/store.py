@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import tempfile
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,8 @@ class LocalTaskDB:
         if path is None:
             # A private temporary file, not a shared-cache in-memory database: shared-cache table
             # locks fail at once ("database table is locked") instead of waiting like file locks.
+            import tempfile  # only without workspace memory: tempfile brings shutil, bz2, lzma (idle RSS)
+
             self._tmp = tempfile.TemporaryDirectory(prefix="zc-bg-")
             path = Path(self._tmp.name) / "background.db"
             self.persistent = False

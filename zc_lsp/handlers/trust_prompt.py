@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from zc_lsp.core.trust_store import remember_trust, stored_trust
-
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from zc_lsp.handlers.session import Session
     from zc_lsp.services import Services
 
@@ -42,7 +42,7 @@ async def may_run_user_tests(session: Session, services: Services | None = None)
         if str(services.workspace_root) in state.run_once or services.trusted is not None:
             return None
         root = services.workspace_root
-        stored = await asyncio.to_thread(stored_trust, root)
+        stored = await asyncio.to_thread(_stored_trust, root)
         if stored is not None:
             services.trusted = stored
             return None if stored else f"{NOT_RUN} (you chose not to run its code)."
@@ -67,7 +67,21 @@ async def may_run_user_tests(session: Session, services: Services | None = None)
             return None
         if title in (TRUST, DONT_RUN):
             trusted = title == TRUST
-            await asyncio.to_thread(remember_trust, root, trusted)
+            await asyncio.to_thread(_remember_trust, root, trusted)
             services.trusted = trusted
             return None if trusted else f"{NOT_RUN} (you chose not to run its code)."
         return f"{NOT_RUN} (the question was dismissed)."
+
+
+# The trust store (platformdirs, tempfile with shutil, bz2, lzma) is imported in the worker thread on first
+# use: a workspace the editor already trusts never needs it (issue 15, idle RSS).
+def _stored_trust(root: Path) -> bool | None:
+    from zc_lsp.core.trust_store import stored_trust
+
+    return stored_trust(root)
+
+
+def _remember_trust(root: Path, trusted: bool) -> None:
+    from zc_lsp.core.trust_store import remember_trust
+
+    remember_trust(root, trusted)

@@ -12,12 +12,11 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from zc_lsp.config import Settings
 from zc_lsp.core.files import read_text_bounded
@@ -40,7 +39,22 @@ def workspace_id(root: Path) -> str:
 
 def default_data_root() -> Path:
     """platformdirs' user data dir (honours XDG_DATA_HOME on Linux) / zombiecoder / workspaces."""
-    return platformdirs.user_data_path("zombiecoder", appauthor=False) / "workspaces"
+    return user_data_path() / "workspaces"
+
+
+def user_data_path() -> Path:
+    """platformdirs.user_data_path("zombiecoder"), without importing platformdirs on Linux.
+
+    platformdirs (with the tempfile, shutil, bz2 and lzma it imports) is ~1 MB of an idle server's RSS
+    (issue 15). On Linux its answer is $XDG_DATA_HOME when that is an absolute path, else
+    ~/.local/share; tests/unit/memory/test_data_path.py holds the two equal. Elsewhere: platformdirs.
+    """
+    if sys.platform.startswith("linux"):
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        return Path(xdg if os.path.isabs(xdg) else os.path.expanduser("~/.local/share")) / "zombiecoder"
+    import platformdirs
+
+    return platformdirs.user_data_path("zombiecoder", appauthor=False)
 
 
 def resolve_data_dir(root: Path, settings: Settings | None) -> Path:

@@ -26,6 +26,10 @@ NOT_AT_IDLE = [
     "detect_secrets", "requests", "urllib3", "sqlite_utils", "click", "pluggy",
     # the scheduler's own triggers replaced apscheduler, which loaded these (~2.6 MB idle RSS)
     "apscheduler", "importlib.metadata", "email", "multiprocessing", "tzlocal", "zoneinfo",
+    # the data folder's path is computed without platformdirs on Linux, the trust store loads only when
+    # the editor did not say, the stand-in task DB's temporary folder only without memory: tempfile
+    # (with shutil, bz2, lzma) and platformdirs are ~1 MB
+    "platformdirs", "tempfile", "shutil", "bz2", "lzma", "zc_lsp.core.trust_store",
 ]
 RUNNING = ["zc_lsp.background.scheduler", "zc_lsp.background.service", "zc_lsp.memory.workspace",
            "zc_lsp.router.router"]
