@@ -69,7 +69,8 @@ def settle_start_up_heap() -> None:
     keep import-time garbage forever (+9 MB measured), so the services' thread collects first
     (~50 ms of GIL, once, after the reply, before it builds the services) and freezes the survivors,
     which later collections never scan again. The threads the services start next share one malloc
-    arena (`limit_malloc_arenas`). A no-op when the GC is already on (tests, the CLI).
+    arena (`limit_malloc_arenas`; `zc-lsp` already set it before its first thread, this covers other
+    callers). A no-op when the GC is already on (tests, the CLI).
     """
     import gc
 

@@ -39,3 +39,28 @@ def test_arena_limit_and_trim_are_accepted_by_glibc() -> None:
     script = "from zc_lsp.core import memtrim; print(memtrim.limit_malloc_arenas(), memtrim.release_freed_memory() in (True, False))"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
     assert out.stdout.split() == ["True", "True"], out.stderr
+
+
+MAIN_ORDER = """
+import threading
+from zc_lsp import app
+from zc_lsp.core import memtrim
+seen = []
+memtrim.limit_malloc_arenas = lambda count=1: seen.append(("arenas", threading.active_count())) or True
+def stop_here():
+    seen.append(("server", threading.active_count()))
+    raise SystemExit(0)
+app.create_server = stop_here
+from zc_lsp.__main__ import main
+try:
+    main([])
+except SystemExit:
+    pass
+print(seen)
+"""
+
+
+def test_zc_lsp_limits_malloc_arenas_before_any_thread_starts() -> None:
+    # A thread that allocates before the limit keeps an arena of its own (~0.8 MB idle RSS, issue 15).
+    out = subprocess.run([sys.executable, "-c", MAIN_ORDER], capture_output=True, text=True, timeout=60, check=False)
+    assert out.stdout.strip() == "[('arenas', 1), ('server', 1)]", out.stderr
