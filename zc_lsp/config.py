@@ -7,6 +7,8 @@ and what is allowed, and that one value falls back to the layer below: defaults 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import logging
 import math
 import os
@@ -15,10 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from zc_lsp import config_yaml
-from zc_lsp.config_rules import bound, range_for, user_only
+from zc_lsp.config_rules import bound, bounded, range_for, user_only
 
 log = logging.getLogger(__name__)
 DEFAULTS_PATH = Path(__file__).with_name("default.yaml")
@@ -83,6 +82,8 @@ def _snake(key: str) -> str:
 
 def _line_map(text: str) -> dict[str, int]:
     """Map dotted key paths to 1-based line numbers (with the loader's limits; {} if it fails)."""
+    from zc_lsp import config_yaml  # PyYAML only when there is a file to read (issue 15)
+
     return config_yaml.line_map(text)
 
 
@@ -285,15 +286,60 @@ def load_defaults() -> dict[str, Any]:
     """A fresh copy of the shipped defaults (parsed once per process: start-up and every reload use them)."""
     global _defaults
     if _defaults is None:
-        data = config_yaml.parse_shipped(DEFAULTS_PATH.read_text(encoding="utf-8"))
-        assert isinstance(data, dict)
-        _defaults = data
+        _defaults = _shipped_defaults()
     return copy.deepcopy(_defaults)
+
+
+def defaults_cache_path(text: str) -> Path:
+    """Where the parsed defaults are kept, named by a hash of default.yaml's text (never stale)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "zombiecoder", f"defaults-{digest}.json")
+
+
+def _shipped_defaults() -> dict[str, Any]:
+    """default.yaml parsed, or a JSON copy of an earlier parse of the same text (found by its hash, written here:
+    default.yaml stays the one source). Otherwise the defaults kept PyYAML in an idle server (~0.9 MB, issue 15)."""
+    text = DEFAULTS_PATH.read_text(encoding="utf-8")
+    cache = defaults_cache_path(text)
+    if cache.is_file():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            data = exc
+        if isinstance(data, dict):
+            return data
+        log.warning("parsed defaults in %s unusable (%s); parsing default.yaml", cache, type(data).__name__)
+    from zc_lsp import config_yaml
+
+    data = config_yaml.parse_shipped(text)
+    assert isinstance(data, dict)
+    _write_defaults_cache(cache, data)
+    return data
+
+
+def _write_defaults_cache(cache: Path, data: dict[str, Any]) -> None:
+    body = json.dumps(data)
+    if json.loads(body) != data:  # a value JSON would change (a number as a key): keep parsing the YAML
+        log.info("the defaults do not survive JSON unchanged; not caching them")
+        return
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:  # whole or absent, also with two servers starting at once
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(body, encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError as exc:
+        log.info("could not cache the parsed defaults in %s: %s", cache, exc)
+        if cache.parent.is_dir():  # else nothing was written
+            tmp.unlink(missing_ok=True)
 
 
 def _read_layer(
     path: Path, defaults: dict[str, Any], workspace: bool = False
 ) -> tuple[dict[str, Any], list[ConfigIssue]]:
+    if not os.path.lexists(path):  # most workspaces have no file: PyYAML stays unloaded (issue 15)
+        return {}, []
+    from zc_lsp import config_yaml
+
     try:
         text = config_yaml.read(path)
     except FileNotFoundError:
@@ -307,7 +353,7 @@ def _read_layer(
     except config_yaml.ConfigLimitError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
         return {}, [ConfigIssue(str(path), "(file)", line, f"{exc.problem}; the file is ignored")]
-    except yaml.YAMLError as exc:
+    except config_yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
@@ -336,7 +382,7 @@ def load_settings(
         if layer or layer_issues:
             sources.append(str(path))
         merged = _merge(merged, layer)
-    too_big = config_yaml.bounded(editor) if editor else None
+    too_big = bounded(editor) if editor else None
     if too_big:
         issues.append(ConfigIssue(EDITOR_SOURCE, "(settings)", None, f"are {too_big}; they are ignored"))
     elif editor:

@@ -3,12 +3,18 @@
 Both are declared here, once; config.py applies them while loading each layer, and
 tests/unit/config/test_rules_documented.py keeps config/default.yaml's comments in step with them.
 Patterns are dotted paths; `*` matches one segment (a provider, a job or a retention kind).
+The size limits of a settings value (depth, values) live here too, so that checking the editor's
+settings does not import PyYAML (config_yaml.py applies the same limits to files).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
+
+MAX_DEPTH = 32  # the deepest setting is 5 levels down
+MAX_NODES = 50_000  # values, counting each alias as a full copy of what it names
 
 # Settings that grant trust, allow the cloud, weaken redaction or encryption, name endpoints or key
 # variables, move data, change bind addresses, read files into prompts, or spend money. A workspace's
@@ -153,3 +159,21 @@ def bound(path: str, value: float, default: float | None, integer: bool) -> tupl
     near = bounds.clamp(value)
     near = int(near) if integer and float(near).is_integer() else float(near)
     return near, f"is {value!r}, outside the allowed range {bounds.doc()}; using {_num(near)}"
+
+
+def bounded(value: Any, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> str | None:
+    """Why an already-parsed value (editor settings) is too deep or too big; None if it is fine."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if depth > max_depth:
+            return f"nested deeper than {max_depth} levels"
+        if count > max_nodes:
+            return f"more than {max_nodes:,} values"
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend((v, depth + 1) for v in item)
+    return None

@@ -18,9 +18,12 @@ from typing import Any
 
 import yaml
 
+from zc_lsp.config_rules import MAX_DEPTH, MAX_NODES, bounded
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "ConfigLimitError", "YAMLError", "bounded", "line_map", "parse",
+           "parse_shipped", "read"]
 MAX_BYTES = 1_000_000  # a settings file is a few KB; the defaults are 10 KB
-MAX_DEPTH = 32  # the deepest setting is 5 levels down
-MAX_NODES = 50_000  # values, counting each alias as a full copy of what it names
+YAMLError = yaml.YAMLError  # for config.py, which imports PyYAML only through this module
 
 
 class ConfigLimitError(yaml.MarkedYAMLError):
@@ -133,21 +136,3 @@ def line_map(text: str) -> dict[str, int]:
         return parse(text)[1]
     except (yaml.YAMLError, RecursionError):
         return {}
-
-
-def bounded(value: Any, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> str | None:
-    """Why an already-parsed value (editor settings) is too deep or too big; None if it is fine."""
-    count = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        count += 1
-        if depth > max_depth:
-            return f"nested deeper than {max_depth} levels"
-        if count > max_nodes:
-            return f"more than {max_nodes:,} values"
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend((v, depth + 1) for v in item)
-    return None

@@ -15,11 +15,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from zc_lsp.background.store import TaskStore, as_dicts
 from zc_lsp.background.triggers import CronTrigger, IntervalTrigger

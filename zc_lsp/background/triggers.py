@@ -14,8 +14,13 @@ from datetime import datetime, timedelta
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 # name, lowest, highest, names (their index + lowest is the value)
-FIELDS = [("minute", 0, 59, []), ("hour", 0, 23, []), ("day of month", 1, 31, []),
-          ("month", 1, 12, MONTHS), ("day of week", 0, 7, DAYS)]
+FIELDS = [
+    ("minute", 0, 59, []),
+    ("hour", 0, 23, []),
+    ("day of month", 1, 31, []),
+    ("month", 1, 12, MONTHS),
+    ("day of week", 0, 7, DAYS),
+]
 SEARCH_YEARS = 5  # "0 0 30 2 *" never comes; give up looking after this long
 
 
@@ -41,7 +46,7 @@ class CronTrigger:
         if len(parts) != 5:
             raise ValueError(f"needs 5 fields (minute hour day month weekday), got {len(parts)}")
         self.expr = " ".join(parts)
-        sets = [_field(text, *spec) for text, spec in zip(parts, FIELDS)]
+        sets = [_field(text, *spec) for text, spec in zip(parts, FIELDS, strict=True)]
         self.minutes, self.hours, self.days, self.months, weekdays = sets
         self.weekdays = {d % 7 for d in weekdays}  # 7 is Sunday too
         self.any_day, self.any_weekday = parts[2].startswith("*"), parts[4].startswith("*")

@@ -53,8 +53,20 @@ def test_cron_that_never_comes_has_no_next_run() -> None:
     assert CronTrigger("0 0 30 2 *").first(NOW) is None
 
 
-@pytest.mark.parametrize("expr", ["99 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8",
-                                  "*/0 * * * *", "5-1 * * * *", "x * * * *", "* * *"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "99 * * * *",
+        "* 24 * * *",
+        "* * 0 * *",
+        "* * * 13 *",
+        "* * * * 8",
+        "*/0 * * * *",
+        "5-1 * * * *",
+        "x * * * *",
+        "* * *",
+    ],
+)
 def test_invalid_cron_is_refused_with_the_reason(expr: str) -> None:
     trigger, problem = parse_trigger({"cron": expr})
     assert trigger is None and expr in problem

@@ -4,6 +4,7 @@ The real server is started on stdio in a fresh workspace, initialized, left unti
 services have started, and asked (SIGUSR1, a probe installed before `main`) for its `sys.modules`.
 Start-up writes INFO log lines (paths, counts) through the redactor and the status panel reads
 tasks.db: neither may load detect-secrets (with requests) or sqlite-utils (with click and pluggy).
+Nor may idle hold what it does not use (apscheduler's imports, platformdirs, tempfile, PyYAML): see NOT_AT_IDLE.
 This checks module names, never memory figures.
 """
 
@@ -30,6 +31,9 @@ NOT_AT_IDLE = [
     # the editor did not say, the stand-in task DB's temporary folder only without memory: tempfile
     # (with shutil, bz2, lzma) and platformdirs are ~1 MB
     "platformdirs", "tempfile", "shutil", "bz2", "lzma", "zc_lsp.core.trust_store",
+    # no settings file: the defaults come from the JSON copy of default.yaml's parse (an earlier start
+    # wrote it), so PyYAML stays out (~0.9 MB); a settings file loads it
+    "yaml", "zc_lsp.config_yaml",
 ]
 RUNNING = ["zc_lsp.background.scheduler", "zc_lsp.background.service", "zc_lsp.memory.workspace",
            "zc_lsp.router.router"]
@@ -65,7 +69,14 @@ def test_idle_server_runs_every_service_without_detect_secrets_or_sqlite_utils(t
     dump, stderr_path = tmp_path / "modules.json", tmp_path / "stderr.txt"
     (tmp_path / "ws").mkdir()
     (tmp_path / "ws" / "app.py").write_text("x = 1\n")
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    warm = "from zc_lsp.config import load_defaults; load_defaults()"  # what any earlier start leaves behind
+    subprocess.run([sys.executable, "-c", warm], env=env, check=True, timeout=60)
     with stderr_path.open("wb") as stderr:
         proc = subprocess.Popen(
             [sys.executable, "-c", PROBE, str(dump)],

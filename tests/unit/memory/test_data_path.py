@@ -12,7 +12,9 @@ from zc_lsp.memory.workspace import default_data_root, user_data_path
 
 
 @pytest.mark.parametrize("xdg", [None, "", "relative/dir", "/tmp/zc-xdg-data"])
-def test_user_data_path_is_platformdirs_answer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, xdg: str | None) -> None:
+def test_user_data_path_is_platformdirs_answer(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, xdg: str | None
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     if xdg is None:
         monkeypatch.delenv("XDG_DATA_HOME", raising=False)
