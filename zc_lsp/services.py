@@ -94,6 +94,9 @@ class Services:
         if self._closed:
             return
         self._closed = True
+        runner = self.__dict__.get("agents")  # not set when the container failed half-built
+        if runner is not None:
+            await runner.settle()  # deferred task rows are written before their store closes
         if self.background is not None:
             try:
                 await asyncio.to_thread(self.background.stop, 2.0)

@@ -76,3 +76,51 @@ def test_use_cases_are_found_by_what_they_serve_not_by_agent_name() -> None:
     assert issues == []
     assert templates["run_tests"].agent == "tester" and templates["run_tests"].action == "check"
     assert "review_file" not in templates  # nothing installed reviews: the template is left out
+
+
+class Slow:
+    """Holds its answer until released, so a test can see what was written before it."""
+
+    name = "ops"
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.release = asyncio.Event()
+
+    def actions(self) -> list[str]:
+        return ["ping"]
+
+    async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+        await self.release.wait()
+        return AgentResult(ok=True, agent=self.name, action=request.action, summary="pong")
+
+
+async def test_background_runs_write_their_task_rows_beside_the_run_and_in_order(tmp_path: Path, monkeypatch) -> None:
+    """The editor's automatic review does not wait for SQLite (issue 13's editor latency), yet every run
+    still gets its row, started before it is finished; a user's request writes its row before it answers."""
+    import asyncio
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    slow = Slow()
+    registry = AgentRegistry([AgentSpec("ops", (Action("ping"),), lambda: slow)])
+    services = build_services(tmp_path, load_settings(tmp_path), with_router=False, registry=registry)
+    try:
+        slow.release.set()
+        await services.agents.run("ops", AgentRequest("ping"), user_requested=False)  # first: opens the store inline
+        assert [t["state"] for t in services.memory.tasks.list_tasks()] == ["done"]
+        slow.release.clear()
+        run = asyncio.ensure_future(services.agents.run("ops", AgentRequest("ping"), user_requested=False))
+        for _ in range(200):  # the start row is written while the agent still works
+            await asyncio.sleep(0.01)
+            if len(services.memory.tasks.list_tasks()) == 2:
+                break
+        assert sorted(t["state"] for t in services.memory.tasks.list_tasks()) == ["done", "running"]
+        slow.release.set()
+        assert (await run).ok
+        await services.agents.settle()
+        assert [t["state"] for t in services.memory.tasks.list_tasks()] == ["done", "done"]
+        answered = await services.agents.run("ops", AgentRequest("ping"))  # a user's request: written inline
+        assert answered.ok and [t["state"] for t in services.memory.tasks.list_tasks()] == ["done"] * 3
+    finally:
+        await services.aclose()

@@ -32,6 +32,7 @@ from zc_lsp.agents.engines.ruff_engine import (
     finding_from_ruff,
     parse_json,
     ruff_command,
+    ruff_env,
     rule_args,
     user_ruff_config,
 )
@@ -77,7 +78,7 @@ async def _ruff_all(paths: list[Path], opts: RuffOptions, tick: Tick) -> dict[Pa
     done = 0
     for chunk in _chunks(paths):
         args = [*ruff_command(), "check", "--no-cache", *rule_args(opts), *map(str, chunk)]
-        res = await run_process(args, cwd=opts.root, timeout_s=opts.timeout_s)
+        res = await run_process(args, cwd=opts.root, timeout_s=opts.timeout_s, env=ruff_env())
         check_returncode(res.returncode, res.stderr, "check")
         for item in parse_json(res.stdout, "check"):
             found.setdefault(Path(item["filename"]).resolve(), []).append(finding_from_ruff(item))

@@ -8,10 +8,11 @@ import logging
 import os
 import resource
 import signal
+import tempfile
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from zc_lsp.core.cancel import Cancelled, CancelToken
 
@@ -50,9 +51,10 @@ def _kill(proc: asyncio.subprocess.Process) -> None:
 
 
 async def _reap(proc: asyncio.subprocess.Process) -> None:
-    """Wait for a killed child so it is not left as a zombie; never hang on it."""
+    """Wait for a killed child so it is not left as a zombie; never hang on it. Its pipes are read to
+    their end too: a transport whose pipes are still open when the loop closes fails as it is freed."""
     try:
-        await asyncio.wait_for(proc.wait(), timeout=5)
+        await asyncio.wait_for(proc.communicate(), timeout=5)
     except TimeoutError:
         log.warning("process %s did not exit 5 s after SIGKILL", proc.pid)
 
@@ -72,10 +74,14 @@ async def run_process(
     and reaped before CancelledError propagates, so callers can trust that no child survives.
     `started` is set once the child runs (or could not be started): see `spawn_first`.
     """
+    # The input is handed over as a file, not a pipe: a pipe is fed by the event loop 64 KB at a time,
+    # and each refill waited for the GIL while the review's Python engines held it. ruff on a 6,400-line
+    # file took 20 ms beside a 10 ms Python thread instead of 11 ms alone; from a file it reads at once.
+    source = _input_file(stdin) if stdin is not None else None
     starting = asyncio.ensure_future(
         asyncio.create_subprocess_exec(
             *args,
-            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdin=source if source is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             cwd=str(cwd) if cwd else None,
@@ -96,11 +102,13 @@ async def run_process(
     except OSError as exc:
         raise ToolError(f"cannot start {Path(args[0]).name}: {exc}") from exc
     finally:
+        if source is not None:
+            source.close()  # the child holds its own copy of the descriptor
         if started is not None:
             started.set()
     _limit_memory(proc.pid)
     try:
-        stdout, stderr = await asyncio.wait_for(proc.communicate(stdin), timeout=timeout_s)
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=timeout_s)
     except TimeoutError:
         _kill(proc)
         await _reap(proc)
@@ -112,6 +120,24 @@ async def run_process(
         raise
     assert proc.returncode is not None
     return ProcResult(proc.returncode, stdout, stderr)
+
+
+def _input_file(data: bytes) -> BinaryIO:
+    """`data` in an anonymous file positioned at its start (memory only on Linux, an unlinked
+    temporary file elsewhere), for a child to read as its standard input."""
+    memfd_create = getattr(os, "memfd_create", None)
+    if memfd_create is not None:
+        handle: BinaryIO = os.fdopen(memfd_create("zc-tool-input", os.MFD_CLOEXEC), "w+b")
+    else:
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by run_process once the child started
+    try:
+        handle.write(data)
+        handle.flush()
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
 
 
 def _limit_memory(pid: int) -> None:
