@@ -12,9 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import psutil
-
 from zc_lsp import __version__
+from zc_lsp.background.procstats import ProcessCpu, rss_bytes
 
 log = logging.getLogger(__name__)
 Section = Callable[[], Any]
@@ -27,8 +26,7 @@ class StatusHub:
         self._subscribers: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._dirty = threading.Event()
-        self._process = psutil.Process()
-        self._process.cpu_percent(None)  # prime: the first reading is always 0.0
+        self._cpu = ProcessCpu()
 
     def add_section(self, name: str, fn: Section) -> None:
         with self._lock:
@@ -56,11 +54,7 @@ class StatusHub:
         return was
 
     def process_info(self) -> dict[str, float]:
-        with self._process.oneshot():
-            return {
-                "cpu_percent": round(self._process.cpu_percent(None), 1),
-                "rss_mb": round(self._process.memory_info().rss / 1_048_576, 1),
-            }
+        return {"cpu_percent": round(self._cpu.percent(), 1), "rss_mb": round(rss_bytes() / 1_048_576, 1)}
 
     def snapshot(self) -> dict[str, Any]:
         snap: dict[str, Any] = {

@@ -34,6 +34,8 @@ NOT_AT_IDLE = [
     # no settings file: the defaults come from the JSON copy of default.yaml's parse (an earlier start
     # wrote it), so PyYAML stays out (~0.9 MB); a settings file loads it
     "yaml", "zc_lsp.config_yaml",
+    # the tuner, the status panel, the batch queue and the editor-process watch read /proc (background/procstats.py)
+    "psutil",
 ]
 RUNNING = ["zc_lsp.background.scheduler", "zc_lsp.background.service", "zc_lsp.memory.workspace",
            "zc_lsp.router.router"]
@@ -96,10 +98,11 @@ def test_idle_server_runs_every_service_without_detect_secrets_or_sqlite_utils(t
                     "id": 1,
                     "method": "initialize",
                     "params": {
-                        "processId": None,
+                        "processId": os.getpid(),  # the editor-process watch runs too
                         "rootUri": root,
                         "capabilities": {},
-                        "initializationOptions": {"trust": {"trusted": True}},
+                        # the tuner samples every second, so the probe comes after some of its samples
+                        "initializationOptions": {"trust": {"trusted": True}, "tuner": {"interval_s": 1}},
                     },
                 }
             )
@@ -112,7 +115,7 @@ def test_idle_server_runs_every_service_without_detect_secrets_or_sqlite_utils(t
             60,
         )
         assert started, stderr_path.read_text(errors="replace")[-2000:]
-        time.sleep(1.0)  # the status push and the warm-up after the start
+        time.sleep(2.5)  # the status push, the warm-up after the start and two tuner samples
         proc.send_signal(signal.SIGUSR1)
         assert wait_for(lambda: dump.exists() and dump.stat().st_size > 0, 20)
     finally:
