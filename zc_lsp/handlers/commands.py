@@ -19,6 +19,7 @@ from zc_lsp.handlers.command_support import (
     parse_args,
     parse_span,
     publish_findings,
+    register_on_first_use,
     reply,
     run_tests,
     save_report,
@@ -29,6 +30,7 @@ from zc_lsp.handlers.convert import Lines, path_to_uri
 from zc_lsp.handlers.diagnostics import skip_reason
 from zc_lsp.handlers.edits import audit, send_edit
 from zc_lsp.handlers.progress import Progress
+from zc_lsp.handlers.table import COMMANDS
 
 if TYPE_CHECKING:
     from zc_lsp.handlers.session import Session
@@ -285,10 +287,10 @@ def register(session: Session) -> None:
             raise JsonRpcInvalidParams(f"no report {report_id}")
         return {"ok": True, **{k: found.get(k) for k in ("id", "title", "agent", "markdown", "created_at")}}
 
-    from zc_lsp.handlers.chat import register_chat_commands
     from zc_lsp.handlers.service_commands import register_service_commands
 
-    register_chat_commands(session, command)
+    chat = tuple(name for name in COMMANDS if name == "zc.chat" or name.startswith("zc.chat."))
+    register_on_first_use(session, command, chat, "zc_lsp.handlers.chat", "register_chat_commands")
 
     register_service_commands(session, command)
     # Every other declared action with a command id (built-in or plug-in) gets the generic handler.

@@ -103,9 +103,8 @@ PRELOAD: tuple[str, ...] = (
     _H + "configuration",
     _H + "progress",
     _H + "status",
-    _H + "chat",
     _H + "service_commands",
-)
+)  # not the chat: its commands import it on first use (commands.py, `register_on_first_use`)
 
 
 def route_modules() -> list[str]:

@@ -36,6 +36,8 @@ NOT_AT_IDLE = [
     "yaml", "zc_lsp.config_yaml",
     # the tuner, the status panel, the batch queue and the editor-process watch read /proc (background/procstats.py)
     "psutil",
+    # the chat's commands import it on first use (handlers/command_support.register_on_first_use)
+    "zc_lsp.handlers.chat", "zc_lsp.agents.conversational.slash", "difflib",
 ]
 RUNNING = ["zc_lsp.background.scheduler", "zc_lsp.background.service", "zc_lsp.memory.workspace",
            "zc_lsp.router.router"]
