@@ -38,6 +38,8 @@ NOT_AT_IDLE = [
     "psutil",
     # the chat's commands import it on first use (handlers/command_support.register_on_first_use)
     "zc_lsp.handlers.chat", "zc_lsp.agents.conversational.slash", "difflib",
+    # the JSON log rotates with memory/logs.SizeRotatingFileHandler: logging.handlers brings pickle and socket's handlers
+    "logging.handlers", "pickle",
 ]
 RUNNING = ["zc_lsp.background.scheduler", "zc_lsp.background.service", "zc_lsp.memory.workspace",
            "zc_lsp.router.router"]
