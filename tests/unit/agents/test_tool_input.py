@@ -1,4 +1,5 @@
-"""A tool's input is handed over as a file (run_process): read whole, at once, whatever the loop is doing.
+"""On Linux a tool's input is handed over as an in-memory file (run_process): read whole, at once,
+whatever the loop is doing; elsewhere through a pipe.
 
 A pipe was fed by the event loop 64 KB at a time, each refill waiting for the GIL while the review's
 Python engines held it; the editor's ruff run took twice as long beside them (bench/review_bench.py).
@@ -7,7 +8,10 @@ Python engines held it; the editor's ruff run took twice as long beside them (be
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
+
+import pytest
 
 from zc_lsp.agents.engines.proc import run_process
 
@@ -21,6 +25,7 @@ async def test_large_input_reaches_the_tool_whole() -> None:
     assert res.stdout.split() == [str(len(data)).encode(), hashlib.sha256(data).hexdigest().encode()]
 
 
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="memfd_create is Linux's; other systems use a pipe")
 async def test_input_is_a_file_not_a_pipe_and_empty_input_is_empty() -> None:
     probe = "import os, stat, sys; print(stat.S_ISFIFO(os.fstat(0).st_mode), len(sys.stdin.buffer.read()))"
     res = await run_process([sys.executable, "-c", probe], stdin=b"x = 1\n")
@@ -38,3 +43,12 @@ async def test_a_tool_that_never_reads_its_input_still_finishes() -> None:
 async def test_no_input_means_an_empty_stdin() -> None:
     res = await run_process([sys.executable, "-c", "import sys; print(len(sys.stdin.buffer.read()))"])
     assert res.stdout.strip() == b"0"
+
+
+async def test_without_memfd_the_input_goes_through_a_pipe_whole(monkeypatch) -> None:
+    """Systems without memfd_create (macOS, BSD) keep the pipe: the text never lands in a file on disk."""
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    data = b"z" * 3_000_000
+    probe = "import os, stat, sys; print(stat.S_ISFIFO(os.fstat(0).st_mode), len(sys.stdin.buffer.read()))"
+    res = await run_process([sys.executable, "-c", probe], stdin=data, timeout_s=60)
+    assert res.stdout.split() == [b"True", str(len(data)).encode()]

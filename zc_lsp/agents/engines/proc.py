@@ -8,7 +8,6 @@ import logging
 import os
 import resource
 import signal
-import tempfile
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,14 +73,20 @@ async def run_process(
     and reaped before CancelledError propagates, so callers can trust that no child survives.
     `started` is set once the child runs (or could not be started): see `spawn_first`.
     """
-    # The input is handed over as a file, not a pipe: a pipe is fed by the event loop 64 KB at a time,
-    # and each refill waited for the GIL while the review's Python engines held it. ruff on a 6,400-line
-    # file took 20 ms beside a 10 ms Python thread instead of 11 ms alone; from a file it reads at once.
+    # On Linux the input is handed over as an anonymous in-memory file, not a pipe: a pipe is fed by the
+    # event loop 64 KB at a time, and each refill waited for the GIL while the review's Python engines
+    # held it. ruff on a 6,400-line file took 20 ms beside a 10 ms Python thread instead of 11 ms alone;
+    # from the file it reads at once. Elsewhere a pipe, as before (never a file on disk).
     source = _input_file(stdin) if stdin is not None else None
+    piped = stdin if stdin is not None and source is None else None
+    if source is not None:
+        child_stdin: Any = source
+    else:
+        child_stdin = asyncio.subprocess.PIPE if piped is not None else asyncio.subprocess.DEVNULL
     starting = asyncio.ensure_future(
         asyncio.create_subprocess_exec(
             *args,
-            stdin=source if source is not None else asyncio.subprocess.DEVNULL,
+            stdin=child_stdin,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             cwd=str(cwd) if cwd else None,
@@ -108,7 +113,7 @@ async def run_process(
             started.set()
     _limit_memory(proc.pid)
     try:
-        stdout, stderr = await asyncio.wait_for(proc.communicate(), timeout=timeout_s)
+        stdout, stderr = await asyncio.wait_for(proc.communicate(piped), timeout=timeout_s)
     except TimeoutError:
         _kill(proc)
         await _reap(proc)
@@ -122,14 +127,13 @@ async def run_process(
     return ProcResult(proc.returncode, stdout, stderr)
 
 
-def _input_file(data: bytes) -> BinaryIO:
-    """`data` in an anonymous file positioned at its start (memory only on Linux, an unlinked
-    temporary file elsewhere), for a child to read as its standard input."""
+def _input_file(data: bytes) -> BinaryIO | None:
+    """`data` in an anonymous in-memory file positioned at its start, for a child to read as its
+    standard input; None where the system has no memfd_create (the caller then uses a pipe)."""
     memfd_create = getattr(os, "memfd_create", None)
-    if memfd_create is not None:
-        handle: BinaryIO = os.fdopen(memfd_create("zc-tool-input", os.MFD_CLOEXEC), "w+b")
-    else:
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by run_process once the child started
+    if memfd_create is None:
+        return None
+    handle: BinaryIO = os.fdopen(memfd_create("zc-tool-input", os.MFD_CLOEXEC), "w+b")
     try:
         handle.write(data)
         handle.flush()
