@@ -40,6 +40,8 @@ NOT_AT_IDLE = [
     "zc_lsp.handlers.chat", "zc_lsp.agents.conversational.slash", "difflib",
     # the JSON log rotates with memory/logs.SizeRotatingFileHandler: logging.handlers brings pickle and socket's handlers
     "logging.handlers", "pickle",
+    # the live-status token is os.urandom in base64; its check imports hmac at the first `zc status`
+    "secrets", "hmac", "random",
 ]
 RUNNING = ["zc_lsp.background.scheduler", "zc_lsp.background.service", "zc_lsp.memory.workspace",
            "zc_lsp.router.router"]
