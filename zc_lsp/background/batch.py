@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+import psutil
+
 from zc_lsp.agents.base import AgentResult
-from zc_lsp.background.procstats import pid_alive
 from zc_lsp.background.store import TaskStore, as_dicts
 from zc_lsp.background.templates import JobTemplate, TemplateRunner
 from zc_lsp.core.cancel import Cancelled, CancelToken
@@ -241,7 +242,7 @@ class BatchQueue:
                 pid_text, _, _ = (row["owner"] or "0:").partition(":")
                 pid = int(pid_text) if pid_text.isdigit() else 0
                 alive = row["owner"] in BatchQueue._live_owners or (
-                    pid != os.getpid() and pid > 0 and pid_alive(pid))
+                    pid != os.getpid() and pid > 0 and psutil.pid_exists(pid))
                 if alive:
                     continue
                 if row["attempts"] >= row["max_attempts"]:

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zc_lsp.background.procstats import pid_alive
-
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 4096
@@ -50,8 +48,10 @@ def _servers_dir(data_dir: Path) -> Path:
 
 def _pid_alive(pid: int) -> bool:
     try:
-        return pid_alive(pid)
-    except Exception:  # psutil missing (not Linux) or the process vanished between two reads
+        import psutil
+
+        return psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except Exception:  # psutil missing or the process vanished between the two calls
         try:
             os.kill(pid, 0)
         except OSError:

@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psutil
+
 from zc_lsp import __version__
-from zc_lsp.background.procstats import ProcessCpu, rss_bytes
 
 log = logging.getLogger(__name__)
 Section = Callable[[], Any]
@@ -26,7 +27,8 @@ class StatusHub:
         self._subscribers: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._dirty = threading.Event()
-        self._cpu = ProcessCpu()
+        self._process = psutil.Process()
+        self._process.cpu_percent(None)  # prime: the first reading is always 0.0
 
     def add_section(self, name: str, fn: Section) -> None:
         with self._lock:
@@ -54,7 +56,11 @@ class StatusHub:
         return was
 
     def process_info(self) -> dict[str, float]:
-        return {"cpu_percent": round(self._cpu.percent(), 1), "rss_mb": round(rss_bytes() / 1_048_576, 1)}
+        with self._process.oneshot():
+            return {
+                "cpu_percent": round(self._process.cpu_percent(None), 1),
+                "rss_mb": round(self._process.memory_info().rss / 1_048_576, 1),
+            }
 
     def snapshot(self) -> dict[str, Any]:
         snap: dict[str, Any] = {

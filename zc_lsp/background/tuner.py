@@ -16,7 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from zc_lsp.background.procstats import ProcessCpu, SystemCpu, memory_percent, rss_bytes
+import psutil
+
 from zc_lsp.background.store import TaskStore
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ class Tuner:
         self._lag: deque[float] = deque(maxlen=50)
         self._latency: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
-        self._cpu, self._system_cpu = ProcessCpu(), SystemCpu()
+        self._process = psutil.Process()
+        self._process.cpu_percent(None)  # prime: the first reading is always 0.0
+        psutil.cpu_percent(None)
 
     # -- fed by the LSP side (any thread) -----------------------------------------------------
     def record_loop_lag(self, ms: float) -> None:
@@ -57,8 +60,10 @@ class Tuner:
 
     # -- sampling ------------------------------------------------------------------------------
     def measure(self) -> dict[str, Any]:
-        """A real sample: CPU and memory (`procstats`), plus what the LSP side recorded since last time."""
-        cpu, rss = self._cpu.percent(), rss_bytes() / 1_048_576
+        """A real sample: psutil for CPU/memory, plus what the LSP side recorded since last time."""
+        with self._process.oneshot():
+            cpu = self._process.cpu_percent(None)
+            rss = self._process.memory_info().rss / 1_048_576
         with self._lock:
             lag = max(self._lag) if self._lag else 0.0
             self._lag.clear()
@@ -74,8 +79,8 @@ class Tuner:
                 log.exception("router status unavailable to the tuner")
         return {
             "ts": time.time(), "cpu_percent": round(cpu, 1), "rss_mb": round(rss, 1),
-            "system_cpu_percent": self._system_cpu.percent(),
-            "system_memory_percent": memory_percent(),
+            "system_cpu_percent": psutil.cpu_percent(None),
+            "system_memory_percent": psutil.virtual_memory().percent,
             "loop_lag_ms": lag, "request_p95_ms": p95, "model_latency_ms": model_ms,
         }
 

@@ -34,8 +34,6 @@ NOT_AT_IDLE = [
     # no settings file: the defaults come from the JSON copy of default.yaml's parse (an earlier start
     # wrote it), so PyYAML stays out (~0.9 MB); a settings file loads it
     "yaml", "zc_lsp.config_yaml",
-    # the tuner, the status panel, the batch queue and the editor-process watch read /proc (background/procstats.py)
-    "psutil",
     # the chat's commands import it on first use (handlers/command_support.register_on_first_use)
     "zc_lsp.handlers.chat", "zc_lsp.agents.conversational.slash", "difflib",
     # the JSON log rotates with memory/logs.SizeRotatingFileHandler: logging.handlers brings pickle and socket's handlers
