@@ -1,7 +1,7 @@
 """Background automation: scheduler, batch queue, tuner, auto-fix, alerts, status. Threads only.
 
 `Background` is imported lazily so that importing `zc_lsp.background.status` (needed at start-up)
-does not pull in the scheduler, the queue and their stores.
+does not pull in apscheduler.
 """
 
 from __future__ import annotations

@@ -1,11 +1,9 @@
-"""Scheduled background jobs: health checks, probes, review sweeps, retention.
+"""Scheduled background jobs (apscheduler): health checks, probes, review sweeps, retention.
 
-Jobs come from `background.jobs` in config (interval_s or a 5-field cron, `triggers.py`). A job
-with an invalid cron, an unknown name or a bad spec is reported (file, key) and only that job is
-left out. One thread keeps the timetable and hands due runs to a pool of two: never two runs of a
-job at once, missed runs coalesced into one, a run more than MISFIRE_GRACE late (a suspended
-machine) skipped. Every run is recorded in tasks.db (`schedule_runs`), and a failed run is retried
-with exponential backoff inside the same run.
+Jobs come from `background.jobs` in config (interval_s or a 5-field cron). A job with an invalid
+cron, an unknown name or a bad spec is reported (file, key) and only that job is left out. Runs
+use `max_instances=1` and coalescing; every run is recorded in tasks.db (`schedule_runs`), and a
+failed run is retried with exponential backoff inside the same run.
 """
 
 from __future__ import annotations
@@ -15,18 +13,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from zc_lsp.background.crontab import crontab_trigger
 from zc_lsp.background.store import TaskStore, as_dicts
-from zc_lsp.background.triggers import CronTrigger, IntervalTrigger
 from zc_lsp.config import ConfigIssue
 
 log = logging.getLogger(__name__)
-MISFIRE_GRACE = timedelta(seconds=300)
-Trigger = IntervalTrigger | CronTrigger
 
 JobFn = Callable[[dict[str, Any]], Any]  # gets the job's config options; returns a detail
 
@@ -39,7 +39,7 @@ class JobSkipped(Exception):
 class ScheduledJob:
     id: str
     fn: JobFn
-    trigger: Trigger
+    trigger: BaseTrigger
     options: dict[str, Any] = field(default_factory=dict)
     record: bool = True  # frequent internal jobs (the tuner) are not written to tasks.db
     retries: int = 2
@@ -51,7 +51,7 @@ class ScheduledJob:
     paused_by: str | None = None
 
 
-def parse_trigger(spec: Any) -> tuple[Trigger | None, str]:
+def parse_trigger(spec: Any) -> tuple[BaseTrigger | None, str]:
     """The trigger for one job spec, or None and why it is invalid."""
     if not isinstance(spec, dict):
         return None, "must be a mapping with interval_s or cron"
@@ -67,7 +67,7 @@ def parse_trigger(spec: Any) -> tuple[Trigger | None, str]:
         if not isinstance(expr, str) or len(expr.split()) != 5:
             return None, f"cron must have 5 fields (minute hour day month weekday), got {expr!r}"
         try:
-            return CronTrigger(expr), ""
+            return crontab_trigger(expr), ""
         except ValueError as exc:
             return None, f"cron {expr!r} is invalid: {exc}"
     return None, "needs interval_s or cron"
@@ -82,11 +82,10 @@ class Scheduler:
         self.jobs: dict[str, ScheduledJob] = {}
         self.disabled: dict[str, str] = {}
         self.issues: list[ConfigIssue] = []
-        self._due: dict[str, datetime | None] = {}  # next run of each job; None: paused or never
-        self._wake = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._pool: ThreadPoolExecutor | None = None
-        self._running = False
+        self._sched = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(2, pool_kwargs={"thread_name_prefix": "zc-sched"})},
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 300},
+        )
 
     def configure(
         self, configured: dict[str, Any], available: dict[str, JobFn],
@@ -121,37 +120,26 @@ class Scheduler:
         log.warning("%s", issue)
 
     def add(self, job: ScheduledJob) -> None:
-        with self._wake:
-            self.jobs[job.id] = job
-            self._due[job.id] = None if job.paused_by else job.trigger.first(datetime.now())
-            self._wake.notify()
+        self.jobs[job.id] = job
+        self._sched.add_job(self._run, job.trigger, args=[job.id], id=job.id, name=job.id,
+                            replace_existing=True)
 
     def start(self) -> None:
-        with self._wake:
-            if self._running:
-                return
-            self._running = True
-            self._thread = threading.Thread(target=self._loop, name="zc-sched", daemon=True)
-            self._thread.start()
+        self._sched.start()
 
     def shutdown(self) -> None:
-        with self._wake:
-            self._running = False
-            pool, self._pool = self._pool, None
-            self._wake.notify()
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if self._sched.running:
+            self._sched.shutdown(wait=False)
 
     # -- commands -----------------------------------------------------------------------------
     def list(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        with self._wake:
-            due = dict(self._due)
         for job_id, job in self.jobs.items():
-            next_run = due.get(job_id)
+            aps = self._sched.get_job(job_id)
+            next_run = getattr(aps, "next_run_time", None) if aps is not None else None
             out.append({
                 "id": job_id, "trigger": str(job.trigger),
-                "next_run": next_run.astimezone().isoformat() if next_run is not None else None,
+                "next_run": next_run.isoformat() if isinstance(next_run, datetime) else None,
                 "paused": job.paused_by is not None, "paused_by": job.paused_by,
                 "last_run": job.last_run, "last_outcome": job.last_outcome,
                 "last_error": job.last_error,
@@ -166,7 +154,8 @@ class Scheduler:
             return {"ok": False, "error": f"no scheduled job {job_id!r}"}
         if wait:
             return self._run(job_id)
-        self._submit(job_id)
+        self._sched.add_job(self._run, "date", args=[job_id], id=f"{job_id}:now",
+                            replace_existing=True)
         return {"ok": True, "started": job_id}
 
     def pause(self, job_id: str, paused: bool = True, by: str = "user") -> dict[str, Any]:
@@ -178,16 +167,14 @@ class Scheduler:
             if job.paused_by not in (None, by) and by != "user":
                 return {"ok": False, "error": f"{job_id} is already paused by {job.paused_by}"}
             job.paused_by = by
-            with self._wake:
-                self._due[job_id] = None
+            if self._sched.get_job(job_id) is not None:
+                self._sched.pause_job(job_id)
         else:
             if by != "user" and job.paused_by not in (None, by):
                 return {"ok": False, "error": f"{job_id} was paused by {job.paused_by}"}
-            with self._wake:
-                if job.paused_by is not None:  # resumed: the timetable starts again from now
-                    self._due[job_id] = job.trigger.first(datetime.now())
-                job.paused_by = None
-                self._wake.notify()
+            job.paused_by = None
+            if self._sched.get_job(job_id) is not None:
+                self._sched.resume_job(job_id)
         self._changed()
         return {"ok": True, "id": job_id, "paused": job.paused_by is not None}
 
@@ -198,47 +185,6 @@ class Scheduler:
         return as_dicts(self.db.read().execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)))
 
     # -- running ------------------------------------------------------------------------------
-    def _loop(self) -> None:
-        """The timetable: wake at the next due run (or a minute, for wall-clock jumps), hand it on."""
-        while True:
-            with self._wake:
-                if not self._running:
-                    return
-                now = datetime.now()
-                fire = []
-                for job_id, due in list(self._due.items()):
-                    if due is None or due > now:
-                        continue
-                    self._due[job_id] = self.jobs[job_id].trigger.next_after(due, now)
-                    if now - due > MISFIRE_GRACE:
-                        log.info("scheduled job %s missed its run at %s; next at %s", job_id, due,
-                                 self._due[job_id])
-                    else:
-                        fire.append(job_id)
-                pending = [due for due in self._due.values() if due is not None]
-                wait_s = min([60.0, *((due - now).total_seconds() for due in pending)])
-            for job_id in fire:
-                self._submit(job_id)
-            with self._wake:
-                if self._running:
-                    self._wake.wait(max(wait_s, 0.001))
-
-    def _submit(self, job_id: str) -> None:
-        with self._wake:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(2, thread_name_prefix="zc-sched")
-            pool = self._pool
-        try:
-            pool.submit(self._run_logged, job_id)
-        except RuntimeError:  # shut down meanwhile
-            log.info("scheduled job %s not started: the scheduler is stopping", job_id)
-
-    def _run_logged(self, job_id: str) -> None:
-        try:
-            self._run(job_id)
-        except Exception:
-            log.exception("scheduled job %s crashed", job_id)
-
     def _run(self, job_id: str) -> dict[str, Any]:
         job = self.jobs[job_id]
         if not job.lock.acquire(blocking=False):

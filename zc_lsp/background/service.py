@@ -23,7 +23,6 @@ from zc_lsp.background.jobs import JobSet
 from zc_lsp.background.scheduler import ScheduledJob, Scheduler
 from zc_lsp.background.store import LocalTaskDB, TaskStore, ensure_schema
 from zc_lsp.background.templates import TemplateRunner, parse_templates
-from zc_lsp.background.triggers import IntervalTrigger
 from zc_lsp.background.tuner import Tuner
 from zc_lsp.config import DEFAULTS_PATH, _line_map
 from zc_lsp.core.files import read_text_bounded
@@ -82,7 +81,7 @@ class Background:
                                  backoff_s=float(bg.get("retry_backoff_s", 2.0)))
         if self.settings.get("tuner.enabled", True):
             self.scheduler.add(ScheduledJob("tuner", lambda _opts: self.tuner.sample(),
-                                            IntervalTrigger(float(self.settings.get("tuner.interval_s", 5))),
+                                            _interval(float(self.settings.get("tuner.interval_s", 5))),
                                             record=False, retries=0))
         self.issues = [*self.scheduler.issues, *template_issues]
         self.series: dict[str, deque[tuple[float, float]]] = {m: deque(maxlen=60) for m in METRICS}
@@ -222,6 +221,12 @@ class Background:
             "issues": [str(i) for i in self.issues]})
 
 
+def _interval(seconds: float) -> Any:
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    return IntervalTrigger(seconds=seconds)
+
+
 def _ours(thread: threading.Thread) -> bool:
-    """Threads this package starts: batch workers, the scheduler's thread and its pool."""
-    return thread.name.startswith(("zc-batch-", "zc-sched"))
+    """Threads this package starts: batch workers, the apscheduler thread and its pool."""
+    return thread.name.startswith(("zc-batch-", "zc-sched", "APScheduler"))
