@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from typing import TYPE_CHECKING
 
@@ -78,41 +77,6 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(entry, default=lambda v: redact(str(v)), ensure_ascii=False)
 
 
-class SizeRotatingFileHandler(logging.FileHandler):
-    """logging.handlers.RotatingFileHandler's rotation (over `max_bytes`: name.1 .. name.<backup_count>).
-
-    Ours because logging.handlers imports pickle and socket for its network handlers, ~0.3 MB of
-    every idle server (issue 15); and each line is formatted (redacted) once, not twice.
-    """
-
-    def __init__(self, path: os.PathLike[str] | str, max_bytes: int, backup_count: int) -> None:
-        super().__init__(path, encoding="utf-8")
-        self.max_bytes, self.backup_count = max_bytes, backup_count
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = self.format(record) + self.terminator
-            if self.stream is None:
-                self.stream = self._open()
-            if 0 < self.max_bytes <= self.stream.tell() + len(line) and self.backup_count > 0:
-                self._rotate()
-            self.stream.write(line)
-            self.flush()
-        except RecursionError:
-            raise
-        except Exception:
-            self.handleError(record)  # logging's own report on stderr: a log line never stops the server
-
-    def _rotate(self) -> None:
-        self.stream.close()
-        for n in range(self.backup_count - 1, 0, -1):
-            if os.path.exists(older := f"{self.baseFilename}.{n}"):
-                os.replace(older, f"{self.baseFilename}.{n + 1}")
-        if os.path.isfile(self.baseFilename):
-            os.replace(self.baseFilename, f"{self.baseFilename}.1")
-        self.stream = self._open()
-
-
 def setup_json_log(
     memory: WorkspaceMemory,
     logger: str | None = "zc_lsp",
@@ -123,9 +87,13 @@ def setup_json_log(
     """A rotating JSON-lines handler on `<data>/logs/zc.jsonl`, attached to `logger` (None: not
     attached). When the folder cannot be written a NullHandler is returned and a warning logged,
     so logging problems never stop the server."""
+    from logging.handlers import RotatingFileHandler  # pickle, socket, queue: not on the server's start-up path
+
     try:
         memory.logs_dir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = SizeRotatingFileHandler(memory.logs_dir / LOG_FILE, max_bytes, backup_count)
+        handler: logging.Handler = RotatingFileHandler(
+            memory.logs_dir / LOG_FILE, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+        )
     except OSError as exc:
         logging.getLogger(__name__).warning("JSON log unavailable in %s: %s", memory.logs_dir, exc)
         handler = logging.NullHandler()

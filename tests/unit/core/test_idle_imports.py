@@ -33,10 +33,6 @@ NOT_AT_IDLE = [
     "yaml", "zc_lsp.config_yaml",
     # the chat's commands import it on first use (handlers/command_support.register_on_first_use)
     "zc_lsp.handlers.chat", "zc_lsp.agents.conversational.slash", "difflib",
-    # the JSON log rotates with memory/logs.SizeRotatingFileHandler: logging.handlers brings pickle and socket's handlers
-    "logging.handlers", "pickle",
-    # the live-status token is os.urandom in base64; its check imports hmac at the first `zc status`
-    "secrets", "hmac", "random",
 ]
 # apscheduler runs the schedule (with importlib.metadata, email, multiprocessing and tzlocal, ~2.6 MB
 # of idle RSS: the library the design names, kept on purpose)
