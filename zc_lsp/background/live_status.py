@@ -9,10 +9,10 @@ socket) because data folder paths can exceed the 108-byte socket path limit, and
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
+import secrets
 import socket
 import socketserver
 import threading
@@ -69,10 +69,8 @@ class _Handler(socketserver.StreamRequestHandler):
             request = json.loads(line or b"{}")
         except (OSError, ValueError):
             return
-        import hmac  # at the first `zc status`, in this thread: hmac loads OpenSSL's hashes (issue 15, idle RSS)
-
-        if not isinstance(request, dict) or not hmac.compare_digest(str(request.get("token", "")),
-                                                                    self.server.token):
+        if not isinstance(request, dict) or not secrets.compare_digest(str(request.get("token", "")),
+                                                                       self.server.token):
             self._send({"error": "bad token"})
             return
         if request.get("op") != "status":
@@ -113,7 +111,7 @@ class LiveStatusServer:
         self.path = _servers_dir(data_dir) / f"{os.getpid()}.json"
 
     def start(self) -> None:
-        token = base64.urlsafe_b64encode(os.urandom(24)).rstrip(b"=").decode("ascii")  # secrets.token_urlsafe(24)
+        token = secrets.token_urlsafe(24)
         self._server = _LiveTCPServer(self.snapshot, token)
         self._thread = threading.Thread(target=self._server.serve_forever, name="zc-live-status", daemon=True)
         self._thread.start()
