@@ -52,3 +52,12 @@ async def test_without_memfd_the_input_goes_through_a_pipe_whole(monkeypatch) ->
     probe = "import os, stat, sys; print(stat.S_ISFIFO(os.fstat(0).st_mode), len(sys.stdin.buffer.read()))"
     res = await run_process([sys.executable, "-c", probe], stdin=data, timeout_s=60)
     assert res.stdout.split() == [b"True", str(len(data)).encode()]
+
+
+async def test_when_no_in_memory_file_can_be_made_the_pipe_carries_the_input(monkeypatch) -> None:
+    def refuse(*_args: object) -> int:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "memfd_create", refuse, raising=False)
+    res = await run_process([sys.executable, "-c", ECHO_DIGEST], stdin=b"abc", timeout_s=30)
+    assert res.stdout.split() == [b"3", hashlib.sha256(b"abc").hexdigest().encode()]

@@ -133,11 +133,19 @@ def _input_file(data: bytes) -> BinaryIO | None:
     memfd_create = getattr(os, "memfd_create", None)
     if memfd_create is None:
         return None
-    handle: BinaryIO = os.fdopen(memfd_create("zc-tool-input", os.MFD_CLOEXEC), "w+b")
+    try:
+        handle: BinaryIO = os.fdopen(memfd_create("zc-tool-input", os.MFD_CLOEXEC), "w+b")
+    except OSError as exc:  # out of descriptors or memory: the pipe still works
+        log.debug("no in-memory file for a tool's input (%s); using a pipe", exc)
+        return None
     try:
         handle.write(data)
         handle.flush()
         handle.seek(0)
+    except OSError as exc:  # memory ran out while writing: the pipe still works
+        handle.close()
+        log.debug("could not write a tool's input to memory (%s); using a pipe", exc)
+        return None
     except BaseException:
         handle.close()
         raise
