@@ -303,12 +303,16 @@ def _shipped_defaults() -> dict[str, Any]:
     cache = defaults_cache_path(text)
     if cache.is_file():
         try:
+            size = cache.stat().st_size
+            if size > 4 * len(text):  # not our copy (a parse is smaller than its YAML): never read unbounded
+                raise ValueError(f"{size:,} bytes")
             data = json.loads(cache.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             data = exc
         if isinstance(data, dict):
             return data
-        log.warning("parsed defaults in %s unusable (%s); parsing default.yaml", cache, type(data).__name__)
+        why = f"{type(data).__name__}: {data}" if isinstance(data, Exception) else f"a {type(data).__name__}, not a mapping"
+        log.warning("parsed defaults in %s unusable (%s); parsing default.yaml", cache, why)
     from zc_lsp import config_yaml
 
     data = config_yaml.parse_shipped(text)

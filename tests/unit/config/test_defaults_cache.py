@@ -67,3 +67,14 @@ def test_settings_without_any_file_load_without_pyyaml(cache_home: Path, tmp_pat
         [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, env=env, timeout=60, check=False
     )
     assert out.stdout.split() == ["info", "False"], out.stderr
+
+
+def test_an_oversized_copy_is_not_read_and_the_yaml_is_parsed_again(cache_home: Path, caplog) -> None:
+    text = config.DEFAULTS_PATH.read_text(encoding="utf-8")
+    copy_path = config.defaults_cache_path(text)
+    copy_path.parent.mkdir(parents=True)
+    copy_path.write_text('{"pad": "' + "x" * (5 * len(text)) + '"}', encoding="utf-8")  # valid JSON, not ours
+    with caplog.at_level(logging.WARNING, logger="zc_lsp.config"):
+        assert config.load_defaults() == shipped()
+    assert "unusable" in caplog.text and "bytes" in caplog.text
+    assert json.loads(copy_path.read_text()) == shipped()  # replaced by a good copy
