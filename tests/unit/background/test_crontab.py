@@ -54,7 +54,7 @@ def test_two_restricted_day_fields_fire_on_either() -> None:
     trigger, _ = parse_trigger({"cron": "0 0 15 * 1"})
     assert isinstance(trigger, OrTrigger)
     assert fires("0 0 15 * 1") == [at(7), at(14), at(15)]  # Mondays and the 15th
-    # a day field starting with * restricts together with the other: the 1st-7th that are Sundays
+    # a day field starting with * (here */1) does not fire on its own, as in cron: Sundays only
     assert fires("0 0 */1 * 0")[0] == at(6)
 
 
