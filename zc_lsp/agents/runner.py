@@ -95,11 +95,12 @@ class AgentRunner:
         # A run nobody asked for (the editor's review after each change) does not wait for its task
         # row: it is written beside the run and finished after the answer, in order (~2.5 ms of SQLite
         # that sat between the keystroke and its diagnostics). A user's request keeps both writes inline.
-        deferred = record and not user_requested and agent in self._stores
+        cached = self._stores.get(agent)
+        deferred = record and not user_requested and cached is not None and not getattr(cached, "degraded", None)
         starting: asyncio.Task[int | None] | None = None
         try:
             if deferred:
-                store, task_id = self._stores[agent], None
+                store, task_id = cached, None
                 starting = asyncio.ensure_future(asyncio.to_thread(host.record_start, agent, request.action))
             elif record:
                 store, task_id = await asyncio.to_thread(self._record_start, agent, request.action)
@@ -178,8 +179,9 @@ class AgentRunner:
 
     def _record_start(self, agent: str, action: str) -> tuple[Any, int | None]:
         """Open the agent's store (first use may take a while) and record the task: off the loop."""
-        store = self.host.memory_for(agent)
-        self._stores[agent] = store
+        store = self.host.memory_for(agent)  # None when unusable: asked again next time
+        if store is not None:
+            self._stores[agent] = store
         return store, self.host.record_start(agent, action)
 
     async def _finish_later(self, starting: asyncio.Task[int | None], state: str, result: AgentResult) -> None:

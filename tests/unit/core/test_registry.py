@@ -124,3 +124,62 @@ async def test_background_runs_write_their_task_rows_beside_the_run_and_in_order
         assert answered.ok and [t["state"] for t in services.memory.tasks.list_tasks()] == ["done"] * 3
     finally:
         await services.aclose()
+
+
+class Host:
+    """A host whose store can turn degraded, counting how often the runner asks for it."""
+
+    def __init__(self, root: Path) -> None:
+        self.workspace_root, self.settings, self.trusted, self.router, self.data_dir = root, load_settings(root), True, None, None
+        self.store = type("Store", (), {"degraded": None})()
+        self.asked = 0
+        self.rows: list[tuple[str, int | None]] = []
+
+    def memory_for(self, agent: str):  # type: ignore[no-untyped-def]
+        self.asked += 1
+        return None if self.store.degraded else self.store
+
+    def record_start(self, agent: str, action: str) -> int:
+        self.rows.append(("start", len(self.rows)))
+        return len(self.rows)
+
+    def record_finish(self, task_id: int | None, state: str, result: AgentResult) -> None:
+        self.rows.append((state, task_id))
+
+    def status_snapshot(self) -> dict:
+        return {}
+
+    def status_changed(self) -> None:
+        return None
+
+
+async def test_a_store_that_turned_degraded_is_asked_for_again_not_reused(tmp_path: Path) -> None:
+    from zc_lsp.agents.runner import AgentRunner
+
+    host = Host(tmp_path)
+    seen: list[object] = []
+
+    class Note:
+        name = "ops"
+
+        def actions(self) -> list[str]:
+            return ["ping"]
+
+        async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+            seen.append(ctx.memory)
+            return AgentResult(ok=True, agent=self.name, action=request.action, summary="pong")
+
+    runner = AgentRunner(host, AgentRegistry([AgentSpec("ops", (Action("ping"),), Note)]))
+    for _ in range(3):
+        await runner.run("ops", AgentRequest("ping"), user_requested=False)
+    await runner.settle()
+    assert host.asked == 1  # opened once, then reused by the automatic runs
+    states = [state for state, _ in host.rows]
+    assert sorted(states) == ["done"] * 3 + ["start"] * 3
+    for at, (state, task_id) in enumerate(host.rows):  # each finish names a start written before it
+        if state == "done":
+            assert task_id is not None and task_id - 1 < at and host.rows[task_id - 1][0] == "start"
+    host.store.degraded = "disk full"
+    await runner.run("ops", AgentRequest("ping"), user_requested=False)
+    assert host.asked == 2  # not handed the degraded store: the host was asked, and said no store
+    assert seen == [host.store] * 3 + [None]
