@@ -7,8 +7,6 @@ and what is allowed, and that one value falls back to the layer below: defaults 
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import logging
 import math
 import os
@@ -17,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zc_lsp.config_defaults import shipped_defaults
 from zc_lsp.config_rules import bound, bounded, range_for, user_only
 
 log = logging.getLogger(__name__)
@@ -286,55 +285,8 @@ def load_defaults() -> dict[str, Any]:
     """A fresh copy of the shipped defaults (parsed once per process: start-up and every reload use them)."""
     global _defaults
     if _defaults is None:
-        _defaults = _shipped_defaults()
+        _defaults = shipped_defaults(DEFAULTS_PATH)
     return copy.deepcopy(_defaults)
-
-
-def defaults_cache_path(text: str) -> Path:
-    """Where the parsed defaults are kept, named by a hash of default.yaml's text (never stale)."""
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "zombiecoder", f"defaults-{digest}.json")
-
-
-def _shipped_defaults() -> dict[str, Any]:
-    """default.yaml parsed, or a JSON copy of an earlier parse of the same text (found by its hash, written here:
-    default.yaml stays the one source). Otherwise the defaults kept PyYAML in an idle server (~0.9 MB, issue 15)."""
-    text = DEFAULTS_PATH.read_text(encoding="utf-8")
-    cache = defaults_cache_path(text)
-    if cache.is_file():
-        try:
-            size = cache.stat().st_size
-            if size > 4 * len(text):  # not our copy (a parse is smaller than its YAML): never read unbounded
-                raise ValueError(f"{size:,} bytes")
-            data = json.loads(cache.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            data = exc
-        if isinstance(data, dict):
-            return data
-        why = f"{type(data).__name__}: {data}" if isinstance(data, Exception) else f"a {type(data).__name__}, not a mapping"
-        log.warning("parsed defaults in %s unusable (%s); parsing default.yaml", cache, why)
-    from zc_lsp import config_yaml
-
-    data = config_yaml.parse_shipped(text)
-    assert isinstance(data, dict)
-    _write_defaults_cache(cache, data)
-    return data
-
-
-def _write_defaults_cache(cache: Path, data: dict[str, Any]) -> None:
-    body = json.dumps(data)
-    if json.loads(body) != data:  # a value JSON would change (a number as a key): keep parsing the YAML
-        log.info("the defaults do not survive JSON unchanged; not caching them")
-        return
-    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
-    try:  # whole or absent, also with two servers starting at once
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(body, encoding="utf-8")
-        os.replace(tmp, cache)
-    except OSError as exc:
-        log.info("could not cache the parsed defaults in %s: %s", cache, exc)
-        if cache.parent.is_dir():  # else nothing was written
-            tmp.unlink(missing_ok=True)
 
 
 def _read_layer(

@@ -4,7 +4,7 @@ Layers, lowest first (docs/architecture.md draws the same picture). A module may
 layer and the layers below it, never a layer above:
 
     0  core/                                   plain types, cancellation, workspace, redaction, sandbox
-    1  config.py, config_rules.py, config_yaml.py   typed settings
+    1  config.py, config_defaults.py, config_rules.py, config_yaml.py   typed settings
     2  router/ | memory/                       peers: neither imports the other
     3  agents/                                 the agents and their engines (plug-ins)
     4  background/                             scheduler, batch queue, tuner, auto-fix, alerts, status hub
@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "": 0,  # the package root: __version__ only
     "core": 0,
     "config": 1,
+    "config_defaults": 1,
     "config_rules": 1,
     "config_yaml": 1,
     "router": 2,
