@@ -14,6 +14,7 @@ import binascii
 import json
 import logging
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,8 +111,8 @@ def load_cipher(folder: Path, workspace_id: str, env: Mapping[str, str] | None =
     if _is_fernet_key(secret):
         key = secret.encode("ascii")
         kind = "fernet"
-    else:  # os.urandom is what secrets.token_bytes calls (secrets would load hmac at idle)
-        salt_b64 = record.get("salt") or base64.b64encode(os.urandom(16)).decode("ascii")
+    else:
+        salt_b64 = record.get("salt") or base64.b64encode(secrets.token_bytes(16)).decode("ascii")
         key = derive_key(secret, base64.b64decode(salt_b64))
         record["salt"] = salt_b64
         kind = "passphrase"

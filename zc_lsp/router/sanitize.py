@@ -7,8 +7,8 @@ and fence untrusted text with a random boundary the text itself cannot close.
 
 from __future__ import annotations
 
-import os
 import re
+import secrets
 
 # Zero-width, bidi embeddings/overrides/isolates, word joiners, BOM, soft hyphen, Unicode tags.
 _INVISIBLE = re.compile(
@@ -26,10 +26,10 @@ def fence_untrusted(text: str, label: str = "data") -> str:
 
     The boundary is random per call, so text inside cannot forge the closing line.
     """
-    boundary = f"ZC-DATA-{os.urandom(6).hex()}"  # = secrets.token_hex(6); secrets would load hmac at idle
+    boundary = f"ZC-DATA-{secrets.token_hex(6)}"
     clean = strip_invisible(text)
     while boundary in clean:  # astronomically unlikely; still never let the data close its own fence
-        boundary = f"ZC-DATA-{os.urandom(6).hex()}"
+        boundary = f"ZC-DATA-{secrets.token_hex(6)}"
     safe_label = re.sub(r"[^\w .:/\-]", "", label)[:60] or "data"
     return (
         f"<<<{boundary} {safe_label}>>>\n"
