@@ -1,9 +1,10 @@
 """BatchQueue: a persisted priority queue of agent jobs worked by N threads.
 
-Jobs live in tasks.db (`jobs` table), so what was queued survives a restart. A worker claims a job
-with one `UPDATE ... WHERE state='queued'` inside BEGIN IMMEDIATE, so no job ever runs twice at
-once, even with retries. Lower `priority` runs first (0 is most urgent, 5 the default). Each worker
-thread keeps its own asyncio loop for agent calls: the LSP loop is never touched.
+Jobs live in tasks.db (`jobs` table, `job_ledger.py`: every state change one write transaction), so
+what was queued survives a restart and no job ever runs twice at once, even with retries. Lower
+`priority` runs first (0 is most urgent, 5 the default). This module is the workers: their threads,
+what a job runs (an action, a template or `agent.action`), cancellation, time limits and outcomes.
+Each worker thread keeps its own asyncio loop for agent calls: the LSP loop is never touched.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import psutil
-
 from zc_lsp.agents.base import AgentResult
-from zc_lsp.background.store import TaskStore, as_dicts
+from zc_lsp.background.job_ledger import JobLedger
+from zc_lsp.background.store import TaskStore
 from zc_lsp.background.templates import JobTemplate, TemplateRunner
 from zc_lsp.core.cancel import Cancelled, CancelToken
 
@@ -85,16 +85,15 @@ class BatchQueue:
         self.templates = templates
         self.options = options
         self.owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.ledger = JobLedger(db, self.owner, queue_cap=options.queue_cap, max_attempts=options.retries + 1,
+                                retry_backoff_s=options.retry_backoff_s)
         self._actions: dict[str, Action] = {"noop": _noop}
         self._target = max(1, options.workers)
         self._threads: dict[int, threading.Thread] = {}
         self._running: dict[int, _Running] = {}
         self._cv = threading.Condition()
-        self._db_lock = threading.Lock()  # in-process writers queue here, not in sqlite's busy loop
         self._spawn_lock = threading.Lock()
         self._stop = threading.Event()
-        self._depth = 0
-        self._next_wake: float | None = None
         self._started = False
         self._generation = 0
 
@@ -119,22 +118,9 @@ class BatchQueue:
             raise ValueError(
                 f"unknown job {name!r}: use a template ({', '.join(choices)}) or 'agent.action'"
             )
-        payload = json.dumps(args or {}, default=str)
-        now = time.time()
-        with self._db_lock, self.db.write() as conn:
-            depth = conn.execute("SELECT COUNT(*) FROM jobs WHERE state = 'queued'").fetchone()[0]
-            if depth >= self.options.queue_cap:
-                refused = True
-            else:
-                refused = False
-                job_id = conn.execute(
-                    "INSERT INTO jobs (name, args, priority, max_attempts, user_requested,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (name, payload, int(priority), self.options.retries + 1,
-                     int(user_requested), now),
-                ).lastrowid
-                self._depth = depth + 1
-        if refused:
+        job_id = self.ledger.add(name, args or {}, priority, user_requested)
+        if job_id is None:
+            depth = self.ledger.depth
             log.warning("batch queue full (%d jobs): refused %s", depth, name)
             if self.options.on_full is not None:
                 self.options.on_full(depth)
@@ -143,19 +129,11 @@ class BatchQueue:
         if self._started and not self._stop.is_set():
             self._spawn()  # the first job starts the workers; later, only a worker that died
         self._changed()
-        assert job_id is not None
-        return int(job_id)
+        return job_id
 
     def list(self, limit: int = 100, state: str | None = None) -> list[dict[str, Any]]:
-        sql = "SELECT * FROM jobs"
-        params: tuple[Any, ...] = ()
-        if state:
-            sql += " WHERE state = ?"
-            params = (state,)
-        rows = as_dicts(self.db.read().execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)))
+        rows = self.ledger.rows(limit, state)
         for row in rows:
-            row["args"] = json.loads(row["args"] or "{}")
-            row["result"] = json.loads(row["result"]) if row["result"] else None
             running = self._running.get(row["id"])
             if running is not None:
                 row["progress"] = running.progress[0]
@@ -163,23 +141,11 @@ class BatchQueue:
         return rows
 
     def get(self, job_id: int) -> dict[str, Any] | None:
-        rows = as_dicts(self.db.read().execute("SELECT * FROM jobs WHERE id = ?", (job_id,)))
-        if not rows:
-            return None
-        row = rows[0]
-        row["result"] = json.loads(row["result"]) if row["result"] else None
-        return row
+        return self.ledger.get(job_id)
 
     def cancel(self, job_id: int) -> bool:
         """Cancel a queued job at once, or a running one at its next await or token check."""
-        with self._db_lock, self.db.write() as conn:
-            updated = conn.execute(
-                "UPDATE jobs SET state = 'cancelled', finished_at = ? WHERE id = ? AND state = 'queued'",
-                (time.time(), job_id),
-            ).rowcount
-            if updated:
-                self._depth = max(0, self._depth - 1)
-        if updated:
+        if self.ledger.cancel_queued(job_id):
             self._changed()
             return True
         running = self._running.get(job_id)
@@ -204,7 +170,7 @@ class BatchQueue:
         return self._target
 
     def stats(self) -> dict[str, Any]:
-        return {"depth": self._depth, "running": len(self._running), "workers": self._target}
+        return {"depth": self.ledger.depth, "running": len(self._running), "workers": self._target}
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -214,8 +180,8 @@ class BatchQueue:
         self._stop.clear()
         self._started = True
         BatchQueue._live_owners.add(self.owner)
-        self._recover()
-        if self._depth:
+        self.ledger.recover(BatchQueue._live_owners)
+        if self.ledger.depth:
             self._spawn()
 
     def stop(self, timeout: float = 2.0) -> None:
@@ -232,30 +198,6 @@ class BatchQueue:
         alive = [t.name for t in self._threads.values() if t.is_alive()]
         if alive:
             log.warning("batch workers still busy after stop: %s", ", ".join(alive))
-
-    def _recover(self) -> None:
-        """Re-queue jobs left `running` by a queue that is gone (a crash or a restart)."""
-        with self._db_lock, self.db.write() as conn:
-            rows = as_dicts(conn.execute(
-                "SELECT id, owner, attempts, max_attempts FROM jobs WHERE state = 'running'"))
-            for row in rows:
-                pid_text, _, _ = (row["owner"] or "0:").partition(":")
-                pid = int(pid_text) if pid_text.isdigit() else 0
-                alive = row["owner"] in BatchQueue._live_owners or (
-                    pid != os.getpid() and pid > 0 and psutil.pid_exists(pid))
-                if alive:
-                    continue
-                if row["attempts"] >= row["max_attempts"]:
-                    conn.execute(
-                        "UPDATE jobs SET state = 'failed', finished_at = ?, error = ? WHERE id = ?",
-                        (time.time(), "the server stopped while this job ran, on every attempt",
-                         row["id"]))
-                else:
-                    conn.execute("UPDATE jobs SET state = 'queued', owner = NULL WHERE id = ?",
-                                 (row["id"],))
-                    log.info("re-queued job %s left running by %s", row["id"], row["owner"])
-            self._depth = conn.execute(
-                "SELECT COUNT(*) FROM jobs WHERE state = 'queued'").fetchone()[0]
 
     def _spawn(self) -> None:
         with self._spawn_lock:  # submit (any thread) and set_workers may both spawn: one thread per index
@@ -275,7 +217,7 @@ class BatchQueue:
             job: dict[str, Any] | None = None
             while not self._stop.is_set() and index < self._target:
                 generation = self._generation
-                job = job or self._claim()
+                job = job or self.ledger.claim()
                 if job is None:
                     self._idle(index, generation)
                     continue
@@ -292,29 +234,9 @@ class BatchQueue:
             if self._stop.is_set() or index >= self._target or generation != self._generation:
                 return
             timeout = None
-            if self._next_wake is not None:
-                timeout = max(0.01, self._next_wake - time.time())
+            if self.ledger.next_wake is not None:
+                timeout = max(0.01, self.ledger.next_wake - time.time())
             self._cv.wait(timeout)
-
-    def _claim(self) -> dict[str, Any] | None:
-        with self._db_lock, self.db.write() as conn:
-            return self._claim_in(conn)
-
-    def _claim_in(self, conn: Any) -> dict[str, Any] | None:
-        """Claim the most urgent due job inside the caller's write transaction."""
-        now = time.time()
-        rows = as_dicts(conn.execute(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?,"
-            " owner = ? WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND"
-            " run_after <= ? ORDER BY priority, id LIMIT 1) AND state = 'queued' RETURNING *",
-            (now, self.owner, now)))
-        if rows:
-            self._depth = max(0, self._depth - 1)
-            self._next_wake = None
-            return rows[0]
-        later = conn.execute("SELECT MIN(run_after) FROM jobs WHERE state = 'queued'").fetchone()[0]
-        self._next_wake = float(later) if later else None
-        return None
 
     def _execute(self, job: dict[str, Any], loop: asyncio.AbstractEventLoop, *,
                  claim_next: bool = False, index: int = 0) -> dict[str, Any] | None:
@@ -405,26 +327,7 @@ class BatchQueue:
 
     def _finish(self, job: dict[str, Any], state: str, payload: str | None,
                 error: str | None, progress: str, claim: bool = False) -> dict[str, Any] | None:
-        now = time.time()
-        with self._db_lock, self.db.write() as conn:
-            if state == "retry":
-                delay = self.options.retry_backoff_s * (2 ** max(0, job["attempts"] - 1))
-                conn.execute(
-                    "UPDATE jobs SET state = 'queued', owner = NULL, run_after = ?, error = ?"
-                    " WHERE id = ?", (now + delay, error, job["id"]))
-                self._depth += 1
-                self._next_wake = min(self._next_wake or now + delay, now + delay)
-            elif state == "interrupted":
-                conn.execute(
-                    "UPDATE jobs SET state = 'queued', owner = NULL, attempts = attempts - 1"
-                    " WHERE id = ?", (job["id"],))
-                self._depth += 1
-            else:
-                conn.execute(
-                    "UPDATE jobs SET state = ?, finished_at = ?, result = ?, error = ?,"
-                    " progress = ? WHERE id = ?",
-                    (state, now, payload, error, progress, job["id"]))
-            following = self._claim_in(conn) if claim else None
+        following = self.ledger.finish(job, state, payload, error, progress, claim)
         if state in ("failed", "retry"):
             log.warning("batch job %s (%s) %s: %s", job["id"], job["name"], state, error)
         if state == "retry":
