@@ -72,17 +72,19 @@ class DiagnosticsFeature:
         return self._slots
 
     # -- entry points from document notifications -------------------------------------------
-    def schedule(self, uri: str, delay_ms: int, bandit: bool) -> None:
+    def schedule(self, uri: str, bandit: bool, after_change_ms: int | None = None) -> None:
         """Cancel the pending or running review of this document (its engines are killed) and start a new one.
 
-        `delay_ms` 0 reviews now (open, save); otherwise it is the longest wait (the debounce from
-        config or the tuner) and the pacing picks the actual wait below it.
+        `after_change_ms` None: open or save, the review starts now. After a change it is the longest
+        wait (the debounce from config or the tuner); the pacing picks the actual wait below it, and
+        the deep pass waits for a pause in the typing.
         """
         old = self.pending.pop(uri, None)
         if old is not None and not old.done():
             old.cancel()
-        wait_ms = self.pacing.on_change(uri, delay_ms) if delay_ms > 0 else 0.0
-        self.pending[uri] = self.session.spawn(self._review(uri, wait_ms / 1000, bandit), name=f"review {uri}")
+        change = after_change_ms is not None
+        wait_ms = self.pacing.on_change(uri, after_change_ms) if after_change_ms is not None else 0.0
+        self.pending[uri] = self.session.spawn(self._review(uri, wait_ms / 1000, bandit, change), name=f"review {uri}")
 
     def forget(self, uri: str) -> None:
         task = self.pending.pop(uri, None)
@@ -124,7 +126,7 @@ class DiagnosticsFeature:
         return [d for diags in self.sources.get(uri, {}).values() for d in diags]
 
     # -- the review task ----------------------------------------------------------------------
-    async def _review(self, uri: str, delay_s: float, bandit: bool) -> None:
+    async def _review(self, uri: str, delay_s: float, bandit: bool, change: bool) -> None:
         if delay_s > 0:
             await asyncio.sleep(delay_s)
         services = await self.session.wait_ready_for(uri)  # the folder's own settings, trust and memory
@@ -155,7 +157,7 @@ class DiagnosticsFeature:
         for deep in (False, True):
             if deep and result is not None and not (bandit or result.data.get("taint_deferred")):
                 break  # the first pass had every engine
-            if deep and delay_s > 0:
+            if deep and change:
                 await asyncio.sleep(max(self.debounce_ms(), DEEP_PAUSE_MS) / 1000)
             async with self.slots():
                 if documents.version(uri) != snap.version:
@@ -184,7 +186,7 @@ class DiagnosticsFeature:
             self.set_source(uri, "review", diags, snap.version)
             if not deep:
                 self.last_latency_ms = round((time.perf_counter() - started) * 1000, 1)
-                if delay_s > 0:  # after a change; open and save run the cold engines
+                if change:  # open and save run the cold engines
                     self.pacing.record_review(uri, self.last_latency_ms)
             deep_ran = deep
         if deep_ran:

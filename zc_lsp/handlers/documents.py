@@ -27,7 +27,7 @@ def register(session: Session) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_open:
             return
-        diagnostics.schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
+        diagnostics.schedule(params.text_document.uri, bool(cfg.diagnostics.bandit_on_save))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
@@ -36,14 +36,14 @@ def register(session: Session) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_change:
             return
-        diagnostics.schedule(params.text_document.uri, diagnostics.debounce_ms(), False)
+        diagnostics.schedule(params.text_document.uri, False, after_change_ms=diagnostics.debounce_ms())
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)  # save options: handlers/table.py
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         cfg = settings(params.text_document.uri)
         if cfg is None or not cfg.diagnostics.on_save:
             return
-        diagnostics.schedule(params.text_document.uri, 0, bool(cfg.diagnostics.bandit_on_save))
+        diagnostics.schedule(params.text_document.uri, bool(cfg.diagnostics.bandit_on_save))
         folder = session.services_for(params.text_document.uri)
         if cfg.tests.run_on_save and folder is not None and folder.trusted is True:
             from zc_lsp.handlers.command_support import run_tests_in_background

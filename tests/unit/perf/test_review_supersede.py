@@ -102,11 +102,11 @@ async def settle() -> None:
 
 async def test_a_newer_change_cancels_the_running_review_and_only_the_latest_version_is_published() -> None:
     feature, documents, reviewer, published = make_feature()
-    feature.schedule(URI, 0, bandit=False)
+    feature.schedule(URI, bandit=False)
     await settle()
     assert reviewer.started == [1]
     documents.change("x = 2\n")
-    feature.schedule(URI, 1, bandit=False)  # a change while v1's engines run
+    feature.schedule(URI, bandit=False, after_change_ms=1)  # a change while v1's engines run
     await settle()
     assert reviewer.cancelled == [1]
     assert reviewer.started == [1, 2]
@@ -118,7 +118,7 @@ async def test_a_newer_change_cancels_the_running_review_and_only_the_latest_ver
 
 async def test_a_review_that_finishes_after_a_change_is_not_published() -> None:
     feature, documents, reviewer, published = make_feature()
-    feature.schedule(URI, 0, bandit=False)
+    feature.schedule(URI, bandit=False)
     await settle()
     documents.change("x = 3\n")  # the change arrives, its own review not scheduled yet
     reviewer.release.set()
@@ -137,7 +137,7 @@ def test_findings_for_an_older_version_are_dropped_at_publish_time() -> None:
 
 async def test_closing_a_document_releases_its_caches_and_cancels_its_review() -> None:
     feature, documents, reviewer, published = make_feature()
-    feature.schedule(URI, 0, bandit=False)
+    feature.schedule(URI, bandit=False)
     await settle()
     feature.set_source(URI, "tests", [], 1)
     feature.suggestions[URI] = ["a suggestion"]
@@ -153,11 +153,11 @@ async def test_closing_a_document_releases_its_caches_and_cancels_its_review() -
 async def test_the_review_waits_less_than_the_debounce_once_reviews_are_known_to_be_fast() -> None:
     feature, documents, reviewer, _published = make_feature()
     reviewer.release.set()
-    feature.schedule(URI, 0, bandit=False)
+    feature.schedule(URI, bandit=False)
     await settle()
     assert feature.last_latency_ms is not None
     documents.change("x = 4\n")
-    feature.schedule(URI, 5_000, bandit=False)  # a 5 s bound: a fixed debounce would still be waiting
+    feature.schedule(URI, bandit=False, after_change_ms=5_000)  # a 5 s bound: a fixed debounce would still be waiting
     await settle()
     assert reviewer.started == [1, 2]
 
@@ -168,16 +168,16 @@ async def test_the_deep_pass_waits_for_a_pause_and_a_change_cancels_it_before_it
     feature, documents, reviewer, published = make_feature(debounce_ms=150)
     monkeypatch.setattr(diagnostics_module, "DEEP_PAUSE_MS", 150)
     reviewer.release.set()
-    feature.schedule(URI, 0, bandit=False)  # open: fast pass, then the deep pass at once
+    feature.schedule(URI, bandit=False)  # open: fast pass, then the deep pass at once
     await settle()
     assert reviewer.started == [1] and reviewer.deep == [1]
     documents.change("x = 5\n")
-    feature.schedule(URI, 1, bandit=False)
+    feature.schedule(URI, bandit=False, after_change_ms=1)
     await asyncio.sleep(0.05)  # the fast pass has published; the deep pass waits for a 150 ms pause (test value)
     assert reviewer.started == [1, 2] and reviewer.deep == [1]
     assert published[-1].version == 2
     documents.change("x = 6\n")
-    feature.schedule(URI, 1, bandit=False)  # typing on: v2's deep pass never starts
+    feature.schedule(URI, bandit=False, after_change_ms=1)  # typing on: v2's deep pass never starts
     await asyncio.sleep(0.4)
     assert reviewer.deep == [1, 3]
     assert published[-1].version == 3
@@ -186,10 +186,26 @@ async def test_the_deep_pass_waits_for_a_pause_and_a_change_cancels_it_before_it
 async def test_when_the_first_pass_ran_the_taint_engine_everything_is_published_once_without_a_deep_pass() -> None:
     feature, documents, reviewer, published = make_feature(quick_taint=True)
     reviewer.release.set()
-    feature.schedule(URI, 0, bandit=False)
+    feature.schedule(URI, bandit=False)
     await settle()
     documents.change("x = 7\n")
-    feature.schedule(URI, 1, bandit=False)
+    feature.schedule(URI, bandit=False, after_change_ms=1)
     await asyncio.sleep(0.3)
     assert reviewer.started == [1, 2] and reviewer.deep == []
     assert [p.version for p in published] == [1, 2]  # one publish per version: all findings at once
+
+
+async def test_changes_handled_in_one_loop_turn_land_in_one_review_without_a_timed_wait() -> None:
+    """A cheap review no longer waits a floor: it starts on the loop's next turn. Changes the
+    transport handles in the same turn (frames the client sent together) still coalesce."""
+    feature, documents, reviewer, published = make_feature()
+    reviewer.release.set()
+    feature.schedule(URI, bandit=False)
+    await settle()
+    assert feature.pacing.on_change("file:///ws/probe.py", 300) == 0.0  # known-fast reviews: no wait
+    for text in ("x = 10\n", "x = 11\n", "x = 12\n"):  # three frames read in one go
+        documents.change(text)
+        feature.schedule(URI, bandit=False, after_change_ms=300)
+    await settle()
+    assert reviewer.started == [1, 4]  # versions 2 and 3 were superseded before their review began
+    assert {p.version for p in published} == {1, 4} and published[-1].version == 4
