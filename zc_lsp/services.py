@@ -71,10 +71,18 @@ class Services:
         if task_id is None or memory is None:
             return
         try:
-            summary = {"summary": result.summary[:2000], "provenance": result.provenance, "data_keys": sorted(result.data)}
-            memory.tasks.finish_task(task_id, state, result=summary, error=result.error)
+            memory.tasks.finish_task(task_id, state, result=_task_summary(result), error=result.error)
         except Exception:
             log.exception("could not record task finish")
+
+    def record_run(self, agent: str, action: str, started_at: float, state: str, result: AgentResult) -> None:
+        memory = self.memory
+        if memory is None or getattr(memory.tasks, "degraded", None):
+            return
+        try:
+            memory.tasks.record_task(agent, action, state, started_at, result=_task_summary(result), error=result.error)
+        except Exception:
+            log.exception("could not record a finished task")
 
     def status_snapshot(self) -> dict[str, Any]:
         snap: dict[str, Any] = self.status.snapshot()
@@ -112,6 +120,10 @@ class Services:
                 self.memory.close()
             except Exception:
                 log.exception("memory did not close cleanly")
+
+
+def _task_summary(result: AgentResult) -> dict[str, Any]:
+    return {"summary": result.summary[:2000], "provenance": result.provenance, "data_keys": sorted(result.data)}
 
 
 def _installed_agents() -> AgentRegistry:

@@ -203,6 +203,9 @@ class AgentHost(Protocol):
 
     def record_finish(self, task_id: int | None, state: str, result: AgentResult) -> None: ...
 
+    def record_run(self, agent: str, action: str, started_at: float, state: str, result: AgentResult) -> None:
+        """The row of a run that has ended (wall-clock `started_at`), in one write: automatic runs."""
+
     def status_snapshot(self) -> dict[str, Any]: ...
 
     def status_changed(self) -> None: ...

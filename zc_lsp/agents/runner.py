@@ -92,16 +92,16 @@ class AgentRunner:
         stats.running += 1
         host.status_changed()
         record = declared.record_tasks
-        # A run nobody asked for (the editor's review after each change) does not wait for its task
-        # row: it is written beside the run and finished after the answer, in order (~2.5 ms of SQLite
-        # that sat between the keystroke and its diagnostics). A user's request keeps both writes inline.
+        # A run nobody asked for (the editor's review after each change) does not wait for SQLite: its
+        # row is written once, after the answer, with its start and end (two writes, one of them
+        # beside the run, competed with the review's engines for the GIL). A user's request keeps
+        # both writes inline, so a long task shows as running.
         cached = self._stores.get(agent)
         deferred = record and not user_requested and cached is not None and not getattr(cached, "degraded", None)
-        starting: asyncio.Task[int | None] | None = None
+        wall_start = time.time()
         try:
             if deferred:
                 store, task_id = cached, None
-                starting = asyncio.ensure_future(asyncio.to_thread(host.record_start, agent, request.action))
             elif record:
                 store, task_id = await asyncio.to_thread(self._record_start, agent, request.action)
             else:
@@ -111,10 +111,11 @@ class AgentRunner:
             raise
 
         async def finish_record(state: str, result: AgentResult) -> None:
-            if starting is None:
+            if deferred:
+                self._keep(asyncio.to_thread(host.record_run, agent, request.action, wall_start, state, result))
+            else:
                 await asyncio.to_thread(host.record_finish, task_id, state, result)
-                return
-            self._keep(self._finish_later(starting, state, result))
+
         token = cancel or CancelToken()
 
         async def call(other: str, sub: AgentRequest) -> AgentResult:
@@ -183,11 +184,6 @@ class AgentRunner:
         if store is not None:
             self._stores[agent] = store
         return store, self.host.record_start(agent, action)
-
-    async def _finish_later(self, starting: asyncio.Task[int | None], state: str, result: AgentResult) -> None:
-        """The task row of a deferred run: finished once its start is written (record_* log their own errors)."""
-        task_id = await starting
-        await asyncio.to_thread(self.host.record_finish, task_id, state, result)
 
     def _keep(self, coro: Any) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)

@@ -87,6 +87,19 @@ class TaskDB(SqliteStore):
                 "UPDATE tasks SET state = ?, result = ?, error = ?, finished_at = ? WHERE id = ?",
                 (state, self._enc(result), self._enc(error, as_json=False), time.time(), task_id))
 
+    def record_task(self, agent: str, kind: str, state: str, started_at: float, result: Any = None,
+                    error: str | None = None) -> int:
+        """A task that has already ended, in one write: the row an automatic run leaves afterwards."""
+        if state not in ("done", "failed", "cancelled"):
+            raise ValueError(f"record_task: state must be done, failed or cancelled, not {state!r}")
+        with self.write() as conn:
+            cur = conn.execute(
+                "INSERT INTO tasks (agent, kind, priority, state, result, error, created_at, started_at, finished_at) "
+                "VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)",
+                (agent, kind, state, self._enc(result), self._enc(error, as_json=False), started_at, started_at,
+                 time.time()))
+            return int(cur.lastrowid or 0)
+
     def retry_task(self, task_id: int) -> None:
         """Count another attempt of a task and mark it running again."""
         with self.write() as conn:

@@ -88,6 +88,9 @@ class Services:
     def record_finish(self, task_id: int | None, state: str, result: Any) -> None:
         return None
 
+    def record_run(self, agent: str, action: str, started_at: float, state: str, result: Any) -> None:
+        return None
+
     def status_snapshot(self) -> dict[str, Any]:
         return dict(self.status.snapshot())
 

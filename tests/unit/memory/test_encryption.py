@@ -20,13 +20,14 @@ def test_canary_never_on_disk_nor_in_exports(open_memory):
         agent.remember("chat", f"user said {CANARY} number {i}", {"note": CANARY}, f"file:///{CANARY}.py")
     tid = mem.tasks.start_task("conversational", "chat", payload={"q": CANARY})
     mem.tasks.finish_task(tid, "done", result={"a": CANARY}, error=None)
+    mem.tasks.record_task("conversational", "chat", "failed", 1.0, result={"a": CANARY}, error=CANARY)
     mem.tasks.add_report("conversational", "chat", f"# {CANARY}")
     # readable through the API with the key
     [hit] = agent.recall(f"{CANARY} number 7", k=1)
     assert hit.content == f"user said {CANARY} number 7" and hit.metadata == {"note": CANARY}
     assert hit.uri == f"file:///{CANARY}.py"
     assert mem.tasks.get_report(1)["markdown"] == f"# {CANARY}"
-    assert mem.tasks.list_tasks()[0]["result"] == {"a": CANARY}
+    assert mem.tasks.list_tasks()[0]["result"] == {"a": CANARY} and mem.tasks.list_tasks()[0]["error"] == CANARY
     # exports stay ciphertext unless plaintext is asked for
     exported = agent.export()
     assert CANARY not in repr(exported) and all(r["encrypted"] for r in exported)

@@ -32,6 +32,17 @@ def test_task_lifecycle_reports_and_metrics(open_memory):
     assert tasks.prune(max_age_days=1, now=1005.0 + 86400) == 5
 
 
+def test_a_finished_run_is_recorded_in_one_row(open_memory):
+    tasks = open_memory().tasks
+    tid = tasks.record_task("best_practices", "review", "cancelled", 1000.0, result={"summary": "x"}, error="Cancelled.")
+    [row] = tasks.list_tasks(agent="best_practices")
+    assert row["id"] == tid and (row["state"], row["result"], row["error"]) == ("cancelled", {"summary": "x"}, "Cancelled.")
+    assert row["created_at"] == row["started_at"] == 1000.0 < row["finished_at"]
+    with pytest.raises(ValueError):
+        tasks.record_task("best_practices", "review", "running", 1000.0)
+    assert len(tasks.list_tasks()) == 1
+
+
 def test_background_can_keep_its_own_tables(open_memory):
     tasks = open_memory().tasks
     with tasks.write() as conn:
