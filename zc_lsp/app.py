@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from pygls.io_ import StdoutWriter
 
+from zc_lsp.core.child_watch import watch_children_with_pidfd
 from zc_lsp.server import ZcLanguageServer
 from zc_lsp.transport import GarbledStream, serve_frames, stdin_reader
 
@@ -42,6 +43,7 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> No
     # Threads run pure Python next to the loop (services start-up, the taint engine, the secret scan):
     # at CPython's default 5 ms switch interval every message could wait up to 5 ms for the GIL.
     sys.setswitchinterval(GIL_SWITCH_S)
+    watch_children_with_pidfd()  # no thread started per ruff run (core/child_watch.py)
     ls._stop_event = threading.Event()
     ls.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
 

@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zc {args.command}: error: --workspace {workspace}: no such folder", file=sys.stderr)
         return 2
 
+    from zc_lsp.core.child_watch import watch_children_with_pidfd
+
+    watch_children_with_pidfd()  # ruff, bandit and the helper process are reaped without a thread each
     try:
         result = args.run(args)
         code = asyncio.run(result) if asyncio.iscoroutine(result) else result
