@@ -7,7 +7,7 @@ cancellation live in `zc_lsp.core`, so lower layers can use them without importi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -103,6 +103,9 @@ class AgentContext:
     status: Callable[[], dict[str, Any]] | None = None  # the status snapshot (Ops)
     data_dir: Path | None = None  # the workspace's data folder (audio, doctor's write probe)
     on_token: Callable[[str], None] | None = None  # streamed model output, if wanted
+    # Bookkeeping that may finish after the answer (an automatic run's memory write), in order; the
+    # runner waits for it before its stores close. None: do it before answering.
+    after_answer: Callable[[Awaitable[None]], None] | None = None
 
     def may_run_workspace_code(self) -> tuple[bool, str]:
         """Rule 7: the workspace's code runs only when asked for or trusted, never when untrusted."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +56,8 @@ class AgentRunner:
         self.stats = {name: AgentStats(name) for name in registry.names()}
         self.last_provenance: str | None = None  # who answered last: shown in the status bar
         self._stores: dict[str, Any] = {}  # each agent's store, once opened (opening may take a while)
-        self._records: set[asyncio.Task[None]] = set()  # task rows still being written after an answer
+        self._records: set[asyncio.Task[None]] = set()  # task rows and memory writes still running after an answer
+        self._last_kept: asyncio.Task[None] | None = None
 
     def status(self) -> list[dict[str, Any]]:
         return [s.as_dict() for s in self.stats.values()]
@@ -70,7 +71,12 @@ class AgentRunner:
         cancel: CancelToken | None = None,
         user_requested: bool = True,
         on_token: Callable[[str], None] | None = None,
+        answer_first: bool = False,
     ) -> AgentResult:
+        """Run one action of one agent. `answer_first`: an automatic run on a loop that outlives it
+        (the LSP loop: the editor's review after a change) answers before its task row and memory
+        writes are done; `settle` waits for them. Runs on a worker's private loop never pass it: that
+        loop closes when the call returns, and what was left on it would be lost."""
         spec = self.registry.specs.get(agent)
         if spec is None:
             known = ", ".join(self.registry.names()) or "none"
@@ -92,12 +98,13 @@ class AgentRunner:
         stats.running += 1
         host.status_changed()
         record = declared.record_tasks
-        # A run nobody asked for (the editor's review after each change) does not wait for SQLite: its
+        # An `answer_first` run (the editor's review after each change) does not wait for SQLite: its
         # row is written once, after the answer, with its start and end (two writes, one of them
-        # beside the run, competed with the review's engines for the GIL). A user's request keeps
-        # both writes inline, so a long task shows as running.
+        # beside the run, competed with the review's engines for the GIL). Other runs keep both
+        # writes inline, so a long task shows as running.
         cached = self._stores.get(agent)
-        deferred = record and not user_requested and cached is not None and not getattr(cached, "degraded", None)
+        answer_first = answer_first and not user_requested
+        deferred = record and answer_first and cached is not None and not getattr(cached, "degraded", None)
         wall_start = time.time()
         try:
             if deferred:
@@ -133,6 +140,7 @@ class AgentRunner:
             status=host.status_snapshot,
             data_dir=host.data_dir,
             on_token=on_token,
+            after_answer=self._keep if answer_first else None,
         )
         if progress is not None:
             ctx.progress = progress
@@ -185,18 +193,28 @@ class AgentRunner:
             self._stores[agent] = store
         return store, self.host.record_start(agent, action)
 
-    def _keep(self, coro: Any) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+    def _keep(self, work: Awaitable[Any]) -> None:
+        """Run bookkeeping after an answer (task rows, an automatic run's memory write), one after
+        another in the order they were handed over."""
+        previous = self._last_kept
+
+        async def in_order() -> None:
+            if previous is not None and not previous.done():
+                await asyncio.wait({previous})
+            await work
+
+        task: asyncio.Task[None] = asyncio.ensure_future(in_order())
+        self._last_kept = task
         self._records.add(task)
         task.add_done_callback(self._record_done)
 
     def _record_done(self, task: asyncio.Task[None]) -> None:
         self._records.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("a task row could not be written", exc_info=task.exception())
+            log.error("bookkeeping after an answer failed", exc_info=task.exception())
 
     async def settle(self) -> None:
-        """Wait until every deferred task row is written (before the store closes, and in tests)."""
+        """Wait until every deferred task row and memory write is done (before the stores close, and in tests)."""
         while self._records:
             await asyncio.wait(set(self._records))
 

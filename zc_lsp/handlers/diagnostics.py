@@ -167,6 +167,7 @@ class DiagnosticsFeature:
                     reviewer[0],
                     AgentRequest(reviewer[1].name, doc=snap, args={"bandit": deep and bandit, "taint": taint}),
                     user_requested=False,
+                    answer_first=True,  # the task row and memory write follow the publish
                 )
             if documents.version(uri) != snap.version:
                 return  # stale: a newer change has its own review coming

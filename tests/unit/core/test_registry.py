@@ -111,11 +111,15 @@ async def test_background_runs_write_one_task_row_after_the_answer_and_a_users_r
     services = build_services(tmp_path, load_settings(tmp_path), with_router=False, registry=registry)
     try:
         slow.release.set()
-        await services.agents.run("ops", AgentRequest("ping"), user_requested=False)  # first: opens the store inline
+        await services.agents.run(
+            "ops", AgentRequest("ping"), user_requested=False, answer_first=True
+        )  # first: opens the store inline
         assert [t["state"] for t in services.memory.tasks.list_tasks()] == ["done"]
         slow.release.clear()
         before = time.time()
-        run = asyncio.ensure_future(services.agents.run("ops", AgentRequest("ping"), user_requested=False))
+        run = asyncio.ensure_future(
+            services.agents.run("ops", AgentRequest("ping"), user_requested=False, answer_first=True)
+        )
         await asyncio.sleep(0.2)
         assert len(services.memory.tasks.list_tasks()) == 1  # nothing written while the agent works
         slow.release.set()
@@ -185,12 +189,72 @@ async def test_a_store_that_turned_degraded_is_asked_for_again_not_reused(tmp_pa
 
     runner = AgentRunner(host, AgentRegistry([AgentSpec("ops", (Action("ping"),), Note)]))
     for _ in range(3):
-        await runner.run("ops", AgentRequest("ping"), user_requested=False)
+        await runner.run("ops", AgentRequest("ping"), user_requested=False, answer_first=True)
     await runner.settle()
     assert host.asked == 1  # opened once, then reused by the automatic runs
     # the first run opened the store (start and finish rows); the next two wrote one row each, after
     assert host.rows == [("start", 0), ("done", 1), ("done", None), ("done", None)]
     host.store.degraded = "disk full"
-    await runner.run("ops", AgentRequest("ping"), user_requested=False)
+    await runner.run("ops", AgentRequest("ping"), user_requested=False, answer_first=True)
     assert host.asked == 2  # not handed the degraded store: the host was asked, and said no store
     assert seen == [host.store] * 3 + [None]
+
+
+async def test_an_automatic_runs_memory_write_lands_after_its_answer_and_in_order(tmp_path: Path, monkeypatch) -> None:
+    """An editor review that found something new records it in the agent's memory after the answer
+    (it was ~1.2 ms of SQLite before the diagnostics); a user's request records before answering."""
+    import asyncio
+
+    from zc_lsp.agents.engines.documents import remember
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    gate = asyncio.Event()
+    gate.set()
+
+    class Noter:
+        name = "ops"
+
+        def actions(self) -> list[str]:
+            return ["ping"]
+
+        async def handle(self, request: AgentRequest, ctx: AgentContext) -> AgentResult:
+            await remember(ctx, "note", str(request.args["n"]), {}, None)
+            return AgentResult(ok=True, agent=self.name, action=request.action, summary="pong")
+
+    registry = AgentRegistry([AgentSpec("ops", (Action("ping"),), Noter)])
+    services = build_services(tmp_path, load_settings(tmp_path), with_router=False, registry=registry)
+    try:
+        notes = lambda: [item.content for item in services.memory.agent("ops").recent(50, kind="note")]  # noqa: E731
+        first = AgentRequest("ping", args={"n": 0})
+        await services.agents.run("ops", first, user_requested=False, answer_first=True)  # opens the store
+        await services.agents.settle()
+        real_remember = services.memory.agent("ops").remember
+
+        slowed: list[str] = []
+
+        def slow_remember(*a, **kw):  # type: ignore[no-untyped-def]
+            import time
+
+            slowed.append(a[1])
+            time.sleep(0.05)
+            return real_remember(*a, **kw)
+
+        monkeypatch.setattr(services.memory.agent("ops"), "remember", slow_remember)
+        for n in range(1, 4):
+            request = AgentRequest("ping", args={"n": n})
+            assert (await services.agents.run("ops", request, user_requested=False, answer_first=True)).ok
+        assert "3" not in notes()  # answered before the writes were done
+        await services.agents.settle()
+        assert slowed == ["1", "2", "3"]  # written one after another, in the order of the runs
+        assert notes() == ["3", "2", "1", "0"]  # newest first
+        assert (await services.agents.run("ops", AgentRequest("ping", args={"n": 4}))).ok  # a user's request
+        assert "4" in notes()  # written before it answered
+
+        def on_a_private_loop() -> bool:  # a batch worker's or auto-fix's loop: closed when the call returns
+            request = AgentRequest("ping", args={"n": 5})
+            return asyncio.run(services.agents.run("ops", request, user_requested=False)).ok
+
+        assert await asyncio.to_thread(on_a_private_loop)
+        assert "5" in notes() and len(services.memory.tasks.list_tasks()) == 6  # nothing left to a closed loop
+    finally:
+        await services.aclose()

@@ -87,10 +87,19 @@ def diff_edits(old: str, new: str) -> list[TextEdit]:
 
 
 async def remember(ctx: AgentContext, kind: str, content: str, metadata: dict[str, Any], uri: str | None) -> None:
-    """Record a memory item off the loop; memory trouble must never fail the task itself."""
+    """Record a memory item off the loop; memory trouble must never fail the task itself. An automatic
+    run (the editor's review after a change) writes it after its answer, where the runner allows."""
     if ctx.memory is None:
         return
-    try:
-        await asyncio.to_thread(ctx.memory.remember, kind, content, metadata, uri)
-    except Exception:
-        log.warning("could not record %s memory item", kind, exc_info=True)
+    memory = ctx.memory
+
+    async def write() -> None:
+        try:
+            await asyncio.to_thread(memory.remember, kind, content, metadata, uri)
+        except Exception:
+            log.warning("could not record %s memory item", kind, exc_info=True)
+
+    if not ctx.user_requested and ctx.after_answer is not None:
+        ctx.after_answer(write())
+    else:
+        await write()
