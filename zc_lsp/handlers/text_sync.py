@@ -3,7 +3,7 @@
 pygls applies each incremental `didChange` by splitting the whole document into lines and joining
 them again: on a 100 MB document that is ~8 million line objects (about 800 MB at peak) and a second
 of the loop per keystroke. Here a change is applied by offsets: the start of line N is found with
-`str.count` over large chunks (C speed, no objects made), then one slice and one join. The document
+`str.count` over chunks, then blocks of them (C speed, no objects made), then one slice and one join. The document
 keeps a single string; memory stays within about twice its size.
 
 Lines end at `\n` (so `\r\n` too). A lone `\r`, which LSP also counts as a line end (classic Mac
@@ -18,7 +18,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace.text_document import TextDocument
 
-_CHUNK = 1 << 20  # characters counted at a time while looking for a line's start
+_CHUNK = 1 << 16  # characters counted at a time while looking for a line's start
+_BLOCK = 1 << 12  # then, inside that chunk, counted a block at a time: a few lines walked one by one
 
 
 def line_start(text: str, line: int) -> int:
@@ -27,15 +28,16 @@ def line_start(text: str, line: int) -> int:
         return 0
     pos, seen = 0, 0
     size = len(text)
-    while pos < size:
-        end = min(pos + _CHUNK, size)
-        in_chunk = text.count("\n", pos, end)
-        if seen + in_chunk >= line:
-            break
-        seen += in_chunk
-        pos = end
-    else:
-        return size
+    for step in (_CHUNK, _BLOCK):  # skip whole chunks, then whole blocks, with str.count (C speed)
+        while pos < size:
+            end = min(pos + step, size)
+            in_step = text.count("\n", pos, end)
+            if seen + in_step >= line:
+                break
+            seen += in_step
+            pos = end
+        else:
+            return size
     while seen < line:
         found = text.find("\n", pos)
         if found < 0:

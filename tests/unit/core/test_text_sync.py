@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
@@ -56,11 +57,25 @@ def test_offsets_give_the_same_text_as_pygls(lines: list[str], sl: int, sc: int,
 
 
 def test_line_start_finds_lines_across_chunks() -> None:
-    text = "".join(f"line {i}\n" for i in range(300_000))  # a few MB: several 1 MiB chunks
+    text = "".join(f"line {i}\n" for i in range(300_000))  # a few MB: many 64 KiB chunks
     for line in (0, 1, 123_456, 299_999):
         assert text[text_sync.line_start(text, line):].startswith(f"line {line}\n")
     assert text_sync.line_start(text, 300_000) == len(text)
     assert text_sync.line_start(text, 10**9) == len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab\r\u00e9\U0001f600", max_size=40), max_size=120), st.integers(0, 130),
+       st.sampled_from([(8, 2), (64, 16), (1 << 16, 1 << 12)]))
+def test_line_start_agrees_with_splitting_whatever_the_chunk_and_block_sizes(lines, line, sizes) -> None:
+    text = "\n".join(lines)
+    chunk, block = sizes
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(text_sync, "_CHUNK", chunk)
+        mp.setattr(text_sync, "_BLOCK", block)
+        got = text_sync.line_start(text, line)
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    assert got == (starts[line] if line < len(starts) else len(text))
 
 
 def test_installed_for_every_document() -> None:

@@ -54,6 +54,8 @@ def is_suppressed(lines: list[str], line_no: int, code: str) -> bool:
 
 def drop_suppressed(findings: list[Finding], text: str) -> list[Finding]:
     """The findings minus the ZC-* ones the user suppressed (ruff and bandit honour their own)."""
+    if not any(f.code.startswith("ZC-") for f in findings):
+        return findings  # nothing of ours to drop: no look at a text of maybe megabytes
     if "ignore[" not in text and "noqa" not in text.lower():
         return findings
     lines = split_lines(text)
