@@ -3,8 +3,8 @@
 pygls applies each incremental `didChange` by splitting the whole document into lines and joining
 them again: on a 100 MB document that is ~8 million line objects (about 800 MB at peak) and a second
 of the loop per keystroke. Here a change is applied by offsets: the start of line N is found with
-`str.count` over chunks, then blocks of them (C speed, no objects made), then one slice and one join. The document
-keeps a single string; memory stays within about twice its size.
+`str.count` over 64 KiB chunks, then 4 KiB blocks (C speed, no objects made), then one slice and one
+join. The document keeps a single string; memory stays within about twice its size.
 
 Lines end at `\n` (so `\r\n` too). A lone `\r`, which LSP also counts as a line end (classic Mac
 files), is not: such files are vanishingly rare, and pygls' splitting miscounted more (form feeds,
