@@ -90,7 +90,8 @@ def folder_roots(params: types.InitializeParams) -> list[Path]:
 async def build_folder(session: Session, root: Path, options: dict[str, Any]) -> Services | None:
     """One folder's services, built off the loop with its own `.zombiecoder.yaml`; None if they failed."""
     from zc_lsp.config import load_settings
-    from zc_lsp.handlers.lifecycle import editor_trust, stored_trust_off_loop
+    from zc_lsp.handlers.lifecycle import editor_trust
+    from zc_lsp.handlers.trust_prompt import stored_trust_in_thread
     from zc_lsp.services import build_services
 
     try:
@@ -98,7 +99,7 @@ async def build_folder(session: Session, root: Path, options: dict[str, Any]) ->
         trusted = editor_trust(options)
         services = await asyncio.to_thread(build_services, root, settings, trusted, registry=session.registry)
         if services.trusted is None:  # the user's own earlier answer for this folder, never the repo's
-            services.trusted = await asyncio.to_thread(stored_trust_off_loop, root)
+            services.trusted = await asyncio.to_thread(stored_trust_in_thread, root)
     except Exception as exc:
         log.exception("services for folder %s failed to start", root)
         session.show(f"ZombieCoder could not start for folder {root}: {exc}", types.MessageType.Error)

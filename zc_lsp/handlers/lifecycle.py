@@ -157,6 +157,7 @@ def register(session: Session) -> None:
             await session.handlers.start()  # a request that arrives meanwhile waits for this, not for the services
             from zc_lsp.handlers.findings_status import findings_section
             from zc_lsp.handlers.folders import build_folder, folder_roots
+            from zc_lsp.handlers.trust_prompt import stored_trust_in_thread
 
             settings = server.early_settings
             if settings is None:
@@ -165,7 +166,7 @@ def register(session: Session) -> None:
             services = await asyncio.to_thread(build_services_off_loop, root, settings, trusted, session.registry)
             server.services = services
             if services.trusted is None:  # the user's own earlier answer to the trust prompt, never the repo's
-                services.trusted = await asyncio.to_thread(stored_trust_off_loop, root)
+                services.trusted = await asyncio.to_thread(stored_trust_in_thread, root)
             services.status.add_section("loop", lambda: {"lag_ms": session.activity.loop_lag_ms})
             server.folders.add(root, services)
             services.status.add_section("folders", server.folders.describe)
@@ -226,13 +227,6 @@ def build_services_off_loop(root: Path, settings: Any, trusted: bool | None, reg
     from zc_lsp.services import build_services
 
     return build_services(root, settings, trusted, registry=registry)
-
-
-def stored_trust_off_loop(root: Path) -> bool | None:
-    """The trust store (platformdirs, tempfile) loads only when the editor did not say (issue 15)."""
-    from zc_lsp.core.trust_store import stored_trust
-
-    return stored_trust(root)
 
 
 def warm_up(services: Any) -> None:

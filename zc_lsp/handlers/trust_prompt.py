@@ -42,7 +42,7 @@ async def may_run_user_tests(session: Session, services: Services | None = None)
         if str(services.workspace_root) in state.run_once or services.trusted is not None:
             return None
         root = services.workspace_root
-        stored = await asyncio.to_thread(_stored_trust, root)
+        stored = await asyncio.to_thread(stored_trust_in_thread, root)
         if stored is not None:
             services.trusted = stored
             return None if stored else f"{NOT_RUN} (you chose not to run its code)."
@@ -74,8 +74,9 @@ async def may_run_user_tests(session: Session, services: Services | None = None)
 
 
 # The trust store (platformdirs, tempfile with shutil, bz2, lzma) is imported in the worker thread on first
-# use: a workspace the editor already trusts never needs it (issue 15, idle RSS).
-def _stored_trust(root: Path) -> bool | None:
+# use: a workspace the editor already trusts never needs it (issue 15, idle RSS). Call these with
+# asyncio.to_thread; start-up (handlers/lifecycle.py, handlers/folders.py) uses the first one too.
+def stored_trust_in_thread(root: Path) -> bool | None:
     from zc_lsp.core.trust_store import stored_trust
 
     return stored_trust(root)
