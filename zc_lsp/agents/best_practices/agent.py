@@ -28,7 +28,7 @@ from zc_lsp.agents.engines.documents import (
 )
 from zc_lsp.agents.engines.parse_failure import PARSE_CODE, ParseFailure, explain_parse_failure
 from zc_lsp.agents.engines.proc import ToolError, gather_settled, spawn_first, with_cancel_token
-from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, ruff_check, ruff_rule_doc
+from zc_lsp.agents.engines.ruff_engine import SYNTAX_CODE, may_be_test_file, ruff_check, ruff_rule_doc
 from zc_lsp.agents.engines.secret_docs import explain_secret
 from zc_lsp.agents.engines.secrets_engine import scan_secrets
 from zc_lsp.agents.engines.taint import TaintReport, taint_is_quick, taint_review
@@ -161,10 +161,7 @@ class BestPracticesAgent:
             if found is None:
                 continue
             if name == "bandit":
-                is_test = (
-                    filename.name.startswith("test_") or filename.name.endswith("_test.py") or "tests" in filename.parts
-                )
-                ignored = opts.ignore + (opts.test_ignore if is_test else ())
+                ignored = opts.ignore + (opts.test_ignore if may_be_test_file(filename) else ())
                 found = drop_ruff_duplicates(found, ruff_findings or [], ignored)
             if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
                 found, _quieted = quiet_pattern_findings(found, taint.verdicts, taint.problem is None)

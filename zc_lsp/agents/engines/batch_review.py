@@ -30,6 +30,7 @@ from zc_lsp.agents.engines.ruff_engine import (
     RuffOptions,
     check_returncode,
     finding_from_ruff,
+    may_be_test_file,
     parse_json,
     ruff_command,
     ruff_env,
@@ -138,10 +139,6 @@ def _local_scan(review: FileReview) -> list[Finding]:
 def _local_scan_locked(review: FileReview) -> list[Finding]:
     with _AST_LOCK:
         return _local_scan(review)
-
-
-def _is_test_file(path: Path) -> bool:
-    return path.name.startswith("test_") or path.name.endswith("_test.py") or "tests" in path.parts
 
 
 async def review_files(
@@ -329,7 +326,7 @@ async def review_uncached(
                 continue
             found = per_file.get(path, [])
             if name == "bandit":
-                ignored = opts.ignore + (opts.test_ignore if _is_test_file(path) else ())
+                ignored = opts.ignore + (opts.test_ignore if may_be_test_file(path) else ())
                 found = drop_ruff_duplicates(found, ruff_findings, ignored)
             if name in ("ruff", "bandit"):  # pattern rules stay quiet where the taint engine judged the line
                 found, _quieted = quiet_pattern_findings(found, verdicts.get(path, {}), path in verdicts)

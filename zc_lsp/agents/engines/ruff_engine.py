@@ -172,7 +172,8 @@ TEST_FILE_PATTERNS = ("tests/**/*.py", "**/test_*.py", "**/*_test.py", "**/conft
 
 def may_be_test_file(path: Path) -> bool:
     """False only when no pattern of TEST_FILE_PATTERNS can match `path`, however ruff anchors them:
-    no folder named `tests` anywhere above it and a name that is not test_*, *_test.py or conftest.py."""
+    no folder named `tests` anywhere above it and a name that is not test_*, *_test.py or conftest.py.
+    The reviews apply `test_ignore` to bandit's findings on the same files."""
     name = path.name
     return "tests" in path.parts[:-1] or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
