@@ -31,6 +31,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Engines that keep per-document state (incremental scans, a waiting ruff); not imported at start-up,
+# so each is looked up and told only if loaded.
+ENGINES_WITH_DOCUMENT_STATE = (
+    "zc_lsp.agents.engines.taint",
+    "zc_lsp.agents.engines.secrets_engine",
+    "zc_lsp.agents.engines.warm_process",
+)
+
 
 def skip_reason(doc: DocSnapshot, max_bytes: int) -> str | None:
     """Why a document is not reviewed (huge, binary, not Python), or None."""
@@ -94,7 +102,7 @@ class DiagnosticsFeature:
         self.suggestions.pop(uri, None)
         self.skipped.discard(uri)
         self.pacing.forget(uri)
-        for engine in ("zc_lsp.agents.engines.taint", "zc_lsp.agents.engines.secrets_engine"):
+        for engine in ENGINES_WITH_DOCUMENT_STATE:
             loaded = sys.modules.get(engine)  # not imported at start-up; nothing kept if not loaded
             if loaded is not None:
                 loaded.forget_document(uri)  # per-document state of the incremental scans
@@ -165,7 +173,9 @@ class DiagnosticsFeature:
                 taint: bool | str = True if deep else "quick"
                 result = await services.agents.run(
                     reviewer[0],
-                    AgentRequest(reviewer[1].name, doc=snap, args={"bandit": deep and bandit, "taint": taint}),
+                    AgentRequest(
+                        reviewer[1].name, doc=snap, args={"bandit": deep and bandit, "taint": taint, "warm": True}
+                    ),
                     user_requested=False,
                     answer_first=True,  # the task row and memory write follow the publish
                 )

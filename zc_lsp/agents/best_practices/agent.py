@@ -137,7 +137,8 @@ class BestPracticesAgent:
         # ruff's process is started before the Python engines' thread: started while Python threads
         # hold the GIL in turns, asyncio's child set-up took ~10 ms in the server instead of ~1.
         ruff_started = asyncio.Event()
-        ruff_job = asyncio.ensure_future(engine("ruff", ruff_check(doc.text, filename, opts, ruff_started)))
+        warm_for = doc.uri if request.args.get("warm") else None  # the editor's: a ruff may wait for the next change
+        ruff_job = asyncio.ensure_future(engine("ruff", ruff_check(doc.text, filename, opts, ruff_started, warm_for)))
         try:
             await spawn_first(ruff_job, ruff_started)
         except BaseException:

@@ -35,8 +35,8 @@ class ProcResult:
     stderr: bytes
 
 
-def _kill(proc: asyncio.subprocess.Process) -> None:
-    """Kill the child's whole process group (it was started in its own session)."""
+def kill_child(proc: asyncio.subprocess.Process) -> None:
+    """Kill the child's whole process group (it was started in its own session by `start_child`)."""
     if proc.returncode is not None:
         return
     try:
@@ -49,7 +49,7 @@ def _kill(proc: asyncio.subprocess.Process) -> None:
             proc.kill()
 
 
-async def _reap(proc: asyncio.subprocess.Process) -> None:
+async def reap_child(proc: asyncio.subprocess.Process) -> None:
     """Wait for a killed child so it is not left as a zombie; never hang on it. Its pipes are read to
     their end too: a transport whose pipes are still open when the loop closes fails as it is freed."""
     try:
@@ -83,10 +83,23 @@ async def run_process(
         child_stdin: Any = source
     else:
         child_stdin = asyncio.subprocess.PIPE if piped is not None else asyncio.subprocess.DEVNULL
+    try:
+        proc = await start_child(args, stdin=child_stdin, cwd=cwd, env=env)
+    finally:
+        if source is not None:
+            source.close()  # the child holds its own copy of the descriptor
+        if started is not None:
+            started.set()
+    return await finish_child(proc, piped, timeout_s, Path(args[0]).name)
+
+
+async def start_child(args: list[str], *, stdin: Any, cwd: Path | None, env: dict[str, str] | None) -> Any:
+    """Start a tool in its own process group (so `kill_child` ends all of it) with the heap bound set.
+    ToolError when it cannot start; cancelled, it is killed and reaped before CancelledError goes on."""
     starting = asyncio.ensure_future(
         asyncio.create_subprocess_exec(
             *args,
-            stdin=child_stdin,
+            stdin=stdin,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             cwd=str(cwd) if cwd else None,
@@ -101,27 +114,28 @@ async def run_process(
     except asyncio.CancelledError:
         outcome = await asyncio.gather(starting, return_exceptions=True)
         if isinstance(outcome[0], asyncio.subprocess.Process):
-            _kill(outcome[0])
-            await asyncio.shield(_reap(outcome[0]))
+            kill_child(outcome[0])
+            await asyncio.shield(reap_child(outcome[0]))
         raise
     except OSError as exc:
         raise ToolError(f"cannot start {Path(args[0]).name}: {exc}") from exc
-    finally:
-        if source is not None:
-            source.close()  # the child holds its own copy of the descriptor
-        if started is not None:
-            started.set()
     _limit_memory(proc.pid)
+    return proc
+
+
+async def finish_child(proc: Any, piped: bytes | None, timeout_s: float, name: str) -> ProcResult:
+    """Feed `piped` (None: its input is already given), wait for the exit and the output. On timeout
+    the process group is killed and ToolError raised; on cancel it is killed and reaped first."""
     try:
         stdout, stderr = await asyncio.wait_for(proc.communicate(piped), timeout=timeout_s)
     except TimeoutError:
-        _kill(proc)
-        await _reap(proc)
-        raise ToolError(f"{Path(args[0]).name} took longer than {timeout_s:g} s and was stopped") from None
+        kill_child(proc)
+        await reap_child(proc)
+        raise ToolError(f"{name} took longer than {timeout_s:g} s and was stopped") from None
     except asyncio.CancelledError:
-        _kill(proc)
+        kill_child(proc)
         # Shielded so a second cancel cannot leave the killed child unreaped.
-        await asyncio.shield(_reap(proc))
+        await asyncio.shield(reap_child(proc))
         raise
     assert proc.returncode is not None
     return ProcResult(proc.returncode, stdout, stderr)

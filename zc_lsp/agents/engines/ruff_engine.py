@@ -10,6 +10,7 @@ and the project's own selection still holds. A review never writes: `--no-fix` a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -222,15 +223,46 @@ def check_returncode(rc: int, stderr: bytes, what: str) -> None:
 
 
 async def ruff_check(
-    text: str, filename: Path, opts: RuffOptions, started: asyncio.Event | None = None
+    text: str,
+    filename: Path,
+    opts: RuffOptions,
+    started: asyncio.Event | None = None,
+    warm_for: str | None = None,
 ) -> list[Finding]:
-    """Lint unsaved text; syntax errors come back as `invalid-syntax` findings. `started`: see run_process."""
+    """Lint unsaved text; syntax errors come back as `invalid-syntax` findings. `started`: see run_process.
+
+    `warm_for` (the editor's document uri): the run may use the ruff process left waiting after the
+    last run of the same command, and leaves one waiting for the next (agents/engines/warm_process.py)."""
     args = [*ruff_command(), "check", "--no-cache", *rule_args(opts, filename), "--stdin-filename", str(filename), "-"]
-    res = await run_process(
-        args, stdin=text.encode("utf-8"), cwd=opts.root, timeout_s=opts.timeout_s, env=ruff_env(), started=started
-    )
+    data = text.encode("utf-8")
+    res = None
+    if warm_for is not None:
+        from zc_lsp.agents.engines import warm_process as warm
+
+        # A waiting ruff runs without the huge-page request: it would hold ~4.8 MB more while it
+        # waits (16.0 against 11.2 MB) to lint ~1.4 ms faster.
+        waiting_env = dict(os.environ)
+        key = warm.POOL.key(args, opts.root, waiting_env)
+        folders = (*(filename.parent, *filename.parent.parents), user_ruff_config())
+        entry = warm.POOL.take(key, warm.fingerprint(folders), len(data))
+        if entry is not None:
+            if started is not None:
+                started.set()
+            with contextlib.suppress(BrokenPipeError):  # it died waiting: a fresh run below
+                res = await warm.POOL.run(entry, data, opts.timeout_s)
+    if res is None:
+        res = await run_process(
+            args, stdin=data, cwd=opts.root, timeout_s=opts.timeout_s, env=ruff_env(), started=started
+        )
     check_returncode(res.returncode, res.stderr, "check")
+    if warm_for is not None:  # not after a failed run: a broken config would fail it again
+        warm.POOL.start_later(key, args, opts.root, waiting_env, folders, _pipe_size(len(data)), warm_for)
     return [finding_from_ruff(item) for item in parse_json(res.stdout, "check")]
+
+
+def _pipe_size(size: int) -> int:
+    """Room for the next version of a text of `size` bytes (typing makes it grow)."""
+    return max(65536, size + size // 4)
 
 
 async def ruff_fix(text: str, filename: Path, opts: RuffOptions) -> tuple[str, list[Finding]]:
