@@ -101,9 +101,16 @@ def load_detect_secrets() -> None:
     with _import_lock:
         if _imported:
             return
-        import detect_secrets.core.plugins.util  # noqa: F401 - the import is the point
-        import detect_secrets.core.scan  # noqa: F401
-        import detect_secrets.filters.heuristic  # noqa: F401
-        import detect_secrets.settings  # noqa: F401
+        from zc_lsp.core.redact.deferred_requests import requests_deferred
+
+        with requests_deferred():  # its online verification, never used here, loads `requests` if ever called
+            import detect_secrets.core.plugins.util  # noqa: F401 - the import is the point
+            import detect_secrets.core.scan  # noqa: F401
+            import detect_secrets.filters.common  # noqa: F401 - a scan imports it by name later
+            import detect_secrets.filters.heuristic  # noqa: F401
+            import detect_secrets.settings  # noqa: F401
+            from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+            get_mapping_from_secret_type_to_class()  # imports every plugin module now, inside the deferral
 
         _imported = True
