@@ -40,13 +40,42 @@ _STOP_WORDS = frozenset({"a", "an", "the", "is", "are", "was", "that", "this", "
 # fmt: on
 
 
+# A location made of words: a secret's path in a vault (`prod/orders/db-password`), a URL path.
+_WORD_PATH = re.compile(r"/?[a-z0-9_.\-]*[a-z][a-z0-9_.\-]*(?:/[a-z0-9_.\-]+)+/?")
+# A sentence: words with spaces, ending like one ("Secret key is not configured.").
+_SENTENCE = re.compile(r"[A-Z][a-z]*(?:[ ,'][A-Za-z']+){2,}[.!?:]")
+# An example value masked by a run of the same letter: `whsec_XXXXXXXX`, `sk_test_xxxxxxxxxxxx`, `****`.
+_MASKED = re.compile(r"(?:[A-Za-z0-9]+[_\-])*(?:X{6,}|x{6,}|\*{4,}|\.{4,}|0{12,})")
+# What an assignment's name is, left of the value on its line: `API_KEY_PARAM = "`, `"secret_name": "`.
+_NAME_BEFORE = re.compile(r"""([A-Za-z_][\w.\-]*)["']?\s*(?::|=|:=)\s*[rbuf]{0,2}["']$""")
+
+
 def not_a_value(value: str) -> bool:
     """A keyword plugin's "secret" that is a name, a placeholder or a sentence:
     `"api_key_env": "names an environment variable that is sent as a key"`, `scheme://user:password@host`."""
     words = value.lower().split()
     prose = len(words) >= 3 and sum(w in _STOP_WORDS for w in words) >= 2
     placeholder = len(value) >= 4 and placeholder_like(value)  # "xxxx", "password", "<token>"; a short "s3" is a value
-    return bool(WORDS_VALUE.fullmatch(value)) or placeholder or prose
+    return (
+        bool(WORDS_VALUE.fullmatch(value) or _WORD_PATH.fullmatch(value) or _SENTENCE.fullmatch(value))
+        or bool(_MASKED.fullmatch(value))
+        or placeholder
+        or prose
+    )
+
+
+def named_by_itself(name: str, value: str) -> bool:
+    """A value its name says is a name (`TOKEN_HEADER`, `SECRET_NAME`, `RESET_URL`), or one that repeats
+    words of its own name (`AUTH_TOKEN_COOKIE = "auth_token"`, `API_KEY_PARAM = "api_key"`)."""
+    spelled = value.lower().replace("-", "_").strip("_")
+    return bool(_META_NAME.search(name)) or (len(spelled) >= 3 and spelled in name.lower())
+
+
+def name_on_line(line: str, value: str) -> str:
+    """The name a quoted value is assigned to on its line, or ""."""
+    col = line.find(value)
+    match = _NAME_BEFORE.search(line[:col]) if col > 0 else None
+    return match.group(1) if match else ""
 
 
 def pem_body(lines: list[str], start: tuple[int, int], end: tuple[int, int] | None) -> bool:

@@ -18,12 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zc_lsp.agents.engines.lines import changed_window, split_lines
-from zc_lsp.agents.engines.secret_values import NAME_LIKE_VALUE, names_a_thing, not_a_value, pem_body
+from zc_lsp.agents.engines.secret_values import (
+    NAME_LIKE_VALUE,
+    name_on_line,
+    named_by_itself,
+    names_a_thing,
+    not_a_value,
+    pem_body,
+)
 from zc_lsp.core.redact.ds_gate import detect_secrets_may_fire, load_detect_secrets
 from zc_lsp.core.types import Finding, Span
 
 log = logging.getLogger(__name__)
-ENGINE_VERSION = "1"  # bump when findings change for the same input: review caches key on it
+ENGINE_VERSION = "2"  # bump when findings change for the same input: review caches key on it
 
 # detect-secrets keeps its plugin settings in a process-wide global; scans must not interleave.
 _DETECT_SECRETS_LOCK = threading.Lock()
@@ -52,6 +59,7 @@ LABELS = {
     "KEYWORD": "password or secret in a secret-named variable",
     "HIGH-ENTROPY": "high-entropy secret-like value",
 }
+_KEYWORD_PLUGIN = frozenset({"Secret Keyword"})
 _GENERIC = {"KEYWORD", "HIGH-ENTROPY"}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -276,12 +284,16 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
     for no in origin:
         line = lines[no]
         for secret_type, value in known[no] or ():
-            if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not pem_body(lines, (no, max(line.find("-----"), 0)), None):
+            if _DS_TYPES.get(secret_type) == "PRIVATE-KEY" and not pem_body(
+                lines, (no, max(line.find("-----"), 0)), None
+            ):
                 continue  # a BEGIN marker in a parser's source, not a key (detect-secrets flags the line alone)
             if secret_type.endswith("High Entropy String") and value and NAME_LIKE_VALUE.fullmatch(value):
                 continue  # __all__ = ["BetaManagedAgentsThreadLimitWorkflowRunErrorObject"]: a long name
             if secret_type in ("Secret Keyword", "Basic Auth Credentials") and value and not_a_value(value):
                 continue  # "challengePassword", "user:password@host", a sentence: words about a secret
+            if secret_type in _KEYWORD_PLUGIN and value and named_by_itself(name_on_line(line, value), value):
+                continue  # API_KEY_PARAM = "api_key", SECRET_NAME = "...": a name, said so by its own name
             col = line.find(value) if value else -1
             span = Span(no, col, no, col + len(value)) if col >= 0 else Span(no, 0, no, len(line))
             kind = _DS_TYPES.get(secret_type) or re.sub(r"[^A-Z0-9]+", "-", secret_type.upper())

@@ -34,7 +34,7 @@ from zc_lsp.core.types import Finding, Span
 __all__ = ["ENGINE_VERSION", "RULES", "Unparsable", "config_kind", "is_config_file", "scan_config", "scan_python_settings"]
 
 ENGINE = "config"
-ENGINE_VERSION = "1"  # bump when findings change for the same input: review caches key on it
+ENGINE_VERSION = "2"  # bump when findings change for the same input: review caches key on it
 # Tools' own config: their `debug`/`secure` keys are not a web framework's.
 _TOOL_CONFIGS = {
     "pyproject.toml",

@@ -312,7 +312,26 @@ def _decorators(scan: _Scan, func: ast.FunctionDef | ast.AsyncFunctionDef) -> No
             or dotted.endswith(".csrf_exempt")
             or (dotted.endswith(".exempt") and "csrf" in dotted.lower())
         ):
+            if _checks_signature(func):
+                continue  # a webhook that authenticates each request by its signature: no cookie to ride on
             scan.add("ZC-CONF-CSRF", deco, f"`@{dotted}` switches CSRF checks off for `{func.name}`.")
+
+
+_SIGNATURE_CHECK = re.compile(r"(?i)signature|compare_digest|construct_event|verify_webhook|hmac")
+
+
+def _checks_signature(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether the view rejects a request unless a signature check holds: `if not valid_signature(...):
+    return 403`, `hmac.compare_digest(...)` in a test, `stripe.Webhook.construct_event(...)`."""
+    for node in ast.walk(func):
+        test = node.test if isinstance(node, (ast.If, ast.Assert)) else None
+        if isinstance(node, ast.Call) and _name_of(node.func) == "construct_event":
+            return True  # raises on a bad signature
+        if test is not None and any(
+            isinstance(sub, ast.Call) and _SIGNATURE_CHECK.search(_name_of(sub.func)) for sub in ast.walk(test)
+        ):
+            return True
+    return False
 
 
 def _session_fixation(scan: _Scan, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:

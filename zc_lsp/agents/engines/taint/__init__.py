@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 ENGINE = "taint"
-ENGINE_VERSION = "3"  # bump when findings change for the same input: review caches key on it
+ENGINE_VERSION = "4"  # bump when findings change for the same input: review caches key on it
 _STATES = DocStates()  # per edited document: what the next edit is compared against (incremental.py)
 
 
@@ -63,9 +63,7 @@ def scan_taint(text: str, filename: str = "<file>", stop: Callable[[], bool] | N
     return _full_scan(text, filename, stop)[0]
 
 
-def _full_scan(
-    text: str, filename: str, stop: Callable[[], bool] | None
-) -> tuple[TaintReport, DocState | None]:
+def _full_scan(text: str, filename: str, stop: Callable[[], bool] | None) -> tuple[TaintReport, DocState | None]:
     """The report, and the state an incremental analysis of the next edit starts from (lean modules
     that the plain parser reads; None otherwise)."""
     try:

@@ -70,7 +70,7 @@ _KIND_OF_RESULT = {
     "ldap.initialize": "ldap", "ldap3.Connection": "ldap", "ldap.ldapobject.LDAPObject": "ldap",
     "configparser.ConfigParser": "config", "configparser.RawConfigParser": "config",
     "flask.make_response": "response", "flask.Response": "response", "flask.jsonify": "json",
-    "random.Random": "weak-rng", "random.SystemRandom": "strong-rng", "subprocess.Popen": "subprocess",
+    "logging.getLogger": "logger", "random.Random": "weak-rng", "random.SystemRandom": "strong-rng", "subprocess.Popen": "subprocess",
     "argparse.ArgumentParser": "argparser", "aiohttp_session.get_session": "session",
     "aiohttp_session.new_session": "session", "numpy.random.default_rng": "weak-rng", "numpy.random.RandomState": "weak-rng",
 }
@@ -291,6 +291,9 @@ class CallEval(ExprEval):
             updated = container_method(c, env)
             if updated is not None:
                 return updated
+        if strips_line_breaks(c):  # x.replace("\n", " "), re.sub(r"[\r\n]", "", x): one log line stays one line
+            parts = ([recv] if recv is not None and m != "sub" else []) + everything
+            return sanitized(combine(*parts), frozenset({"LOG"}))
         if q == "collections.deque" and len(c.args) <= 1:  # a list with both ends open
             if not c.args or c.args[0].items is not None:
                 return container(list(c.args[0].items or ()) if c.args else [], kind="list")
@@ -332,6 +335,22 @@ class CallEval(ExprEval):
 _FOLDABLE_STR_METHODS = frozenset({"upper", "lower", "strip", "lstrip", "rstrip", "replace", "format", "join", "title",
                                    "capitalize", "casefold", "removeprefix", "removesuffix", "zfill", "ljust", "rjust"})
 # fmt: on
+
+
+# Regex text that matches line breaks or control characters (or everything but an allowed set).
+_BREAK_CLASSES = ("\\n", "\\r", "\\s", "\\x0", "\\x1", "\\x7f", "\\W", "[^", "[:cntrl:]", "\n", "\r", "\\v", "\\f")
+
+
+def strips_line_breaks(c: CallInfo) -> bool:
+    """A call that removes line breaks from text: `.replace("\n", ...)`, `re.sub(r"[\r\n]", ...)`, or
+    `PATTERN.sub(...)` with a compiled pattern (its text is elsewhere: the author's intent is trusted)."""
+    m = c.method
+    if m == "replace" and c.node.args and isinstance(c.node.args[0], ast.Constant):
+        return any(ch in str(c.node.args[0].value) for ch in ("\n", "\r"))
+    if c.qual in ("re.sub", "re.subn", "regex.sub"):
+        pattern = c.node.args[0] if c.node.args else None
+        return isinstance(pattern, ast.Constant) and any(b in str(pattern.value) for b in _BREAK_CLASSES)
+    return m in ("sub", "subn") and not c.qual and len(c.node.args) >= 2
 
 
 def _fold_str_method(method: str, recv: Val, args: list[Val]) -> Any:

@@ -11,7 +11,7 @@ import ast
 from dataclasses import replace
 
 from zc_lsp.agents.engines.taint.exprs import Env
-from zc_lsp.agents.engines.taint.model import CLEAN, UNKNOWN, Val, branch_merge, combine, container
+from zc_lsp.agents.engines.taint.model import CLEAN, UNKNOWN, Val, branch_merge, combine, const, container
 from zc_lsp.agents.engines.taint.sinks import CallInfo
 
 # Methods that put their argument into the receiver (a buffer, a queue, a set): what is read back carries it.
@@ -85,7 +85,7 @@ def container_method(c: CallInfo, env: Env) -> Val | None:
             return combine(recv) if m.startswith("pop") else CLEAN
     if recv.kind == "dict" and m == "get" and args and not args[0].has_const() and not recv.taints:
         # A trusted mapping read with an untrusted key: one of its own values, or the default.
-        values = [v for _k, v in recv.keys or ()] + args[1:2]
+        values = [v for _k, v in recv.keys or ()] + (args[1:2] or [const(None)])  # .get(k) may be None
         if recv.keys is None or not values:
             return Val(opaque=recv.opaque)
         out = values[0]

@@ -67,6 +67,7 @@ class ModuleAnalysis:
     frameworks: set[str] = field(default_factory=set)
     functions: dict[str, list[FunctionNode]] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
+    class_consts: dict[str, dict[str, ast.expr]] = field(default_factory=dict)  # class body `limit = 50`
     parents: dict[int, FunctionNode] = field(default_factory=dict)  # nested function -> enclosing one
     in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
@@ -136,6 +137,10 @@ class ModuleAnalysis:
             elif isinstance(node, ast.ClassDef):
                 self.classes.add(node.name)
                 for item in node.body:
+                    if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
+                        for target in item.targets:
+                            if isinstance(target, ast.Name):
+                                self.class_consts.setdefault(node.name, {})[target.id] = item.value
                     if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         self.functions.setdefault(f"{node.name}.{item.name}", []).append(item)
                         self.owners[id(item)] = node.name
@@ -280,7 +285,7 @@ class ModuleAnalysis:
         cached = self._attrs_cache.get(cls)
         if cached is not None:
             return cached
-        assigned: dict[str, ast.expr] = {}
+        assigned: dict[str, ast.expr] = dict(self.class_consts.get(cls, {}))  # unless __init__ sets it
         params: set[str] = set()
         for init in self.functions.get(f"{cls}.__init__", [])[:1]:
             params = {a.arg for a in (*init.args.posonlyargs, *init.args.args, *init.args.kwonlyargs)[1:]}

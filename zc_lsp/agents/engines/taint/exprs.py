@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import stat
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,14 @@ from zc_lsp.agents.engines.taint.model import (
     with_step,
 )
 from zc_lsp.agents.engines.taint.model import fixed_url_prefix as _fixed_url_prefix
-from zc_lsp.agents.engines.taint.sanitizers import NORMALISED, PATH_IF_NORMALISED, names_in, refine
+from zc_lsp.agents.engines.taint.sanitizers import (
+    LOCAL_PATH,
+    NO_HOST,
+    NORMALISED,
+    PATH_IF_NORMALISED,
+    names_in,
+    refine,
+)
 from zc_lsp.agents.engines.taint.sources import ATTR_SOURCES, REQUEST_ATTRS, REQUEST_OBJECTS
 
 if TYPE_CHECKING:
@@ -151,6 +159,8 @@ class ExprEval:
             return Val(opaque=True, kind="session")
         if qual in ATTR_SOURCES:
             return self.source(ATTR_SOURCES[qual], node, local=True)
+        if qual.startswith("stat.S_I") and isinstance(getattr(stat, qual[5:], None), int):
+            return const(getattr(stat, qual[5:]))  # stat.S_IRWXO | ...: a file mode folds like a literal
         return None
 
     def source(self, label: str, node: ast.AST, local: bool = False) -> Val:
@@ -308,7 +318,7 @@ class ExprEval:
                 continue
             if PATH_IF_NORMALISED in kinds:
                 kinds = kinds - {PATH_IF_NORMALISED} | ({"PATH"} if NORMALISED in val.safe_for else frozenset())
-            taints = tuple(replace(t, cleared=t.cleared | kinds) for t in val.taints)
+            taints = tuple(replace(t, cleared=_both_halves(t.cleared | kinds)) for t in val.taints)
             out[name] = replace(val, taints=taints, safe_for=val.safe_for | kinds)
         return out
 
@@ -395,3 +405,8 @@ class ExprEval:
 
     def mentions(self, node: ast.AST) -> set[str]:
         return names_in(node)
+
+
+def _both_halves(cleared: frozenset[str]) -> frozenset[str]:
+    """Starts with "/" and not with "//": a path on this site, so no open redirect."""
+    return cleared | {"REDIRECT"} if LOCAL_PATH in cleared and NO_HOST in cleared else cleared

@@ -13,9 +13,11 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from zc_lsp.agents.engines.secret_values import named_by_itself, not_a_value
 from zc_lsp.agents.engines.taint.calls import CallEval
 from zc_lsp.agents.engines.taint.exprs import Env, truth
 from zc_lsp.agents.engines.taint.model import (
+    ALL_KINDS,
     UNKNOWN,
     Step,
     Val,
@@ -27,8 +29,8 @@ from zc_lsp.agents.engines.taint.model import (
     var_key,
     with_step,
 )
-from zc_lsp.agents.engines.taint.rules import check_call, cookie_header
-from zc_lsp.agents.engines.taint.sanitizers import refine, terminates
+from zc_lsp.agents.engines.taint.rules import check_call, check_settings, cookie_header
+from zc_lsp.agents.engines.taint.sanitizers import names_in, refine, terminates
 from zc_lsp.agents.engines.taint.sinks import CallInfo, plain_content_type
 from zc_lsp.agents.engines.taint.sources import wsgi_environ
 from zc_lsp.agents.engines.taint.summaries import ParamSink, apply_summary
@@ -55,6 +57,20 @@ def merge_env(a: Env | None, b: Env | None) -> Env | None:
     return out
 
 
+_SECRET_NAME = re.compile(r"(?i)passw|pwd|secret|token|api_?key|credential|auth")
+_TLS_SWITCHES = frozenset({"verify_mode", "check_hostname", "verify"})
+
+
+def _tls_off(attr: str, val: Val, node: ast.stmt) -> bool:
+    """`ctx.verify_mode = ssl.CERT_NONE`, `ctx.check_hostname = False`, `session.verify = False`."""
+    if attr == "verify_mode":
+        value = getattr(node, "value", None)
+        return (isinstance(value, ast.Attribute) and value.attr == "CERT_NONE") or (
+            isinstance(value, ast.Name) and value.id == "CERT_NONE"
+        )
+    return val.has_const() and val.const() is False
+
+
 class Frame(CallEval):
     """The analysis of one function body."""
 
@@ -75,6 +91,7 @@ class Frame(CallEval):
         qual = info.qual or (f"?.{info.method}" if info.method else "")
         first = info.args[0].const() if info.args and info.args[0].has_const() else None
         check_call(qual, info.node, self.fn, self.statement, self.mod.report_rule, self.mod.verdict, first)
+        check_settings(info, self.mod.report_rule, self.mod.verdict)
 
     # -- sinks ---------------------------------------------------------------------------
     def hit(self, kind: str, val: Val, node: ast.AST, label: str) -> None:
@@ -163,13 +180,20 @@ class Frame(CallEval):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.note_alias(target.id, node.value)
+                lookups = self.__dict__.setdefault("lookups", {})
+                if isinstance(node.value, ast.Call):
+                    lookups[target.id] = node.value  # `v = TABLE.get(k)`: a later `if v is None` checks k
+                else:
+                    lookups.pop(target.id, None)
         self.constant_text(node, val)
+        self.named_constant(node)
         for target in node.targets:
             self.assign(target, val, env, node)
         return env
 
     def st_AnnAssign(self, node: ast.AnnAssign, env: Env) -> Env:
         if node.value is not None:
+            self.named_constant(node)
             self.assign(node.target, self.ev(node.value, env), env, node)
         return env
 
@@ -196,6 +220,10 @@ class Frame(CallEval):
                 self.mod.store_global(self.fn, target.id, val)
         elif isinstance(target, ast.Attribute):
             self.on_named_value(target.attr, val, node)
+            if target.attr in _TLS_SWITCHES and _tls_off(target.attr, val, node):
+                self.mod.report_rule("TLS", node, f"`.{target.attr}` switches off TLS certificate checks: anyone on "
+                                     "the path can impersonate the server; keep the default context", 295)  # fmt: skip
+                self.mod.verdict(node.lineno - 1, "TLS", "vuln")
             owner = self.ev(target.value, env)
             if owner.kind == "session":
                 self.hit("TRUST", val, node, "the session")
@@ -237,6 +265,20 @@ class Frame(CallEval):
             env[key] = updated
         elif isinstance(target.value, ast.Subscript):  # cfg["job"]["cmd"] = x: the inner dict changed
             self._store_item(target.value, updated, env, node)
+
+    def named_constant(self, node: ast.Assign | ast.AnnAssign) -> None:
+        """`PASSWORD_FIELD = "password"`, `TOKEN_HEADER = "X-Auth-Token"`: a secret-sounding name given a
+        value that names a thing (or a placeholder) hard-codes no secret: quiet S105 on that line."""
+        value = node.value
+        if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            name = (
+                target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+            )
+            if _SECRET_NAME.search(name) and (named_by_itself(name, value.value) or not_a_value(value.value)):
+                self.mod.verdict(node.lineno - 1, "SECRET", "safe")
 
     def constant_text(self, node: ast.Assign | ast.Return, val: Val) -> None:
         """Text built only from constants (`"SELECT * FROM " + self.table`) is no injection: quiet S608."""
@@ -280,9 +322,37 @@ class Frame(CallEval):
             self.mod.dead(node.body)
             return self.block(node.orelse, env)
         when_true, when_false = refine(node.test, self.is_clean_expr(env))
+        if (looked_up := self._table_lookup(node.test, env)) is not None:
+            key, found_when_true = looked_up
+            when = when_true if found_when_true else when_false
+            for name in names_in(key):
+                when[name] = when.get(name, frozenset()) | ALL_KINDS
         body = self.block(node.body, self.refined(dict(env), when_true))
         orelse = self.block(node.orelse, self.refined(dict(env), when_false))
         return merge_env(body, orelse)
+
+    def _table_lookup(self, test: ast.expr, env: Env) -> tuple[ast.expr, bool] | None:
+        """`if TABLE.get(k) is None: abort()` (or `v = TABLE.get(k)` first): on the branch where the
+        lookup found something, k is one of the constant table's keys, an allow-list check.
+        Returns (k, whether the test is true when k was found)."""
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))):
+            return None
+        left, right = test.left, test.comparators[0]
+        if not (isinstance(right, ast.Constant) and right.value is None):
+            return None
+        call = self.__dict__.get("lookups", {}).get(left.id) if isinstance(left, ast.Name) else left
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "get"
+            and len(call.args) == 1
+            and not call.keywords
+        ):
+            return None
+        table = self.ev(call.func.value, env)
+        if table.taints or table.keys is None:
+            return None
+        return call.args[0], isinstance(test.ops[0], ast.IsNot)
 
     def st_While(self, node: ast.While, env: Env) -> Env | None:
         if truth(self.ev(node.test, env)) is False:
@@ -390,4 +460,3 @@ def _as_load(target: ast.expr) -> ast.expr | None:
     if isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
         return target
     return None
-

@@ -29,15 +29,22 @@ KINDS: dict[str, tuple[str, int, str, str]] = {
     "DESER": ("ZC-TAINT-DESER", 502, "error", "deserialization of untrusted data"),
     "TRUST": ("ZC-TAINT-TRUST", 501, "warning", "trust boundary violation"),
     "SSRF": ("ZC-TAINT-SSRF", 918, "error", "server-side request forgery"),
+    "SSTI": ("ZC-TAINT-SSTI", 94, "error", "server-side template injection"),
+    "LOG": ("ZC-TAINT-LOG", 117, "warning", "log injection"),
     # Rule checks (context-aware, not taint): kept in the same table so every finding has one shape.
     "COOKIE": ("ZC-SEC-COOKIE", 614, "warning", "cookie without Secure/HttpOnly"),
     "HASH": ("ZC-SEC-WEAK-HASH", 328, "warning", "weak hash for a security value"),
     "RAND": ("ZC-SEC-WEAK-RANDOM", 330, "warning", "predictable random value for a security value"),
     "YAML": ("ZC-SEC-YAML-LOAD", 502, "warning", "yaml.load with a loader that builds objects"),
+    "TLS": ("ZC-SEC-TLS-VERIFY", 295, "error", "TLS certificate verification switched off"),
+    "DEBUG": ("ZC-SEC-DEBUG", 489, "warning", "debug mode switched on"),
+    "PERMS": ("ZC-SEC-FILE-PERMS", 732, "warning", "file mode that lets every user write"),
+    "CIPHER": ("ZC-SEC-WEAK-CIPHER", 327, "warning", "broken cipher or ECB mode"),
 }
 # fmt: on
 ALL_KINDS = frozenset(KINDS)
-INJECTION_KINDS = frozenset(k for k in KINDS if k not in {"COOKIE", "HASH", "RAND", "YAML"})
+RULE_KINDS = frozenset({"COOKIE", "HASH", "RAND", "YAML", "TLS", "DEBUG", "PERMS", "CIPHER"})
+INJECTION_KINDS = frozenset(k for k in KINDS if k not in RULE_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +193,8 @@ def branch_merge(a: Val, b: Val) -> Val:
         safe_for=a.safe_for & b.safe_for if a.opaque and b.opaque else (a.safe_for if a.opaque else b.safe_for),
         items=items,
         keys=keys,
-        kind=a.kind if a.kind == b.kind else (a.kind or b.kind),
+        # `x or url_for("home")`: a fixed site URL on one side does not fix the other
+        kind=a.kind if a.kind == b.kind else None if "fixed-url" in (a.kind, b.kind) else (a.kind or b.kind),
     )
 
 

@@ -35,12 +35,14 @@ _CALL_NAMES = frozenset(
         "create_connection HTTPConnection HTTPSConnection Unpickler feed setFeature set_data make_parser "
         "create_subprocess_shell create_subprocess_exec spawn FileIO FileResponse HttpResponse Response "
         "HTMLResponse RedirectResponse HttpResponseRedirect HttpResponsePermanentRedirect HTTPFound HTTPSeeOther "
-        "HTTPMovedPermanently HTTPTemporaryRedirect HTTPPermanentRedirect ElementTree"
+        "HTTPMovedPermanently HTTPTemporaryRedirect HTTPPermanentRedirect ElementTree ECB fchmod lchmod Cipher "
+        "Client AsyncClient ClientSession PoolManager Session send"
     )
 )
 # fmt: on
 _RELEVANT_CALL = re.compile(
     r"\b(" + "|".join(sorted(set(_CALL_NAMES), key=len, reverse=True)) + r"|exec\w*|spawn\w*)\s*\("
+    r"|\.(?:verify_mode|check_hostname|verify)\s*="  # TLS checks switched off by assignment
 )
 
 

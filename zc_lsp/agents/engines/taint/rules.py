@@ -11,6 +11,9 @@ import ast
 import re
 from collections.abc import Callable
 
+from zc_lsp.agents.engines.taint.model import Val
+from zc_lsp.agents.engines.taint.sinks import CallInfo
+
 _WEAK_HASHES = frozenset({"md5", "sha1", "md4", "md2", "sha", "ripemd160", "sha-1"})
 _SECURITY_WORDS = re.compile(
     r"(passw|pwd|token|secret|credential|auth|session|salt|signature|sign_|otp|api_?key|private|login|"
@@ -232,4 +235,90 @@ def _weak_algorithm(qual: str, node: ast.Call, first_arg: object = None) -> str:
         return module if module in _WEAK_HASHES else ""
     if qual.startswith("cryptography.hazmat.primitives.hashes.") and name in _WEAK_HASHES:
         return name
+    return ""
+
+
+# -- settings passed as arguments: TLS verification, debug mode, file modes, ciphers ----------------------
+# A value kept in a variable or in a constant-keyed dict of keyword arguments (`requests.get(url,
+# **OPTS)`, `app.run(**RUN_OPTS)`) keeps its constant: the data-flow pass folded it, so these checks
+# see `verify=False` wherever it was written.
+_HTTP_CALLS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "Session", "Client",
+     "AsyncClient", "ClientSession", "PoolManager", "urlopen"}
+)  # fmt: skip
+_TLS_MODULES = ("requests", "httpx", "urllib3", "aiohttp")
+_WORLD_WRITABLE = 0o002
+_MODE_CALLS = {"os.chmod": 1, "os.fchmod": 1, "os.lchmod": 1, "os.makedirs": 1, "os.mkdir": 1, "os.open": 2}
+_BROKEN_CIPHERS = frozenset({"DES", "DES3", "ARC2", "ARC4", "Blowfish", "XOR", "CAST", "TripleDES", "IDEA", "SEED"})
+
+
+def kwarg(info: CallInfo, name: str) -> Val | None:
+    """A keyword argument's value, also when it comes from a `**dict` whose entries are known."""
+    if name in info.kwargs:
+        return info.kwargs[name]
+    for key, val in info.kwargs.items():
+        if key.startswith("**") and (entry := val.key(name)) is not None:
+            return entry
+    return None
+
+
+def _is(val: Val | None, constant: object) -> bool:
+    return val is not None and val.has_const() and val.const() is constant
+
+
+def check_settings(info: CallInfo, report: Report, verdict: Verdict) -> None:
+    """TLS verification off, debug mode on, world-writable file modes, broken ciphers or ECB mode."""
+    node, qual, method = info.node, info.qual, info.method
+    line = node.lineno - 1
+    last = qual.rsplit(".", 1)[-1] if qual else method
+    if last in _HTTP_CALLS and (method or qual.split(".")[0] in _TLS_MODULES):
+        verify = kwarg(info, "verify")
+        if _is(verify, False) or _is(kwarg(info, "ssl"), False) or _is(kwarg(info, "verify_ssl"), False):
+            report("TLS", node, "the request does not verify the server's TLS certificate, so anyone on the path "
+                   "can read and change it; pass verify=True or a CA bundle", 295)  # fmt: skip
+            verdict(line, "TLS", "vuln")
+        elif verify is not None and not verify.taints and verify.has_const():
+            verdict(line, "TLS", "safe")
+    if method == "run" and not qual.startswith(("subprocess", "asyncio")):
+        debug = kwarg(info, "debug")
+        if debug is not None and debug.has_const() and debug.const() is True:
+            report("DEBUG", node, "run(debug=True) serves the interactive debugger, which runs code for anyone "
+                   "who can reach it; read the flag from the environment and keep it off", 489)  # fmt: skip
+            verdict(line, "DEBUG", "vuln")
+    position = _MODE_CALLS.get(qual)
+    if position is not None or method == "chmod":
+        mode = info.args[position] if position is not None and len(info.args) > position else kwarg(info, "mode")
+        if method == "chmod" and position is None:
+            mode = info.args[0] if info.args else kwarg(info, "mode")
+        if (
+            mode is not None
+            and mode.has_const()
+            and isinstance(mode.const(), int)
+            and not isinstance(mode.const(), bool)
+        ):
+            if mode.const() & _WORLD_WRITABLE:
+                report("PERMS", node, f"mode {oct(mode.const())} lets every user on the machine write here; "
+                       "drop the 'other' write bit (e.g. 0o750 / 0o640)", 732)  # fmt: skip
+                verdict(line, "PERMS", "vuln")
+            else:
+                verdict(line, "PERMS", "safe")
+    cipher = _weak_cipher(qual, info)
+    if cipher:
+        report("CIPHER", node, f"{cipher}; use AES-GCM or ChaCha20-Poly1305 (authenticated encryption)", 327)
+        verdict(line, "CIPHER", "vuln")
+
+
+def _weak_cipher(qual: str, info: CallInfo) -> str:
+    """What is broken about this cipher construction, or "" (`modes.ECB()`, `DES.new(k, DES.MODE_ECB)`)."""
+    parts = qual.split(".")
+    if len(parts) >= 2 and parts[-2] == "modes" and parts[-1] == "ECB" and "cryptography" in qual:
+        return "ECB mode encrypts equal blocks to equal ciphertext and leaks the data's patterns"
+    if len(parts) >= 2 and parts[-2] == "algorithms" and parts[-1] in _BROKEN_CIPHERS and "cryptography" in qual:
+        return f"{parts[-1]} is a broken or 64-bit-block cipher"
+    if parts[0] in ("Crypto", "Cryptodome") and parts[-1] == "new" and len(parts) >= 2:
+        if parts[-2] in _BROKEN_CIPHERS:
+            return f"{parts[-2]} is a broken or 64-bit-block cipher"
+        mode = info.node.args[1] if len(info.node.args) > 1 else None
+        if isinstance(mode, ast.Attribute) and mode.attr == "MODE_ECB":
+            return "ECB mode encrypts equal blocks to equal ciphertext and leaks the data's patterns"
     return ""

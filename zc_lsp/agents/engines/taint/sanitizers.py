@@ -13,7 +13,7 @@ import re
 from zc_lsp.agents.engines.taint.model import ALL_KINDS
 
 # fmt: off
-_TEXT_KINDS = frozenset({"XSS", "SQL", "CMD", "CODE", "LDAP", "XPATH"})
+_TEXT_KINDS = frozenset({"XSS", "SQL", "CMD", "CODE", "LDAP", "XPATH", "LOG"})
 # Qualified name -> sink kinds its result is safe for.
 SANITIZERS: dict[str, frozenset[str]] = {
     **dict.fromkeys(
@@ -45,7 +45,7 @@ SANITIZERS: dict[str, frozenset[str]] = {
         frozenset({"SQL"}),
     ),
     **dict.fromkeys(["urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.urlencode"], _TEXT_KINDS),
-    "json.dumps": frozenset({"XSS", "CODE"}),
+    "json.dumps": frozenset({"XSS", "CODE", "LOG"}),
     # Bytes this process serialised itself: loading them back builds only what was dumped.
     **dict.fromkeys(["pickle.dumps", "marshal.dumps", "yaml.dump", "yaml.safe_dump", "dill.dumps"], frozenset({"DESER"})),
     "ast.literal_eval": frozenset({"CODE"}),
@@ -139,7 +139,7 @@ def refine(test: ast.expr, is_clean: object) -> tuple[Refinement, Refinement]:
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         return _compare(test, is_clean)
     if isinstance(test, ast.Call):
-        return _validating_call(test), {}
+        return _validating_call(test), _failed_call(test)
     if isinstance(test, ast.Attribute) and test.attr == "netloc":  # `if urlparse(x).netloc: reject`
         return {}, dict.fromkeys(names_in(test.value), frozenset({"REDIRECT"}))
     return {}, {}
@@ -181,6 +181,13 @@ def _validating_call(call: ast.Call) -> Refinement:
         if func.attr in _VALIDATING_METHODS and not _is_regex_module(func.value):
             if func.attr == "fullmatch":
                 return dict.fromkeys(set().union(*(names_in(a) for a in call.args)), ALL_KINDS) if call.args else {}
+            if func.attr == "startswith" and (prefixes := _prefixes(call)) is not None:
+                if all(p.startswith(_NO_HOST_PREFIXES) for p in prefixes):
+                    return {}  # x.startswith("//"): says x names another host, proves nothing
+                if not all(_fixes_host(p) for p in prefixes):
+                    # "/" lets "//evil.com" and "/\\evil.com" through: not a redirect or URL guard
+                    kinds = (ALL_KINDS - {"PATH", "REDIRECT", "SSRF"}) | {PATH_IF_NORMALISED}
+                    return dict.fromkeys(names_in(func.value), kinds | ({LOCAL_PATH} if "/" in prefixes else set()))
             if func.attr in ("startswith", "is_relative_to") and not _normalising(func.value):
                 return dict.fromkeys(names_in(func.value), (ALL_KINDS - {"PATH"}) | {PATH_IF_NORMALISED})
             return dict.fromkeys(names_in(func.value), ALL_KINDS)
@@ -199,6 +206,38 @@ def _validating_call(call: ast.Call) -> Refinement:
         return {}
     if _VALIDATING_FUNCS.search(name) and call.args:
         return dict.fromkeys(names_in(call.args[0]), ALL_KINDS)
+    return {}
+
+
+# `x.startswith("/")` and `not x.startswith("//")` together keep a redirect on this site: each marks
+# its half (LOCAL_PATH, NO_HOST); `refined` turns both into REDIRECT.
+LOCAL_PATH = "REDIRECT/"
+NO_HOST = "REDIRECT//"
+_NO_HOST_PREFIXES = ("//", "/\\", "\\")
+
+
+def _prefixes(call: ast.Call) -> list[str] | None:
+    """The constant prefixes of `x.startswith(p)` / `x.startswith((p, q))`, or None."""
+    arg = call.args[0] if call.args else None
+    parts = arg.elts if isinstance(arg, ast.Tuple) else [arg] if arg is not None else []
+    if not parts or not all(isinstance(p, ast.Constant) and isinstance(p.value, str) for p in parts):
+        return None
+    return [str(p.value) for p in parts if isinstance(p, ast.Constant)]
+
+
+def _fixes_host(prefix: str) -> bool:
+    """A prefix that pins the URL to this site's paths ("/account/") or one host ("https://x.com/")."""
+    if prefix.startswith("/"):
+        return len(prefix) >= 2 and prefix[1] not in "/\\"
+    return bool(re.match(r"[a-z][a-z0-9+.\-]*://[^/]+/", prefix))
+
+
+def _failed_call(call: ast.Call) -> Refinement:
+    """What a false test proves: `not x.startswith("//")` (with "/\\") means no other host's `//host`."""
+    func = call.func
+    prefixes = _prefixes(call) if isinstance(func, ast.Attribute) and func.attr == "startswith" else None
+    if prefixes and "//" in prefixes and all(p.startswith(_NO_HOST_PREFIXES) for p in prefixes):
+        return dict.fromkeys(names_in(func.value), frozenset({NO_HOST}))
     return {}
 
 

@@ -9,6 +9,7 @@ entities, a `text/html` content type), so those are decided here too.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field, replace
 
 from zc_lsp.agents.engines.taint.model import Val
@@ -75,7 +76,7 @@ _AIOHTTP_REDIRECT = {"HTTPFound", "HTTPSeeOther", "HTTPMovedPermanently", "HTTPT
 _XSS_ALWAYS = {"markupsafe.Markup", "flask.Markup", "jinja2.Markup", "flask.render_template_string",
                "jinja2.Template", "django.utils.safestring.mark_safe", "django.utils.html.format_html",
                "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse", "django.template.Template",
-               "quart.render_template_string", "jinja2.Environment.from_string"}
+               "quart.render_template_string", "jinja2.Environment.from_string", "mako.template.Template"}
 _XSS_RESPONSES = {"django.http.HttpResponse", "flask.make_response", "flask.Response", "werkzeug.wrappers.Response",
                   "werkzeug.Response", "starlette.responses.Response", "fastapi.Response", "fastapi.responses.Response",
                   "quart.make_response", "bottle.HTTPResponse"}
@@ -83,6 +84,7 @@ _DESER = {"pickle.loads": 0, "pickle.load": 0, "_pickle.loads": 0, "cPickle.load
           "marshal.loads": 0, "marshal.load": 0, "shelve.open": 0, "jsonpickle.decode": 0, "pandas.read_pickle": 0,
           "yaml.unsafe_load": 0, "yaml.unsafe_load_all": 0, "torch.load": 0, "joblib.load": 0, "pickle.Unpickler": 0,
           "cloudpickle.loads": 0}
+_LOGGER_NAME = re.compile(r"(?i)^_*(?:log|logger|audit|audit_?log|\w*_logger|\w*_log)$")
 _SAFE_YAML_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
 _SSRF = {"urllib.request.urlopen": 0, "urllib.request.Request": 0, "urllib.urlopen": 0, "urllib2.urlopen": 0,
          "http.client.HTTPConnection": 0, "http.client.HTTPSConnection": 0, "socket.create_connection": 0,
@@ -96,6 +98,9 @@ _SAX_PARSE = {"xml.dom.minidom.parse", "xml.dom.minidom.parseString", "xml.dom.p
 _STDLIB_XML = {"xml.sax.make_parser", "xml.dom.pulldom.parse", "xml.dom.minidom.parse"}
 _XPATH = {"lxml.etree.XPath", "lxml.etree.ETXPath", "elementpath.select", "lxml.etree.XPathEvaluator"}
 _SQL_DRIVERS = frozenset({"asyncpg", "aiosqlite", "databases", "peewee", "aiomysql", "aiopg", "psycopg"})
+_TEMPLATE_SOURCES = {"flask.render_template_string", "quart.render_template_string", "jinja2.Template",
+                     "django.template.Template", "jinja2.Environment.from_string", "mako.template.Template"}
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 _LDAP_METHODS = {"search", "search_s", "search_st", "search_ext", "search_ext_s", "paged_search"}
 # fmt: on
 
@@ -120,6 +125,8 @@ def call_sinks(c: CallInfo) -> list[Hit]:
         _maybe(add, "REDIRECT", c.arg(0, "location", "url", "to", "redirect_to"), q)
     elif q in _XSS_ALWAYS:
         _maybe(add, "XSS", c.arg(0, "source", "content", "s", "text", "format_string"), q)
+        if q in _TEMPLATE_SOURCES:  # the data is template code: {{ ... }} runs on the server
+            _maybe(add, "SSTI", c.arg(0, "source", "source", "text"), q)
     elif q in _XSS_RESPONSES:
         body = c.arg(0, "content", "response", "body")
         if body is not None and body.kind in ("json", "response"):
@@ -189,6 +196,7 @@ def _method_sinks(c: CallInfo, add: object) -> None:
             _maybe(add, "SQL", c.kwargs.get(name), ".extra()")
     elif m == "from_string" and recv is not None and not recv.taints:  # a jinja2 Environment's template
         _maybe(add, "XSS", c.arg(0, "source"), ".from_string()")
+        _maybe(add, "SSTI", c.arg(0, "source"), ".from_string()")
     elif m == "xpath":
         _maybe(add, "XPATH", c.arg(0, "_path", "path"), ".xpath()")
     elif m in ("find", "findall", "iterfind", "findtext") and kind == "xml":
@@ -223,10 +231,22 @@ def _method_sinks(c: CallInfo, add: object) -> None:
         _maybe(add, "PATH", recv, f"Path.{m}()")
     elif m in _HTTP_VERBS and kind == "http-client":
         _maybe(add, "SSRF", c.arg(0, "url"), f".{m}()")
+    elif m in _LOG_METHODS and (kind == "logger" or _logger_like(c)):
+        for val in (*c.args, c.kwargs.get("msg")):
+            _maybe(add, "LOG", val, f"log.{m}()")
     elif m in ("set_data",) and kind == "response":
         _maybe(add, "XSS", c.arg(0), ".set_data()")
     elif m in ("write", "writelines") and kind == "response":  # Django's HttpResponse().write(html)
         _maybe(add, "XSS", c.arg(0), ".write()")
+
+
+def _logger_like(c: CallInfo) -> bool:
+    """`logging.info(...)`, `logger.warning(...)`, `app.logger.error(...)`, `self.log.info(...)`."""
+    if c.qual.startswith("logging."):
+        return True
+    owner = c.node.func.value if isinstance(c.node.func, ast.Attribute) else None
+    name = owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else ""
+    return bool(_LOGGER_NAME.search(name))
 
 
 def _is_module(c: CallInfo, name: str) -> bool:
