@@ -64,6 +64,11 @@ def not_a_value(value: str) -> bool:
     )
 
 
+def masked(value: str) -> bool:
+    """An example value whose secret part is a run of one letter: `sk_live_XXXXXXXX`, `whsec_xxxxxxxx`."""
+    return bool(_MASKED.fullmatch(value))
+
+
 def named_by_itself(name: str, value: str) -> bool:
     """A value its name says is a name (`TOKEN_HEADER`, `SECRET_NAME`, `RESET_URL`), or one that repeats
     words of its own name (`AUTH_TOKEN_COOKIE = "auth_token"`, `API_KEY_PARAM = "api_key"`)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from zc_lsp.agents.engines.lines import changed_window, split_lines
 from zc_lsp.agents.engines.secret_values import (
     NAME_LIKE_VALUE,
+    masked,
     name_on_line,
     named_by_itself,
     names_a_thing,
@@ -174,6 +175,8 @@ def _pattern_hits(lines: list[str], candidates: list[int]) -> list[_Hit]:
         for kind, pattern in _PATTERNS:
             for m in pattern.finditer(line):
                 group = 1 if pattern.groups else 0
+                if masked(m.group(group)):
+                    continue
                 hits.append(_Hit(kind, Span(no, m.start(group), no, m.end(group)), "pattern"))
         for m in _SECRET_NAME.finditer(line):
             value = m.group(3)
@@ -290,6 +293,8 @@ def _detect_secrets_hits(lines: list[str], origin: list[int], filename: str) -> 
                 continue  # a BEGIN marker in a parser's source, not a key (detect-secrets flags the line alone)
             if secret_type.endswith("High Entropy String") and value and NAME_LIKE_VALUE.fullmatch(value):
                 continue  # __all__ = ["BetaManagedAgentsThreadLimitWorkflowRunErrorObject"]: a long name
+            if value and masked(value):
+                continue  # sk_live_XXXXXXXXXXXX: the format of a key, shown with its secret part masked
             if secret_type in ("Secret Keyword", "Basic Auth Credentials") and value and not_a_value(value):
                 continue  # "challengePassword", "user:password@host", a sentence: words about a secret
             if secret_type in _KEYWORD_PLUGIN and value and named_by_itself(name_on_line(line, value), value):

@@ -27,6 +27,7 @@ _PATTERN_KINDS: dict[str, str] = {
     "308": "XSS", "701": "XSS", "703": "XSS", "704": "XSS",
     "310": "SSRF",
     "501": "TLS", "323": "TLS", "201": "DEBUG", "103": "PERMS", "304": "CIPHER", "305": "CIPHER",
+    "113": "TIMEOUT",
 }
 # fmt: on
 # ruff S rules whose problem has no taint kind, with bandit's CWE for the same test.

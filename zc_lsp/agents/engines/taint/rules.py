@@ -279,6 +279,9 @@ def check_settings(info: CallInfo, report: Report, verdict: Verdict) -> None:
             verdict(line, "TLS", "vuln")
         elif verify is not None and not verify.taints and verify.has_const():
             verdict(line, "TLS", "safe")
+        timeout = kwarg(info, "timeout")
+        if timeout is not None and not _is(timeout, None):
+            verdict(line, "TIMEOUT", "safe")  # `**OPTS` holding a timeout: ruff's S113 cannot see it
     if method == "run" and not qual.startswith(("subprocess", "asyncio")):
         debug = kwarg(info, "debug")
         if debug is not None and debug.has_const() and debug.const() is True:

@@ -100,6 +100,9 @@ _XPATH = {"lxml.etree.XPath", "lxml.etree.ETXPath", "elementpath.select", "lxml.
 _SQL_DRIVERS = frozenset({"asyncpg", "aiosqlite", "databases", "peewee", "aiomysql", "aiopg", "psycopg"})
 _TEMPLATE_SOURCES = {"flask.render_template_string", "quart.render_template_string", "jinja2.Template",
                      "django.template.Template", "jinja2.Environment.from_string", "mako.template.Template"}
+# Methods only path objects have (pathlib, zipfile.Path, anyio.Path): `store.locate(name).read_bytes()`
+# reads a file wherever the path was built.
+_PATH_ONLY_METHODS = frozenset({"read_text", "read_bytes", "write_text", "write_bytes"})
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
 _LDAP_METHODS = {"search", "search_s", "search_st", "search_ext", "search_ext_s", "paged_search"}
 # fmt: on
@@ -227,7 +230,7 @@ def _method_sinks(c: CallInfo, add: object) -> None:
         "stat",
         "touch",
         "mkdir",
-    ) and (kind == "path"):
+    ) and (kind == "path" or (m in _PATH_ONLY_METHODS and kind is None)):
         _maybe(add, "PATH", recv, f"Path.{m}()")
     elif m in _HTTP_VERBS and kind == "http-client":
         _maybe(add, "SSRF", c.arg(0, "url"), f".{m}()")

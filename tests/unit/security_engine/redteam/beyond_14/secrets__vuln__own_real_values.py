@@ -1,0 +1,4 @@
+# expect: CWE-798
+SMTP_PASSWORD = "Tr0ub4dor&3xK!q"
+SESSION_SECRET = "f9c1e0d3a7b24c6e8f0a1b2c3d4e5f60"
+STRIPE_KEY = "sk_live_51HxQ2aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
