@@ -89,7 +89,7 @@ class WarmPool:
         self._waiting: OrderedDict[Key, _Waiting] = OrderedDict()
         self._starting: set[Key] = set()
         self._pending: set[asyncio.TimerHandle | asyncio.Task[None]] = set()  # starts not yet done
-        self.used = 0  # runs served by a waiting process (the tests and zc.doctor read these)
+        self.used = 0  # runs served by a waiting process, and processes ended unused (for tests and logs)
         self.dropped = 0
 
     @staticmethod
