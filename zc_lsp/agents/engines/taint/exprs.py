@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ast
 import operator
-import stat
 from dataclasses import replace
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from zc_lsp.agents.engines.taint.model import (
     CLEAN,
+    FILE_MODES,
     UNKNOWN,
     Step,
     Taint,
@@ -26,14 +27,7 @@ from zc_lsp.agents.engines.taint.model import (
     with_step,
 )
 from zc_lsp.agents.engines.taint.model import fixed_url_prefix as _fixed_url_prefix
-from zc_lsp.agents.engines.taint.sanitizers import (
-    LOCAL_PATH,
-    NO_HOST,
-    NORMALISED,
-    PATH_IF_NORMALISED,
-    names_in,
-    refine,
-)
+from zc_lsp.agents.engines.taint.sanitizers import NORMALISED, PATH_IF_NORMALISED, both_halves, names_in, refine
 from zc_lsp.agents.engines.taint.sources import ATTR_SOURCES, REQUEST_ATTRS, REQUEST_OBJECTS
 
 if TYPE_CHECKING:
@@ -159,8 +153,8 @@ class ExprEval:
             return Val(opaque=True, kind="session")
         if qual in ATTR_SOURCES:
             return self.source(ATTR_SOURCES[qual], node, local=True)
-        if qual.startswith("stat.S_I") and isinstance(getattr(stat, qual[5:], None), int):
-            return const(getattr(stat, qual[5:]))  # stat.S_IRWXO | ...: a file mode folds like a literal
+        if qual in FILE_MODES:
+            return const(FILE_MODES[qual])  # stat.S_IRWXO | ...: a file mode folds like a literal
         return None
 
     def source(self, label: str, node: ast.AST, local: bool = False) -> Val:
@@ -318,7 +312,7 @@ class ExprEval:
                 continue
             if PATH_IF_NORMALISED in kinds:
                 kinds = kinds - {PATH_IF_NORMALISED} | ({"PATH"} if NORMALISED in val.safe_for else frozenset())
-            taints = tuple(replace(t, cleared=_both_halves(t.cleared | kinds)) for t in val.taints)
+            taints = tuple(replace(t, cleared=both_halves(t.cleared | kinds)) for t in val.taints)
             out[name] = replace(val, taints=taints, safe_for=val.safe_for | kinds)
         return out
 
@@ -380,10 +374,7 @@ class ExprEval:
     def element_of(self, val: Val, node: ast.AST) -> Val:
         """One element of an iterable: any of its known items, or the container's own taint."""
         if val.items:
-            out = val.items[0]
-            for item in val.items[1:]:
-                out = branch_merge(out, item)
-            return out
+            return reduce(branch_merge, val.items)
         if val.consts is not None and all(isinstance(c, (str, tuple, list)) for c in val.consts):
             return Val(opaque=False)
         return replace(combine(val), kind=val.kind if val.kind == "xml" else None)
@@ -405,8 +396,3 @@ class ExprEval:
 
     def mentions(self, node: ast.AST) -> set[str]:
         return names_in(node)
-
-
-def _both_halves(cleared: frozenset[str]) -> frozenset[str]:
-    """Starts with "/" and not with "//": a path on this site, so no open redirect."""
-    return cleared | {"REDIRECT"} if LOCAL_PATH in cleared and NO_HOST in cleared else cleared

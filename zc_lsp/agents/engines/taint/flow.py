@@ -13,7 +13,6 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from zc_lsp.agents.engines.secret_values import named_by_itself, not_a_value
 from zc_lsp.agents.engines.taint.calls import CallEval
 from zc_lsp.agents.engines.taint.exprs import Env, truth
 from zc_lsp.agents.engines.taint.model import (
@@ -26,6 +25,7 @@ from zc_lsp.agents.engines.taint.model import (
     combine,
     container,
     irrefutable,
+    merge_env,
     var_key,
     with_step,
 )
@@ -33,6 +33,7 @@ from zc_lsp.agents.engines.taint.rules import check_call, check_settings, cookie
 from zc_lsp.agents.engines.taint.sanitizers import names_in, refine, terminates
 from zc_lsp.agents.engines.taint.sinks import CallInfo, plain_content_type
 from zc_lsp.agents.engines.taint.sources import wsgi_environ
+from zc_lsp.agents.engines.taint.statement_checks import TLS_OFF_MESSAGE, names_no_secret, table_lookup, tls_off
 from zc_lsp.agents.engines.taint.summaries import ParamSink, apply_summary
 
 if TYPE_CHECKING:
@@ -44,31 +45,6 @@ SECURITY_NAME = re.compile(
     re.I,
 )
 _JSON_KINDS = frozenset({"dict", "list", "json", "response", "template"})
-
-
-def merge_env(a: Env | None, b: Env | None) -> Env | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    out = dict(a)
-    for key, val in b.items():
-        out[key] = branch_merge(out[key], val) if key in out else val
-    return out
-
-
-_SECRET_NAME = re.compile(r"(?i)passw|pwd|secret|token|api_?key|credential|auth")
-_TLS_SWITCHES = frozenset({"verify_mode", "check_hostname", "verify"})
-
-
-def _tls_off(attr: str, val: Val, node: ast.stmt) -> bool:
-    """`ctx.verify_mode = ssl.CERT_NONE`, `ctx.check_hostname = False`, `session.verify = False`."""
-    if attr == "verify_mode":
-        value = getattr(node, "value", None)
-        return (isinstance(value, ast.Attribute) and value.attr == "CERT_NONE") or (
-            isinstance(value, ast.Name) and value.id == "CERT_NONE"
-        )
-    return val.has_const() and val.const() is False
 
 
 class Frame(CallEval):
@@ -86,6 +62,7 @@ class Frame(CallEval):
         self.statement: ast.stmt | None = None
         self.loop_depth = 0
         self.built_at: dict[str, set[int]] = {}  # variable -> lines of the statements that assigned it
+        self.lookups: dict[str, ast.Call] = {}  # `v = TABLE.get(k)`: a later `if v is None` checks k
 
     def check_rules(self, info: CallInfo) -> None:
         qual = info.qual or (f"?.{info.method}" if info.method else "")
@@ -180,11 +157,10 @@ class Frame(CallEval):
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.note_alias(target.id, node.value)
-                lookups = self.__dict__.setdefault("lookups", {})
                 if isinstance(node.value, ast.Call):
-                    lookups[target.id] = node.value  # `v = TABLE.get(k)`: a later `if v is None` checks k
+                    self.lookups[target.id] = node.value
                 else:
-                    lookups.pop(target.id, None)
+                    self.lookups.pop(target.id, None)
         self.constant_text(node, val)
         self.named_constant(node)
         for target in node.targets:
@@ -198,8 +174,7 @@ class Frame(CallEval):
         return env
 
     def st_AugAssign(self, node: ast.AugAssign, env: Env) -> Env:
-        load = _as_load(node.target)
-        old = self.ev(load, env) if load is not None else UNKNOWN
+        old = self.ev(node.target, env)  # a name, attribute or subscript: what augmented assignment allows
         new = self.ev(ast.BinOp(left=_Held(old), op=node.op, right=_Held(self.ev(node.value, env))), env)
         if old.items is not None and isinstance(node.op, ast.Add) and new.items is None:
             new = replace(combine(old, new), kind="list")
@@ -220,9 +195,8 @@ class Frame(CallEval):
                 self.mod.store_global(self.fn, target.id, val)
         elif isinstance(target, ast.Attribute):
             self.on_named_value(target.attr, val, node)
-            if target.attr in _TLS_SWITCHES and _tls_off(target.attr, val, node):
-                self.mod.report_rule("TLS", node, f"`.{target.attr}` switches off TLS certificate checks: anyone on "
-                                     "the path can impersonate the server; keep the default context", 295)  # fmt: skip
+            if tls_off(target.attr, val, node):
+                self.mod.report_rule("TLS", node, TLS_OFF_MESSAGE.format(attr=target.attr), 295)
                 self.mod.verdict(node.lineno - 1, "TLS", "vuln")
             owner = self.ev(target.value, env)
             if owner.kind == "session":
@@ -267,18 +241,9 @@ class Frame(CallEval):
             self._store_item(target.value, updated, env, node)
 
     def named_constant(self, node: ast.Assign | ast.AnnAssign) -> None:
-        """`PASSWORD_FIELD = "password"`, `TOKEN_HEADER = "X-Auth-Token"`: a secret-sounding name given a
-        value that names a thing (or a placeholder) hard-codes no secret: quiet S105 on that line."""
-        value = node.value
-        if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
-            return
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        for target in targets:
-            name = (
-                target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
-            )
-            if _SECRET_NAME.search(name) and (named_by_itself(name, value.value) or not_a_value(value.value)):
-                self.mod.verdict(node.lineno - 1, "SECRET", "safe")
+        """A secret-sounding name given a value that only names a thing: quiet S105 on that line."""
+        if names_no_secret(node):
+            self.mod.verdict(node.lineno - 1, "SECRET", "safe")
 
     def constant_text(self, node: ast.Assign | ast.Return, val: Val) -> None:
         """Text built only from constants (`"SELECT * FROM " + self.table`) is no injection: quiet S608."""
@@ -322,7 +287,7 @@ class Frame(CallEval):
             self.mod.dead(node.body)
             return self.block(node.orelse, env)
         when_true, when_false = refine(node.test, self.is_clean_expr(env))
-        if (looked_up := self._table_lookup(node.test, env)) is not None:
+        if (looked_up := table_lookup(node.test, self.lookups, lambda e: self.ev(e, env))) is not None:
             key, found_when_true = looked_up
             when = when_true if found_when_true else when_false
             for name in names_in(key):
@@ -330,29 +295,6 @@ class Frame(CallEval):
         body = self.block(node.body, self.refined(dict(env), when_true))
         orelse = self.block(node.orelse, self.refined(dict(env), when_false))
         return merge_env(body, orelse)
-
-    def _table_lookup(self, test: ast.expr, env: Env) -> tuple[ast.expr, bool] | None:
-        """`if TABLE.get(k) is None: abort()` (or `v = TABLE.get(k)` first): on the branch where the
-        lookup found something, k is one of the constant table's keys, an allow-list check.
-        Returns (k, whether the test is true when k was found)."""
-        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot))):
-            return None
-        left, right = test.left, test.comparators[0]
-        if not (isinstance(right, ast.Constant) and right.value is None):
-            return None
-        call = self.__dict__.get("lookups", {}).get(left.id) if isinstance(left, ast.Name) else left
-        if not (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr == "get"
-            and len(call.args) == 1
-            and not call.keywords
-        ):
-            return None
-        table = self.ev(call.func.value, env)
-        if table.taints or table.keys is None:
-            return None
-        return call.args[0], isinstance(test.ops[0], ast.IsNot)
 
     def st_While(self, node: ast.While, env: Env) -> Env | None:
         if truth(self.ev(node.test, env)) is False:
@@ -454,9 +396,3 @@ class _Held(ast.expr):
     def __init__(self, val: Val) -> None:
         super().__init__()
         self.val = val
-
-
-def _as_load(target: ast.expr) -> ast.expr | None:
-    if isinstance(target, (ast.Name, ast.Attribute, ast.Subscript)):
-        return target
-    return None

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+# `stat.S_IWOTH` and the other file-mode flags by their qualified names: they fold like the numbers they are.
+FILE_MODES = {f"stat.{name}": v for name, v in vars(stat).items() if name.startswith("S_I") and isinstance(v, int)}
 
 # Sink kinds: (finding code, CWE, severity, what goes wrong).
 # fmt: off
@@ -171,6 +175,18 @@ def combine(*vals: Val, consts: frozenset[Any] | None = None, kind: str | None =
     tainted = [v.taints for v in vals if v.taints]
     taints = () if not tainted else tainted[0] if len(tainted) == 1 else merge_taints(*tainted)
     return Val(taints, consts, bool(unknown), safe, None, None, kind)
+
+
+def merge_env(a: dict[str, Val] | None, b: dict[str, Val] | None) -> dict[str, Val] | None:
+    """Two control-flow paths meet (None: a path that does not go on)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out = dict(a)
+    for key, val in b.items():
+        out[key] = branch_merge(out[key], val) if key in out else val
+    return out
 
 
 def branch_merge(a: Val, b: Val) -> Val:

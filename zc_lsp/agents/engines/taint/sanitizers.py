@@ -216,6 +216,11 @@ NO_HOST = "REDIRECT//"
 _NO_HOST_PREFIXES = ("//", "/\\", "\\")
 
 
+def both_halves(cleared: frozenset[str]) -> frozenset[str]:
+    """Starts with "/" and not with "//": a path on this site, so no open redirect."""
+    return cleared | {"REDIRECT"} if LOCAL_PATH in cleared and NO_HOST in cleared else cleared
+
+
 def _prefixes(call: ast.Call) -> list[str] | None:
     """The constant prefixes of `x.startswith(p)` / `x.startswith((p, q))`, or None."""
     arg = call.args[0] if call.args else None
