@@ -8,18 +8,17 @@ key after the real parser has accepted the file.
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-import yaml
+from typing import TYPE_CHECKING
 
 from zc_lsp.agents.engines.lines import split_lines
-from zc_lsp.config_yaml import _BoundedLoader  # the project's YAML with depth/alias/size limits
+
+if TYPE_CHECKING:
+    import yaml
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,12 @@ _YAML_TYPES = {"bool", "int", "float", "null", "str"}
 
 
 def yaml_leaves(text: str) -> list[Leaf]:
+    # The parsers are imported here, not with the module: a review of a Python file (which reads
+    # Django-style settings through this package) needs none of them (~1.3 MB with tomllib).
+    import yaml
+
+    from zc_lsp.config_yaml import _BoundedLoader  # the project's YAML with depth/alias/size limits
+
     loader = _BoundedLoader(text)
     out: list[Leaf] = []
     try:
@@ -74,6 +79,8 @@ def _yaml_scalar(node: yaml.ScalarNode) -> object:
 
 
 def _walk_yaml(node: yaml.Node, path: tuple[str, ...], out: list[Leaf], seen: set[int]) -> None:
+    import yaml  # loaded by yaml_leaves, the only caller
+
     if id(node) in seen:
         return  # an alias walked once, at its anchor
     seen.add(id(node))
@@ -144,6 +151,8 @@ def _flatten(value: object, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, 
 
 # -- TOML, INI, JSON, .env ------------------------------------------------------------------------
 def toml_leaves(text: str) -> list[Leaf]:
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -154,6 +163,8 @@ def toml_leaves(text: str) -> list[Leaf]:
 
 
 def ini_leaves(text: str) -> list[Leaf]:
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keep the key's own case
     try:
