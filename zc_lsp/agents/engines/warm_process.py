@@ -1,4 +1,4 @@
-"""A tool process started ahead of its next run, waiting for its input: the editor's ruff on a big file.
+"""A tool process started ahead of its next run, waiting for its input: the editor's ruff.
 
 Why: a ruff run is a fresh process. On a 6,400-line module ~4 of its ~10 ms after a pause in the
 typing are the process starting (loader, arguments, the project's config) before it reads a byte
@@ -11,8 +11,9 @@ What keeps it honest:
   `MAX_WAITING` in all; each is used once. It is dropped, and the run starts fresh as before, when
   the command differs, when a config file ruff reads (`ruff.toml`, `.ruff.toml`, `pyproject.toml`
   in the file's folder and every folder above, the user's own) changed since it started
-  (`fingerprint`), when it has waited `MAX_AGE_S`, when it has exited, when the text does not fit
-  its pipe, or when it belongs to another event loop.
+  (`fingerprint`), when it has exited, when the text does not fit its pipe, or when it belongs to
+  another event loop. A config file the fingerprint does not see (one named by `extend`) that
+  changes is read from the next run on: one review at most uses the old one.
 - Nobody waits for it: it is started `START_DELAY_S` after a run (the review's answer has been sent
   by then), and killed after `IDLE_S` without use, when its document closes and at exit
   (`core/procs.kill_all` kills every descendant). It runs in its own process group with the same
@@ -28,7 +29,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 
 MAX_WAITING = 1  # the document being edited; a waiting ruff holds ~11-15 MB of memory
 IDLE_S = 15.0  # a pause in the editing this long and the waiting process is ended (its memory back)
-MAX_AGE_S = 120.0  # a config file that `extend`s one outside the fingerprint is read again at least this often
 START_DELAY_S = 0.05  # after a run: its review has answered by then, and a burst of typing has moved on
 CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")
 
@@ -73,7 +72,6 @@ class _Waiting:
     stdin_fd: int  # our end of its input pipe
     capacity: int  # bytes the pipe holds
     stamp: tuple[tuple[str, int, int, int], ...]
-    started: float
     loop: asyncio.AbstractEventLoop
     owner: str  # the document it serves (its uri): closed, it goes
     expiry: asyncio.TimerHandle | None = None
@@ -82,10 +80,9 @@ class _Waiting:
 class WarmPool:
     """Waiting processes by command; see the module docstring. Used from one event loop at a time."""
 
-    def __init__(self, max_waiting: int = MAX_WAITING, idle_s: float = IDLE_S, max_age_s: float = MAX_AGE_S) -> None:
+    def __init__(self, max_waiting: int = MAX_WAITING, idle_s: float = IDLE_S) -> None:
         self.max_waiting = max_waiting
         self.idle_s = idle_s
-        self.max_age_s = max_age_s
         self._waiting: OrderedDict[Key, _Waiting] = OrderedDict()
         self._starting: set[Key] = set()
         self._pending: set[asyncio.TimerHandle | asyncio.Task[None]] = set()  # starts not yet done
@@ -114,8 +111,6 @@ class WarmPool:
             reason = f"it exited ({entry.proc.returncode})"
         elif entry.stamp != stamp:
             reason = "a config file changed"
-        elif time.monotonic() - entry.started > self.max_age_s:
-            reason = "it is too old"
         elif size > entry.capacity:
             reason = "the text does not fit its pipe"
         if reason is not None:
@@ -193,7 +188,7 @@ class WarmPool:
                 os.close(read_fd)  # the child holds its own copy
             os.set_blocking(write_fd, False)
             loop = asyncio.get_running_loop()
-            entry = _Waiting(proc, Path(args[0]).name, write_fd, capacity, stamp, time.monotonic(), loop, owner)
+            entry = _Waiting(proc, Path(args[0]).name, write_fd, capacity, stamp, loop, owner)
             old = self._waiting.pop(key, None)
             if old is not None:
                 self._discard(old)
