@@ -57,6 +57,12 @@ def run_stdio(ls: ZcLanguageServer, stdin: Any = None, stdout: Any = None) -> No
         finally:
             from zc_lsp.core import procs  # here: not on the path to the initialize reply
 
+            warm = sys.modules.get("zc_lsp.agents.engines.warm_process")  # loaded by the first review
+            if warm is not None:
+                try:
+                    await asyncio.wait_for(warm.POOL.aclose(for_good=True), timeout=1.0)
+                except Exception:
+                    log.exception("the waiting ruff did not end cleanly; killed below")
             procs.kill_all()  # exit, stdin closed or garbled frame: no child process group survives
             ls.protocol.writer = None  # replies of cancelled work must not write to a closed stdout (error loop)
             ls.cancel_all()

@@ -157,3 +157,38 @@ def test_stdin_that_cannot_be_polled_is_read_not_hung_on(tmp_path: Path, stdin_k
         assert done.returncode == 0
     else:
         assert done.returncode == 1  # end of input without shutdown/exit
+
+
+
+def test_exit_right_after_reviews_leaves_no_waiting_ruff(tmp_path: Path) -> None:
+    """Reviews leave a ruff waiting for the next change (agents/engines/warm_process.py), started 50 ms
+    after each run; an exit at any moment around those starts ends the server and every ruff at once
+    (a start still in flight had kept asyncio's last clean-up waiting for ever: the server never left)."""
+    for attempt in range(10):  # exits 0, 11, 22 ... 99 ms after the last document's findings
+        root = make_workspace(tmp_path / f"ws{attempt}")
+        client = RawClient(root)
+        server = psutil.Process(client.proc.pid)
+        try:
+            waiting_for = set()
+            for n in range(12):
+                path = root / f"mod{n}.py"
+                path.write_text(f"import os\n\n\ndef f{n}(x):\n    return x == None\n")
+                waiting_for.add(path.as_uri())
+                doc = {"uri": path.as_uri(), "languageId": "python", "version": 1, "text": path.read_text()}
+                client.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": doc}})
+            while waiting_for:
+                params = client.wait_notification("textDocument/publishDiagnostics", timeout=30)["params"]
+                if any(d.get("code") == "F401" for d in params["diagnostics"]):
+                    waiting_for.discard(params["uri"])
+            time.sleep(attempt * 0.011)
+            children = [p.pid for p in server.children(recursive=True)]
+            client.request(60, "shutdown", None)
+            client.wait_reply(60)
+            client.send({"jsonrpc": "2.0", "method": "exit"})
+            assert client.proc.wait(10) == 0, f"the server did not leave ({attempt * 11} ms after the findings)"
+            deadline = time.monotonic() + GRACE_S
+            while any(psutil.pid_exists(pid) for pid in children) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not [pid for pid in children if psutil.pid_exists(pid)]
+        finally:
+            client.close()

@@ -16,10 +16,14 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def pytest_children(server: psutil.Process) -> list[psutil.Process]:
+    """The server's pytest processes (`python -m pytest ...`); not a tool whose arguments merely name a
+    file under pytest's tmp_path (the ruff left waiting for the next change does)."""
     found = []
     for child in server.children(recursive=True):
         try:
-            if child.status() != psutil.STATUS_ZOMBIE and "pytest" in " ".join(child.cmdline()):
+            argv = child.cmdline()
+            runs_pytest = "pytest" in argv or any(Path(arg).name in ("pytest", "py.test") for arg in argv[:3])
+            if child.status() != psutil.STATUS_ZOMBIE and runs_pytest:
                 found.append(child)
         except psutil.Error:
             continue  # exited while we looked

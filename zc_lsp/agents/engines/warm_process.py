@@ -86,6 +86,7 @@ class WarmPool:
         self._waiting: OrderedDict[Key, _Waiting] = OrderedDict()
         self._starting: set[Key] = set()
         self._pending: set[asyncio.TimerHandle | asyncio.Task[None]] = set()  # starts not yet done
+        self.closed = False  # the server is leaving: nothing starts any more
         self.used = 0  # runs served by a waiting process, and processes ended unused (for tests and logs)
         self.dropped = 0
 
@@ -145,7 +146,9 @@ class WarmPool:
         owner: str,
     ) -> None:
         """Start the next waiting process for `key` after START_DELAY_S, unless one waits or is starting."""
-        if key in self._waiting or key in self._starting or self.max_waiting <= 0 or not _can_size_pipes():
+        if self.closed or key in self._waiting or key in self._starting or self.max_waiting <= 0:
+            return
+        if not _can_size_pipes():
             return
         self._starting.add(key)
         loop = asyncio.get_running_loop()
@@ -216,7 +219,11 @@ class WarmPool:
             _, entry = self._waiting.popitem()
             self._discard(entry)
 
-    async def aclose(self) -> None:
+    async def aclose(self, for_good: bool = False) -> None:
+        """End every waiting process and start under way, and wait until they are reaped; `for_good`
+        (the server leaving): nothing starts afterwards. Before `core.procs.kill_all` on the way out:
+        a start still in flight when the loop closes had hung asyncio's last clean-up."""
+        self.closed = self.closed or for_good
         for pending in list(self._pending):  # a start not begun is dropped; one under way is killed
             pending.cancel()
         await asyncio.gather(*(p for p in self._pending if isinstance(p, asyncio.Task)), return_exceptions=True)
