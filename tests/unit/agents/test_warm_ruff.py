@@ -16,7 +16,7 @@ import pytest
 from zc_lsp.agents.engines import warm_process
 from zc_lsp.agents.engines.proc import ToolError
 from zc_lsp.agents.engines.ruff_engine import RuffOptions, ruff_check
-from zc_lsp.agents.engines.warm_process import POOL, WarmPool, fingerprint
+from zc_lsp.agents.engines.warm_process import POOL, Launch, WarmPool, fingerprint
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipes are sized on Linux only")
 
@@ -127,9 +127,9 @@ ECHO = [sys.executable, "-c", "import sys; sys.stdout.write(str(len(sys.stdin.bu
 
 
 def _start(pool: WarmPool, args: list[str], tmp_path: Path, owner: str = "doc", size: int = 65536) -> tuple:
-    key = pool.key(args, tmp_path, dict(os.environ))
-    pool.start_later(key, args, tmp_path, dict(os.environ), (tmp_path,), size, owner)
-    return key, fingerprint([tmp_path])
+    launch = Launch(tuple(args), tmp_path, dict(os.environ), (tmp_path,), size, owner)
+    pool.start_later(launch)
+    return launch.key, fingerprint([tmp_path])
 
 
 def test_idle_expiry_ends_and_reaps_it(tmp_path: Path) -> None:

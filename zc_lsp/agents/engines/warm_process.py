@@ -65,6 +65,23 @@ def fingerprint(folders: Sequence[Path]) -> tuple[tuple[str, int, int, int], ...
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Launch:
+    """How to start one waiting process, and for whom."""
+
+    args: tuple[str, ...]
+    cwd: Path
+    env: dict[str, str]
+    config_folders: tuple[Path, ...]  # where the config files it reads at start may be (`fingerprint`)
+    pipe_size: int  # the input it must take in one write
+    owner: str  # the document it serves (its uri)
+
+    @property
+    def key(self) -> Key:
+        """What must be equal for a waiting process to serve a run: the command, folder and environment."""
+        return (self.args, str(self.cwd), tuple(sorted(self.env.items())))
+
+
 @dataclass
 class _Waiting:
     proc: asyncio.subprocess.Process
@@ -89,10 +106,6 @@ class WarmPool:
         self.closed = False  # the server is leaving: nothing starts any more
         self.used = 0  # runs served by a waiting process, and processes ended unused (for tests and logs)
         self.dropped = 0
-
-    @staticmethod
-    def key(args: Sequence[str], cwd: Path, env: dict[str, str]) -> Key:
-        return (tuple(args), str(cwd), tuple(sorted(env.items())))
 
     def take(self, key: Key, stamp: tuple[tuple[str, int, int, int], ...], size: int) -> _Waiting | None:
         """The waiting process for `key` if it may serve input of `size` bytes now; None otherwise."""
@@ -135,17 +148,9 @@ class WarmPool:
                 os.close(entry.stdin_fd)
         return await finish_child(entry.proc, None, timeout_s, entry.name)
 
-    def start_later(
-        self,
-        key: Key,
-        args: Sequence[str],
-        cwd: Path,
-        env: dict[str, str],
-        stamp_of: tuple[Path, ...],
-        pipe_size: int,
-        owner: str,
-    ) -> None:
-        """Start the next waiting process for `key` after START_DELAY_S, unless one waits or is starting."""
+    def start_later(self, launch: Launch) -> None:
+        """Start the next waiting process for `launch` after START_DELAY_S, unless one waits or is starting."""
+        key = launch.key
         if self.closed or key in self._waiting or key in self._starting or self.max_waiting <= 0:
             return
         if not _can_size_pipes():
@@ -154,7 +159,7 @@ class WarmPool:
         loop = asyncio.get_running_loop()
 
         def begin() -> None:
-            task = loop.create_task(self._start(key, list(args), cwd, env, stamp_of, pipe_size, owner))
+            task = loop.create_task(self._start(launch))
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
             task.add_done_callback(_log_failure)
@@ -163,26 +168,18 @@ class WarmPool:
         self._pending.add(handle)
         loop.call_later(START_DELAY_S, self._pending.discard, handle)
 
-    async def _start(
-        self,
-        key: Key,
-        args: list[str],
-        cwd: Path,
-        env: dict[str, str],
-        stamp_of: tuple[Path, ...],
-        pipe_size: int,
-        owner: str,
-    ) -> None:
+    async def _start(self, launch: Launch) -> None:
+        key = launch.key
         try:
-            stamp = fingerprint(stamp_of)  # before the start: a change after it is seen at take
+            stamp = fingerprint(launch.config_folders)  # before the start: a change after it is seen at take
             read_fd, write_fd = os.pipe()
             try:
-                capacity = _grow_pipe(write_fd, pipe_size)
-                if capacity < pipe_size:
-                    log.debug("no pipe holds %s bytes here: the next run starts fresh", pipe_size)
+                capacity = _grow_pipe(write_fd, launch.pipe_size)
+                if capacity < launch.pipe_size:
+                    log.debug("no pipe holds %s bytes here: the next run starts fresh", launch.pipe_size)
                     os.close(write_fd)
                     return
-                proc = await start_child(args, stdin=read_fd, cwd=cwd, env=env)
+                proc = await start_child(list(launch.args), stdin=read_fd, cwd=launch.cwd, env=launch.env)
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.close(write_fd)
@@ -191,7 +188,7 @@ class WarmPool:
                 os.close(read_fd)  # the child holds its own copy
             os.set_blocking(write_fd, False)
             loop = asyncio.get_running_loop()
-            entry = _Waiting(proc, Path(args[0]).name, write_fd, capacity, stamp, loop, owner)
+            entry = _Waiting(proc, Path(launch.args[0]).name, write_fd, capacity, stamp, loop, launch.owner)
             old = self._waiting.pop(key, None)
             if old is not None:
                 self._discard(old)
