@@ -104,8 +104,7 @@ class WarmPool:
         self._starting: set[Key] = set()
         self._pending: set[asyncio.TimerHandle | asyncio.Task[None]] = set()  # starts not yet done
         self.closed = False  # the server is leaving: nothing starts any more
-        self.used = 0  # runs served by a waiting process, and processes ended unused (for tests and logs)
-        self.dropped = 0
+        self.used = 0  # runs served by a waiting process (the tests read it)
 
     def take(self, key: Key, stamp: tuple[tuple[str, int, int, int], ...], size: int) -> _Waiting | None:
         """The waiting process for `key` if it may serve input of `size` bytes now; None otherwise."""
@@ -210,12 +209,6 @@ class WarmPool:
         for key in [k for k, entry in self._waiting.items() if entry.owner == owner]:
             self._discard(self._waiting.pop(key))
 
-    def close(self) -> None:
-        """End every waiting process (exit kills them anyway); `aclose` also waits until they are reaped."""
-        while self._waiting:
-            _, entry = self._waiting.popitem()
-            self._discard(entry)
-
     async def aclose(self, for_good: bool = False) -> None:
         """End every waiting process and start under way, and wait until they are reaped; `for_good`
         (the server leaving): nothing starts afterwards. Before `core.procs.kill_all` on the way out:
@@ -237,7 +230,6 @@ class WarmPool:
 
     def _discard(self, entry: _Waiting) -> asyncio.Task[None] | None:
         """Kill it; the task that reaps it, when its loop is the running one."""
-        self.dropped += 1
         if entry.expiry is not None:
             entry.expiry.cancel()
         with contextlib.suppress(OSError):
