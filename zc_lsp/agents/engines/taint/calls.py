@@ -144,7 +144,16 @@ class CallEval(ExprEval):
         if target is not None:
             if target[1]:
                 args = [recv or Val(opaque=False, kind="self"), *args]
-            return self.call_function(target[0], args, kwargs, node, env)
+            out = self.call_function(target[0], args, kwargs, node, env)
+            holder = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else None
+            if (
+                recv is not None
+                and (recv.kind or "").startswith("class:")
+                and holder
+                and self.mod.setters.feeds(target[0])
+            ):
+                env[holder] = replace(recv, taints=combine(*args, *kwargs.values()).taints)  # job.set_target(name)
+            return out
         if method in MUTATORS and isinstance(func, ast.Attribute) and self._in_session(func.value, env):
             self.hit("TRUST", combine(*args, *kwargs.values()), node, "the session")  # session["cart"].append(x)
         info = CallInfo(node, qual, method, recv, args, kwargs, self.mod.roots)

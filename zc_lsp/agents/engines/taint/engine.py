@@ -18,6 +18,7 @@ from zc_lsp.agents.engines.taint.flow import Frame
 from zc_lsp.agents.engines.taint.model import KINDS, RawFinding, Step, Taint, Val, branch_merge, combine, const
 from zc_lsp.agents.engines.taint.relevance import aliases_of_interest, has_sources, is_relevant
 from zc_lsp.agents.engines.taint.sanitizers import names_in
+from zc_lsp.agents.engines.taint.setters import Setters
 from zc_lsp.agents.engines.taint.sources import (
     decorator_name,
     frameworks,
@@ -73,6 +74,7 @@ class ModuleAnalysis:
     owners: dict[int, str] = field(default_factory=dict)
     _attrs_cache: dict[str, tuple[dict[str, ast.expr], set[str]]] = field(default_factory=dict)
     _fed_attrs: dict[str, set[str]] = field(default_factory=dict)  # attributes __init__ sets from its arguments
+    setters: Setters = field(default_factory=Setters)  # attributes other methods set (setters.py)
     constructing: set[int] = field(default_factory=set)  # __init__ being run for a construction
     has_globals: bool = True
     global_writes: dict[str, Val] = field(default_factory=dict)  # untrusted data stored in module variables
@@ -352,16 +354,18 @@ class ModuleAnalysis:
         is the method's parameter 0 (`self`), so a call on a tainted instance returns tainted data.
         """
         assigned, _params = self._init_attrs(cls)
+        elsewhere, set_from_arguments = self.setters.of_class(cls, self.functions)
         expr = assigned.get(attr)
-        if expr is None:
+        if expr is None and attr not in set_from_arguments:
             return None
-        if isinstance(expr, ast.Constant):
+        if attr in elsewhere and attr not in set_from_arguments:
+            return None  # another method sets it: not the constant `__init__` gave
+        if isinstance(expr, ast.Constant) and attr not in elsewhere:
             return const(expr.value)
-        if attr in self._fed_attrs[cls]:
+        if attr in self._fed_attrs[cls] or attr in set_from_arguments:
             label = f"`self.{attr}`"
-            return Val(
-                taints=(Taint(label, (Step.at(node, f"{label} set by the constructor"),), param=0),), opaque=False
-            )
+            how = "set by the constructor" if attr in self._fed_attrs[cls] else "set by a method"
+            return Val(taints=(Taint(label, (Step.at(node, f"{label} {how}"),), param=0),), opaque=False)
         return None
 
     def verdict(self, line: int, kind: str, verdict: str) -> None:
