@@ -282,6 +282,14 @@ def check_settings(info: CallInfo, report: Report, verdict: Verdict) -> None:
         timeout = kwarg(info, "timeout")
         if timeout is not None and not _is(timeout, None):
             verdict(line, "TIMEOUT", "safe")  # `**OPTS` holding a timeout: ruff's S113 cannot see it
+    if method in ("set_cookie", "set_signed_cookie") and any(k.startswith("**") for k in info.kwargs):
+        # `**cookie_flags()`: _cookie (on the syntax) counts only flags it sees; entries folded here count too
+        off = [name for name in ("secure", "httponly") if name not in info.kwargs and _is(kwarg(info, name), False)]
+        if off:
+            report("COOKIE", node, f"cookie set with {' and '.join(f'{m}=False' for m in off)} (from a dict of options): "
+                   "it can travel over plain HTTP or be read by scripts; pass secure=True, httponly=True",
+                   614 if "secure" in off else 1004)  # fmt: skip
+            verdict(line, "COOKIE", "vuln")
     if method == "run" and not qual.startswith(("subprocess", "asyncio")):
         debug = kwarg(info, "debug")
         if debug is not None and debug.has_const() and debug.const() is True:

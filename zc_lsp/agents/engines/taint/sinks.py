@@ -132,8 +132,10 @@ def call_sinks(c: CallInfo) -> list[Hit]:
             _maybe(add, "SSTI", c.arg(0, "source", "source", "text"), q)
     elif q in _XSS_RESPONSES:
         body = c.arg(0, "content", "response", "body")
-        if body is not None and body.kind in ("json", "response"):
-            add(("XSS!", body, q))  # make_response(jsonify(...)): a response already built, not HTML text
+        if body is not None and (body.kind in ("json", "response") or (body.kind in ("dict", "list") and "flask" in q)):
+            # make_response(jsonify(...)): a response already built, not HTML text; Flask serialises a dict
+            # or list to JSON (`application/json`) itself
+            add(("XSS!", body, q))
         elif _html_content(c, "mimetype", "content_type", "media_type"):
             _maybe(add, "XSS", body, q)
     elif q == "aiohttp.web.Response":
