@@ -68,7 +68,7 @@ class ModuleAnalysis:
     frameworks: set[str] = field(default_factory=set)
     functions: dict[str, list[FunctionNode]] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
-    class_consts: dict[str, dict[str, ast.expr]] = field(default_factory=dict)  # class body `limit = 50`
+    class_consts: dict[str, dict[str, ast.expr]] = field(default_factory=dict)  # class body `limit = 50`, `pager = Pager()`
     parents: dict[int, FunctionNode] = field(default_factory=dict)  # nested function -> enclosing one
     in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)
@@ -139,7 +139,7 @@ class ModuleAnalysis:
             elif isinstance(node, ast.ClassDef):
                 self.classes.add(node.name)
                 for item in node.body:
-                    if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
+                    if isinstance(item, ast.Assign) and isinstance(item.value, (ast.Constant, ast.Call)):
                         for target in item.targets:
                             if isinstance(target, ast.Name):
                                 self.class_consts.setdefault(node.name, {})[target.id] = item.value
@@ -362,6 +362,8 @@ class ModuleAnalysis:
             return None  # another method sets it: not the constant `__init__` gave
         if isinstance(expr, ast.Constant) and attr not in elsewhere:
             return const(expr.value)
+        if attr not in elsewhere and _new_instance(expr, self.classes):  # `factory = KeyFactory()`: its methods resolve
+            return Val(opaque=False, kind=f"class:{expr.func.id}")  # type: ignore[union-attr]
         if attr in self._fed_attrs[cls] or attr in set_from_arguments:
             label = f"`self.{attr}`"
             how = "set by the constructor" if attr in self._fed_attrs[cls] else "set by a method"
@@ -373,3 +375,13 @@ class ModuleAnalysis:
             return
         if self.verdicts.get((line, kind)) != "vuln":
             self.verdicts[(line, kind)] = verdict
+
+
+def _new_instance(expr: ast.expr | None, classes: set[str]) -> bool:
+    """`KeyFactory()` or `Pager(20, "id")`: an instance of a class of this module, built from constants."""
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and expr.func.id in classes
+        and all(isinstance(a, ast.Constant) for a in (*expr.args, *(k.value for k in expr.keywords)))
+    )
