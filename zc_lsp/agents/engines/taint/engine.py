@@ -68,7 +68,9 @@ class ModuleAnalysis:
     frameworks: set[str] = field(default_factory=set)
     functions: dict[str, list[FunctionNode]] = field(default_factory=dict)
     classes: set[str] = field(default_factory=set)
-    class_consts: dict[str, dict[str, ast.expr]] = field(default_factory=dict)  # class body `limit = 50`, `pager = Pager()`
+    class_consts: dict[str, dict[str, ast.expr]] = field(
+        default_factory=dict
+    )  # class body `limit = 50`, `pager = Pager()`
     parents: dict[int, FunctionNode] = field(default_factory=dict)  # nested function -> enclosing one
     in_closure: set[int] = field(default_factory=set)
     owners: dict[int, str] = field(default_factory=dict)

@@ -308,6 +308,8 @@ class ExprEval:
         out = dict(env)
         for name, kinds in refinement.items():
             val = self.lookup(env, name)
+            if val is None and "." in name:  # `part.name == "model"`: that attribute of a tainted object
+                val = self.lookup(env, name.split(".", 1)[0])
             if val is None or not val.taints:
                 continue
             if PATH_IF_NORMALISED in kinds:

@@ -170,9 +170,31 @@ def _compare(test: ast.Compare, is_clean: object) -> tuple[Refinement, Refinemen
                     return (refined, {}) if isinstance(op, (ast.Eq, ast.Is)) else ({}, refined)
                 continue
             if check(other) and not isinstance(this, ast.Constant):
-                refined = dict.fromkeys(names_in(this), ALL_KINDS)
+                refined = dict.fromkeys(pinned_names(this), ALL_KINDS)
                 return (refined, {}) if isinstance(op, (ast.Eq, ast.Is)) else ({}, refined)
     return {}, {}
+
+
+_CASE_METHODS = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstrip", "title"})
+
+
+def pinned_names(expr: ast.expr) -> set[str]:
+    """The variable keys an equality with a constant pins down: `x == "a"` pins x, `part.name == "a"`
+    pins `part.name` (not `part`: its other attributes are still the sender's), `x.lower() == "a"` pins x
+    (a few spellings of one word). `data.get("mode") == "a"` or `row[0] == "a"` pins nothing."""
+    if isinstance(expr, ast.Name):
+        return {expr.id}
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        return {f"{expr.value.id}.{expr.attr}"}
+    if (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in _CASE_METHODS
+        and not expr.args
+        and not expr.keywords
+    ):
+        return pinned_names(expr.func.value)
+    return set()
 
 
 def _validating_call(call: ast.Call) -> Refinement:
