@@ -46,7 +46,7 @@ _CMPOPS: dict[type, Any] = {
     ast.Is: operator.is_, ast.IsNot: operator.is_not,
 }
 # fmt: on
-_LOCAL_CHOICES = frozenset({"PATH", "SSRF", "REDIRECT", "XSS", "TRUST"})
+_LOCAL_CHOICES = frozenset({"PATH", "SSRF", "REDIRECT", "XSS", "TRUST", "LOG"})
 _SESSION_OBJECTS = frozenset({"flask.session", "quart.session", "bottle.request.session"})
 
 

