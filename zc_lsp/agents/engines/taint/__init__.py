@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 ENGINE = "taint"
-ENGINE_VERSION = "9"  # bump when findings change for the same input: review caches key on it
+ENGINE_VERSION = "10"  # bump when findings change for the same input: review caches key on it
 _STATES = DocStates()  # per edited document: what the next edit is compared against (incremental.py)
 
 
