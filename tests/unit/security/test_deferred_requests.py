@@ -91,3 +91,31 @@ def test_only_annotations_read_during_the_import_get_a_placeholder(name: str) ->
     module, real_after, _ = out.split()
     assert real_after == "True"
     assert module == ("zc_lsp.core.redact.deferred_requests" if name == "Response" else "requests.sessions")
+
+
+def test_a_detect_secrets_that_imports_from_requests_still_loads() -> None:
+    """A later detect-secrets that does `from requests.exceptions import ...` at import cannot use the
+    stand-in (it is no package): the import is retried the ordinary way and the scan still works."""
+    out = _run(
+        """
+        import sys, importlib.abc, importlib.machinery
+        import detect_secrets.filters.common as common_filters  # noqa: F401 - loaded ahead, then patched below
+
+        class Strict(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name == "detect_secrets.core.scan":
+                    from requests.exceptions import RequestException  # what a newer release might do
+                return None
+
+        for name in [m for m in sys.modules if m.startswith(("detect_secrets", "requests"))]:
+            del sys.modules[name]
+        sys.meta_path.insert(0, Strict())
+        from zc_lsp.agents.engines.secrets_engine import scan_secrets
+        text = 'slack = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"\\n'
+        codes = [f.code for f in scan_secrets(text, "s.py", True, None)]
+        print(codes, "detect_secrets.core.scan" in sys.modules, type(sys.modules.get("requests")).__name__)
+        """
+    )
+    codes, loaded, requests_kind = out.rsplit(" ", 2)
+    assert "SLACK" in codes
+    assert (loaded, requests_kind) == ("True", "module")  # detect-secrets loaded, with the real requests

@@ -13,7 +13,9 @@ How: while detect-secrets' modules are imported (`load_detect_secrets`, under it
 behaves exactly as before. The one exception is `Response` read *during* that import: two plugins
 evaluate `-> requests.Response` annotations when their functions are defined; they get a
 placeholder class (annotations only). Afterwards `sys.modules` holds no trace of it: any other
-`import requests` (gTTS, a user's plug-in) loads the real package as usual.
+`import requests` (gTTS, a user's plug-in) loads the real package as usual. A detect-secrets release
+that imports parts of requests by name at import cannot use the stand-in (it is no package):
+`ds_gate.load_detect_secrets` then imports it the ordinary way.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 
 log = logging.getLogger(__name__)
@@ -103,14 +104,23 @@ def load_detect_secrets() -> None:
             return
         from zc_lsp.core.redact.deferred_requests import requests_deferred
 
-        with requests_deferred():  # its online verification, never used here, loads `requests` if ever called
-            import detect_secrets.core.plugins.util  # noqa: F401 - the import is the point
-            import detect_secrets.core.scan  # noqa: F401
-            import detect_secrets.filters.common  # noqa: F401 - a scan imports it by name later
-            import detect_secrets.filters.heuristic  # noqa: F401
-            import detect_secrets.settings  # noqa: F401
-            from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-
-            get_mapping_from_secret_type_to_class()  # imports every plugin module now, inside the deferral
-
+        try:
+            with requests_deferred():  # its online verification, never used here, loads `requests` if called
+                _import_detect_secrets()
+        except ImportError as exc:  # a detect-secrets that imports parts of requests by name: the usual way
+            log.info("detect-secrets needs requests at import (%s): importing it", exc)
+            for name in [m for m in sys.modules if m == "detect_secrets" or m.startswith("detect_secrets.")]:
+                del sys.modules[name]  # half-imported by the failed attempt: start over
+            _import_detect_secrets()
         _imported = True
+
+
+def _import_detect_secrets() -> None:
+    import detect_secrets.core.plugins.util  # noqa: F401 - the import is the point
+    import detect_secrets.core.scan  # noqa: F401
+    import detect_secrets.filters.common  # noqa: F401 - a scan imports it by name later
+    import detect_secrets.filters.heuristic  # noqa: F401
+    import detect_secrets.settings  # noqa: F401
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    get_mapping_from_secret_type_to_class()  # imports every plugin module now (inside the deferral)
