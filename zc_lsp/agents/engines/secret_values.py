@@ -58,7 +58,7 @@ def not_a_value(value: str) -> bool:
     placeholder = len(value) >= 4 and placeholder_like(value)  # "xxxx", "password", "<token>"; a short "s3" is a value
     return (
         bool(WORDS_VALUE.fullmatch(value) or _WORD_PATH.fullmatch(value) or _SENTENCE.fullmatch(value))
-        or bool(_MASKED.fullmatch(value))
+        or masked(value)
         or placeholder
         or prose
     )

@@ -298,11 +298,9 @@ def check_settings(info: CallInfo, report: Report, verdict: Verdict) -> None:
             report("DEBUG", node, "run(debug=True) serves the interactive debugger, which runs code for anyone "
                    "who can reach it; read the flag from the environment and keep it off", 489)  # fmt: skip
             verdict(line, "DEBUG", "vuln")
-    position = _MODE_CALLS.get(qual)
-    if position is not None or method == "chmod":
-        mode = info.args[position] if position is not None and len(info.args) > position else kwarg(info, "mode")
-        if method == "chmod" and position is None:
-            mode = info.args[0] if info.args else kwarg(info, "mode")
+    if qual in _MODE_CALLS or method == "chmod":
+        at = _MODE_CALLS.get(qual, 0)  # os.chmod(path, mode); Path(...).chmod(mode)
+        mode = info.args[at] if len(info.args) > at else kwarg(info, "mode")
         if (
             mode is not None
             and mode.has_const()
